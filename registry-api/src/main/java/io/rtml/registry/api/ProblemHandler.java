@@ -1,0 +1,89 @@
+package io.rtml.registry.api;
+
+import io.rtml.problem.ErrorCode;
+import io.rtml.problem.RtmlException;
+import io.rtml.problem.RtmlException.FieldError;
+import java.io.UncheckedIOException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The one place that turns failures into RFC 9457 problems: rtml's own exceptions by their code,
+ * Spring MVC's by their status. 5xx are logged at ERROR with the stack trace, 4xx at DEBUG.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler(RtmlException.class)
+    ResponseEntity<Object> rtml(RtmlException e) {
+        if (e.code().status() >= 500) {
+            log.error("request failed: {}", e.getMessage(), e);
+        } else {
+            log.debug("request refused: {} {}", e.code(), e.getMessage());
+        }
+        return respond(Problems.of(e.code(), e.getMessage(), e.errors()));
+    }
+
+    @ExceptionHandler(UncheckedIOException.class)
+    ResponseEntity<Object> interrupted(UncheckedIOException e) {
+        log.debug("request body could not be read: {}", e.getMessage());
+        return respond(Problems.of(ErrorCode.MALFORMED_REQUEST,
+                "the request body could not be read to the end (" + e.getMessage() + "); nothing was kept", List.of()));
+    }
+
+    @ExceptionHandler(SdkException.class)
+    ResponseEntity<Object> storage(SdkException e) {
+        log.error("artifact storage failed: {}", e.getMessage(), e);
+        return respond(Problems.of(ErrorCode.STORAGE_UNAVAILABLE,
+                "the artifact store did not answer as expected; try again later", List.of()));
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Object> unexpected(Exception e) {
+        log.error("unexpected failure", e);
+        return respond(Problems.of(ErrorCode.INTERNAL_ERROR, "an unexpected error occurred; it has been logged", List.of()));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        List<FieldError> errors = e.getBindingResult().getFieldErrors().stream()
+                .map(f -> new FieldError(f.getField(), f.getDefaultMessage()))
+                .toList();
+        String detail = errors.isEmpty() ? "the request is not valid"
+                : "the request is not valid: " + errors.get(0).field() + " " + errors.get(0).message();
+        return respond(Problems.of(ErrorCode.VALIDATION_FAILED, detail, errors));
+    }
+
+    /** Spring's own problems (404, 405, 415, 413, unreadable JSON, …) get our type, title and code. */
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception e, Object body, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        log.debug("request refused by Spring MVC: {}", e.getMessage());
+        String detail = body instanceof ProblemDetail problem && problem.getDetail() != null ? problem.getDetail()
+                : e.getMessage();
+        ProblemDetail problem = Problems.of(Problems.codeFor(status.value()), detail, List.of());
+        HttpHeaders copy = new HttpHeaders();
+        copy.putAll(headers);
+        copy.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        return new ResponseEntity<>(problem, copy, status);
+    }
+
+    private static ResponseEntity<Object> respond(ProblemDetail problem) {
+        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+}

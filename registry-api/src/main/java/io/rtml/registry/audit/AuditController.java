@@ -1,0 +1,26 @@
+package io.rtml.registry.audit;
+
+import io.rtml.registry.api.Paging;
+import io.rtml.registry.paging.Page;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+class AuditController {
+
+    private final AuditLog audit;
+    private final Paging paging;
+
+    AuditController(AuditLog audit, Paging paging) {
+        this.audit = audit;
+        this.paging = paging;
+    }
+
+    /** The audit log, newest first. */
+    @GetMapping("/api/v1/audit")
+    Page<AuditEventResponse> list(@RequestParam(required = false) Integer pageSize,
+            @RequestParam(required = false) String pageToken) {
+        return audit.list(paging.of(pageSize, pageToken));
+    }
+}

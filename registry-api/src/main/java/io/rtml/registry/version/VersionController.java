@@ -1,0 +1,114 @@
+package io.rtml.registry.version;
+
+import io.rtml.registry.api.Paging;
+import io.rtml.registry.audit.Actor;
+import io.rtml.registry.model.TagFilter;
+import io.rtml.registry.paging.Page;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.List;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+@RestController
+@RequestMapping("/api/v1/models/{name}/versions")
+class VersionController {
+
+    private final VersionService versions;
+    private final UploadLimit uploadLimit;
+    private final Paging paging;
+
+    VersionController(VersionService versions, UploadLimit uploadLimit, Paging paging) {
+        this.versions = versions;
+        this.uploadLimit = uploadLimit;
+        this.paging = paging;
+    }
+
+    /** Upload as {@code multipart/form-data}: part {@code file}, optional {@code description} and {@code tag} parts. */
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    ResponseEntity<ModelVersionResponse> uploadMultipart(@PathVariable String name, @RequestPart("file") MultipartFile file,
+            @RequestParam(required = false) String description, @RequestParam(required = false) List<String> tag,
+            @RequestHeader(value = "Content-SHA256", required = false) String sha256,
+            @RequestHeader(value = "X-Checksum-Sha256", required = false) String checksum, Actor actor) throws IOException {
+        try (InputStream body = file.getInputStream()) {
+            return created(versions.register(name, body, upload(description, tag, sha256, checksum), actor));
+        }
+    }
+
+    /** Upload the raw bytes as {@code application/octet-stream}; metadata as query parameters. */
+    @PostMapping(consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    ResponseEntity<ModelVersionResponse> uploadRaw(@PathVariable String name, HttpServletRequest request,
+            @RequestParam(required = false) String description, @RequestParam(required = false) List<String> tag,
+            @RequestHeader(value = "Content-SHA256", required = false) String sha256,
+            @RequestHeader(value = "X-Checksum-Sha256", required = false) String checksum, Actor actor) throws IOException {
+        uploadLimit.checkDeclaredLength(request.getContentLengthLong());
+        try (InputStream body = request.getInputStream()) {
+            return created(versions.register(name, body, upload(description, tag, sha256, checksum), actor));
+        }
+    }
+
+    @GetMapping
+    Page<ModelVersionResponse> list(@PathVariable String name, @RequestParam(required = false) List<String> tag,
+            @RequestParam(required = false) Integer pageSize, @RequestParam(required = false) String pageToken) {
+        return versions.list(name, TagFilter.parse(tag), paging.of(pageSize, pageToken));
+    }
+
+    /** A version by number or alias: {@code …/versions/3} or {@code …/versions/champion}. */
+    @GetMapping("/{ref}")
+    ModelVersionResponse get(@PathVariable String name, @PathVariable String ref) {
+        return versions.get(name, ref);
+    }
+
+    @PatchMapping("/{ref}")
+    ModelVersionResponse update(@PathVariable String name, @PathVariable String ref,
+            @Valid @RequestBody UpdateVersionRequest request, Actor actor) {
+        return versions.update(name, ref, request, actor);
+    }
+
+    @GetMapping("/{ref}/artifact")
+    ResponseEntity<StreamingResponseBody> artifact(@PathVariable String name, @PathVariable String ref,
+            @RequestHeader(value = "If-None-Match", required = false) String ifNoneMatch) throws IOException {
+        ArtifactDownload download = versions.download(name, ref);
+        String etag = "\"" + download.sha256() + "\"";
+        if (etag.equals(ifNoneMatch)) {
+            download.content().close();
+            return ResponseEntity.status(304).eTag(etag).build();
+        }
+        StreamingResponseBody body = out -> {
+            try (InputStream in = download.content()) {
+                in.transferTo(out);
+            }
+        };
+        return ResponseEntity.ok()
+                .contentType(MediaType.APPLICATION_OCTET_STREAM)
+                .contentLength(download.sizeBytes())
+                .eTag(etag)
+                .header("Content-Disposition", ContentDisposition.attachment().filename(download.fileName()).build().toString())
+                .body(body);
+    }
+
+    private static UploadRequest upload(String description, List<String> tags, String sha256, String checksum) {
+        return new UploadRequest(description, TagFilter.parse(tags), sha256 != null ? sha256 : checksum);
+    }
+
+    private static ResponseEntity<ModelVersionResponse> created(ModelVersionResponse version) {
+        return ResponseEntity.created(URI.create("/api/v1/models/" + version.model() + "/versions/" + version.version()))
+                .body(version);
+    }
+}

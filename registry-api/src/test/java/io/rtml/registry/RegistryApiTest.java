@@ -1,0 +1,70 @@
+package io.rtml.registry;
+
+import io.rtml.testing.TestDatabase;
+import io.rtml.testing.TestS3;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of the end-to-end tests: the real application on a random port, against a fresh
+ * PostgreSQL database and a real S3 server. All test classes share one application context;
+ * they stay independent by using unique model names.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class RegistryApiTest {
+
+    /** Upload limit in tests: small enough to exceed cheaply, larger than every reference model. */
+    protected static final long MAX_UPLOAD = 8L * 1024 * 1024;
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected JdbcTemplate jdbc;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestDatabase.Connection db = TestDatabase.get();
+        registry.add("spring.datasource.url", db::jdbcUrl);
+        registry.add("spring.datasource.username", db::username);
+        registry.add("spring.datasource.password", db::password);
+        var s3 = TestS3.server();
+        registry.add("rtml.s3.endpoint", () -> s3.endpoint().toString());
+        registry.add("rtml.s3.bucket", () -> TestS3.BUCKET);
+        registry.add("rtml.s3.access-key", s3::accessKey);
+        registry.add("rtml.s3.secret-key", s3::secretKey);
+        registry.add("rtml.registry.upload.max-size", () -> MAX_UPLOAD + "B");
+    }
+
+    protected ApiClient api() {
+        return new ApiClient("http://127.0.0.1:" + port);
+    }
+
+    protected static String uniqueName(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    protected long versionRows() {
+        return jdbc.queryForObject("select count(*) from model_version", Long.class);
+    }
+
+    /** Objects in the bucket, counted on the S3 server's disk. */
+    protected static long storedObjects() {
+        Path bucket = TestS3.bucketDir();
+        try (Stream<Path> files = Files.walk(bucket)) {
+            return files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.rtml.registry.artifact;
+
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/**
+ * Artifact bytes in S3, content addressed: the key is derived from the SHA-256 of the bytes, so an
+ * object never changes meaning and identical uploads are stored once.
+ */
+@Component
+public class ArtifactStore {
+
+    private static final Logger log = LoggerFactory.getLogger(ArtifactStore.class);
+
+    private final S3Client s3;
+    private final String bucket;
+
+    ArtifactStore(S3Client s3, S3Properties properties) {
+        this.s3 = s3;
+        this.bucket = properties.bucket();
+        if (properties.createBucket()) {
+            ensureBucket();
+        }
+    }
+
+    public static String keyFor(String sha256) {
+        return "artifacts/sha256/" + sha256.substring(0, 2) + "/" + sha256;
+    }
+
+    /** Stores the spooled file under its content key unless identical bytes are already there. */
+    public String store(SpooledArtifact file) {
+        String key = keyFor(file.sha256());
+        if (!exists(key)) {
+            s3.putObject(b -> b.bucket(bucket).key(key).contentLength(file.size())
+                    .contentType("application/octet-stream")
+                    .metadata(Map.of("sha256", file.sha256())), RequestBody.fromFile(file.path()));
+        }
+        return key;
+    }
+
+    public boolean exists(String key) {
+        try {
+            s3.headObject(b -> b.bucket(bucket).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        }
+    }
+
+    public ResponseInputStream<GetObjectResponse> open(String key) {
+        return s3.getObject(b -> b.bucket(bucket).key(key));
+    }
+
+    /** Cheap round trip for health checks. */
+    public void ping() {
+        s3.headBucket(b -> b.bucket(bucket));
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    private void ensureBucket() {
+        try {
+            ping();
+        } catch (NoSuchBucketException e) {
+            log.info("creating artifact bucket {}", bucket);
+            s3.createBucket(b -> b.bucket(bucket));
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() != 404) {
+                throw e;
+            }
+            log.info("creating artifact bucket {}", bucket);
+            s3.createBucket(b -> b.bucket(bucket));
+        }
+    }
+}

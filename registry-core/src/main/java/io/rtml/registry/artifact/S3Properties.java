@@ -1,0 +1,27 @@
+package io.rtml.registry.artifact;
+
+import java.net.URI;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Where artifacts are stored: any S3-compatible service (AWS S3, MinIO, s3proxy).
+ *
+ * @param endpoint S3 API URL; empty means AWS S3 for the region
+ * @param region signing region (default us-east-1; MinIO and s3proxy accept any)
+ * @param bucket bucket holding the artifacts (default rtml-artifacts)
+ * @param accessKey static access key; empty means the AWS default credential chain
+ * @param secretKey static secret key
+ * @param pathStyle address buckets as endpoint/bucket (default true; MinIO and s3proxy need it)
+ * @param createBucket create the bucket on start when it is missing (default true)
+ */
+@ConfigurationProperties("rtml.s3")
+public record S3Properties(URI endpoint, String region, String bucket, String accessKey, String secretKey,
+        Boolean pathStyle, Boolean createBucket) {
+
+    public S3Properties {
+        region = region == null || region.isBlank() ? "us-east-1" : region;
+        bucket = bucket == null || bucket.isBlank() ? "rtml-artifacts" : bucket;
+        pathStyle = pathStyle == null || pathStyle;
+        createBucket = createBucket == null || createBucket;
+    }
+}

@@ -1,0 +1,112 @@
+package io.rtml.registry.model;
+
+import io.rtml.problem.ErrorCode;
+import io.rtml.problem.RtmlException;
+import io.rtml.registry.audit.Actor;
+import io.rtml.registry.audit.AuditLog;
+import io.rtml.registry.paging.Page;
+import io.rtml.registry.paging.PageRequest;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Creates, finds, changes and deletes registered models. */
+@Service
+public class ModelService {
+
+    private final RegisteredModelRepository models;
+    private final ModelSearch search;
+    private final AliasService aliases;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    ModelService(RegisteredModelRepository models, ModelSearch search, AliasService aliases, AuditLog audit, Clock clock) {
+        this.models = models;
+        this.search = search;
+        this.aliases = aliases;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public ModelResponse create(CreateModelRequest request, Actor actor) {
+        String name = Names.checkModelName(request.name());
+        Map<String, String> tags = Names.checkTags(request.tags());
+        if (models.existsByName(name)) {
+            throw alreadyExists(name, null);
+        }
+        RegisteredModel model;
+        try {
+            model = models.saveAndFlush(new RegisteredModel(name, request.description(), tags, actor.name(), clock.instant()));
+        } catch (DataIntegrityViolationException e) {
+            throw alreadyExists(name, e); // lost a race with a concurrent create of the same name
+        }
+        audit.record(actor, "model.create", "model", name, Map.of("tags", tags));
+        return ModelResponse.from(model, Map.of());
+    }
+
+    @Transactional(readOnly = true)
+    public ModelResponse get(String name) {
+        RegisteredModel model = find(name);
+        return ModelResponse.from(model, aliases.aliasesOf(model.id()));
+    }
+
+    @Transactional(readOnly = true)
+    public Page<ModelResponse> list(String text, Map<String, String> tags, PageRequest page) {
+        String after = page.token() == null ? null : page.token().key();
+        List<ModelResponse> rows = search.page(text, tags, after, page.size() + 1).stream()
+                .map(m -> ModelResponse.from(m, aliases.aliasesOf(m.id())))
+                .toList();
+        return Page.of(rows, page.size(), ModelResponse::name);
+    }
+
+    @Transactional
+    public ModelResponse update(String name, UpdateModelRequest request, Actor actor) {
+        RegisteredModel model = find(name);
+        Map<String, Object> changes = new LinkedHashMap<>();
+        if (request.description() != null) {
+            model.describe(request.description(), clock.instant());
+            changes.put("description", request.description());
+        }
+        if (request.tags() != null) {
+            model.retag(Names.checkTags(request.tags()), clock.instant());
+            changes.put("tags", request.tags());
+        }
+        audit.record(actor, "model.update", "model", name, changes);
+        return ModelResponse.from(model, aliases.aliasesOf(model.id()));
+    }
+
+    /**
+     * Deletes a model with its versions and aliases. Anything that still uses the model (a
+     * service of the gallery) refers to it by a RESTRICT foreign key, so the delete fails there
+     * and becomes a 409 instead of leaving a service without its model.
+     */
+    @Transactional
+    public void delete(String name, Actor actor) {
+        RegisteredModel model = models.lockByName(name).orElseThrow(() -> notFound(name));
+        try {
+            models.delete(model);
+            models.flush();
+        } catch (DataIntegrityViolationException e) {
+            throw new RtmlException(ErrorCode.MODEL_IN_USE,
+                    "model '" + name + "' is used by a service; delete or rebind the service first", e);
+        }
+        audit.record(actor, "model.delete", "model", name, Map.of("versions", model.latestVersion()));
+    }
+
+    private RegisteredModel find(String name) {
+        return models.findByName(name).orElseThrow(() -> notFound(name));
+    }
+
+    public static RtmlException notFound(String name) {
+        return new RtmlException(ErrorCode.MODEL_NOT_FOUND, "no model named " + Names.quote(name));
+    }
+
+    private static RtmlException alreadyExists(String name, Throwable cause) {
+        return new RtmlException(ErrorCode.MODEL_ALREADY_EXISTS, "a model named '" + name + "' already exists", cause);
+    }
+}

@@ -1,0 +1,16 @@
+package io.rtml.registry.version;
+
+import java.util.Map;
+
+/**
+ * What comes with an upload besides the bytes.
+ *
+ * @param expectedSha256 hex SHA-256 the client computed, or null; a mismatch refuses the upload
+ */
+public record UploadRequest(String description, Map<String, String> tags, String expectedSha256) {
+
+    public UploadRequest {
+        description = description == null ? "" : description;
+        tags = tags == null ? Map.of() : tags;
+    }
+}

@@ -1,0 +1,171 @@
+package io.rtml.registry.version;
+
+import io.rtml.problem.ErrorCode;
+import io.rtml.problem.RtmlException;
+import io.rtml.registry.artifact.ArtifactSpool;
+import io.rtml.registry.artifact.ArtifactStore;
+import io.rtml.registry.artifact.SpooledArtifact;
+import io.rtml.registry.audit.Actor;
+import io.rtml.registry.audit.AuditLog;
+import io.rtml.registry.model.AliasService;
+import io.rtml.registry.model.ModelService;
+import io.rtml.registry.model.Names;
+import io.rtml.registry.model.RegisteredModel;
+import io.rtml.registry.model.RegisteredModelRepository;
+import io.rtml.registry.onnx.ModelSignature;
+import io.rtml.registry.onnx.OnnxInspector;
+import io.rtml.registry.paging.Page;
+import io.rtml.registry.paging.PageRequest;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.springframework.data.domain.Limit;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Registers model versions and serves them back. An upload is spooled and hashed, inspected, and
+ * stored in S3 before any database row exists, so a refused or broken upload leaves nothing
+ * behind; the row is written last, in a short transaction that never waits on S3.
+ */
+@Service
+public class VersionService {
+
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+    private final RegisteredModelRepository models;
+    private final ModelVersionRepository versions;
+    private final AliasService aliases;
+    private final ArtifactSpool spool;
+    private final ArtifactStore store;
+    private final OnnxInspector inspector;
+    private final VersionRecorder recorder;
+    private final JsonMapper json;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    VersionService(RegisteredModelRepository models, ModelVersionRepository versions, AliasService aliases,
+            ArtifactSpool spool, ArtifactStore store, OnnxInspector inspector, VersionRecorder recorder, JsonMapper json,
+            AuditLog audit, Clock clock) {
+        this.models = models;
+        this.versions = versions;
+        this.aliases = aliases;
+        this.spool = spool;
+        this.store = store;
+        this.inspector = inspector;
+        this.recorder = recorder;
+        this.json = json;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    public ModelVersionResponse register(String modelName, InputStream body, UploadRequest request, Actor actor) {
+        Map<String, String> tags = Names.checkTags(request.tags());
+        String expectedSha256 = normalizeSha256(request.expectedSha256());
+        if (!models.existsByName(modelName)) {
+            throw ModelService.notFound(modelName);
+        }
+        try (SpooledArtifact upload = spool.spool(body)) {
+            if (expectedSha256 != null && !expectedSha256.equals(upload.sha256())) {
+                throw new RtmlException(ErrorCode.CHECKSUM_MISMATCH, "the upload's SHA-256 is " + upload.sha256()
+                        + " but the request said " + expectedSha256 + "; the bytes were damaged on the way, nothing was kept");
+            }
+            ModelSignature signature = inspector.inspect(upload.path());
+            String key = store.store(upload);
+            NewVersion details = new NewVersion(request.description(), tags, upload.sha256(), upload.size(), key, signature);
+            return recorder.record(modelName, details, actor);
+        }
+    }
+
+    @Transactional(readOnly = true)
+    public ModelVersionResponse get(String modelName, String ref) {
+        RegisteredModel model = model(modelName);
+        ModelVersion version = resolve(model, ref);
+        return version.toResponse(modelName, aliasesByVersion(model).getOrDefault(version.version(), List.of()));
+    }
+
+    @Transactional(readOnly = true)
+    public Page<ModelVersionResponse> list(String modelName, Map<String, String> tags, PageRequest page) {
+        RegisteredModel model = model(modelName);
+        int before = page.token() == null ? Integer.MAX_VALUE : (int) Math.min(page.token().asLong(), Integer.MAX_VALUE);
+        List<ModelVersion> rows = tags.isEmpty()
+                ? versions.findByModelIdAndVersionLessThanOrderByVersionDesc(model.id(), before, Limit.of(page.size() + 1))
+                : versions.findTaggedPage(model.id(), before, json.writeValueAsString(tags), page.size() + 1);
+        Map<Integer, List<String>> aliasesByVersion = aliasesByVersion(model);
+        List<ModelVersionResponse> items = rows.stream()
+                .map(v -> v.toResponse(modelName, aliasesByVersion.getOrDefault(v.version(), List.of())))
+                .toList();
+        return Page.of(items, page.size(), v -> String.valueOf(v.version()));
+    }
+
+    @Transactional
+    public ModelVersionResponse update(String modelName, String ref, UpdateVersionRequest request, Actor actor) {
+        RegisteredModel model = model(modelName);
+        ModelVersion version = resolve(model, ref);
+        Map<String, Object> changes = new LinkedHashMap<>();
+        if (request.description() != null) {
+            version.describe(request.description(), clock.instant());
+            changes.put("description", request.description());
+        }
+        if (request.tags() != null) {
+            version.retag(Names.checkTags(request.tags()), clock.instant());
+            changes.put("tags", request.tags());
+        }
+        audit.record(actor, "version.update", "model_version", modelName + "/" + version.version(), changes);
+        return version.toResponse(modelName, aliasesByVersion(model).getOrDefault(version.version(), List.of()));
+    }
+
+    @Transactional(readOnly = true)
+    public ArtifactDownload download(String modelName, String ref) {
+        RegisteredModel model = model(modelName);
+        ModelVersion version = resolve(model, ref);
+        return new ArtifactDownload(modelName + "-v" + version.version() + ".onnx", version.sha256(), version.sizeBytes(),
+                store.open(version.artifactKey()));
+    }
+
+    /** A version by number ("3") or by alias ("champion"). */
+    ModelVersion resolve(RegisteredModel model, String ref) {
+        int number;
+        if (ref.chars().allMatch(Character::isDigit) && !ref.isEmpty() && ref.length() < 10) {
+            number = Integer.parseInt(ref);
+        } else {
+            number = aliases.resolve(model.id(), ref).orElseThrow(() -> new RtmlException(ErrorCode.VERSION_NOT_FOUND,
+                    "model '" + model.name() + "' has no version or alias " + quote(ref)));
+        }
+        return versions.findByModelIdAndVersion(model.id(), number).orElseThrow(() -> new RtmlException(
+                ErrorCode.VERSION_NOT_FOUND, "model '" + model.name() + "' has no version " + number));
+    }
+
+    RegisteredModel model(String modelName) {
+        return models.findByName(modelName).orElseThrow(() -> ModelService.notFound(modelName));
+    }
+
+    private Map<Integer, List<String>> aliasesByVersion(RegisteredModel model) {
+        Map<Integer, List<String>> byVersion = new TreeMap<>();
+        aliases.aliasesOf(model.id()).forEach((alias, v) -> byVersion.computeIfAbsent(v, k -> new ArrayList<>()).add(alias));
+        return byVersion;
+    }
+
+    private static String normalizeSha256(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String hex = value.trim().toLowerCase(Locale.ROOT);
+        if (!SHA256.matcher(hex).matches()) {
+            throw new RtmlException(ErrorCode.VALIDATION_FAILED,
+                    "the SHA-256 header must be 64 hexadecimal characters, got " + quote(value));
+        }
+        return hex;
+    }
+
+    private static String quote(String value) {
+        return "'" + (value.length() > 80 ? value.substring(0, 80) + "…" : value) + "'";
+    }
+}
