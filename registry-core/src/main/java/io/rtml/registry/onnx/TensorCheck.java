@@ -1,0 +1,134 @@
+package io.rtml.registry.onnx;
+
+import java.io.IOException;
+import java.util.StringJoiner;
+
+/**
+ * Checks one stored tensor (TensorProto, SparseTensorProto) without reading its data: it must keep
+ * its data inside the file, and its dims must not promise more elements than the limit, since ONNX
+ * Runtime would try to allocate them when it loads the model.
+ */
+final class TensorCheck {
+
+    private static final int TENSOR_DIMS = 1;
+    private static final int TENSOR_NAME = 8;
+    private static final int TENSOR_EXTERNAL_DATA = 13;
+    private static final int TENSOR_DATA_LOCATION = 14;
+    private static final int DATA_LOCATION_EXTERNAL = 1;
+    private static final int ENTRY_KEY = 1;
+    private static final int ENTRY_VALUE = 2;
+    private static final int SPARSE_VALUES = 1;
+    private static final int SPARSE_INDICES = 2;
+    private static final int SPARSE_DIMS = 3;
+
+    private final ProtoReader reader;
+    private final WalkBudget budget;
+
+    TensorCheck(ProtoReader reader, WalkBudget budget) {
+        this.reader = reader;
+        this.budget = budget;
+    }
+
+    /** Checks the TensorProto the reader is inside; {@code kind} says where it sits. Returns its name. */
+    String tensor(String kind) throws IOException {
+        Dims dims = new Dims();
+        String name = "";
+        boolean external = false;
+        String location = null;
+        for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
+            switch (ProtoReader.field(tag)) {
+                case TENSOR_DIMS -> reader.readInt64s(tag, dims::add);
+                case TENSOR_NAME -> name = reader.readName(tag, "tensor name");
+                case TENSOR_DATA_LOCATION -> external |= reader.readInt32(tag) == DATA_LOCATION_EXTERNAL;
+                case TENSOR_EXTERNAL_DATA -> {
+                    external = true;
+                    int outer = reader.enter(tag);
+                    String found = externalLocation();
+                    location = location == null ? found : location;
+                    reader.leave(outer);
+                }
+                default -> reader.skip(tag);
+            }
+        }
+        String where = name.isEmpty() ? kind : kind + " '" + name + "'";
+        if (external) {
+            // Only named in the message: following the path would let an upload read the server's files.
+            throw Refusals.externalData(where, location);
+        }
+        dims.check(where, budget.limits().maxTensorElements());
+        return name;
+    }
+
+    /** Checks the SparseTensorProto the reader is inside: both of its tensors and the dense shape. Returns its name. */
+    String sparseTensor(String kind) throws IOException {
+        Dims dims = new Dims();
+        String name = "";
+        for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
+            switch (ProtoReader.field(tag)) {
+                case SPARSE_VALUES, SPARSE_INDICES -> {
+                    int outer = reader.enter(tag);
+                    String inner = tensor(kind);
+                    name = ProtoReader.field(tag) == SPARSE_VALUES ? inner : name;
+                    reader.leave(outer);
+                }
+                case SPARSE_DIMS -> reader.readInt64s(tag, dims::add);
+                default -> reader.skip(tag);
+            }
+        }
+        // ONNX Runtime densifies sparse initializers, so the dense shape is what it allocates.
+        dims.check(name.isEmpty() ? kind : kind + " '" + name + "'", budget.limits().maxTensorElements());
+        return name;
+    }
+
+    private String externalLocation() throws IOException {
+        String key = "";
+        String value = null;
+        for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
+            switch (ProtoReader.field(tag)) {
+                case ENTRY_KEY -> key = reader.readText(tag);
+                case ENTRY_VALUE -> value = reader.readText(tag);
+                default -> reader.skip(tag);
+            }
+        }
+        return "location".equals(key) ? value : null;
+    }
+
+    /** The product of a tensor's dims, kept exact until it passes the limit or overflows. */
+    private static final class Dims {
+        private final StringJoiner shown = new StringJoiner(" x ", "[", "]");
+        private long elements = 1;
+        private boolean overflow;
+        private boolean zero;
+        private long negative;
+        private int count;
+
+        void add(long dim) {
+            if (++count <= 16) {
+                shown.add(Long.toString(dim));
+            }
+            if (dim < 0) {
+                negative = dim;
+            } else if (dim == 0) {
+                zero = true;
+            } else if (!overflow) {
+                try {
+                    elements = Math.multiplyExact(elements, dim);
+                } catch (ArithmeticException e) {
+                    overflow = true;
+                }
+            }
+        }
+
+        void check(String where, long max) {
+            String dims = count > 16 ? shown + " (" + count + " dims)" : shown.toString();
+            if (negative < 0) {
+                throw Refusals.notOnnx(where + " declares a negative dimension " + negative + " in " + dims);
+            }
+            if (!zero && (overflow || elements > max)) {
+                String size = overflow ? "more than 2^63" : Long.toString(elements);
+                throw Refusals.tooComplex(where + " declares " + size + " elements " + dims + "; at most " + max
+                        + " are allowed per tensor");
+            }
+        }
+    }
+}
