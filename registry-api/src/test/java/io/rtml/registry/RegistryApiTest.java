@@ -26,6 +26,12 @@ public abstract class RegistryApiTest {
     /** Upload limit in tests: small enough to exceed cheaply, larger than every reference model. */
     protected static final long MAX_UPLOAD = 8L * 1024 * 1024;
 
+    /** The admin token every test starts from; others are created through the API. */
+    protected static final String ADMIN_TOKEN = "test-admin-token-" + UUID.randomUUID();
+
+    /** Where uploads are spooled in tests, to check that nothing is left behind. */
+    protected static final Path SPOOL_DIR = createTempDir("rtml-test-spool");
+
     @LocalServerPort
     protected int port;
 
@@ -44,10 +50,29 @@ public abstract class RegistryApiTest {
         registry.add("rtml.s3.access-key", s3::accessKey);
         registry.add("rtml.s3.secret-key", s3::secretKey);
         registry.add("rtml.registry.upload.max-size", () -> MAX_UPLOAD + "B");
+        registry.add("rtml.registry.upload.spool-dir", SPOOL_DIR::toString);
+        registry.add("rtml.security.bootstrap-admin-token", () -> ADMIN_TOKEN);
     }
 
+    /** A client that authenticates as the bootstrap admin. */
     protected ApiClient api() {
+        return anonymous().withHeader("Authorization", "Bearer " + ADMIN_TOKEN);
+    }
+
+    protected ApiClient api(String token) {
+        return anonymous().withHeader("Authorization", "Bearer " + token);
+    }
+
+    protected ApiClient anonymous() {
         return new ApiClient("http://127.0.0.1:" + port);
+    }
+
+    private static Path createTempDir(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     protected static String uniqueName(String prefix) {

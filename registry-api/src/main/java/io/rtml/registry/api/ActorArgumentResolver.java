@@ -1,6 +1,8 @@
 package io.rtml.registry.api;
 
-import io.rtml.registry.audit.Actor;
+import io.rtml.problem.ErrorCode;
+import io.rtml.problem.RtmlException;
+import io.rtml.registry.access.Actor;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.springframework.context.annotation.Configuration;
@@ -14,8 +16,6 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 /** Lets controllers take the calling {@link Actor} as a parameter. */
 @Configuration(proxyBeanMethods = false)
 class ActorArgumentResolver implements HandlerMethodArgumentResolver, WebMvcConfigurer {
-
-    static final String ACTOR_ATTRIBUTE = ActorArgumentResolver.class.getName() + ".actor";
 
     @Override
     public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
@@ -31,10 +31,10 @@ class ActorArgumentResolver implements HandlerMethodArgumentResolver, WebMvcConf
     public Actor resolveArgument(MethodParameter parameter, ModelAndViewContainer mav, NativeWebRequest webRequest,
             WebDataBinderFactory binderFactory) {
         HttpServletRequest request = webRequest.getNativeRequest(HttpServletRequest.class);
-        Object authenticated = request.getAttribute(ACTOR_ATTRIBUTE);
-        if (authenticated instanceof Actor actor) {
+        if (request.getAttribute(Actor.class.getName()) instanceof Actor actor) {
             return actor;
         }
-        return new Actor("anonymous", request.getRemoteAddr());
+        // Only reachable on an endpoint the authentication filter leaves open by mistake.
+        throw new RtmlException(ErrorCode.UNAUTHENTICATED, "this endpoint needs 'Authorization: Bearer <token>'");
     }
 }

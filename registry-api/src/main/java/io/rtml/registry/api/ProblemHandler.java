@@ -3,15 +3,21 @@ package io.rtml.registry.api;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.problem.RtmlException.FieldError;
+import io.rtml.registry.access.Actor;
+import io.rtml.registry.audit.AuditLog;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -28,8 +34,18 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
+    private final AuditLog audit;
+
+    ProblemHandler(AuditLog audit) {
+        this.audit = audit;
+    }
+
     @ExceptionHandler(RtmlException.class)
-    ResponseEntity<Object> rtml(RtmlException e) {
+    ResponseEntity<Object> rtml(RtmlException e, HttpServletRequest request) {
+        if (e.code() == ErrorCode.FORBIDDEN && request.getAttribute(Actor.class.getName()) instanceof Actor actor) {
+            audit.recordAlone(actor, "access.forbidden", "request", request.getMethod() + " " + request.getRequestURI(),
+                    Map.of("reason", e.getMessage()));
+        }
         if (e.code().status() >= 500) {
             log.error("request failed: {}", e.getMessage(), e);
         } else {
@@ -58,6 +74,27 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return respond(Problems.of(ErrorCode.INTERNAL_ERROR, "an unexpected error occurred; it has been logged", List.of()));
     }
 
+    /** A value the domain refused while the JSON was read (an unknown role, say) keeps its own code and message. */
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        Throwable root = NestedExceptionUtils.getMostSpecificCause(e);
+        if (root instanceof RtmlException refused) {
+            return respond(Problems.of(refused.code(), refused.getMessage(), refused.errors()));
+        }
+        log.debug("unreadable request body: {}", root.getMessage());
+        return respond(Problems.of(ErrorCode.MALFORMED_REQUEST,
+                "the request body is not valid JSON for this endpoint: " + firstLine(root.getMessage()), List.of()));
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        String line = message.lines().findFirst().orElse("");
+        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+    }
+
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
@@ -84,6 +121,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     private static ResponseEntity<Object> respond(ProblemDetail problem) {
-        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        var response = ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (problem.getStatus() == 413) {
+            // The rest of an oversized body is never read: closing stops the client sending it and
+            // stops the server waiting for it.
+            response.header(HttpHeaders.CONNECTION, "close");
+        }
+        return response.body(problem);
     }
 }

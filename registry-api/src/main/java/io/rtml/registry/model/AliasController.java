@@ -1,6 +1,6 @@
 package io.rtml.registry.model;
 
-import io.rtml.registry.audit.Actor;
+import io.rtml.registry.access.Actor;
 import jakarta.validation.Valid;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;

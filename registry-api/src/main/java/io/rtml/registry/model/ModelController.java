@@ -1,7 +1,7 @@
 package io.rtml.registry.model;
 
 import io.rtml.registry.api.Paging;
-import io.rtml.registry.audit.Actor;
+import io.rtml.registry.access.Actor;
 import io.rtml.registry.paging.Page;
 import jakarta.validation.Valid;
 import java.net.URI;

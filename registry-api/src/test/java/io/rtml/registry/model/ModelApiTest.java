@@ -25,7 +25,7 @@ class ModelApiTest extends RegistryApiTest {
         assertThat(created.status()).isEqualTo(201);
         assertThat(created.header("Location")).isEqualTo("/api/v1/models/" + name);
         assertThat(created.json().path("latestVersion").asInt()).isZero();
-        assertThat(created.json().path("createdBy").asString()).isEqualTo("anonymous");
+        assertThat(created.json().path("createdBy").asString()).isEqualTo("token:bootstrap-admin");
 
         JsonNode read = api.get("/api/v1/models/" + name).json();
         assertThat(read.path("description").asString()).isEqualTo("predicts churn");

@@ -172,7 +172,7 @@ class VersionUploadTest extends RegistryApiTest {
         JsonNode newest = events.get(0);
         assertThat(newest.path("action").asString()).isEqualTo("alias.set");
         assertThat(newest.path("entityName").asString()).isEqualTo(model);
-        assertThat(newest.path("actor").asString()).isEqualTo("anonymous");
+        assertThat(newest.path("actor").asString()).isEqualTo("token:bootstrap-admin");
         assertThat(newest.path("clientAddress").asString()).isEqualTo("127.0.0.1");
         assertThat(events.get(1).path("action").asString()).isEqualTo("version.create");
         assertThat(events.get(1).path("entityName").asString()).isEqualTo(model + "/1");

@@ -1,5 +1,6 @@
 package io.rtml.registry.audit;
 
+import io.rtml.registry.access.Actor;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;

@@ -1,5 +1,6 @@
 package io.rtml.registry.audit;
 
+import io.rtml.registry.access.Actor;
 import io.rtml.registry.paging.Page;
 import io.rtml.registry.paging.PageRequest;
 import java.time.Clock;

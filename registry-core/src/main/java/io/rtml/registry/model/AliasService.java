@@ -2,7 +2,8 @@ package io.rtml.registry.model;
 
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
-import io.rtml.registry.audit.Actor;
+import io.rtml.registry.access.Actor;
+import io.rtml.registry.access.Role;
 import io.rtml.registry.audit.AuditLog;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -33,6 +34,7 @@ public class AliasService {
 
     @Transactional
     public AliasResponse set(String modelName, String alias, int version, Actor actor) {
+        actor.require(Role.PUBLISHER, modelName);
         Names.checkAlias(alias);
         RegisteredModel model = models.lockByName(modelName).orElseThrow(() -> ModelService.notFound(modelName));
         if (version > model.latestVersion()) {
@@ -55,6 +57,7 @@ public class AliasService {
 
     @Transactional
     public void delete(String modelName, String alias, Actor actor) {
+        actor.require(Role.PUBLISHER, modelName);
         RegisteredModel model = models.lockByName(modelName).orElseThrow(() -> ModelService.notFound(modelName));
         ModelAlias row = aliases.findByKeyModelIdAndKeyAlias(model.id(), alias).orElseThrow(() -> notFound(modelName, alias));
         aliases.delete(row);

@@ -2,7 +2,8 @@ package io.rtml.registry.model;
 
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
-import io.rtml.registry.audit.Actor;
+import io.rtml.registry.access.Actor;
+import io.rtml.registry.access.Role;
 import io.rtml.registry.audit.AuditLog;
 import io.rtml.registry.paging.Page;
 import io.rtml.registry.paging.PageRequest;
@@ -35,6 +36,7 @@ public class ModelService {
     @Transactional
     public ModelResponse create(CreateModelRequest request, Actor actor) {
         String name = Names.checkModelName(request.name());
+        actor.require(Role.PUBLISHER, name);
         Map<String, String> tags = Names.checkTags(request.tags());
         if (models.existsByName(name)) {
             throw alreadyExists(name, null);
@@ -66,6 +68,7 @@ public class ModelService {
 
     @Transactional
     public ModelResponse update(String name, UpdateModelRequest request, Actor actor) {
+        actor.require(Role.PUBLISHER, name);
         RegisteredModel model = find(name);
         Map<String, Object> changes = new LinkedHashMap<>();
         if (request.description() != null) {
@@ -87,6 +90,7 @@ public class ModelService {
      */
     @Transactional
     public void delete(String name, Actor actor) {
+        actor.require(Role.ADMIN, name);
         RegisteredModel model = models.lockByName(name).orElseThrow(() -> notFound(name));
         try {
             models.delete(model);

@@ -1,6 +1,6 @@
 package io.rtml.registry.version;
 
-import io.rtml.registry.audit.Actor;
+import io.rtml.registry.access.Actor;
 import io.rtml.registry.audit.AuditLog;
 import io.rtml.registry.model.ModelService;
 import io.rtml.registry.model.RegisteredModel;

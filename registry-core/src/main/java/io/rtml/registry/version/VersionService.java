@@ -5,7 +5,8 @@ import io.rtml.problem.RtmlException;
 import io.rtml.registry.artifact.ArtifactSpool;
 import io.rtml.registry.artifact.ArtifactStore;
 import io.rtml.registry.artifact.SpooledArtifact;
-import io.rtml.registry.audit.Actor;
+import io.rtml.registry.access.Actor;
+import io.rtml.registry.access.Role;
 import io.rtml.registry.audit.AuditLog;
 import io.rtml.registry.model.AliasService;
 import io.rtml.registry.model.ModelService;
@@ -67,6 +68,7 @@ public class VersionService {
     }
 
     public ModelVersionResponse register(String modelName, InputStream body, UploadRequest request, Actor actor) {
+        actor.require(Role.PUBLISHER, modelName);
         Map<String, String> tags = Names.checkTags(request.tags());
         String expectedSha256 = normalizeSha256(request.expectedSha256());
         if (!models.existsByName(modelName)) {
@@ -107,6 +109,7 @@ public class VersionService {
 
     @Transactional
     public ModelVersionResponse update(String modelName, String ref, UpdateVersionRequest request, Actor actor) {
+        actor.require(Role.PUBLISHER, modelName);
         RegisteredModel model = model(modelName);
         ModelVersion version = resolve(model, ref);
         Map<String, Object> changes = new LinkedHashMap<>();

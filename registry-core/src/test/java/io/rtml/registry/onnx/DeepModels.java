@@ -1,8 +1,9 @@
 package io.rtml.registry.onnx;
 
-import static io.rtml.registry.onnx.ProtoBuilder.headerSize;
-import static io.rtml.registry.onnx.ProtoBuilder.message;
-import static io.rtml.registry.onnx.ProtoBuilder.writeHeader;
+import io.rtml.testing.ProtoBuilder;
+import static io.rtml.testing.ProtoBuilder.headerSize;
+import static io.rtml.testing.ProtoBuilder.message;
+import static io.rtml.testing.ProtoBuilder.writeHeader;
 
 import com.google.protobuf.CodedOutputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,12 +1,13 @@
 package io.rtml.registry.onnx;
 
-import static io.rtml.registry.onnx.ProtoBuilder.entry;
-import static io.rtml.registry.onnx.ProtoBuilder.floatTensor;
-import static io.rtml.registry.onnx.ProtoBuilder.identityGraph;
-import static io.rtml.registry.onnx.ProtoBuilder.message;
-import static io.rtml.registry.onnx.ProtoBuilder.model;
-import static io.rtml.registry.onnx.ProtoBuilder.node;
-import static io.rtml.registry.onnx.ProtoBuilder.tensorValue;
+import io.rtml.testing.ProtoBuilder;
+import static io.rtml.testing.ProtoBuilder.entry;
+import static io.rtml.testing.ProtoBuilder.floatTensor;
+import static io.rtml.testing.ProtoBuilder.identityGraph;
+import static io.rtml.testing.ProtoBuilder.message;
+import static io.rtml.testing.ProtoBuilder.model;
+import static io.rtml.testing.ProtoBuilder.node;
+import static io.rtml.testing.ProtoBuilder.tensorValue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtml.problem.ErrorCode;

@@ -1,10 +1,11 @@
 package io.rtml.registry.onnx;
 
-import static io.rtml.registry.onnx.ProtoBuilder.headerSize;
-import static io.rtml.registry.onnx.ProtoBuilder.message;
-import static io.rtml.registry.onnx.ProtoBuilder.node;
-import static io.rtml.registry.onnx.ProtoBuilder.tensorValue;
-import static io.rtml.registry.onnx.ProtoBuilder.writeHeader;
+import io.rtml.testing.ProtoBuilder;
+import static io.rtml.testing.ProtoBuilder.headerSize;
+import static io.rtml.testing.ProtoBuilder.message;
+import static io.rtml.testing.ProtoBuilder.node;
+import static io.rtml.testing.ProtoBuilder.tensorValue;
+import static io.rtml.testing.ProtoBuilder.writeHeader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.CodedOutputStream;

@@ -1,4 +1,4 @@
-package io.rtml.registry.onnx;
+package io.rtml.testing;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
@@ -11,33 +11,33 @@ import java.nio.charset.StandardCharsets;
  * Writes protobuf messages field by field, so that tests can build ONNX files (valid or hostile)
  * without generated ONNX classes. Field numbers are onnx.proto's.
  */
-final class ProtoBuilder {
+public final class ProtoBuilder {
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final CodedOutputStream out = CodedOutputStream.newInstance(bytes);
 
-    static ProtoBuilder message() {
+    public static ProtoBuilder message() {
         return new ProtoBuilder();
     }
 
-    ProtoBuilder varint(int field, long value) {
+    public ProtoBuilder varint(int field, long value) {
         return write(() -> out.writeInt64(field, value));
     }
 
-    ProtoBuilder string(int field, String value) {
+    public ProtoBuilder string(int field, String value) {
         return bytes(field, value.getBytes(StandardCharsets.UTF_8));
     }
 
-    ProtoBuilder bytes(int field, byte[] value) {
+    public ProtoBuilder bytes(int field, byte[] value) {
         return write(() -> out.writeByteArray(field, value));
     }
 
-    ProtoBuilder message(int field, ProtoBuilder value) {
+    public ProtoBuilder message(int field, ProtoBuilder value) {
         return bytes(field, value.toByteArray());
     }
 
     /** A repeated int64 in proto3's packed form. */
-    ProtoBuilder packed(int field, long... values) {
+    public ProtoBuilder packed(int field, long... values) {
         ProtoBuilder body = new ProtoBuilder();
         for (long value : values) {
             body.write(() -> body.out.writeInt64NoTag(value));
@@ -45,17 +45,17 @@ final class ProtoBuilder {
         return bytes(field, body.toByteArray());
     }
 
-    byte[] toByteArray() {
+    public byte[] toByteArray() {
         write(out::flush);
         return bytes.toByteArray();
     }
 
     /** The size of a tag plus a length prefix, for tests that stream large or deep messages. */
-    static int headerSize(int field, long length) {
+    public static int headerSize(int field, long length) {
         return CodedOutputStream.computeTagSize(field) + CodedOutputStream.computeUInt64SizeNoTag(length);
     }
 
-    static void writeHeader(CodedOutputStream out, int field, long length) throws IOException {
+    public static void writeHeader(CodedOutputStream out, int field, long length) throws IOException {
         out.writeTag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
         out.writeUInt64NoTag(length);
     }
@@ -63,15 +63,15 @@ final class ProtoBuilder {
     // ---- ONNX messages used by several tests ----
 
     /** ModelProto with IR 8, the default opset 13 and the given graph. */
-    static ProtoBuilder model(ProtoBuilder graph) {
+    public static ProtoBuilder model(ProtoBuilder graph) {
         return message().varint(1, 8).string(2, "rtml-tests").message(8, opset("", 13)).message(7, graph);
     }
 
-    static ProtoBuilder opset(String domain, long version) {
+    public static ProtoBuilder opset(String domain, long version) {
         return message().string(1, domain).varint(2, version);
     }
 
-    static ProtoBuilder node(String opType, String[] inputs, String... outputs) {
+    public static ProtoBuilder node(String opType, String[] inputs, String... outputs) {
         ProtoBuilder node = message();
         for (String input : inputs) {
             node.string(1, input);
@@ -83,11 +83,11 @@ final class ProtoBuilder {
     }
 
     /** ValueInfoProto of a tensor; each dim a Long (value), a String (name) or null (neither). */
-    static ProtoBuilder tensorValue(String name, int elementType, Object... dims) {
+    public static ProtoBuilder tensorValue(String name, int elementType, Object... dims) {
         return message().string(1, name).message(2, message().message(1, tensorType(elementType, dims)));
     }
 
-    static ProtoBuilder tensorType(int elementType, Object... dims) {
+    public static ProtoBuilder tensorType(int elementType, Object... dims) {
         ProtoBuilder shape = message();
         for (Object dim : dims) {
             ProtoBuilder dimension = message();
@@ -102,17 +102,17 @@ final class ProtoBuilder {
     }
 
     /** TensorProto (FLOAT) with dims and no data. */
-    static ProtoBuilder floatTensor(String name, long... dims) {
+    public static ProtoBuilder floatTensor(String name, long... dims) {
         return message().packed(1, dims).varint(2, 1).string(8, name);
     }
 
     /** StringStringEntryProto, as in external_data and metadata_props. */
-    static ProtoBuilder entry(String key, String value) {
+    public static ProtoBuilder entry(String key, String value) {
         return message().string(1, key).string(2, value);
     }
 
     /** The smallest model ONNX Runtime loads: y = Identity(x). */
-    static ProtoBuilder identityGraph() {
+    public static ProtoBuilder identityGraph() {
         return message()
                 .message(1, node("Identity", new String[] {"x"}, "y"))
                 .string(2, "identity")

@@ -1,0 +1,94 @@
+package io.rtml.registry.access;
+
+import io.rtml.problem.ErrorCode;
+import io.rtml.registry.api.ProblemWriter;
+import io.rtml.registry.audit.AuditLog;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Every request needs a live bearer token, except health probes and the gallery's static files.
+ * A refusal is a 401 problem and an audit event; changing requests are rate limited per token.
+ */
+@Component
+@Order(1)
+class TokenAuthenticationFilter extends OncePerRequestFilter {
+
+    static final String ACTOR_ATTRIBUTE = Actor.class.getName();
+    private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+
+    private final TokenService tokens;
+    private final RateLimiter limiter;
+    private final AuditLog audit;
+    private final ProblemWriter problems;
+
+    TokenAuthenticationFilter(TokenService tokens, RateLimiter limiter, AuditLog audit, ProblemWriter problems) {
+        this.tokens = tokens;
+        this.limiter = limiter;
+        this.audit = audit;
+        this.problems = problems;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        return path.equals("/actuator/health") || path.startsWith("/actuator/health/") || path.equals("/error");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String header = request.getHeader("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            refuse(request, response, "this endpoint needs 'Authorization: Bearer <token>'");
+            return;
+        }
+        Optional<Actor> actor = tokens.authenticate(header.substring(7).trim(), request.getRemoteAddr());
+        if (actor.isEmpty()) {
+            refuse(request, response, "the bearer token is not valid: unknown, expired or revoked");
+            return;
+        }
+        if (!READ_METHODS.contains(request.getMethod())) {
+            Optional<Duration> wait = limiter.acquire("token:" + actor.get().name());
+            if (wait.isPresent()) {
+                tooMany(response, wait.get(), "this token made too many changes in the last minute");
+                return;
+            }
+        }
+        request.setAttribute(ACTOR_ATTRIBUTE, actor.get());
+        chain.doFilter(request, response);
+    }
+
+    private void refuse(HttpServletRequest request, HttpServletResponse response, String detail) throws IOException {
+        String address = request.getRemoteAddr();
+        Optional<Duration> wait = limiter.acquire("address:" + address);
+        if (wait.isPresent()) {
+            tooMany(response, wait.get(), "too many failed authentications from " + address);
+            return;
+        }
+        audit.recordAlone(new Actor("anonymous", address, Set.of(), List.of()), "access.unauthenticated", "request",
+                request.getMethod() + " " + truncate(request.getRequestURI()), Map.of("reason", detail));
+        response.setHeader("WWW-Authenticate", "Bearer realm=\"rtml\"");
+        problems.write(response, ErrorCode.UNAUTHENTICATED, detail);
+    }
+
+    private void tooMany(HttpServletResponse response, Duration wait, String detail) throws IOException {
+        response.setHeader("Retry-After", String.valueOf(Math.max(1, wait.toSeconds() + 1)));
+        problems.write(response, ErrorCode.TOO_MANY_REQUESTS, detail + "; retry after the Retry-After seconds");
+    }
+
+    private static String truncate(String path) {
+        return path.length() > 200 ? path.substring(0, 200) + "…" : path;
+    }
+}
