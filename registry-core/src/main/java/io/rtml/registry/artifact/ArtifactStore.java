@@ -1,5 +1,7 @@
 package io.rtml.registry.artifact;
 
+import java.net.URL;
+import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +12,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Artifact bytes in S3, content addressed: the key is derived from the SHA-256 of the bytes, so an
@@ -21,11 +24,15 @@ public class ArtifactStore {
     private static final Logger log = LoggerFactory.getLogger(ArtifactStore.class);
 
     private final S3Client s3;
+    private final S3Presigner presigner;
     private final String bucket;
+    private final Duration presignTtl;
 
-    ArtifactStore(S3Client s3, S3Properties properties) {
+    ArtifactStore(S3Client s3, S3Presigner presigner, S3Properties properties) {
         this.s3 = s3;
+        this.presigner = presigner;
         this.bucket = properties.bucket();
+        this.presignTtl = properties.presignTtl();
         if (properties.createBucket()) {
             ensureBucket();
         }
@@ -57,6 +64,20 @@ public class ArtifactStore {
 
     public ResponseInputStream<GetObjectResponse> open(String key) {
         return s3.getObject(b -> b.bucket(bucket).key(key));
+    }
+
+    /**
+     * A URL that lets a scoring node GET the artifact for a short while without credentials. It is
+     * a bearer credential until it expires: log it only through {@link #redact(URL)}.
+     */
+    public URL presignGet(String key) {
+        return presigner.presignGetObject(b -> b.signatureDuration(presignTtl)
+                .getObjectRequest(r -> r.bucket(bucket).key(key))).url();
+    }
+
+    /** The URL without its query string, which holds the signature. */
+    public static String redact(URL url) {
+        return url.getProtocol() + "://" + url.getAuthority() + url.getPath() + (url.getQuery() == null ? "" : "?…");
     }
 
     /** Cheap round trip for health checks. */

@@ -12,10 +12,12 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({S3Properties.class, UploadProperties.class})
 class S3Configuration {
+
 
     @Bean(destroyMethod = "close")
     S3Client s3Client(S3Properties properties) {
@@ -28,6 +30,18 @@ class S3Configuration {
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .httpClientBuilder(UrlConnectionHttpClient.builder());
+        if (properties.endpoint() != null) {
+            builder.endpointOverride(properties.endpoint());
+        }
+        return builder.build();
+    }
+
+    @Bean(destroyMethod = "close")
+    S3Presigner s3Presigner(S3Properties properties) {
+        var builder = S3Presigner.builder()
+                .region(Region.of(properties.region()))
+                .credentialsProvider(credentials(properties))
+                .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder().pathStyleAccessEnabled(properties.pathStyle()).build());
         if (properties.endpoint() != null) {
             builder.endpointOverride(properties.endpoint());
         }

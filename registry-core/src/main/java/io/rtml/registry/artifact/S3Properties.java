@@ -1,6 +1,7 @@
 package io.rtml.registry.artifact;
 
 import java.net.URI;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -13,15 +14,18 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param secretKey static secret key
  * @param pathStyle address buckets as endpoint/bucket (default true; MinIO and s3proxy need it)
  * @param createBucket create the bucket on start when it is missing (default true)
+ * @param presignTtl how long a presigned artifact URL handed to a scoring node stays valid
+ *     (default 5m)
  */
 @ConfigurationProperties("rtml.s3")
 public record S3Properties(URI endpoint, String region, String bucket, String accessKey, String secretKey,
-        Boolean pathStyle, Boolean createBucket) {
+        Boolean pathStyle, Boolean createBucket, Duration presignTtl) {
 
     public S3Properties {
         region = region == null || region.isBlank() ? "us-east-1" : region;
         bucket = bucket == null || bucket.isBlank() ? "rtml-artifacts" : bucket;
         pathStyle = pathStyle == null || pathStyle;
         createBucket = createBucket == null || createBucket;
+        presignTtl = presignTtl == null ? Duration.ofMinutes(5) : presignTtl;
     }
 }
