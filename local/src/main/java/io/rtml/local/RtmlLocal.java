@@ -32,11 +32,12 @@ public final class RtmlLocal {
                     + "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start");
             System.exit(2);
         }
+        String adminToken = LocalAdminToken.readOrCreate(home);
         int s3Port = Integer.parseInt(envOr("RTML_LOCAL_S3_PORT", "9000"));
         EmbeddedS3Server s3 = EmbeddedS3Server.start(home.resolve("s3"), s3Port, BUCKET, S3_ACCESS_KEY, S3_SECRET_KEY);
 
         ConfigurableApplicationContext registry = new SpringApplicationBuilder(RegistryApiApplication.class)
-                .properties(registryProperties(db, s3, home))
+                .properties(registryProperties(db, s3, home, adminToken))
                 .run(args);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(registry, s3)));
 
@@ -47,10 +48,13 @@ public final class RtmlLocal {
         System.out.println("  health         " + api + "/actuator/health");
         System.out.println("  S3 (artifacts) " + s3.endpoint() + "/" + BUCKET + "  (data in " + home + ")");
         System.out.println("  database       " + db.url());
+        System.out.println("  admin token    " + adminToken + "  (also in " + home.resolve("admin-token") + ")");
     }
 
-    private static Map<String, Object> registryProperties(LocalDatabase.Target db, EmbeddedS3Server s3, Path home) {
+    private static Map<String, Object> registryProperties(LocalDatabase.Target db, EmbeddedS3Server s3, Path home,
+            String adminToken) {
         Map<String, Object> properties = new HashMap<>();
+        properties.put("rtml.security.bootstrap-admin-token", adminToken);
         properties.put("spring.datasource.url", db.url());
         properties.put("spring.datasource.username", db.username());
         properties.put("spring.datasource.password", db.password());
