@@ -1,0 +1,29 @@
+package io.rtml.registry.deployment;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The life of a deployment (DESIGN.md): PENDING → STAGING → ACTIVATING → SUCCEEDED, or FAILED
+ * (staging failed: nothing was activated), ROLLED_BACK (activation failed somewhere: the targets
+ * already switched went back), SUPERSEDED (a newer request won before this one started).
+ */
+public enum DeploymentStatus {
+    PENDING, STAGING, ACTIVATING, SUCCEEDED, FAILED, ROLLED_BACK, SUPERSEDED;
+
+    /** The statuses a deployer still has work to do in; the schema allows one such row per service. */
+    public static final Set<DeploymentStatus> IN_FLIGHT = EnumSet.of(PENDING, STAGING, ACTIVATING);
+
+    public boolean canMoveTo(DeploymentStatus next) {
+        return switch (this) {
+            case PENDING -> next == STAGING || next == FAILED || next == SUPERSEDED;
+            case STAGING -> next == ACTIVATING || next == FAILED;
+            case ACTIVATING -> next == SUCCEEDED || next == ROLLED_BACK;
+            case SUCCEEDED, FAILED, ROLLED_BACK, SUPERSEDED -> false;
+        };
+    }
+
+    public boolean isFinal() {
+        return !IN_FLIGHT.contains(this);
+    }
+}

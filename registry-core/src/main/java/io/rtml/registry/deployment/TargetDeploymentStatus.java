@@ -1,0 +1,6 @@
+package io.rtml.registry.deployment;
+
+/** Progress of one deployment on one target. */
+public enum TargetDeploymentStatus {
+    PENDING, STAGED, ACTIVE, FAILED, REVERTED
+}
