@@ -133,6 +133,13 @@ public class VersionService {
                 store.open(version.artifactKey()));
     }
 
+    /** The version number that {@code ref} (a number or an alias) names for the model, checked to exist. */
+    @Transactional(readOnly = true)
+    public int resolveNumber(Long modelId, String ref) {
+        RegisteredModel model = models.findById(modelId).orElseThrow(() -> ModelService.notFound("#" + modelId));
+        return resolve(model, ref).version();
+    }
+
     /** A version by number ("3") or by alias ("champion"). */
     ModelVersion resolve(RegisteredModel model, String ref) {
         int number;

@@ -1,0 +1,47 @@
+package io.rtml.registry.gallery;
+
+import io.rtml.registry.access.Actor;
+import io.rtml.registry.api.Paging;
+import io.rtml.registry.paging.Page;
+import jakarta.validation.Valid;
+import java.net.URI;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/services")
+class GalleryController {
+
+    private final GalleryService gallery;
+    private final Paging paging;
+
+    GalleryController(GalleryService gallery, Paging paging) {
+        this.gallery = gallery;
+        this.paging = paging;
+    }
+
+    @PostMapping
+    ResponseEntity<ServiceResponse> create(@Valid @RequestBody CreateServiceRequest request, Actor actor) {
+        ServiceResponse created = gallery.create(request, actor);
+        return ResponseEntity.created(URI.create("/api/v1/services/" + created.name())).body(created);
+    }
+
+    /** The gallery: every service with what runs where; filter by model, target or region. */
+    @GetMapping
+    Page<ServiceResponse> list(@RequestParam(required = false) String model, @RequestParam(required = false) String target,
+            @RequestParam(required = false) String region, @RequestParam(required = false) Integer pageSize,
+            @RequestParam(required = false) String pageToken) {
+        return gallery.list(new GalleryFilter(model, target, region), paging.of(pageSize, pageToken));
+    }
+
+    @GetMapping("/{name}")
+    ServiceResponse get(@PathVariable String name) {
+        return gallery.get(name);
+    }
+}

@@ -1,0 +1,178 @@
+package io.rtml.registry.gallery;
+
+import static io.rtml.registry.ProblemAssert.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rtml.registry.RegistryApiTest;
+import io.rtml.testing.ReferenceModels;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The registry's side of deployments: requests are recorded and refused by the rules; the gallery
+ * shows what the deployer reports. The deployer's own work is stood in for by {@link #finish},
+ * which writes what a deployer writes when a deployment succeeds (the deployer module tests the
+ * real thing end to end).
+ */
+class GalleryApiTest extends RegistryApiTest {
+
+    private String model;
+    private String service;
+    private String hub;
+    private String edge;
+    private String region;
+
+    @BeforeEach
+    void registerModelTargetsAndService() {
+        model = uniqueName("iris");
+        service = uniqueName("iris-svc");
+        hub = uniqueName("hub");
+        edge = uniqueName("edge-eu");
+        region = uniqueName("eu");
+        api().postJson("/api/v1/models", Map.of("name", model));
+        byte[] onnx = ReferenceModels.bundled("sklearn_rf_iris_zipmap").readBytes();
+        api().uploadRaw("/api/v1/models/" + model + "/versions", onnx);
+        api().uploadRaw("/api/v1/models/" + model + "/versions", onnx);
+        assertThat(api().postJson("/api/v1/targets", Map.of("name", hub, "kind", "HUB", "region", "central",
+                "baseUrl", "http://127.0.0.1:1/")).status()).isEqualTo(201);
+        api().postJson("/api/v1/targets", Map.of("name", edge, "kind", "EDGE", "region", region,
+                "baseUrl", "http://127.0.0.1:2", "labels", Map.of("tier", "edge")));
+        var created = api().postJson("/api/v1/services", Map.of("name", service, "model", model, "description", "iris"));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        assertThat(created.json().path("status").asString()).isEqualTo("NEW");
+    }
+
+    @Test
+    void aDeploymentIsAcceptedAndASecondOneWaitsItsTurn() {
+        var first = api().postJson("/api/v1/services/" + service + "/deployments",
+                Map.of("version", 1, "targets", List.of(hub, edge)));
+
+        assertThat(first.status()).as(first.text()).isEqualTo(202);
+        JsonNode deployment = first.json();
+        assertThat(first.header("Location")).endsWith("/deployments/" + deployment.path("id").asLong());
+        assertThat(deployment.path("status").asString()).isEqualTo("PENDING");
+        assertThat(deployment.path("targets")).extracting(t -> t.path("target").asString())
+                .containsExactlyInAnyOrder(hub, edge);
+
+        var second = api().postJson("/api/v1/services/" + service + "/deployments", Map.of("version", 2));
+        assertThat(assertProblem(second, 409, "DEPLOYMENT_IN_PROGRESS").path("detail").asString())
+                .contains(String.valueOf(deployment.path("id").asLong()));
+        assertThat(api().get("/api/v1/services/" + service).json().path("status").asString()).isEqualTo("DEPLOYING");
+    }
+
+    @Test
+    void theSchemaAllowsOneDeploymentInFlightPerServiceWhateverTheCode() {
+        api().postJson("/api/v1/services/" + service + "/deployments", Map.of("version", 1, "targets", List.of(hub)));
+        Long serviceId = jdbc.queryForObject("select id from service where name = ?", Long.class, service);
+        try {
+            jdbc.update("insert into deployment (service_id, kind, version, status, requested_by, requested_at)"
+                    + " values (?, 'DEPLOY', 2, 'PENDING', 'sql', now())", serviceId);
+            throw new AssertionError("a second in-flight deployment was accepted");
+        } catch (org.springframework.dao.DataIntegrityViolationException expected) {
+            assertThat(expected.getMessage()).contains("deployment_one_in_flight");
+        }
+    }
+
+    @Test
+    void theGalleryShowsWhatRunsWhereAndRollbackGoesBackToThePreviousVersion() {
+        finish(deploy(Map.of("version", 1, "targets", List.of(hub, edge))));
+        finish(deploy(Map.of("version", 2, "targets", List.of(hub, edge))));
+        api().putJson("/api/v1/models/" + model + "/aliases/prod", Map.of("version", 2));
+        JsonNode gallery = api().get("/api/v1/services/" + service).json();
+
+        assertThat(gallery.path("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(gallery.path("model").asString()).isEqualTo(model);
+        JsonNode placement = gallery.path("targets").get(0);
+        assertThat(placement.path("target").asString()).isEqualTo(hub);
+        assertThat(placement.path("activeVersion").asInt()).isEqualTo(2);
+        assertThat(placement.path("standbyVersions").get(0).asInt()).isEqualTo(1);
+        assertThat(placement.path("endpoints").path("infer").asString())
+                .isEqualTo("http://127.0.0.1:1/v2/models/" + service + "/infer");
+        assertThat(gallery.path("deployments")).hasSize(2);
+        assertThat(gallery.path("signature").path("inputs").get(0).path("name").asString()).isEqualTo("float_input");
+
+        var rollback = api().postJson("/api/v1/services/" + service + "/rollback", Map.of());
+        assertThat(rollback.status()).as(rollback.text()).isEqualTo(202);
+        assertThat(rollback.json().path("kind").asString()).isEqualTo("ROLLBACK");
+        assertThat(rollback.json().path("version").asInt()).isEqualTo(1);
+        assertThat(rollback.json().path("targets")).hasSize(2);
+
+        JsonNode history = api().get("/api/v1/services/" + service + "/deployments").json().path("items");
+        assertThat(history).extracting(d -> d.path("kind").asString()).containsExactly("ROLLBACK", "DEPLOY", "DEPLOY");
+    }
+
+    @Test
+    void deploymentRequestsAreCheckedBeforeAnythingIsRecorded() {
+        assertProblem(api().postJson("/api/v1/services/" + service + "/deployments", Map.of("version", 9)),
+                404, "VERSION_NOT_FOUND");
+        assertProblem(api().postJson("/api/v1/services/" + service + "/deployments", Map.of()), 400, "VALIDATION_FAILED");
+        assertProblem(api().postJson("/api/v1/services/" + service + "/deployments",
+                Map.of("version", 1, "targets", List.of("nowhere"))), 400, "VALIDATION_FAILED");
+        assertProblem(api().postJson("/api/v1/services/" + service + "/deployments",
+                Map.of("version", 1, "targets", Map.of("region", "mars"))), 400, "VALIDATION_FAILED");
+        assertProblem(api().postJson("/api/v1/services/" + uniqueName("ghost") + "/deployments", Map.of("version", 1)),
+                404, "SERVICE_NOT_FOUND");
+        assertProblem(api().postJson("/api/v1/services/" + service + "/rollback", Map.of()), 409, "NOTHING_TO_ROLL_BACK");
+        assertThat(api().get("/api/v1/services/" + service + "/deployments").json().path("items")).isEmpty();
+    }
+
+    @Test
+    void aTargetSelectorPicksByKindAndRegion() {
+        var response = api().postJson("/api/v1/services/" + service + "/deployments",
+                Map.of("version", 1, "targets", Map.of("kind", "edge", "region", region)));
+        assertThat(response.json().path("targets")).extracting(t -> t.path("target").asString()).containsExactly(edge);
+    }
+
+    @Test
+    void aModelThatAServiceUsesCannotBeDeleted() {
+        assertProblem(api().delete("/api/v1/models/" + model), 409, "MODEL_IN_USE");
+        assertThat(api().get("/api/v1/models/" + model).status()).isEqualTo(200);
+    }
+
+    @Test
+    void onlyDeployersDeployAndTheGalleryFilters() {
+        var publisher = api().postJson("/api/v1/tokens", Map.of("name", uniqueName("pub"), "roles", List.of("publisher")));
+        String secret = publisher.json().path("secret").asString();
+        assertProblem(api(secret).postJson("/api/v1/services/" + service + "/deployments", Map.of("version", 1)),
+                403, "FORBIDDEN");
+        assertProblem(api(secret).postJson("/api/v1/targets", Map.of("name", uniqueName("t"), "kind", "EDGE",
+                "region", "x", "baseUrl", "http://127.0.0.1:3")), 403, "FORBIDDEN");
+
+        finish(deploy(Map.of("version", 1, "targets", List.of(edge))));
+        assertThat(names(api().get("/api/v1/services?model=" + model).json())).containsExactly(service);
+        assertThat(names(api().get("/api/v1/services?target=" + edge).json())).containsExactly(service);
+        assertThat(names(api().get("/api/v1/services?target=" + hub).json())).isEmpty();
+        assertThat(api().get("/api/v1/targets/" + edge).json().path("labels").path("tier").asString()).isEqualTo("edge");
+        assertProblem(api().get("/api/v1/targets/" + uniqueName("none")), 404, "TARGET_NOT_FOUND");
+    }
+
+    private long deploy(Map<String, Object> body) {
+        var response = api().postJson("/api/v1/services/" + service + "/deployments", body);
+        assertThat(response.status()).as(response.text()).isEqualTo(202);
+        return response.json().path("id").asLong();
+    }
+
+    /** Writes what the deployer writes when a deployment succeeds on all its targets. */
+    private void finish(long deploymentId) {
+        jdbc.update("update deployment set status = 'SUCCEEDED', started_at = now(), finished_at = now() where id = ?",
+                deploymentId);
+        jdbc.update("update deployment_target set status = 'ACTIVE', activated_at = now() where deployment_id = ?",
+                deploymentId);
+        jdbc.update("""
+                insert into service_target (service_id, target_id, desired_version, active_version, deployed_at, deployed_by)
+                select d.service_id, dt.target_id, d.version, d.version, now(), d.requested_by
+                from deployment d join deployment_target dt on dt.deployment_id = d.id where d.id = ?
+                on conflict (service_id, target_id) do update set previous_version = service_target.active_version,
+                    active_version = excluded.active_version, desired_version = excluded.desired_version,
+                    deployed_at = excluded.deployed_at, deployed_by = excluded.deployed_by""", deploymentId);
+    }
+
+    private static List<String> names(JsonNode page) {
+        List<String> names = new java.util.ArrayList<>();
+        page.path("items").forEach(s -> names.add(s.path("name").asString()));
+        return names;
+    }
+}

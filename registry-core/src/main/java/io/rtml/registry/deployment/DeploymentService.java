@@ -1,0 +1,144 @@
+package io.rtml.registry.deployment;
+
+import io.rtml.problem.ErrorCode;
+import io.rtml.problem.RtmlException;
+import io.rtml.registry.access.Actor;
+import io.rtml.registry.access.Role;
+import io.rtml.registry.audit.AuditLog;
+import io.rtml.registry.gallery.ServiceEntry;
+import io.rtml.registry.gallery.ServiceEntryRepository;
+import io.rtml.registry.gallery.ServiceTarget;
+import io.rtml.registry.gallery.ServiceTargetRepository;
+import io.rtml.registry.paging.Page;
+import io.rtml.registry.paging.PageRequest;
+import io.rtml.registry.target.Target;
+import io.rtml.registry.target.TargetRepository;
+import io.rtml.registry.version.VersionService;
+import jakarta.persistence.EntityManager;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.springframework.data.domain.Limit;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Accepts deployment and rollback requests: it records them (PENDING, one row per target) and
+ * wakes the deployers; the deployer process carries them out. A rollback is a new deployment of
+ * an older version, so history is never rewritten.
+ */
+@Service
+public class DeploymentService {
+
+    private final ServiceEntryRepository services;
+    private final TargetRepository targets;
+    private final ServiceTargetRepository serviceTargets;
+    private final DeploymentRepository deployments;
+    private final DeploymentViews views;
+    private final DeploymentTargetRepository deploymentTargets;
+    private final VersionService versions;
+    private final AuditLog audit;
+    private final EntityManager em;
+    private final Clock clock;
+
+    DeploymentService(ServiceEntryRepository services, TargetRepository targets, ServiceTargetRepository serviceTargets,
+            DeploymentRepository deployments, DeploymentViews views, DeploymentTargetRepository deploymentTargets,
+            VersionService versions, AuditLog audit, EntityManager em, Clock clock) {
+        this.services = services;
+        this.targets = targets;
+        this.serviceTargets = serviceTargets;
+        this.deployments = deployments;
+        this.views = views;
+        this.deploymentTargets = deploymentTargets;
+        this.versions = versions;
+        this.audit = audit;
+        this.em = em;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public DeploymentResponse deploy(String serviceName, DeployRequest request, Actor actor) {
+        actor.require(Role.DEPLOYER, serviceName);
+        ServiceEntry service = services.lockByName(serviceName).orElseThrow(() -> notFound(serviceName));
+        if ((request.version() == null) == (request.alias() == null)) {
+            throw new RtmlException(ErrorCode.VALIDATION_FAILED, "give either a version number or an alias");
+        }
+        String ref = request.version() != null ? request.version().toString() : request.alias();
+        int version = versions.resolveNumber(service.modelId(), ref);
+        List<Target> chosen = TargetSelection.select(request.targets(), targets.findAllByOrderByName());
+        return start(service, DeploymentKind.DEPLOY, version, chosen, actor);
+    }
+
+    @Transactional
+    public DeploymentResponse rollback(String serviceName, RollbackRequest request, Actor actor) {
+        actor.require(Role.DEPLOYER, serviceName);
+        ServiceEntry service = services.lockByName(serviceName).orElseThrow(() -> notFound(serviceName));
+        List<ServiceTarget> running = serviceTargets.findByKeyServiceId(service.id()).stream()
+                .filter(st -> st.activeVersion() != null).toList();
+        if (running.isEmpty()) {
+            throw new RtmlException(ErrorCode.NOTHING_TO_ROLL_BACK, "service '" + serviceName + "' runs nowhere yet");
+        }
+        int version = request.toVersion() != null ? versions.resolveNumber(service.modelId(), request.toVersion().toString())
+                : mostCommonPrevious(running, serviceName);
+        List<Target> where = targets.findAllById(running.stream().map(ServiceTarget::targetId).toList());
+        return start(service, DeploymentKind.ROLLBACK, version, where, actor);
+    }
+
+    @Transactional(readOnly = true)
+    public DeploymentResponse get(String serviceName, long id) {
+        ServiceEntry service = services.findByName(serviceName).orElseThrow(() -> notFound(serviceName));
+        Deployment deployment = deployments.findByIdAndServiceId(id, service.id()).orElseThrow(() -> new RtmlException(
+                ErrorCode.DEPLOYMENT_NOT_FOUND, "service '" + serviceName + "' has no deployment " + id));
+        return views.of(List.of(deployment), serviceName).get(0);
+    }
+
+    @Transactional(readOnly = true)
+    public Page<DeploymentResponse> list(String serviceName, PageRequest page) {
+        ServiceEntry service = services.findByName(serviceName).orElseThrow(() -> notFound(serviceName));
+        long before = page.token() == null ? Long.MAX_VALUE : page.token().asLong();
+        List<Deployment> rows = deployments.findByServiceIdAndIdLessThanOrderByIdDesc(service.id(), before,
+                Limit.of(page.size() + 1));
+        return Page.of(views.of(rows, serviceName), page.size(), d -> String.valueOf(d.id()));
+    }
+
+    private DeploymentResponse start(ServiceEntry service, DeploymentKind kind, int version, List<Target> where,
+            Actor actor) {
+        deployments.findFirstByServiceIdAndStatusIn(service.id(), DeploymentStatus.IN_FLIGHT).ifPresent(running -> {
+            throw new RtmlException(ErrorCode.DEPLOYMENT_IN_PROGRESS, "service '" + service.name()
+                    + "' is being deployed by deployment " + running.id() + "; wait for it or watch "
+                    + "/api/v1/services/" + service.name() + "/deployments/" + running.id());
+        });
+        Deployment deployment = deployments.saveAndFlush(new Deployment(service.id(), kind, version, actor.name(),
+                clock.instant()));
+        Map<Long, Integer> active = serviceTargets.findByKeyServiceId(service.id()).stream()
+                .filter(st -> st.activeVersion() != null)
+                .collect(Collectors.toMap(ServiceTarget::targetId, ServiceTarget::activeVersion));
+        for (Target target : where) {
+            deploymentTargets.save(new DeploymentTarget(deployment.id(), target.id(), active.get(target.id())));
+        }
+        audit.record(actor, kind == DeploymentKind.DEPLOY ? "deployment.request" : "rollback.request", "service",
+                service.name(), Map.of("deploymentId", deployment.id(), "version", version,
+                        "targets", where.stream().map(Target::name).toList()));
+        deploymentTargets.flush();
+        // Wakes waiting deployers at commit; they also poll, so a lost notification only costs latency.
+        em.createNativeQuery("SELECT 1 FROM (SELECT pg_notify('rtml_deployments', CAST(:id AS text))) AS n")
+                .setParameter("id", deployment.id()).getSingleResult();
+        return views.of(List.of(deployment), service.name()).get(0);
+    }
+
+    private static int mostCommonPrevious(List<ServiceTarget> running, String serviceName) {
+        return running.stream()
+                .filter(st -> st.previousVersion() != null)
+                .collect(Collectors.groupingBy(ServiceTarget::previousVersion, Collectors.counting()))
+                .entrySet().stream()
+                .max(Map.Entry.<Integer, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .map(Map.Entry::getKey)
+                .orElseThrow(() -> new RtmlException(ErrorCode.NOTHING_TO_ROLL_BACK,
+                        "service '" + serviceName + "' has run only one version; give toVersion"));
+    }
+
+    static RtmlException notFound(String serviceName) {
+        return new RtmlException(ErrorCode.SERVICE_NOT_FOUND, "no service named '" + serviceName + "'");
+    }
+}

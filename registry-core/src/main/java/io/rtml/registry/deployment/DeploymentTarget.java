@@ -1,0 +1,49 @@
+package io.rtml.registry.deployment;
+
+import jakarta.persistence.Embeddable;
+import jakarta.persistence.EmbeddedId;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** Progress of one deployment on one target. */
+@Entity
+@Table(name = "deployment_target")
+class DeploymentTarget {
+
+    @Embeddable
+    record Key(Long deploymentId, Long targetId) {}
+
+    @EmbeddedId
+    private Key key;
+
+    @Enumerated(EnumType.STRING)
+    private TargetDeploymentStatus status;
+
+    private Integer previousVersion;
+    private String error;
+    private Instant stagedAt;
+    private Instant activatedAt;
+
+    protected DeploymentTarget() {}
+
+    DeploymentTarget(Long deploymentId, Long targetId, Integer previousVersion) {
+        this.key = new Key(deploymentId, targetId);
+        this.status = TargetDeploymentStatus.PENDING;
+        this.previousVersion = previousVersion;
+    }
+
+    Key key() {
+        return key;
+    }
+
+    Long targetId() {
+        return key.targetId();
+    }
+
+    DeploymentResponse.TargetProgress toProgress(String targetName) {
+        return new DeploymentResponse.TargetProgress(targetName, status, previousVersion, error, stagedAt, activatedAt);
+    }
+}

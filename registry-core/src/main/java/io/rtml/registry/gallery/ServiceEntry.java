@@ -1,0 +1,58 @@
+package io.rtml.registry.gallery;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** A gallery entry: the stable name applications call, bound to one registered model. */
+@Entity
+@Table(name = "service")
+public class ServiceEntry {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+
+    private String name;
+    private Long modelId;
+    private String description;
+    private Instant createdAt;
+    private String createdBy;
+
+    protected ServiceEntry() {}
+
+    ServiceEntry(String name, Long modelId, String description, String createdBy, Instant now) {
+        this.name = name;
+        this.modelId = modelId;
+        this.description = description;
+        this.createdBy = createdBy;
+        this.createdAt = now;
+    }
+
+    public Long id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Long modelId() {
+        return modelId;
+    }
+
+    String description() {
+        return description;
+    }
+
+    Instant createdAt() {
+        return createdAt;
+    }
+
+    String createdBy() {
+        return createdBy;
+    }
+}

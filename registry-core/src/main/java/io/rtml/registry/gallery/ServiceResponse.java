@@ -1,0 +1,30 @@
+package io.rtml.registry.gallery;
+
+import io.rtml.registry.deployment.DeploymentResponse;
+import io.rtml.registry.onnx.ModelSignature;
+import io.rtml.registry.target.Target;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A gallery entry: which version runs on which target, how to call it there, and how it got
+ * there. {@code status} is DEPLOYING while a deployment is in flight, else the last deployment's
+ * outcome, or NEW.
+ */
+public record ServiceResponse(String name, String model, String description, String status, Instant createdAt,
+        String createdBy, List<Placement> targets, List<DeploymentResponse> deployments, ModelSignature signature) {
+
+    /** The service on one target. */
+    public record Placement(String target, Target.Kind kind, String region, String health, Integer activeVersion,
+            Integer desiredVersion, List<Integer> standbyVersions, Instant deployedAt, String deployedBy,
+            Endpoints endpoints) {}
+
+    /** Where applications call the service on a target. */
+    public record Endpoints(String infer, String predict, String metadata) {
+
+        static Endpoints of(String baseUrl, String service) {
+            return new Endpoints(baseUrl + "/v2/models/" + service + "/infer", baseUrl + "/v1/services/" + service
+                    + "/predict", baseUrl + "/v2/models/" + service);
+        }
+    }
+}

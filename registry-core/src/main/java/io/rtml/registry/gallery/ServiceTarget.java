@@ -1,0 +1,54 @@
+package io.rtml.registry.gallery;
+
+import jakarta.persistence.Embeddable;
+import jakarta.persistence.EmbeddedId;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/**
+ * What runs where: per service and target, the version that should run and the one that does.
+ * The deployer writes it when a deployment finishes; the registry only reads it.
+ */
+@Entity
+@Table(name = "service_target")
+public class ServiceTarget {
+
+    @Embeddable
+    public record Key(Long serviceId, Long targetId) {}
+
+    @EmbeddedId
+    private Key key;
+
+    private Integer desiredVersion;
+    private Integer activeVersion;
+    private Integer previousVersion;
+    private Instant deployedAt;
+    private String deployedBy;
+
+    protected ServiceTarget() {}
+
+    public Long targetId() {
+        return key.targetId();
+    }
+
+    public Integer desiredVersion() {
+        return desiredVersion;
+    }
+
+    public Integer activeVersion() {
+        return activeVersion;
+    }
+
+    public Integer previousVersion() {
+        return previousVersion;
+    }
+
+    public Instant deployedAt() {
+        return deployedAt;
+    }
+
+    public String deployedBy() {
+        return deployedBy;
+    }
+}

@@ -1,0 +1,9 @@
+package io.rtml.registry.gallery;
+
+import java.util.List;
+import org.springframework.data.jpa.repository.JpaRepository;
+
+public interface ServiceTargetRepository extends JpaRepository<ServiceTarget, ServiceTarget.Key> {
+
+    List<ServiceTarget> findByKeyServiceId(Long serviceId);
+}
