@@ -27,6 +27,9 @@ class TokenAuthenticationFilter extends OncePerRequestFilter {
 
     static final String ACTOR_ATTRIBUTE = Actor.class.getName();
     private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+    /** The gallery page's static files: they hold no data; the page asks for a token to call the API. */
+    private static final Set<String> GALLERY_ASSETS = Set.of("/", "/index.html", "/gallery.js", "/gallery.css",
+            "/favicon.ico");
 
     private final TokenService tokens;
     private final RateLimiter limiter;
@@ -43,7 +46,8 @@ class TokenAuthenticationFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI();
-        return path.equals("/actuator/health") || path.startsWith("/actuator/health/") || path.equals("/error");
+        return path.equals("/actuator/health") || path.startsWith("/actuator/health/") || path.equals("/error")
+                || (GALLERY_ASSETS.contains(path) && READ_METHODS.contains(request.getMethod()));
     }
 
     @Override

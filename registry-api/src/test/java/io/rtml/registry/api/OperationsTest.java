@@ -17,6 +17,17 @@ class OperationsTest extends RegistryApiTest {
     }
 
     @Test
+    void theGalleryPageIsServedWithoutATokenButItsDataIsNot() {
+        var page = anonymous().get("/");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.contentType()).startsWith("text/html");
+        assertThat(page.text()).contains("service gallery").contains("/gallery.js");
+        assertThat(anonymous().get("/gallery.js").status()).isEqualTo(200);
+        assertThat(anonymous().get("/api/v1/services").status()).isEqualTo(401);
+        assertThat(anonymous().sendJson("POST", "/", "{}").status()).isEqualTo(401);
+    }
+
+    @Test
     void exposesPrometheusMetrics() {
         api().get("/api/v1/models");
         var metrics = api().get("/actuator/prometheus");
