@@ -149,6 +149,24 @@ class GalleryApiTest extends RegistryApiTest {
         assertProblem(api().get("/api/v1/targets/" + uniqueName("none")), 404, "TARGET_NOT_FOUND");
     }
 
+    @Test
+    void aNodeFetchesItsDesiredStateWithPresignedUrlsUsingATokenForItsTarget() throws Exception {
+        finish(deploy(Map.of("version", 2, "targets", List.of(hub))));
+        String nodeToken = api().postJson("/api/v1/tokens", Map.of("name", uniqueName("node"), "roles",
+                List.of("deployer"), "scopes", List.of(hub))).json().path("secret").asString();
+
+        JsonNode desired = api(nodeToken).get("/api/v1/targets/" + hub + "/desired-state").json();
+
+        JsonNode entry = desired.path("services").get(0);
+        assertThat(entry.path("service").asString()).isEqualTo(service);
+        assertThat(entry.path("version").asInt()).isEqualTo(2);
+        byte[] artifact = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(entry.path("artifactUrl").asString())).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray()).body();
+        assertThat(artifact).isEqualTo(ReferenceModels.bundled("sklearn_rf_iris_zipmap").readBytes());
+        assertProblem(api(nodeToken).get("/api/v1/targets/" + edge + "/desired-state"), 403, "FORBIDDEN");
+    }
+
     private long deploy(Map<String, Object> body) {
         var response = api().postJson("/api/v1/services/" + service + "/deployments", body);
         assertThat(response.status()).as(response.text()).isEqualTo(202);

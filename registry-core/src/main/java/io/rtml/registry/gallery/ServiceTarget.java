@@ -28,6 +28,10 @@ public class ServiceTarget {
 
     protected ServiceTarget() {}
 
+    public Long serviceId() {
+        return key.serviceId();
+    }
+
     public Long targetId() {
         return key.targetId();
     }

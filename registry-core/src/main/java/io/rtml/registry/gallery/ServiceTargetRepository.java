@@ -6,4 +6,6 @@ import org.springframework.data.jpa.repository.JpaRepository;
 public interface ServiceTargetRepository extends JpaRepository<ServiceTarget, ServiceTarget.Key> {
 
     List<ServiceTarget> findByKeyServiceId(Long serviceId);
+
+    List<ServiceTarget> findByKeyTargetId(Long targetId);
 }

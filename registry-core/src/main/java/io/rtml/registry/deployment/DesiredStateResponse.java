@@ -1,0 +1,10 @@
+package io.rtml.registry.deployment;
+
+import java.util.List;
+
+/** What a target should serve; {@code artifactUrl}s are presigned and expire within minutes. */
+public record DesiredStateResponse(String target, List<DesiredService> services) {
+
+    /** One service's desired version on the target. */
+    public record DesiredService(String service, int version, String sha256, long sizeBytes, String artifactUrl) {}
+}

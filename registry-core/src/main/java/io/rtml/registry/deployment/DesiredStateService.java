@@ -1,0 +1,63 @@
+package io.rtml.registry.deployment;
+
+import io.rtml.registry.access.Actor;
+import io.rtml.registry.access.Role;
+import io.rtml.registry.artifact.ArtifactStore;
+import io.rtml.registry.gallery.ServiceEntry;
+import io.rtml.registry.gallery.ServiceEntryRepository;
+import io.rtml.registry.gallery.ServiceTarget;
+import io.rtml.registry.gallery.ServiceTargetRepository;
+import io.rtml.registry.model.RegisteredModel;
+import io.rtml.registry.model.RegisteredModelRepository;
+import io.rtml.registry.target.Target;
+import io.rtml.registry.target.TargetService;
+import io.rtml.registry.version.ModelVersionResponse;
+import io.rtml.registry.version.VersionService;
+import java.util.List;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * What a scoring node should serve, with presigned URLs to fetch it: a node that starts empty
+ * asks for this and loads it by itself, without waiting for the deployer's reconciliation.
+ */
+@Service
+public class DesiredStateService {
+
+    private final TargetService targets;
+    private final ServiceTargetRepository serviceTargets;
+    private final ServiceEntryRepository services;
+    private final RegisteredModelRepository models;
+    private final VersionService versions;
+    private final ArtifactStore store;
+
+    DesiredStateService(TargetService targets, ServiceTargetRepository serviceTargets, ServiceEntryRepository services,
+            RegisteredModelRepository models, VersionService versions, ArtifactStore store) {
+        this.targets = targets;
+        this.serviceTargets = serviceTargets;
+        this.services = services;
+        this.models = models;
+        this.versions = versions;
+        this.store = store;
+    }
+
+    /** The URLs are credentials for a few minutes, so only a deployer token for this target may ask. */
+    @Transactional(readOnly = true)
+    public DesiredStateResponse of(String targetName, Actor actor) {
+        actor.require(Role.DEPLOYER, targetName);
+        Target target = targets.find(targetName);
+        List<DesiredStateResponse.DesiredService> wanted = serviceTargets.findByKeyTargetId(target.id()).stream()
+                .filter(st -> st.desiredVersion() != null)
+                .map(this::describe)
+                .toList();
+        return new DesiredStateResponse(targetName, wanted);
+    }
+
+    private DesiredStateResponse.DesiredService describe(ServiceTarget row) {
+        ServiceEntry service = services.findById(row.serviceId()).orElseThrow();
+        String modelName = models.findById(service.modelId()).map(RegisteredModel::name).orElseThrow();
+        ModelVersionResponse version = versions.get(modelName, row.desiredVersion().toString());
+        return new DesiredStateResponse.DesiredService(service.name(), version.version(), version.sha256(),
+                version.sizeBytes(), store.presignGet(ArtifactStore.keyFor(version.sha256())).toString());
+    }
+}
