@@ -1,0 +1,103 @@
+package io.rtml.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Deploy and rollback against the real registry. No deployer runs in these tests, so every
+ * deployment stays PENDING: what is tested is the request, the 202, and the waiting that gives up.
+ */
+class DeploymentCommandsTest {
+
+    @TempDir
+    Path home;
+
+    Cli cli;
+    String service;
+    String target;
+
+    @BeforeEach
+    void serviceAndTarget() {
+        cli = Cli.admin(home);
+        String model = VersionCommandsTest.modelWithVersion(cli, "deploy-model");
+        service = RunningRegistry.uniqueName("deploy-svc");
+        assertThat(cli.run("services", "create", service, "--model", model).exitCode()).isZero();
+        target = RunningRegistry.createTarget(RunningRegistry.uniqueName("edge"), "EDGE", "eu", "http://127.0.0.1:9");
+    }
+
+    @Test
+    void noWaitReturnsTheAcceptedDeploymentAtOnce() {
+        Cli.Result result = cli.run("deploy", service, "1", "--targets", target, "--no-wait");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).matches("(?s)Deployment \\d+ PENDING: DEPLOY of " + service + " version 1\n.*")
+                .containsPattern(target + "\\s+PENDING");
+    }
+
+    @Test
+    void noWaitWithJsonPrintsTheAcceptedBody() {
+        JsonNode deployment = Json.parse(
+                cli.run("deploy", service, "1", "--targets", target, "--no-wait", "-o", "json").out(), "stdout");
+
+        assertThat(deployment.path("id").asLong()).isPositive();
+        assertThat(deployment.path("status").asString()).isEqualTo("PENDING");
+        assertThat(deployment.path("targets").get(0).path("target").asString()).isEqualTo(target);
+    }
+
+    @Test
+    void waitingGivesUpWithExitCode7WhenNothingCarriesItOut() {
+        Cli.Result result = cli.run("deploy", service, "1", "--targets", target, "--timeout", "600ms");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.DEPLOYMENT_FAILED);
+        assertThat(result.err()).containsPattern("Deployment \\d+: DEPLOY of " + service + " version 1, PENDING")
+                .contains("  " + target + ": PENDING")
+                .containsPattern("rtml: deployment \\d+ is still PENDING after 0.6s; it goes on in the registry: "
+                        + "http://127.0.0.1:\\d+/api/v1/services/" + service + "/deployments/\\d+\n");
+    }
+
+    @Test
+    void aSecondDeploymentWhileOneIsInFlightIsAConflict() {
+        assertThat(cli.run("deploy", service, "1", "--kind", "edge", "--region", "eu", "--no-wait").exitCode()).isZero();
+
+        Cli.Result second = cli.run("deploy", service, "1", "--targets", target, "--no-wait");
+
+        assertThat(second.exitCode()).as(second.toString()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(second.err()).endsWith("(DEPLOYMENT_IN_PROGRESS)\n");
+    }
+
+    @Test
+    void unknownVersionsAndTargetsAreRefused() {
+        Cli.Result version = cli.run("deploy", service, "7", "--targets", target, "--no-wait");
+        assertThat(version.exitCode()).as(version.toString()).isEqualTo(ExitCodes.NOT_FOUND);
+
+        Cli.Result targets = cli.run("deploy", service, "1", "--targets", "no-such-target", "--no-wait");
+        assertThat(targets.exitCode()).as(targets.toString()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(targets.err()).isEqualTo("rtml: unknown targets: no-such-target (VALIDATION_FAILED)\n");
+
+        Cli.Result both = cli.run("deploy", service, "1", "--targets", target, "--kind", "EDGE");
+        assertThat(both.exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void rollbackOfAServiceThatRunsNowhereIsRefused() {
+        Cli.Result result = cli.run("rollback", service);
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(result.err()).isEqualTo("rtml: service '" + service + "' runs nowhere yet (NOTHING_TO_ROLL_BACK)\n");
+    }
+
+    @Test
+    void targetsListShowsTheRegisteredTarget() {
+        Cli.Result list = cli.run("targets", "list");
+        assertThat(list.exitCode()).as(list.toString()).isZero();
+        assertThat(list.out()).containsPattern(target + "\\s+EDGE\\s+eu\\s+UNKNOWN\\s+http://127.0.0.1:9");
+
+        JsonNode targets = Json.parse(cli.run("targets", "list", "-o", "json").out(), "stdout");
+        assertThat(targets.valueStream().map(t -> t.path("name").asString())).contains(target);
+    }
+}

@@ -1,0 +1,78 @@
+package io.rtml.cli;
+
+import io.rtml.registry.RegistryApiApplication;
+import io.rtml.testing.TestDatabase;
+import io.rtml.testing.TestS3;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.UUID;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The real registry, started once per test JVM in-process on a free port against a fresh
+ * PostgreSQL database and a real S3 server. Test classes share it and stay apart by unique names.
+ */
+final class RunningRegistry {
+
+    static final String ADMIN_TOKEN = "cli-test-admin-" + UUID.randomUUID();
+
+    private static String url;
+
+    private RunningRegistry() {}
+
+    static synchronized String url() {
+        if (url == null) {
+            url = start();
+        }
+        return url;
+    }
+
+    private static String start() {
+        try {
+            TestDatabase.Connection db = TestDatabase.get();
+            var s3 = TestS3.server();
+            ConfigurableApplicationContext context = new SpringApplicationBuilder(RegistryApiApplication.class).run(
+                    "--server.port=0",
+                    "--spring.main.banner-mode=off",
+                    "--spring.datasource.url=" + db.jdbcUrl(),
+                    "--spring.datasource.username=" + db.username(),
+                    "--spring.datasource.password=" + db.password(),
+                    "--rtml.s3.endpoint=" + s3.endpoint(),
+                    "--rtml.s3.bucket=" + TestS3.BUCKET,
+                    "--rtml.s3.access-key=" + s3.accessKey(),
+                    "--rtml.s3.secret-key=" + s3.secretKey(),
+                    "--rtml.registry.upload.spool-dir=" + Files.createTempDirectory("rtml-cli-test-spool"),
+                    "--rtml.security.bootstrap-admin-token=" + ADMIN_TOKEN);
+            Runtime.getRuntime().addShutdownHook(new Thread(context::close));
+            return "http://127.0.0.1:" + context.getEnvironment().getRequiredProperty("local.server.port");
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start the registry", e);
+        }
+    }
+
+    /** Registers a target directly through the API (the CLI only lists targets); returns its name. */
+    static String createTarget(String name, String kind, String region, String baseUrl) {
+        String body = "{\"name\":\"" + name + "\",\"kind\":\"" + kind + "\",\"region\":\"" + region + "\",\"baseUrl\":\""
+                + baseUrl + "\"}";
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/api/v1/targets"))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 201) {
+                throw new IllegalStateException("target not created: " + response.statusCode() + " " + response.body());
+            }
+            return name;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String uniqueName(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}
