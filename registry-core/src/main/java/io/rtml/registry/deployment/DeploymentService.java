@@ -14,7 +14,6 @@ import io.rtml.registry.paging.PageRequest;
 import io.rtml.registry.target.Target;
 import io.rtml.registry.target.TargetRepository;
 import io.rtml.registry.version.VersionService;
-import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Accepts deployment and rollback requests: it records them (PENDING, one row per target) and
- * wakes the deployers; the deployer process carries them out. A rollback is a new deployment of
+ * the schema wakes the deployers (a NOTIFY trigger); the deployer process carries them out. A rollback is a new deployment of
  * an older version, so history is never rewritten.
  */
 @Service
@@ -39,12 +38,11 @@ public class DeploymentService {
     private final DeploymentTargetRepository deploymentTargets;
     private final VersionService versions;
     private final AuditLog audit;
-    private final EntityManager em;
     private final Clock clock;
 
     DeploymentService(ServiceEntryRepository services, TargetRepository targets, ServiceTargetRepository serviceTargets,
             DeploymentRepository deployments, DeploymentViews views, DeploymentTargetRepository deploymentTargets,
-            VersionService versions, AuditLog audit, EntityManager em, Clock clock) {
+            VersionService versions, AuditLog audit, Clock clock) {
         this.services = services;
         this.targets = targets;
         this.serviceTargets = serviceTargets;
@@ -53,7 +51,6 @@ public class DeploymentService {
         this.deploymentTargets = deploymentTargets;
         this.versions = versions;
         this.audit = audit;
-        this.em = em;
         this.clock = clock;
     }
 
@@ -121,9 +118,6 @@ public class DeploymentService {
                 service.name(), Map.of("deploymentId", deployment.id(), "version", version,
                         "targets", where.stream().map(Target::name).toList()));
         deploymentTargets.flush();
-        // Wakes waiting deployers at commit; they also poll, so a lost notification only costs latency.
-        em.createNativeQuery("SELECT 1 FROM (SELECT pg_notify('rtml_deployments', CAST(:id AS text))) AS n")
-                .setParameter("id", deployment.id()).getSingleResult();
         return views.of(List.of(deployment), service.name()).get(0);
     }
 
