@@ -1,0 +1,98 @@
+package io.rtml.scoring;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * The node's configuration. Each setting is read from the system property {@code rtml.scoring.*}
+ * or, when absent, from the matching environment variable ({@code rtml.scoring.node.name} →
+ * {@code RTML_SCORING_NODE_NAME}); the defaults are listed in docs/scoring-service.md.
+ */
+public record NodeConfig(
+        String nodeName,
+        String nodeKind,
+        String region,
+        String bindAddress,
+        int port,
+        String adminToken,
+        Path dataDir,
+        int maxBodyBytes,
+        int standbyVersions,
+        int ioThreads,
+        int ioSpinMicros,
+        int intraOpThreads,
+        int adminThreads,
+        Duration downloadTimeout) {
+
+    public NodeConfig {
+        nodeKind = nodeKind.toUpperCase(Locale.ROOT);
+        if (!nodeKind.equals("HUB") && !nodeKind.equals("EDGE")) {
+            throw new IllegalArgumentException("rtml.scoring.node.kind must be HUB or EDGE, not " + nodeKind);
+        }
+        if (port < 0 || port > 65535 || maxBodyBytes < 1024 || standbyVersions < 0 || ioThreads < 1
+                || ioSpinMicros < 0 || intraOpThreads < 1 || adminThreads < 1) {
+            throw new IllegalArgumentException("invalid scoring node configuration: " + NodeConfig.this);
+        }
+    }
+
+    /** From system properties and environment variables. */
+    public static NodeConfig fromEnvironment() {
+        return load(key -> {
+            String v = System.getProperty(key);
+            return v != null ? v : System.getenv(envName(key));
+        });
+    }
+
+    /** From any lookup of {@code rtml.scoring.*} keys (tests pass a map); unset keys take defaults. */
+    public static NodeConfig load(Function<String, String> lookup) {
+        Settings s = new Settings(lookup);
+        return new NodeConfig(
+                s.string("rtml.scoring.node.name", "local"),
+                s.string("rtml.scoring.node.kind", "HUB"),
+                s.string("rtml.scoring.node.region", "local"),
+                s.string("rtml.scoring.bind-address", "0.0.0.0"),
+                s.integer("rtml.scoring.port", 8090),
+                s.string("rtml.scoring.admin-token", null),
+                Path.of(s.string("rtml.scoring.data-dir", "data/scoring")),
+                s.integer("rtml.scoring.max-body-bytes", 16 * 1024 * 1024),
+                s.integer("rtml.scoring.standby-versions", 2),
+                s.integer("rtml.scoring.io-threads", Runtime.getRuntime().availableProcessors()),
+                s.integer("rtml.scoring.io-spin-micros", 0),
+                s.integer("rtml.scoring.intra-op-threads", 1),
+                s.integer("rtml.scoring.admin-threads", 2),
+                Duration.ofSeconds(s.integer("rtml.scoring.download-timeout-seconds", 300)));
+    }
+
+    static String envName(String key) {
+        return key.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
+    }
+
+    @Override
+    public String toString() {
+        // Never print the token.
+        return "NodeConfig[name=" + nodeName + ", kind=" + nodeKind + ", region=" + region + ", bind=" + bindAddress
+                + ":" + port + ", dataDir=" + dataDir + ", maxBodyBytes=" + maxBodyBytes + ", standby="
+                + standbyVersions + ", ioThreads=" + ioThreads + ", ioSpinMicros=" + ioSpinMicros + ", intraOpThreads=" + intraOpThreads
+                + ", adminThreads=" + adminThreads + ", downloadTimeout=" + downloadTimeout
+                + ", adminToken=" + (adminToken == null || adminToken.isBlank() ? "unset" : "set") + "]";
+    }
+
+    private record Settings(Function<String, String> lookup) {
+
+        String string(String key, String fallback) {
+            String v = lookup.apply(key);
+            return v == null || v.isBlank() ? fallback : v.trim();
+        }
+
+        int integer(String key, int fallback) {
+            String v = string(key, null);
+            try {
+                return v == null ? fallback : Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " (" + envName(key) + ") must be an integer, not " + v);
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.rtml.scoring;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.rtml.scoring.admin.AdminHandler;
+import io.rtml.scoring.http.ApiException;
+import io.rtml.scoring.http.Reply;
+import io.rtml.scoring.oip.OipHandler;
+import io.rtml.scoring.records.RecordsHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Sends each request to its feature handler by the first path segment and writes the reply.
+ * Predictions are answered on the event loop (CPU-bound work, no thread hop); admin calls finish on
+ * the admin executor. Every failure becomes {@code {"error": "..."}} and the connection lives on.
+ */
+@ChannelHandler.Sharable
+final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    static final String VERSION_HEADER = "Rtml-Model-Version";
+    private static final Logger log = LoggerFactory.getLogger(RequestRouter.class);
+
+    private final OipHandler oip;
+    private final RecordsHandler records;
+    private final AdminHandler admin;
+
+    RequestRouter(OipHandler oip, RecordsHandler records, AdminHandler admin) {
+        this.oip = oip;
+        this.records = records;
+        this.admin = admin;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        HttpVersion version = req.protocolVersion();
+        ByteBufAllocator alloc = ctx.alloc();
+        if (!req.decoderResult().isSuccess()) {
+            write(ctx, version, false, Reply.error(alloc, 400, "malformed HTTP request", null));
+            return;
+        }
+        try {
+            List<String> path = segments(req.uri());
+            String first = path.isEmpty() ? "" : path.get(0);
+            List<String> rest = path.isEmpty() ? path : path.subList(1, path.size());
+            switch (first) {
+                case "v2" -> write(ctx, version, keepAlive, oip.handle(req.method(), rest, req.content(), alloc));
+                case "v1" -> write(ctx, version, keepAlive, records.handle(req.method(), rest, req.content(), alloc));
+                case "admin" -> admin.handle(req.method(), rest, req.headers().get(HttpHeaderNames.AUTHORIZATION),
+                                req.content(), alloc)
+                        .whenComplete((reply, error) -> write(ctx, version, keepAlive,
+                                error == null ? reply : failure(alloc, error)));
+                default -> write(ctx, version, keepAlive, Reply.error(alloc, 404, "no such endpoint", null));
+            }
+        } catch (RuntimeException e) {
+            write(ctx, version, keepAlive, failure(alloc, e));
+        }
+    }
+
+    private static Reply failure(ByteBufAllocator alloc, Throwable error) {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (e instanceof ApiException api) {
+            log.debug("request failed status={}: {}", api.status(), api.getMessage());
+            return Reply.error(alloc, api.status(), api.getMessage(), api.modelVersion());
+        }
+        if (e instanceof JacksonException json) {
+            return Reply.error(alloc, 400, "malformed JSON: " + json.getOriginalMessage(), null);
+        }
+        log.error("request failed", e);
+        return Reply.error(alloc, 500, "internal error: " + e.getMessage(), null);
+    }
+
+    private static void write(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, Reply reply) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(), reply.body());
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, reply.body().readableBytes());
+        if (reply.modelVersion() != null) {
+            response.headers().set(VERSION_HEADER, reply.modelVersion());
+        }
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            if (version.equals(HttpVersion.HTTP_1_0)) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+            ctx.writeAndFlush(response, ctx.voidPromise());
+        }
+    }
+
+    static List<String> segments(String uri) {
+        int end = uri.indexOf('?');
+        String path = end < 0 ? uri : uri.substring(0, end);
+        List<String> out = new ArrayList<>(6);
+        int start = 0;
+        while (start <= path.length()) {
+            int slash = path.indexOf('/', start);
+            int stop = slash < 0 ? path.length() : slash;
+            if (stop > start) {
+                out.add(QueryStringDecoder.decodeComponent(path.substring(start, stop)));
+            }
+            start = stop + 1;
+        }
+        return out;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("connection {} closed after error: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,121 @@
+package io.rtml.scoring.admin;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.rtml.scoring.admin.AdminRequests.StageRequest;
+import io.rtml.scoring.admin.AdminRequests.VersionRequest;
+import io.rtml.scoring.artifact.ArtifactCache;
+import io.rtml.scoring.http.ApiException;
+import io.rtml.scoring.http.Reply;
+import io.rtml.scoring.http.Routes;
+import io.rtml.scoring.runtime.ModelLoader;
+import io.rtml.scoring.runtime.NodeIdentity;
+import io.rtml.scoring.runtime.Services;
+import io.rtml.scoring.state.StateFile;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The admin API under {@code /admin/v1} (stage, activate, unload, state), for the deployer only:
+ * every call needs {@code Authorization: Bearer <node token>}. The token check and body parsing
+ * happen on the event loop (cheap); the work runs on the admin executor, so a download or a
+ * session creation never stalls predictions.
+ */
+public final class AdminHandler {
+
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+    private final byte[] token;
+    private final NodeAdmin admin;
+    private final StateView stateView;
+    private final ExecutorService executor;
+
+    public AdminHandler(String token, Services services, ModelLoader loader, ArtifactCache cache, StateFile stateFile,
+            int standby, NodeIdentity node, ExecutorService executor) {
+        this.token = token == null || token.isBlank() ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.admin = new NodeAdmin(services, loader, cache, stateFile, standby);
+        this.stateView = new StateView(services, node);
+        this.executor = executor;
+    }
+
+    /** @param path the path segments after {@code admin} */
+    public CompletableFuture<Reply> handle(HttpMethod method, List<String> path, String authorization, ByteBuf body,
+            ByteBufAllocator alloc) {
+        authorize(authorization);
+        if (path.size() != 2 || !path.get(0).equals("v1")) {
+            throw Routes.noRoute();
+        }
+        return switch (path.get(1)) {
+            case "state" -> {
+                Routes.require(method, HttpMethod.GET);
+                yield run(alloc, stateView::state);
+            }
+            case "stage" -> {
+                Routes.require(method, HttpMethod.POST);
+                StageRequest r = parse(body, StageRequest.class).normalized();
+                yield run(alloc, () -> admin.stage(r));
+            }
+            case "activate" -> {
+                Routes.require(method, HttpMethod.POST);
+                VersionRequest r = parse(body, VersionRequest.class).validated();
+                yield run(alloc, () -> admin.activate(r));
+            }
+            case "unload" -> {
+                Routes.require(method, HttpMethod.POST);
+                VersionRequest r = parse(body, VersionRequest.class).validated();
+                yield run(alloc, () -> admin.unload(r));
+            }
+            default -> throw Routes.noRoute();
+        };
+    }
+
+    private void authorize(String authorization) {
+        byte[] given = authorization == null ? new byte[0] : authorization.getBytes(StandardCharsets.UTF_8);
+        // MessageDigest.isEqual takes the same time wherever the bytes differ.
+        if (token == null || !MessageDigest.isEqual(token, given)) {
+            throw new ApiException(401, token == null ? "the admin API is disabled: no node token is configured"
+                    : "missing or wrong node token");
+        }
+    }
+
+    private static <T> T parse(ByteBuf body, Class<T> type) {
+        if (!body.isReadable()) {
+            throw ApiException.badRequest("the request body is empty");
+        }
+        try {
+            T value = JSON.readValue((java.io.InputStream) new ByteBufInputStream(body.duplicate()), type);
+            if (value == null) {
+                throw ApiException.badRequest("the request body must be a JSON object");
+            }
+            return value;
+        } catch (JacksonException e) {
+            throw ApiException.badRequest("malformed request body: " + e.getOriginalMessage());
+        }
+    }
+
+    private CompletableFuture<Reply> run(ByteBufAllocator alloc, Supplier<Object> work) {
+        return CompletableFuture.supplyAsync(() -> {
+            Object result = work.get();
+            ByteBuf buf = alloc.buffer();
+            try {
+                JSON.writeValue((java.io.OutputStream) new ByteBufOutputStream(buf), result);
+            } catch (RuntimeException e) {
+                buf.release();
+                throw e;
+            }
+            return new Reply(HttpResponseStatus.OK, buf, null);
+        }, executor);
+    }
+}

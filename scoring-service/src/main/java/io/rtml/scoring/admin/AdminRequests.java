@@ -1,0 +1,76 @@
+package io.rtml.scoring.admin;
+
+import io.rtml.scoring.http.ApiException;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Bodies of the admin calls, checked before any work starts. */
+final class AdminRequests {
+
+    private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+    private AdminRequests() {}
+
+    /**
+     * Stage {@code version} of {@code service} from {@code artifactUrl}. {@code featureNames}
+     * (optional) orders the columns of a 2-D input for the records API.
+     */
+    record StageRequest(String service, Integer version, String versionId, String artifactUrl, String sha256,
+            Long sizeBytes, List<String> featureNames) {
+
+        StageRequest normalized() {
+            checkService(service);
+            checkVersion(version);
+            if (artifactUrl == null || artifactUrl.isBlank()) {
+                throw ApiException.badRequest("'artifactUrl' is required");
+            }
+            URI uri;
+            try {
+                uri = URI.create(artifactUrl);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("'artifactUrl' is not a URL: " + e.getMessage());
+            }
+            if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+                throw ApiException.badRequest("'artifactUrl' must be an http or https URL");
+            }
+            String sha = sha256 == null ? null : sha256.toLowerCase(Locale.ROOT);
+            if (sha == null || !SHA256.matcher(sha).matches()) {
+                throw ApiException.badRequest("'sha256' must be 64 hex digits");
+            }
+            if (sizeBytes == null || sizeBytes < 0) {
+                throw ApiException.badRequest("'sizeBytes' must be a non-negative integer");
+            }
+            return new StageRequest(service, version, versionId, artifactUrl, sha, sizeBytes,
+                    featureNames == null ? List.of() : List.copyOf(featureNames));
+        }
+
+        URI uri() {
+            return URI.create(artifactUrl);
+        }
+    }
+
+    /** A service and one of its versions (activate, unload). */
+    record VersionRequest(String service, Integer version) {
+
+        VersionRequest validated() {
+            checkService(service);
+            checkVersion(version);
+            return this;
+        }
+    }
+
+    private static void checkService(String service) {
+        if (service == null || !SERVICE.matcher(service).matches()) {
+            throw ApiException.badRequest("'service' must be 1-128 letters, digits, '.', '_' or '-'");
+        }
+    }
+
+    private static void checkVersion(Integer version) {
+        if (version == null || version < 1) {
+            throw ApiException.badRequest("'version' must be a positive integer");
+        }
+    }
+}

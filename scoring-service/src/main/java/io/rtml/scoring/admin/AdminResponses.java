@@ -1,0 +1,25 @@
+package io.rtml.scoring.admin;
+
+import java.util.List;
+
+/** What the admin calls answer; the deployer reads these. Times are ISO-8601 instants. */
+final class AdminResponses {
+
+    private AdminResponses() {}
+
+    record Staged(String service, int version, String versionId, String sha256, String status, boolean downloaded,
+            boolean alreadyLoaded) {}
+
+    record Activated(String service, int version, Integer previousVersion, String activeSince) {}
+
+    record Unloaded(String service, int version) {}
+
+    record NodeView(String name, String kind, String region) {}
+
+    record VersionView(int version, String versionId, String sha256, long sizeBytes, boolean active,
+            String loadedAt, String file) {}
+
+    record ServiceView(String service, Integer activeVersion, String activeSince, List<VersionView> versions) {}
+
+    record State(NodeView node, boolean ready, List<ServiceView> services) {}
+}

@@ -1,0 +1,38 @@
+package io.rtml.scoring.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.function.Consumer;
+import tools.jackson.core.JsonGenerator;
+
+/**
+ * A finished response: status, a JSON body already serialised into a pooled buffer, and the model
+ * version that served it (null when no model was involved), sent as {@code Rtml-Model-Version}.
+ */
+public record Reply(HttpResponseStatus status, ByteBuf body, String modelVersion) {
+
+    public static Reply json(ByteBufAllocator alloc, HttpResponseStatus status, String modelVersion,
+            Consumer<JsonGenerator> writer) {
+        ByteBuf buf = alloc.buffer();
+        try (JsonGenerator g = Json.generator(buf)) {
+            writer.accept(g);
+        } catch (RuntimeException | Error e) {
+            buf.release();
+            throw e;
+        }
+        return new Reply(status, buf, modelVersion);
+    }
+
+    public static Reply ok(ByteBufAllocator alloc, Consumer<JsonGenerator> writer) {
+        return json(alloc, HttpResponseStatus.OK, null, writer);
+    }
+
+    public static Reply error(ByteBufAllocator alloc, int status, String message, String modelVersion) {
+        return json(alloc, HttpResponseStatus.valueOf(status), modelVersion, g -> {
+            g.writeStartObject();
+            g.writeStringProperty("error", message == null ? "internal error" : message);
+            g.writeEndObject();
+        });
+    }
+}

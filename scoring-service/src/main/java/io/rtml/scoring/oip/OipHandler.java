@@ -1,0 +1,143 @@
+package io.rtml.scoring.oip;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.rtml.scoring.http.ApiException;
+import io.rtml.scoring.http.Json;
+import io.rtml.scoring.http.Reply;
+import io.rtml.scoring.http.Routes;
+import io.rtml.scoring.runtime.Inference;
+import io.rtml.scoring.runtime.LoadedVersion;
+import io.rtml.scoring.runtime.NodeIdentity;
+import io.rtml.scoring.runtime.OutputValue;
+import io.rtml.scoring.runtime.ServiceSlot;
+import io.rtml.scoring.runtime.Services;
+import java.util.List;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+
+/** The Open Inference Protocol v2 endpoints under {@code /v2}. */
+public final class OipHandler {
+
+    private final Services services;
+    private final Inference inference;
+    private final NodeIdentity node;
+
+    public OipHandler(Services services, Inference inference, NodeIdentity node) {
+        this.services = services;
+        this.inference = inference;
+        this.node = node;
+    }
+
+    /** @param path the path segments after {@code v2} */
+    public Reply handle(HttpMethod method, List<String> path, ByteBuf body, ByteBufAllocator alloc) {
+        int n = path.size();
+        if (n == 0) {
+            Routes.require(method, HttpMethod.GET);
+            return Reply.ok(alloc, g -> {
+                g.writeStartObject();
+                g.writeStringProperty("name", "rtml-scoring");
+                g.writeStringProperty("version", "0.1.0");
+                g.writeArrayPropertyStart("extensions");
+                g.writeEndArray();
+                g.writeObjectPropertyStart("node");
+                g.writeStringProperty("name", node.name());
+                g.writeStringProperty("kind", node.kind());
+                g.writeStringProperty("region", node.region());
+                g.writeEndObject();
+                g.writeEndObject();
+            });
+        }
+        if (path.get(0).equals("health") && n == 2) {
+            Routes.require(method, HttpMethod.GET);
+            return health(path.get(1), alloc);
+        }
+        if (!path.get(0).equals("models") || n < 2) {
+            throw Routes.noRoute();
+        }
+        String service = path.get(1);
+        Integer version = null;
+        int rest = 2;
+        if (n >= 4 && path.get(2).equals("versions")) {
+            version = Routes.version(path.get(3));
+            rest = 4;
+        }
+        String action = n == rest ? "" : n == rest + 1 ? path.get(rest) : null;
+        if (action == null) {
+            throw Routes.noRoute();
+        }
+        return switch (action) {
+            case "" -> {
+                Routes.require(method, HttpMethod.GET);
+                yield withVersion(service, version, (slot, v) -> Reply.ok(alloc, g -> MetadataWriter.write(g, slot, v)));
+            }
+            case "ready" -> {
+                Routes.require(method, HttpMethod.GET);
+                yield withVersion(service, version, (slot, v) -> Reply.ok(alloc, g -> {
+                    g.writeStartObject();
+                    g.writeStringProperty("name", service);
+                    g.writeStringProperty("version", v.label());
+                    g.writeBooleanProperty("ready", true);
+                    g.writeEndObject();
+                }));
+            }
+            case "infer" -> {
+                Routes.require(method, HttpMethod.POST);
+                yield withVersion(service, version, (slot, v) -> infer(service, v, body, alloc));
+            }
+            default -> throw Routes.noRoute();
+        };
+    }
+
+    private Reply health(String what, ByteBufAllocator alloc) {
+        boolean ok = switch (what) {
+            case "live" -> true;
+            case "ready" -> services.ready();
+            default -> throw Routes.noRoute();
+        };
+        return Reply.json(alloc, ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, null, g -> {
+            g.writeStartObject();
+            g.writeBooleanProperty(what, ok);
+            g.writeEndObject();
+        });
+    }
+
+    private Reply infer(String service, LoadedVersion v, ByteBuf body, ByteBufAllocator alloc) {
+        try (JsonParser p = Json.parser(body);
+                InferRequest request = InferRequestReader.read(p, v.signature(), alloc)) {
+            List<OutputValue> outputs = inference.run(v, InferValidator.feeds(request, v.signature()),
+                    InferValidator.outputs(request, v.signature()));
+            return Reply.json(alloc, HttpResponseStatus.OK, v.label(),
+                    g -> InferResponseWriter.write(g, service, v.label(), request.id(), outputs));
+        }
+    }
+
+    /** Runs {@code action} on the requested (or active) version, holding a reference meanwhile. */
+    private Reply withVersion(String service, Integer version, VersionAction action) {
+        ServiceSlot slot = services.get(service);
+        if (slot == null) {
+            throw services.ready() ? ApiException.notFound("unknown service '" + service + "'")
+                    : ApiException.unavailable("the node is still loading its services");
+        }
+        LoadedVersion v = version == null ? slot.acquireActive() : slot.acquire(version);
+        if (v == null) {
+            throw version == null ? ApiException.unavailable("service '" + service + "' has no active version")
+                    : ApiException.notFound("version " + version + " of service '" + service + "' is not loaded");
+        }
+        try {
+            return action.apply(slot, v);
+        } catch (ApiException e) {
+            throw e.withModelVersion(v.label());
+        } catch (JacksonException e) {
+            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage()).withModelVersion(v.label());
+        } finally {
+            v.release();
+        }
+    }
+
+    private interface VersionAction {
+        Reply apply(ServiceSlot slot, LoadedVersion v);
+    }
+}

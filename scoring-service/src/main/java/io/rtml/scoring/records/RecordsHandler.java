@@ -1,0 +1,83 @@
+package io.rtml.scoring.records;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.rtml.scoring.http.ApiException;
+import io.rtml.scoring.http.Json;
+import io.rtml.scoring.http.Reply;
+import io.rtml.scoring.http.Routes;
+import io.rtml.scoring.runtime.Inference;
+import io.rtml.scoring.runtime.Inference.Feed;
+import io.rtml.scoring.runtime.LoadedVersion;
+import io.rtml.scoring.runtime.OutputValue;
+import io.rtml.scoring.runtime.ServiceSlot;
+import io.rtml.scoring.runtime.Services;
+import io.rtml.scoring.runtime.Signature;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+
+/** {@code POST /v1/services/{service}/predict}: named fields in, one prediction per record out. */
+public final class RecordsHandler {
+
+    private final Services services;
+    private final Inference inference;
+    /** Layouts by signature, computed once per loaded version; weak so unloaded versions drop out. */
+    private final Map<Signature, RecordsLayout> layouts = Collections.synchronizedMap(new WeakHashMap<>());
+
+    public RecordsHandler(Services services, Inference inference) {
+        this.services = services;
+        this.inference = inference;
+    }
+
+    /** @param path the path segments after {@code v1} */
+    public Reply handle(HttpMethod method, List<String> path, ByteBuf body, ByteBufAllocator alloc) {
+        if (path.size() != 3 || !path.get(0).equals("services") || !path.get(2).equals("predict")) {
+            throw Routes.noRoute();
+        }
+        Routes.require(method, HttpMethod.POST);
+        String service = path.get(1);
+        ServiceSlot slot = services.get(service);
+        if (slot == null) {
+            throw services.ready() ? ApiException.notFound("unknown service '" + service + "'")
+                    : ApiException.unavailable("the node is still loading its services");
+        }
+        LoadedVersion v = slot.acquireActive();
+        if (v == null) {
+            throw ApiException.unavailable("service '" + service + "' has no active version");
+        }
+        try {
+            return predict(service, v, body, alloc);
+        } catch (ApiException e) {
+            throw e.withModelVersion(v.label());
+        } catch (JacksonException e) {
+            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage()).withModelVersion(v.label());
+        } finally {
+            v.release();
+        }
+    }
+
+    private Reply predict(String service, LoadedVersion v, ByteBuf body, ByteBufAllocator alloc) {
+        RecordsLayout layout = layouts.computeIfAbsent(v.signature(), RecordsLayout::of);
+        if (layout.unsupported != null) {
+            throw ApiException.badRequest("the records API cannot feed this model: " + layout.unsupported);
+        }
+        List<Feed> feeds;
+        try (JsonParser p = Json.parser(body)) {
+            feeds = RecordsReader.read(p, layout, alloc);
+        }
+        try {
+            int records = (int) feeds.get(0).shape()[0];
+            List<OutputValue> outputs = inference.run(v, feeds, null);
+            return Reply.json(alloc, HttpResponseStatus.OK, v.label(),
+                    g -> PredictionsWriter.write(g, service, v.label(), records, outputs));
+        } finally {
+            feeds.forEach(f -> f.tensor().close());
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.rtml.scoring.runtime;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.platform.Fp16Conversions;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.rtml.scoring.http.ApiException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * An input tensor being filled element by element while the request body is parsed. Numbers go
+ * straight into a pooled direct buffer in native order, which ONNX Runtime then reads without a
+ * copy; strings are collected in an array. Close it after the inference to return the buffer.
+ */
+public final class InputTensor implements AutoCloseable {
+
+    static {
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            throw new ExceptionInInitializerError("the scoring node writes tensors little-endian");
+        }
+    }
+
+    private final String name;
+    private final Datatype type;
+    private final ByteBuf buf;
+    private String[] strings;
+    private int count;
+
+    public InputTensor(String name, Datatype type, ByteBufAllocator alloc, int expected) {
+        if (!type.canFeed()) {
+            throw ApiException.badRequest("input '" + name + "': datatype " + type
+                    + " is not supported by ONNX Runtime for Java");
+        }
+        this.name = name;
+        this.type = type;
+        int initial = Math.max(16, Math.min(expected, 1 << 20));
+        if (type == Datatype.BYTES) {
+            this.buf = null;
+            this.strings = new String[initial];
+        } else {
+            this.buf = alloc.directBuffer(initial * type.size());
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Datatype type() {
+        return type;
+    }
+
+    public int count() {
+        return count;
+    }
+
+    /** An integral JSON number: range-checked for the narrow integer types. */
+    public void putLong(long v) {
+        switch (type) {
+            case INT8 -> buf.writeByte((int) checkRange(v, Byte.MIN_VALUE, Byte.MAX_VALUE));
+            case UINT8 -> buf.writeByte((int) checkRange(v, 0, 255));
+            case INT16 -> buf.writeShortLE((int) checkRange(v, Short.MIN_VALUE, Short.MAX_VALUE));
+            case INT32 -> buf.writeIntLE((int) checkRange(v, Integer.MIN_VALUE, Integer.MAX_VALUE));
+            case INT64 -> buf.writeLongLE(v);
+            case FP16, FP32, FP64 -> putDouble(v);
+            default -> throw wrongType("a number");
+        }
+        if (type != Datatype.FP16 && type != Datatype.FP32 && type != Datatype.FP64) {
+            count++;
+        }
+    }
+
+    /** A JSON number with a fraction or exponent: only floating-point inputs take it. */
+    public void putDouble(double v) {
+        switch (type) {
+            case FP32 -> buf.writeFloatLE((float) v);
+            case FP64 -> buf.writeDoubleLE(v);
+            case FP16 -> buf.writeShortLE(Fp16Conversions.floatToFp16((float) v));
+            default -> throw ApiException.badRequest("input '" + name + "': " + type
+                    + " needs integers, got " + v);
+        }
+        count++;
+    }
+
+    public void putBool(boolean v) {
+        if (type != Datatype.BOOL) {
+            throw wrongType("a boolean");
+        }
+        buf.writeByte(v ? 1 : 0);
+        count++;
+    }
+
+    public void putString(String v) {
+        if (type != Datatype.BYTES) {
+            throw wrongType("a string");
+        }
+        if (count == strings.length) {
+            strings = Arrays.copyOf(strings, count * 2);
+        }
+        strings[count++] = v;
+    }
+
+    public OnnxTensor toOnnx(OrtEnvironment env, long[] shape) throws OrtException {
+        if (type == Datatype.BYTES) {
+            return OnnxTensor.createTensor(env, Arrays.copyOf(strings, count), shape);
+        }
+        ByteBuffer nio = buf.nioBuffer(0, buf.writerIndex()).order(ByteOrder.nativeOrder());
+        return OnnxTensor.createTensor(env, nio, shape, type.javaType());
+    }
+
+    @Override
+    public void close() {
+        if (buf != null && buf.refCnt() > 0) {
+            buf.release();
+        }
+    }
+
+    private long checkRange(long v, long min, long max) {
+        if (v < min || v > max) {
+            throw ApiException.badRequest("input '" + name + "': " + v + " is out of range for " + type);
+        }
+        return v;
+    }
+
+    private ApiException wrongType(String got) {
+        return ApiException.badRequest("input '" + name + "': datatype " + type + " cannot take " + got);
+    }
+}

@@ -1,0 +1,147 @@
+package io.rtml.scoring.runtime;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One model version with its open ONNX Runtime session: immutable apart from its reference count.
+ *
+ * <p>Why reference counting: a request takes a reference before it runs and drops it when its
+ * response is written, so a version that is unloaded or pushed out of the standby set closes its
+ * native session only after the last request on it has finished. The slot that holds the version
+ * owns one reference (the count starts at 1); {@link #retire()} drops it.
+ */
+public final class LoadedVersion {
+
+    private static final Logger log = LoggerFactory.getLogger(LoadedVersion.class);
+
+    private final String service;
+    private final int version;
+    private final String label;
+    private final String versionId;
+    private final String sha256;
+    private final long sizeBytes;
+    private final Path file;
+    private final OrtSession session;
+    private final Signature signature;
+    private final Map<String, ZipMapRewrite.ZipMapNode> zipMaps;
+    private final List<String> outputNames;
+    private final Instant loadedAt = Instant.now();
+    private final AtomicInteger refs = new AtomicInteger(1);
+    private final AtomicBoolean retired = new AtomicBoolean();
+
+    LoadedVersion(String service, int version, String versionId, String sha256, long sizeBytes, Path file,
+            OrtSession session, Signature signature, Map<String, ZipMapRewrite.ZipMapNode> zipMaps) {
+        this.service = service;
+        this.version = version;
+        this.label = Integer.toString(version);
+        this.versionId = versionId;
+        this.sha256 = sha256;
+        this.sizeBytes = sizeBytes;
+        this.file = file;
+        this.session = session;
+        this.signature = signature;
+        this.zipMaps = Map.copyOf(zipMaps);
+        this.outputNames = signature.outputs().stream().map(TensorSpec::name).toList();
+    }
+
+    /** Takes a reference for one request; false when the version is already closing. */
+    public boolean tryAcquire() {
+        while (true) {
+            int n = refs.get();
+            if (n == 0) {
+                return false;
+            }
+            if (refs.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    public void release() {
+        if (refs.decrementAndGet() == 0) {
+            close();
+        }
+    }
+
+    /** Drops the owner's reference: the session closes once no request uses it any more. */
+    void retire() {
+        if (retired.compareAndSet(false, true)) {
+            release();
+        }
+    }
+
+    public OrtSession.Result run(Map<String, OnnxTensor> inputs, Set<String> outputs) throws OrtException {
+        return outputs == null ? session.run(inputs) : session.run(inputs, outputs);
+    }
+
+    private void close() {
+        try {
+            session.close();
+            log.info("closed session service={} version={}", service, version);
+        } catch (OrtException e) {
+            log.warn("closing session service={} version={} failed: {}", service, version, e.getMessage());
+        }
+    }
+
+    public String service() {
+        return service;
+    }
+
+    public int version() {
+        return version;
+    }
+
+    /** The version as the text of the {@code Rtml-Model-Version} header and OIP {@code model_version}. */
+    public String label() {
+        return label;
+    }
+
+    public String versionId() {
+        return versionId;
+    }
+
+    public String sha256() {
+        return sha256;
+    }
+
+    public long sizeBytes() {
+        return sizeBytes;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The ZipMap node behind an output, when it is served from its probability tensor; else null. */
+    ZipMapRewrite.ZipMapNode zipMap(String output) {
+        return zipMaps.get(output);
+    }
+
+    /** Output names in model order. */
+    List<String> outputNames() {
+        return outputNames;
+    }
+
+    public Signature signature() {
+        return signature;
+    }
+
+    public Instant loadedAt() {
+        return loadedAt;
+    }
+
+    int references() {
+        return refs.get();
+    }
+}

@@ -1,0 +1,126 @@
+package io.rtml.scoring.runtime;
+
+import ai.onnxruntime.MapInfo;
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.SequenceInfo;
+import ai.onnxruntime.TensorInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the ONNX Runtime session of a version from its local file, reads its signature and warms
+ * it up, so that the first real request does not pay for lazy initialisation.
+ */
+public final class ModelLoader {
+
+    /** Custom metadata key a model may carry to name the columns of its 2-D input (comma separated). */
+    public static final String FEATURE_NAMES_KEY = "feature_names";
+
+    private static final Logger log = LoggerFactory.getLogger(ModelLoader.class);
+
+    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final int intraOpThreads;
+
+    public ModelLoader(int intraOpThreads) {
+        this.intraOpThreads = intraOpThreads;
+    }
+
+    public OrtEnvironment environment() {
+        return env;
+    }
+
+    public LoadedVersion load(String service, int version, String versionId, String sha256, long sizeBytes,
+            Path file, List<String> featureNames) throws ModelLoadException {
+        long start = System.nanoTime();
+        OrtSession session = null;
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            // One intra-op thread: requests already run in parallel on the event loops, and a
+            // per-session pool would fight them for the same cores.
+            options.setIntraOpNumThreads(intraOpThreads);
+            options.setInterOpNumThreads(1);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            ZipMapRewrite.Result model = ZipMapRewrite.rewrite(Files.readAllBytes(file));
+            session = env.createSession(model.model(), options);
+            Signature signature = signature(session, featureNames, model.addedOutputs());
+            Map<String, ZipMapRewrite.ZipMapNode> zipMaps = new HashMap<>();
+            for (ZipMapRewrite.ZipMapNode z : model.zipMaps()) {
+                if (signature.output(z.output()) != null && signature.output(z.output()).zipMap()) {
+                    zipMaps.put(z.output(), z);
+                }
+            }
+            LoadedVersion loaded = new LoadedVersion(service, version, versionId, sha256, sizeBytes, file,
+                    session, signature, zipMaps);
+            Warmup.run(env, loaded);
+            log.info("loaded service={} version={} sha256={} inputs={} outputs={} millis={}", service, version,
+                    sha256, signature.inputs(), signature.outputs(), (System.nanoTime() - start) / 1_000_000);
+            return loaded;
+        } catch (IOException e) {
+            closeQuietly(session);
+            throw new ModelLoadException("cannot read the model file: " + e.getMessage(), e);
+        } catch (OrtException | RuntimeException e) {
+            closeQuietly(session);
+            throw new ModelLoadException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
+        }
+    }
+
+    private static Signature signature(OrtSession session, List<String> featureNames, Set<String> hidden)
+            throws OrtException {
+        List<TensorSpec> inputs = new ArrayList<>();
+        for (Map.Entry<String, NodeInfo> e : session.getInputInfo().entrySet()) {
+            if (!(e.getValue().getInfo() instanceof TensorInfo t) || Datatype.of(t.onnxType) == null) {
+                throw new OrtException("input '" + e.getKey() + "' is " + e.getValue().getInfo()
+                        + ", only tensors with an Open Inference Protocol datatype are served");
+            }
+            inputs.add(TensorSpec.tensor(e.getKey(), Datatype.of(t.onnxType), t.getShape()));
+        }
+        List<TensorSpec> outputs = new ArrayList<>();
+        for (Map.Entry<String, NodeInfo> e : session.getOutputInfo().entrySet()) {
+            if (!hidden.contains(e.getKey())) {
+                outputs.add(output(e.getKey(), e.getValue()));
+            }
+        }
+        List<String> names = featureNames;
+        if (names == null || names.isEmpty()) {
+            names = session.getMetadata().getCustomMetadataValue(FEATURE_NAMES_KEY)
+                    .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+                    .orElse(List.of());
+        }
+        return new Signature(inputs, outputs, names);
+    }
+
+    private static TensorSpec output(String name, NodeInfo info) throws OrtException {
+        if (info.getInfo() instanceof TensorInfo t && Datatype.of(t.onnxType) != null) {
+            return TensorSpec.tensor(name, Datatype.of(t.onnxType), t.getShape());
+        }
+        if (info.getInfo() instanceof SequenceInfo s && s.isSequenceOfMaps()) {
+            MapInfo map = s.mapInfo;
+            return TensorSpec.zipMap(name, map.keyType == OnnxJavaType.STRING ? Datatype.BYTES : Datatype.INT64);
+        }
+        throw new OrtException("output '" + name + "' is " + info.getInfo() + ", which is not served");
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (OrtException ignored) {
+                // the load already failed; its error is the one worth reporting
+            }
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.rtml.scoring.runtime;
+
+import ai.onnxruntime.OnnxMap;
+import ai.onnxruntime.OnnxSequence;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtException;
+import java.lang.reflect.Array;
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.core.JsonGenerator;
+
+/**
+ * One model output copied out of ONNX Runtime (so the native result can be closed at once), with
+ * element-wise JSON writing for both APIs. A ZipMap output (sequence of maps) keeps one sorted map
+ * per row; in the Open Inference Protocol each row becomes a JSON object string (datatype BYTES).
+ */
+public final class OutputValue {
+
+    private final String name;
+    private final Datatype type;
+    private final long[] shape;
+    private final Buffer numbers;
+    private final String[] strings;
+    private final List<Map<Object, Object>> maps;
+    /** Fast ZipMap form: the probability tensor and the node's labels (see {@link ZipMapRewrite}). */
+    private final ZipMapRewrite.ZipMapNode labels;
+
+    private OutputValue(String name, Datatype type, long[] shape, Buffer numbers, String[] strings,
+            List<Map<Object, Object>> maps, ZipMapRewrite.ZipMapNode labels) {
+        this.name = name;
+        this.type = type;
+        this.shape = shape;
+        this.numbers = numbers;
+        this.strings = strings;
+        this.maps = maps;
+        this.labels = labels;
+    }
+
+    /** A ZipMap output rebuilt from the float tensor that feeds the ZipMap node. */
+    static OutputValue zipMap(String name, OnnxValue probabilities, ZipMapRewrite.ZipMapNode node) throws OrtException {
+        if (!(probabilities instanceof OnnxTensor t) || t.getInfo().type != ai.onnxruntime.OnnxJavaType.FLOAT) {
+            throw new OrtException("the input of ZipMap '" + name + "' is not a float tensor");
+        }
+        FloatBuffer probs = t.getFloatBuffer();
+        int rows = probs.limit() / node.classes();
+        if (rows * node.classes() != probs.limit()) {
+            throw new OrtException("ZipMap '" + name + "' input does not hold " + node.classes() + " classes per row");
+        }
+        return new OutputValue(name, Datatype.BYTES, new long[] {rows}, probs, null, null, node);
+    }
+
+    public static OutputValue read(String name, OnnxValue value) throws OrtException {
+        if (value instanceof OnnxSequence seq) {
+            List<Map<Object, Object>> rows = new ArrayList<>();
+            for (Object element : seq.getValue()) {
+                rows.add(ZipMapJson.sorted(((OnnxMap) element).getValue()));
+            }
+            return new OutputValue(name, Datatype.BYTES, new long[] {rows.size()}, null, null, rows, null);
+        }
+        if (!(value instanceof OnnxTensor t)) {
+            throw new OrtException("output '" + name + "' is a " + value.getType() + ", which is not served");
+        }
+        Datatype type = Datatype.of(t.getInfo().onnxType);
+        if (type == null) {
+            throw new OrtException("output '" + name + "' has element type " + t.getInfo().onnxType
+                    + ", which has no Open Inference Protocol datatype");
+        }
+        long[] shape = t.getInfo().getShape();
+        Buffer numbers = switch (type) {
+            case FP32, FP16 -> t.getFloatBuffer();
+            case FP64 -> t.getDoubleBuffer();
+            case INT64, UINT64 -> t.getLongBuffer();
+            case INT32, UINT32 -> t.getIntBuffer();
+            case INT16, UINT16 -> t.getShortBuffer();
+            case INT8, UINT8, BOOL -> t.getByteBuffer();
+            case BYTES -> null;
+        };
+        String[] strings = type == Datatype.BYTES ? flatten(t.getValue()) : null;
+        return new OutputValue(name, type, shape, numbers, strings, null, null);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Datatype datatype() {
+        return type;
+    }
+
+    public boolean isZipMap() {
+        return maps != null || labels != null;
+    }
+
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    /** Number of elements (for a ZipMap: of rows). */
+    public int size() {
+        if (maps != null) {
+            return maps.size();
+        }
+        if (labels != null) {
+            return (int) shape[0];
+        }
+        return strings != null ? strings.length : numbers.limit();
+    }
+
+    public void writeElement(JsonGenerator g, int i) {
+        if (labels != null) {
+            g.writeString(ZipMapJson.toJson(labels, (FloatBuffer) numbers, i));
+            return;
+        }
+        if (maps != null) {
+            g.writeString(ZipMapJson.toJson(maps.get(i)));
+            return;
+        }
+        switch (type) {
+            case FP32, FP16 -> g.writeNumber(((FloatBuffer) numbers).get(i));
+            case FP64 -> g.writeNumber(((DoubleBuffer) numbers).get(i));
+            case INT64 -> g.writeNumber(((LongBuffer) numbers).get(i));
+            case UINT64 -> g.writeNumber(Long.toUnsignedString(((LongBuffer) numbers).get(i)));
+            case INT32 -> g.writeNumber(((IntBuffer) numbers).get(i));
+            case UINT32 -> g.writeNumber(Integer.toUnsignedLong(((IntBuffer) numbers).get(i)));
+            case INT16 -> g.writeNumber(((ShortBuffer) numbers).get(i));
+            case UINT16 -> g.writeNumber(Short.toUnsignedInt(((ShortBuffer) numbers).get(i)));
+            case INT8 -> g.writeNumber(((ByteBuffer) numbers).get(i));
+            case UINT8 -> g.writeNumber(Byte.toUnsignedInt(((ByteBuffer) numbers).get(i)));
+            case BOOL -> g.writeBoolean(((ByteBuffer) numbers).get(i) != 0);
+            case BYTES -> g.writeString(strings[i]);
+        }
+    }
+
+    /** Writes row {@code row} of a ZipMap output as a JSON object (records API). */
+    public void writeMap(JsonGenerator g, int row) {
+        if (labels != null) {
+            ZipMapJson.write(g, labels, (FloatBuffer) numbers, row);
+        } else {
+            ZipMapJson.write(g, maps.get(row));
+        }
+    }
+
+    private static String[] flatten(Object value) {
+        List<String> out = new ArrayList<>();
+        collect(value, out);
+        return out.toArray(String[]::new);
+    }
+
+    private static void collect(Object value, List<String> out) {
+        if (value instanceof String s) {
+            out.add(s);
+        } else if (value != null && value.getClass().isArray()) {
+            for (int i = 0, n = Array.getLength(value); i < n; i++) {
+                collect(Array.get(value, i), out);
+            }
+        }
+    }
+}

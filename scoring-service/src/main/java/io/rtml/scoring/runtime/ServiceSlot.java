@@ -1,0 +1,136 @@
+package io.rtml.scoring.runtime;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The versions of one service loaded on this node, and which one is active.
+ *
+ * <p>Hot-swap guarantee: the active version is one immutable {@link Active} behind an
+ * {@link AtomicReference}. A request reads it once, takes a reference on that version and finishes
+ * on it; activation replaces the pointer in one step, so a request sees either the old or the new
+ * version, never a mix, and the old session stays open until its last request releases it.
+ * Changes (add, activate, unload) are serialised on this object; reads never lock.
+ */
+public final class ServiceSlot {
+
+    /** The active version and since when it is active. */
+    public record Active(LoadedVersion version, Instant since) {}
+
+    private final String name;
+    private final AtomicReference<Active> active = new AtomicReference<>();
+    private final Map<Integer, LoadedVersion> loaded = new ConcurrentHashMap<>();
+    /** When each non-active version became idle (staged, or swapped out): oldest idle goes first. */
+    private final Map<Integer, Instant> idleSince = new HashMap<>();
+
+    ServiceSlot(String name) {
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The active version with a reference taken, or null when none is active. Release it after use. */
+    public LoadedVersion acquireActive() {
+        while (true) {
+            Active a = active.get();
+            if (a == null) {
+                return null;
+            }
+            if (a.version().tryAcquire()) {
+                return a.version();
+            }
+            // Only a version that was swapped out can be closing: read the pointer again.
+            if (active.get() == a) {
+                return null;
+            }
+        }
+    }
+
+    /** A loaded version (active or standby) with a reference taken, or null. Release it after use. */
+    public LoadedVersion acquire(int version) {
+        LoadedVersion v = loaded.get(version);
+        return v != null && v.tryAcquire() ? v : null;
+    }
+
+    public Active active() {
+        return active.get();
+    }
+
+    public LoadedVersion loaded(int version) {
+        return loaded.get(version);
+    }
+
+    public List<LoadedVersion> versions() {
+        List<LoadedVersion> list = new ArrayList<>(loaded.values());
+        list.sort(Comparator.comparingInt(LoadedVersion::version));
+        return list;
+    }
+
+    public boolean isEmpty() {
+        return loaded.isEmpty();
+    }
+
+    public synchronized void add(LoadedVersion v) {
+        LoadedVersion previous = loaded.put(v.version(), v);
+        idleSince.put(v.version(), Instant.now());
+        if (previous != null && previous != v) {
+            previous.retire();
+        }
+    }
+
+    /** Makes a loaded version active; returns the previously active one (null if none). */
+    public synchronized LoadedVersion activate(int version, Instant since) {
+        LoadedVersion v = loaded.get(version);
+        if (v == null) {
+            throw new IllegalArgumentException("version " + version + " of " + name + " is not loaded");
+        }
+        Active before = active.get();
+        if (before != null && before.version() == v) {
+            return v;
+        }
+        active.set(new Active(v, since));
+        idleSince.remove(version);
+        if (before != null) {
+            idleSince.put(before.version().version(), Instant.now());
+            return before.version();
+        }
+        return null;
+    }
+
+    /** Removes a non-active version; false when it is not loaded. */
+    public synchronized boolean unload(int version) {
+        Active a = active.get();
+        if (a != null && a.version().version() == version) {
+            throw new IllegalStateException("version " + version + " of " + name + " is active");
+        }
+        LoadedVersion v = loaded.remove(version);
+        idleSince.remove(version);
+        if (v == null) {
+            return false;
+        }
+        v.retire();
+        return true;
+    }
+
+    /** Unloads the longest-idle non-active versions beyond {@code standby}, sparing {@code keep}. */
+    public synchronized List<Integer> trim(int standby, int keep) {
+        List<Integer> idle = new ArrayList<>(idleSince.keySet());
+        idle.remove(Integer.valueOf(keep));
+        idle.sort(Comparator.comparing(idleSince::get));
+        int excess = idleSince.size() - standby;
+        List<Integer> removed = new ArrayList<>();
+        for (int i = 0; i < excess && i < idle.size(); i++) {
+            unload(idle.get(i));
+            removed.add(idle.get(i));
+        }
+        return removed;
+    }
+}

@@ -1,0 +1,43 @@
+package io.rtml.scoring.state;
+
+import io.rtml.scoring.runtime.LoadedVersion;
+import io.rtml.scoring.runtime.ServiceSlot;
+import io.rtml.scoring.runtime.Services;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What this node serves, as saved in its state file: per service the active version and the
+ * standby ones, each with its sha-256 and local file, so a restart can reload them without the
+ * registry, the deployer or S3.
+ */
+public record NodeState(int format, List<ServiceState> services) {
+
+    public static final int FORMAT = 1;
+
+    public record ServiceState(String service, Integer activeVersion, String activeSince, List<VersionState> versions) {}
+
+    public record VersionState(int version, String versionId, String sha256, long sizeBytes, String file,
+            List<String> featureNames) {}
+
+    public static NodeState empty() {
+        return new NodeState(FORMAT, List.of());
+    }
+
+    public static NodeState capture(Services services) {
+        List<ServiceState> list = new ArrayList<>();
+        for (ServiceSlot slot : services.all()) {
+            ServiceSlot.Active active = slot.active();
+            List<VersionState> versions = new ArrayList<>();
+            for (LoadedVersion v : slot.versions()) {
+                versions.add(new VersionState(v.version(), v.versionId(), v.sha256(), v.sizeBytes(),
+                        v.file().toString(), v.signature().featureNames()));
+            }
+            if (!versions.isEmpty()) {
+                list.add(new ServiceState(slot.name(), active == null ? null : active.version().version(),
+                        active == null ? null : active.since().toString(), versions));
+            }
+        }
+        return new NodeState(FORMAT, list);
+    }
+}

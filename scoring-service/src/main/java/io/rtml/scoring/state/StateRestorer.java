@@ -1,0 +1,86 @@
+package io.rtml.scoring.state;
+
+import io.rtml.scoring.artifact.ArtifactCache;
+import io.rtml.scoring.runtime.LoadedVersion;
+import io.rtml.scoring.runtime.ModelLoadException;
+import io.rtml.scoring.runtime.ModelLoader;
+import io.rtml.scoring.runtime.ServiceSlot;
+import io.rtml.scoring.runtime.Services;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reloads what the state file says this node served, from the local artifact cache only (no
+ * network), then marks the node ready. A version whose file is gone or no longer verifies is
+ * skipped and logged: the deployer's reconciliation brings it back.
+ */
+public final class StateRestorer {
+
+    private static final Logger log = LoggerFactory.getLogger(StateRestorer.class);
+
+    private final StateFile stateFile;
+    private final ArtifactCache cache;
+    private final ModelLoader loader;
+    private final Services services;
+
+    public StateRestorer(StateFile stateFile, ArtifactCache cache, ModelLoader loader, Services services) {
+        this.stateFile = stateFile;
+        this.cache = cache;
+        this.loader = loader;
+        this.services = services;
+    }
+
+    public void restore() {
+        NodeState state = stateFile.read();
+        int loaded = 0;
+        try {
+            for (NodeState.ServiceState s : state.services()) {
+                loaded += restore(s);
+            }
+        } finally {
+            services.markReady();
+        }
+        log.info("restored state services={} versions={} from={}", state.services().size(), loaded, stateFile.path());
+    }
+
+    private int restore(NodeState.ServiceState s) {
+        int loaded = 0;
+        try {
+            for (NodeState.VersionState v : s.versions()) {
+                if (load(s.service(), v)) {
+                    loaded++;
+                }
+            }
+            ServiceSlot slot = services.get(s.service());
+            if (slot != null && s.activeVersion() != null && slot.loaded(s.activeVersion()) != null) {
+                Instant since = s.activeSince() == null ? Instant.now() : Instant.parse(s.activeSince());
+                slot.activate(s.activeVersion(), since);
+            } else if (s.activeVersion() != null) {
+                log.error("restore: active version {} of {} could not be reloaded", s.activeVersion(), s.service());
+            }
+        } catch (RuntimeException e) {
+            log.error("restore: service {} skipped: {}", s.service(), e.toString());
+        }
+        return loaded;
+    }
+
+    private boolean load(String service, NodeState.VersionState v) {
+        Path file = Path.of(v.file());
+        if (!cache.verifies(file, v.sha256(), v.sizeBytes())) {
+            log.error("restore: {} version {}: file {} is missing or does not match sha-256 {}", service,
+                    v.version(), file, v.sha256());
+            return false;
+        }
+        try {
+            LoadedVersion loaded = loader.load(service, v.version(), v.versionId(), v.sha256(), v.sizeBytes(),
+                    file, v.featureNames());
+            services.add(loaded);
+            return true;
+        } catch (ModelLoadException e) {
+            log.error("restore: {} version {} failed to load: {}", service, v.version(), e.getMessage());
+            return false;
+        }
+    }
+}

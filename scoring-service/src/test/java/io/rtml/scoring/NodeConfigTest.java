@@ -1,0 +1,34 @@
+package io.rtml.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NodeConfigTest {
+
+    @Test
+    void defaultsAndEnvironmentNames() {
+        NodeConfig c = NodeConfig.load(key -> null);
+        assertThat(c.nodeKind()).isEqualTo("HUB");
+        assertThat(c.port()).isEqualTo(8090);
+        assertThat(c.maxBodyBytes()).isEqualTo(16 * 1024 * 1024);
+        assertThat(c.standbyVersions()).isEqualTo(2);
+        assertThat(c.dataDir()).isEqualTo(Path.of("data/scoring"));
+        assertThat(NodeConfig.envName("rtml.scoring.node.name")).isEqualTo("RTML_SCORING_NODE_NAME");
+        assertThat(NodeConfig.envName("rtml.scoring.max-body-bytes")).isEqualTo("RTML_SCORING_MAX_BODY_BYTES");
+    }
+
+    @Test
+    void rejectsBadValuesAndNeverPrintsTheToken() {
+        assertThatThrownBy(() -> NodeConfig.load(Map.of("rtml.scoring.node.kind", "CLOUD")::get))
+                .hasMessageContaining("HUB or EDGE");
+        assertThatThrownBy(() -> NodeConfig.load(Map.of("rtml.scoring.port", "http")::get))
+                .hasMessageContaining("RTML_SCORING_PORT");
+        NodeConfig c = NodeConfig.load(Map.of("rtml.scoring.admin-token", "s3cret", "rtml.scoring.node.kind", "edge")::get);
+        assertThat(c.nodeKind()).isEqualTo("EDGE");
+        assertThat(c.toString()).doesNotContain("s3cret").contains("adminToken=set");
+    }
+}

@@ -1,0 +1,56 @@
+package io.rtml.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rtml.testing.ReferenceModels;
+import io.rtml.testing.ReferenceModels.ReferenceModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A restarted node reloads what it served from its state file and artifact cache, with no download. */
+class RestartTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void restartReloadsActiveAndStandbyWithoutDownloading() {
+        ReferenceModel iris = ReferenceModels.shared().stream()
+                .filter(m -> m.name().equals("sklearn_rf_iris_zipmap")).findFirst().orElseThrow();
+        ReferenceModel xgb = ReferenceModels.shared().stream()
+                .filter(m -> m.name().equals("xgboost_regressor")).findFirst().orElseThrow();
+        try (ArtifactServer artifacts = new ArtifactServer()) {
+            try (TestNode node = TestNode.start(dataDir)) {
+                node.deploy(artifacts, "iris", 1, iris, null);
+                node.deploy(artifacts, "xgb", 1, xgb, null);
+                node.deploy(artifacts, "xgb", 2, xgb, null);
+                assertThat(node.activate("xgb", 1).status()).isEqualTo(200);
+            }
+            assertThat(Files.exists(dataDir.resolve("state.json"))).isTrue();
+            int downloads = artifacts.downloads();
+
+            try (TestNode restarted = TestNode.start(dataDir)) {
+                NodeClient.Response r = restarted.client.post("/v2/models/iris/infer", AdminApiTest.IRIS_INFER);
+                assertThat(r.status()).as(r.raw()).isEqualTo(200);
+                assertThat(r.modelVersion()).isEqualTo("1");
+                assertThat(restarted.client.post("/v2/models/xgb/infer", AdminApiTest.xgbRequest()).modelVersion())
+                        .isEqualTo("1");
+                assertThat(restarted.activate("xgb", 2).status()).as("standby reloaded too").isEqualTo(200);
+                assertThat(restarted.client.post("/v2/models/xgb/infer", AdminApiTest.xgbRequest()).modelVersion())
+                        .isEqualTo("2");
+            }
+            assertThat(artifacts.downloads()).isEqualTo(downloads);
+        }
+    }
+
+    @Test
+    void aCorruptStateFileStartsEmptyButReady() throws Exception {
+        Files.writeString(dataDir.resolve("state.json"), "{ this is not json");
+        try (TestNode node = TestNode.start(dataDir)) {
+            assertThat(node.client.get("/v2/health/ready").status()).isEqualTo(200);
+            assertThat(node.client.post("/v2/models/iris/infer", AdminApiTest.IRIS_INFER).status()).isEqualTo(404);
+        }
+    }
+}

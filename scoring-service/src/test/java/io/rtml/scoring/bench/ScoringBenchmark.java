@@ -1,0 +1,201 @@
+package io.rtml.scoring.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import io.rtml.scoring.NodeConfig;
+import io.rtml.scoring.ScoringNode;
+import io.rtml.testing.ReferenceModels;
+import io.rtml.testing.ReferenceModels.ReferenceModel;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The scoring benchmark, in one run: for each model and batch size, the ONNX Runtime floor, the
+ * bare Netty transport floor, and the node's OIP infer and records predict (p50/p99 with one
+ * keep-alive connection; throughput with 8 and 64 connections). Prints a Markdown report.
+ *
+ * <p>Run: {@code ./mvnw -q -f scoring-service/pom.xml test-compile exec:java
+ * -Dexec.classpathScope=test -Dexec.mainClass=io.rtml.scoring.bench.ScoringBenchmark
+ * -Dexec.args="target/benchmark-scoring.md"} (LOCPATH is not needed for these models).
+ */
+public final class ScoringBenchmark {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String TOKEN = "bench-token";
+
+    /** One model under test: its service name, records feature names (null: array form). */
+    private record Case(String model, String service, List<String> features) {}
+
+    private static final List<Case> CASES = List.of(
+            new Case("sklearn_rf_iris_zipmap", "iris", List.of("sepal_length", "sepal_width", "petal_length", "petal_width")),
+            new Case("xgboost_regressor", "xgboost", List.of("f0", "f1", "f2", "f3")),
+            new Case("pytorch_cnn_mnist", "mnist", null));
+
+    public static void main(String[] args) throws Exception {
+        double latencySeconds = Double.parseDouble(System.getProperty("bench.latency-seconds", "5"));
+        int loadSeconds = Integer.parseInt(System.getProperty("bench.load-seconds", "4"));
+        // C2 needs a few seconds of traffic before the JSON and Netty paths are compiled
+        double warmupSeconds = Double.parseDouble(System.getProperty("bench.warmup-seconds", "4"));
+        int ioThreads = Integer.getInteger("bench.io-threads", Runtime.getRuntime().availableProcessors());
+        Path dataDir = Files.createTempDirectory("scoring-bench");
+        Report report = new Report();
+        try (ScoringNode node = ScoringNode.start(NodeConfig.load(Map.of(
+                        "rtml.scoring.port", "0", "rtml.scoring.bind-address", "127.0.0.1",
+                        "rtml.scoring.admin-token", TOKEN, "rtml.scoring.data-dir", dataDir.toString(),
+                        "rtml.scoring.io-spin-micros", System.getProperty("bench.io-spin-micros", "0"),
+                        "rtml.scoring.io-threads", Integer.toString(ioThreads))::get));
+                BareServer bare = new BareServer(ioThreads)) {
+            while (!node.ready()) {
+                Thread.onSpinWait();
+            }
+            String only = System.getProperty("bench.only", "");
+            for (Case c : CASES) {
+                if (!only.isEmpty() && !c.model().equals(only)) {
+                    continue;
+                }
+                ReferenceModel model = ReferenceModels.shared().stream()
+                        .filter(m -> m.name().equals(c.model())).findFirst().orElseThrow();
+                deploy(node.port(), c, model);
+                JsonNode input = model.reference().path("inputs").get(0);
+                for (String b : System.getProperty("bench.batches", "1,32").split(",")) {
+                    int batch = Integer.parseInt(b.trim());
+                    Bodies bodies = Bodies.of(input, batch, c.features());
+                    System.err.printf(Locale.ROOT, "== %s batch %d%n", c.model(), batch);
+                    Row row = new Row(c.model(), batch);
+                    row.floor = OrtFloor.measure(model.file(), input.path("name").asString(), bodies.data(),
+                            bodies.shape(), latencySeconds);
+                    String oipPath = "/v2/models/" + c.service() + "/infer";
+                    String recordsPath = "/v1/services/" + c.service() + "/predict";
+                    List<Load.Latency> lat = Load.interleaved(List.of(
+                            new Load.Target(bare.port(), oipPath, bodies.oip()),
+                            new Load.Target(node.port(), oipPath, bodies.oip()),
+                            new Load.Target(node.port(), recordsPath, bodies.records())),
+                            warmupSeconds, latencySeconds, 10);
+                    row.bare = lat.get(0);
+                    row.oip = lat.get(1);
+                    row.records = lat.get(2);
+                    for (int conns : new int[] {8, 64}) {
+                        row.bareRps.add(Load.throughput(bare.port(), oipPath, bodies.oip(), conns, loadSeconds));
+                        row.oipRps.add(Load.throughput(node.port(), oipPath, bodies.oip(), conns, loadSeconds));
+                        row.recordsRps.add(Load.throughput(node.port(), recordsPath, bodies.records(), conns, loadSeconds));
+                    }
+                    report.rows.add(row);
+                    System.err.println(row.summary());
+                }
+            }
+        }
+        String md = report.markdown(LocalDate.now().toString(), ioThreads);
+        System.out.println(md);
+        if (args.length > 0) {
+            Files.writeString(Path.of(args[0]), md);
+        }
+    }
+
+    /** Stages and activates a model on the node through the admin API, from a local artifact host. */
+    private static void deploy(int port, Case c, ReferenceModel model) throws Exception {
+        HttpServer files = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] bytes = model.readBytes();
+        files.createContext("/", ex -> {
+            ex.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        files.start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            Map<String, Object> stage = new java.util.HashMap<>(Map.of("service", c.service(), "version", 1,
+                    "artifactUrl", "http://127.0.0.1:" + files.getAddress().getPort() + "/model.onnx",
+                    "sha256", model.sha256(), "sizeBytes", model.bytes()));
+            if (c.features() != null) {
+                stage.put("featureNames", c.features());
+            }
+            for (String[] call : new String[][] {{"/admin/v1/stage", JSON.writeValueAsString(stage)},
+                    {"/admin/v1/activate", JSON.writeValueAsString(Map.of("service", c.service(), "version", 1))}}) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + call[0]))
+                        .header("Authorization", "Bearer " + TOKEN)
+                        .POST(HttpRequest.BodyPublishers.ofString(call[1])).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException(call[0] + " failed: " + r.body());
+                }
+            }
+        } finally {
+            files.stop(0);
+        }
+    }
+
+    /** The request bodies for one model and batch size, built from the reference input's rows. */
+    private record Bodies(float[] data, long[] shape, byte[] oip, byte[] records) {
+
+        static Bodies of(JsonNode input, int batch, List<String> features) {
+            long[] refShape = JSON.convertValue(input.path("shape"), long[].class);
+            int width = (int) (input.path("data").size() / refShape[0]);
+            float[] data = new float[batch * width];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (float) input.path("data").get(i % input.path("data").size()).asDouble();
+            }
+            long[] shape = refShape.clone();
+            shape[0] = batch;
+            StringBuilder oip = new StringBuilder("{\"inputs\":[{\"name\":\"").append(input.path("name").asString())
+                    .append("\",\"datatype\":\"FP32\",\"shape\":").append(JSON.writeValueAsString(shape)).append(",\"data\":[");
+            StringBuilder rec = new StringBuilder("{\"records\":[");
+            for (int r = 0; r < batch; r++) {
+                rec.append(r == 0 ? "{" : ",{");
+                if (features == null) {
+                    rec.append('"').append(input.path("name").asString()).append("\":[");
+                }
+                for (int k = 0; k < width; k++) {
+                    float v = data[r * width + k];
+                    oip.append(r == 0 && k == 0 ? "" : ",").append(v);
+                    if (features == null) {
+                        rec.append(k == 0 ? "" : ",").append(v);
+                    } else {
+                        rec.append(k == 0 ? "\"" : ",\"").append(features.get(k)).append("\":").append(v);
+                    }
+                }
+                rec.append(features == null ? "]}" : "}");
+            }
+            oip.append("]}]}");
+            rec.append("]}");
+            return new Bodies(data, shape, oip.toString().getBytes(StandardCharsets.UTF_8),
+                    rec.toString().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** All measurements of one model at one batch size. */
+    static final class Row {
+        final String model;
+        final int batch;
+        OrtFloor.Floor floor;
+        Load.Latency bare;
+        Load.Latency oip;
+        Load.Latency records;
+        final List<Load.Throughput> bareRps = new ArrayList<>();
+        final List<Load.Throughput> oipRps = new ArrayList<>();
+        final List<Load.Throughput> recordsRps = new ArrayList<>();
+
+        Row(String model, int batch) {
+            this.model = model;
+            this.batch = batch;
+        }
+
+        String summary() {
+            return String.format(Locale.ROOT, "%s b%d: ort %.1f/%.1f bare %.1f oip %.1f records %.1f | rps64 bare %.0f oip %.0f rec %.0f",
+                    model, batch, floor.runOnly().p50(), floor.runAndRead().p50(), bare.p50(), oip.p50(), records.p50(),
+                    bareRps.get(1).rps(), oipRps.get(1).rps(), recordsRps.get(1).rps());
+        }
+    }
+}
