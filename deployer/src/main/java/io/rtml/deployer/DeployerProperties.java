@@ -1,0 +1,62 @@
+package io.rtml.deployer;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of the deployer ({@code rtml.deployer.*}; as environment variables upper-case them and
+ * replace '.' and '-' with '_': {@code RTML_DEPLOYER_POLL_INTERVAL}). docs/deployer.md lists them.
+ *
+ * @param instanceId name of this deployer in {@code deployment.claimed_by} and audit rows (default
+ *     host name, pid and a random suffix: unique per process)
+ * @param pollInterval how often the queue is polled when it was empty (default 50ms)
+ * @param lease how long a claim lasts unless renewed; a crashed deployer's job is picked up by
+ *     another this long after its last renewal (default 10s)
+ * @param maxAttempts claims of one deployment before it is given up and failed (default 3)
+ * @param concurrency deployments of different services run at once by this instance (default 4)
+ * @param reconcileInterval how often targets are probed and drift repaired (default 5s; 0 = off)
+ * @param connectTimeout TCP connect timeout to scoring nodes (default 2s)
+ * @param stageTimeout longest wait for one stage call, download included (default 5m)
+ * @param callTimeout longest wait for activate, state and health calls (default 10s)
+ * @param defaultNodeToken admin token for targets whose {@code admin_token_ref} is null
+ * @param nodeTokens admin tokens by {@code admin_token_ref} ({@code rtml.deployer.node-tokens.eu=…})
+ */
+@ConfigurationProperties("rtml.deployer")
+public record DeployerProperties(String instanceId, Duration pollInterval, Duration lease, Integer maxAttempts,
+        Integer concurrency, Duration reconcileInterval, Duration connectTimeout, Duration stageTimeout,
+        Duration callTimeout, String defaultNodeToken, Map<String, String> nodeTokens) {
+
+    public DeployerProperties {
+        instanceId = instanceId == null || instanceId.isBlank() ? defaultInstanceId() : instanceId;
+        pollInterval = pollInterval == null ? Duration.ofMillis(50) : pollInterval;
+        lease = lease == null ? Duration.ofSeconds(10) : lease;
+        maxAttempts = maxAttempts == null ? 3 : maxAttempts;
+        concurrency = concurrency == null ? 4 : concurrency;
+        reconcileInterval = reconcileInterval == null ? Duration.ofSeconds(5) : reconcileInterval;
+        connectTimeout = connectTimeout == null ? Duration.ofSeconds(2) : connectTimeout;
+        stageTimeout = stageTimeout == null ? Duration.ofMinutes(5) : stageTimeout;
+        callTimeout = callTimeout == null ? Duration.ofSeconds(10) : callTimeout;
+        nodeTokens = nodeTokens == null ? Map.of() : Map.copyOf(nodeTokens);
+        if (pollInterval.isNegative() || pollInterval.isZero() || lease.toMillis() < 100 || maxAttempts < 1
+                || concurrency < 1 || reconcileInterval.isNegative()) {
+            throw new IllegalArgumentException("invalid rtml.deployer settings: poll-interval and lease must be"
+                    + " positive (lease >= 100ms), max-attempts and concurrency >= 1, reconcile-interval >= 0");
+        }
+    }
+
+    private static String defaultInstanceId() {
+        String runtime = ManagementFactory.getRuntimeMXBean().getName(); // pid@host
+        return runtime + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Override
+    public String toString() {
+        // Never print the tokens.
+        return "DeployerProperties[instanceId=" + instanceId + ", pollInterval=" + pollInterval + ", lease=" + lease
+                + ", maxAttempts=" + maxAttempts + ", concurrency=" + concurrency + ", reconcileInterval="
+                + reconcileInterval + ", nodeTokens=" + nodeTokens.keySet() + "]";
+    }
+}

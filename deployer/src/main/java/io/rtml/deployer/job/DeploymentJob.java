@@ -1,0 +1,20 @@
+package io.rtml.deployer.job;
+
+import io.rtml.registry.deployment.DeploymentKind;
+import io.rtml.registry.deployment.DeploymentStatus;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A claimed deployment as read at claim time: what to deploy (the artifact of the service's model
+ * at {@code version}; null key when that version does not exist) and where, with each target's
+ * recorded progress, from which a resumed attempt carries on.
+ */
+record DeploymentJob(long id, long serviceId, String service, DeploymentKind kind, int version,
+        DeploymentStatus status, String requestedBy, Instant requestedAt, int attempts, String artifactKey,
+        String sha256, long sizeBytes, List<JobTarget> targets) {
+
+    List<String> targetNames() {
+        return targets.stream().map(t -> t.node().name()).toList();
+    }
+}

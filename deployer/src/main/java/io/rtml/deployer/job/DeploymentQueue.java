@@ -1,0 +1,91 @@
+package io.rtml.deployer.job;
+
+import io.rtml.deployer.DeployerProperties;
+import io.rtml.deployer.node.NodeTarget;
+import io.rtml.registry.deployment.DeploymentKind;
+import io.rtml.registry.deployment.DeploymentStatus;
+import io.rtml.registry.deployment.TargetDeploymentStatus;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The deployment table as a work queue. A claim takes the oldest in-flight deployment whose lease
+ * is free or lapsed, skipping rows another deployer is claiming at this instant
+ * ({@code FOR UPDATE SKIP LOCKED}), and stamps it with this instance and a fresh lease in the same
+ * statement; {@code attempts} counts claims, so a deployment that keeps killing its deployers ends.
+ * A PENDING deployment moves to STAGING in that same statement (PENDING may always move to
+ * STAGING, see {@code DeploymentStatus.canMoveTo}), which saves a round trip on the hot path.
+ */
+@Component
+class DeploymentQueue {
+
+    private static final String CLAIM = """
+            UPDATE deployment SET claimed_by = ?, claimed_until = now() + make_interval(secs => ?),
+                   attempts = attempts + 1,
+                   status = CASE WHEN status = 'PENDING' AND attempts < ? THEN 'STAGING' ELSE status END,
+                   started_at = CASE WHEN status = 'PENDING' AND attempts < ? THEN now() ELSE started_at END
+            WHERE id = (SELECT id FROM deployment
+                        WHERE status IN ('PENDING', 'STAGING', 'ACTIVATING')
+                          AND (claimed_until IS NULL OR claimed_until < now())
+                        ORDER BY id
+                        FOR UPDATE SKIP LOCKED
+                        LIMIT 1)
+            RETURNING id""";
+
+    private static final String RENEW = """
+            UPDATE deployment SET claimed_until = now() + make_interval(secs => ?)
+            WHERE id = ? AND claimed_by = ? AND status IN ('PENDING', 'STAGING', 'ACTIVATING')""";
+
+    private static final String JOB = """
+            SELECT d.id, d.service_id, s.name AS service, d.kind, d.version, d.status, d.requested_by,
+                   d.requested_at, d.attempts, v.artifact_key, v.sha256, v.size_bytes
+            FROM deployment d
+            JOIN service s ON s.id = d.service_id
+            LEFT JOIN model_version v ON v.model_id = s.model_id AND v.version = d.version
+            WHERE d.id = ?""";
+
+    private static final String TARGETS = """
+            SELECT t.id, t.name, t.base_url, t.admin_token_ref, dt.status, dt.previous_version
+            FROM deployment_target dt JOIN target t ON t.id = dt.target_id
+            WHERE dt.deployment_id = ?
+            ORDER BY t.id""";
+
+    private final JdbcTemplate jdbc;
+    private final DeployerProperties properties;
+
+    DeploymentQueue(JdbcTemplate jdbc, DeployerProperties properties) {
+        this.jdbc = jdbc;
+        this.properties = properties;
+    }
+
+    /** Claims the next deployment, if any, and reads it. */
+    Optional<DeploymentJob> claim() {
+        int max = properties.maxAttempts();
+        List<Long> ids = jdbc.queryForList(CLAIM, Long.class, properties.instanceId(), leaseSeconds(), max, max);
+        return ids.isEmpty() ? Optional.empty() : Optional.of(load(ids.get(0)));
+    }
+
+    /** Extends the lease; false when this instance no longer owns the deployment. */
+    boolean renew(long deploymentId) {
+        return jdbc.update(RENEW, leaseSeconds(), deploymentId, properties.instanceId()) == 1;
+    }
+
+    private DeploymentJob load(long id) {
+        List<JobTarget> targets = jdbc.query(TARGETS, (rs, n) -> new JobTarget(
+                new NodeTarget(rs.getLong("id"), rs.getString("name"), rs.getString("base_url"),
+                        rs.getString("admin_token_ref")),
+                TargetDeploymentStatus.valueOf(rs.getString("status")),
+                (Integer) rs.getObject("previous_version")), id);
+        return jdbc.queryForObject(JOB, (rs, n) -> new DeploymentJob(rs.getLong("id"), rs.getLong("service_id"),
+                rs.getString("service"), DeploymentKind.valueOf(rs.getString("kind")), rs.getInt("version"),
+                DeploymentStatus.valueOf(rs.getString("status")), rs.getString("requested_by"),
+                rs.getTimestamp("requested_at").toInstant(), rs.getInt("attempts"), rs.getString("artifact_key"),
+                rs.getString("sha256"), rs.getLong("size_bytes"), targets), id);
+    }
+
+    private double leaseSeconds() {
+        return properties.lease().toMillis() / 1000.0;
+    }
+}

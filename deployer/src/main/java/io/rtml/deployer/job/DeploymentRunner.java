@@ -1,0 +1,169 @@
+package io.rtml.deployer.job;
+
+import static io.rtml.registry.deployment.DeploymentStatus.ACTIVATING;
+import static io.rtml.registry.deployment.DeploymentStatus.FAILED;
+import static io.rtml.registry.deployment.DeploymentStatus.PENDING;
+import static io.rtml.registry.deployment.DeploymentStatus.ROLLED_BACK;
+import static io.rtml.registry.deployment.DeploymentStatus.STAGING;
+import static io.rtml.registry.deployment.DeploymentStatus.SUCCEEDED;
+
+import io.rtml.deployer.DeployerProperties;
+import io.rtml.deployer.node.NodeClient;
+import io.rtml.deployer.node.NodeClient.Artifact;
+import io.rtml.deployer.node.NodeClient.StageResult;
+import io.rtml.registry.artifact.ArtifactStore;
+import io.rtml.registry.deployment.DeploymentStatus;
+import io.rtml.registry.deployment.TargetDeploymentStatus;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Drives one claimed deployment from its recorded status to a final one (DESIGN.md "Deployment"):
+ * stage everywhere in parallel; activate everywhere only if every target staged; if activation
+ * fails somewhere, put the targets that switched back on their previous version. Stage and
+ * activate are idempotent on the nodes, so a resumed attempt simply repeats the current step.
+ */
+@Component
+class DeploymentRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(DeploymentRunner.class);
+
+    private final NodeClient nodes;
+    private final ArtifactStore artifacts;
+    private final DeploymentRecorder recorder;
+    private final DeploymentMetrics metrics;
+    private final int maxAttempts;
+
+    DeploymentRunner(NodeClient nodes, ArtifactStore artifacts, DeploymentRecorder recorder,
+            DeploymentMetrics metrics, DeployerProperties properties) {
+        this.nodes = nodes;
+        this.artifacts = artifacts;
+        this.recorder = recorder;
+        this.metrics = metrics;
+        this.maxAttempts = properties.maxAttempts();
+    }
+
+    void run(DeploymentJob job) {
+        log.info("deployment claimed id={} service={} kind={} version={} status={} attempt={} targets={}",
+                job.id(), job.service(), job.kind(), job.version(), job.status(), job.attempts(), job.targetNames());
+        if (job.attempts() > maxAttempts) {
+            giveUp(job);
+            return;
+        }
+        DeploymentStatus status = job.status();
+        if (job.artifactKey() == null && status != ACTIVATING) {
+            end(job, status, FAILED, "version " + job.version() + " of the service's model does not exist", List.of());
+            return;
+        }
+        if (status == PENDING) { // only when the claim did not already move it (see DeploymentQueue)
+            recorder.move(job, PENDING, STAGING, List.of());
+            status = STAGING;
+        }
+        if (status == STAGING && !stage(job)) {
+            return;
+        }
+        activate(job);
+    }
+
+    /** True when every target staged and the deployment moved to ACTIVATING. */
+    private boolean stage(DeploymentJob job) {
+        URL url = artifacts.presignGet(job.artifactKey());
+        log.debug("staging deployment={} artifact={}", job.id(), ArtifactStore.redact(url));
+        Artifact artifact;
+        try {
+            artifact = new Artifact(url.toURI(), job.sha256(), job.sizeBytes());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("presigned URL is not a URI: " + ArtifactStore.redact(url), e);
+        }
+        List<FanOut.Result<StageResult>> results =
+                FanOut.all(job.targets(), t -> nodes.stage(t.node(), job.service(), job.version(), artifact));
+        List<TargetUpdate> updates = new ArrayList<>();
+        for (FanOut.Result<StageResult> r : results) {
+            if (r.ok()) {
+                metrics.staged(r.value().downloaded());
+            }
+            updates.add(DeploymentRecorder.target(r.target(),
+                    r.ok() ? TargetDeploymentStatus.STAGED : TargetDeploymentStatus.FAILED, r.error()));
+        }
+        String errors = errors(results);
+        if (errors != null) {
+            end(job, STAGING, FAILED, "staging failed, nothing was activated: " + errors, updates);
+            return false;
+        }
+        recorder.move(job, STAGING, ACTIVATING, updates);
+        return true;
+    }
+
+    private void activate(DeploymentJob job) {
+        List<FanOut.Result<Void>> results =
+                FanOut.all(job.targets(), t -> nodes.activate(t.node(), job.service(), job.version()));
+        String errors = errors(results);
+        if (errors == null) {
+            end(job, ACTIVATING, SUCCEEDED, null, results.stream()
+                    .map(r -> DeploymentRecorder.target(r.target(), TargetDeploymentStatus.ACTIVE, null)).toList());
+            return;
+        }
+        List<JobTarget> switched = results.stream().filter(FanOut.Result::ok).map(FanOut.Result::target).toList();
+        List<TargetUpdate> updates = new ArrayList<>(results.stream().filter(r -> !r.ok())
+                .map(r -> DeploymentRecorder.target(r.target(), TargetDeploymentStatus.FAILED, r.error())).toList());
+        String revertErrors = revert(job, switched, updates);
+        end(job, ACTIVATING, ROLLED_BACK, "activation failed, the other targets were reverted: " + errors
+                + (revertErrors == null ? "" : "; revert failed: " + revertErrors), updates);
+    }
+
+    /** Puts {@code switched} back on their previous versions; returns the errors, null if none. */
+    private String revert(DeploymentJob job, List<JobTarget> switched, List<TargetUpdate> updates) {
+        List<JobTarget> revertible = switched.stream().filter(t -> t.previousVersion() != null).toList();
+        List<FanOut.Result<Void>> results = FanOut.all(revertible,
+                t -> nodes.activate(t.node(), job.service(), t.previousVersion()));
+        for (FanOut.Result<Void> r : results) {
+            updates.add(DeploymentRecorder.target(r.target(),
+                    r.ok() ? TargetDeploymentStatus.REVERTED : TargetDeploymentStatus.ACTIVE, r.error()));
+        }
+        for (JobTarget t : switched) {
+            if (t.previousVersion() == null) {
+                updates.add(DeploymentRecorder.target(t, TargetDeploymentStatus.ACTIVE,
+                        "no previous version to return to"));
+            }
+        }
+        return errors(results);
+    }
+
+    /** Too many attempts: end without going forward, leaving every target on its previous version. */
+    private void giveUp(DeploymentJob job) {
+        String reason = "gave up after " + (job.attempts() - 1) + " attempts (the deployers working on it stopped)";
+        if (job.status() == ACTIVATING) {
+            List<TargetUpdate> updates = new ArrayList<>();
+            String revertErrors = revert(job, job.targets(), updates);
+            end(job, ACTIVATING, ROLLED_BACK, reason + (revertErrors == null ? "" : "; revert failed: " + revertErrors),
+                    updates);
+        } else {
+            end(job, job.status(), FAILED, reason, List.of());
+        }
+    }
+
+    private void end(DeploymentJob job, DeploymentStatus from, DeploymentStatus to, String error,
+            List<TargetUpdate> updates) {
+        recorder.finish(job, from, to, error, updates);
+        metrics.finished(job, to);
+        if (to == SUCCEEDED) {
+            log.info("deployment succeeded id={} service={} version={} targets={}", job.id(), job.service(),
+                    job.version(), job.targetNames());
+        } else {
+            log.warn("deployment {} id={} service={} version={} error={}", to, job.id(), job.service(),
+                    job.version(), error);
+        }
+    }
+
+    private static String errors(List<? extends FanOut.Result<?>> results) {
+        String joined = results.stream().filter(r -> !r.ok()).map(FanOut.Result::error)
+                .collect(Collectors.joining("; "));
+        return joined.isEmpty() ? null : joined;
+    }
+}

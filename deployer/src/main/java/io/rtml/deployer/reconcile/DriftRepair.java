@@ -1,0 +1,81 @@
+package io.rtml.deployer.reconcile;
+
+import io.rtml.deployer.node.NodeClient;
+import io.rtml.deployer.node.NodeClient.Artifact;
+import io.rtml.deployer.node.NodeState;
+import io.rtml.deployer.node.NodeTarget;
+import io.rtml.registry.artifact.ArtifactStore;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Brings one node back to the desired versions recorded in service_target: stage (a download only
+ * when the node lost the file) then activate. Services with a deployment in flight are left to
+ * that deployment, both when choosing the work and again before recording it.
+ */
+@Component
+class DriftRepair {
+
+    private static final Logger log = LoggerFactory.getLogger(DriftRepair.class);
+
+    private static final String DESIRED = """
+            SELECT s.name AS service, st.service_id, st.desired_version, st.active_version,
+                   v.artifact_key, v.sha256, v.size_bytes
+            FROM service_target st
+            JOIN service s ON s.id = st.service_id
+            JOIN model_version v ON v.model_id = s.model_id AND v.version = st.desired_version
+            WHERE st.target_id = ? AND st.desired_version IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM deployment d WHERE d.service_id = st.service_id
+                              AND d.status IN ('PENDING', 'STAGING', 'ACTIVATING'))""";
+
+    private static final String RECORD_ACTIVE = """
+            UPDATE service_target SET active_version = ?
+            WHERE service_id = ? AND target_id = ? AND desired_version = ?
+              AND active_version IS DISTINCT FROM ?
+              AND NOT EXISTS (SELECT 1 FROM deployment d WHERE d.service_id = ?
+                              AND d.status IN ('PENDING', 'STAGING', 'ACTIVATING'))""";
+
+    private final JdbcTemplate jdbc;
+    private final NodeClient nodes;
+    private final ArtifactStore artifacts;
+
+    DriftRepair(JdbcTemplate jdbc, NodeClient nodes, ArtifactStore artifacts) {
+        this.jdbc = jdbc;
+        this.nodes = nodes;
+        this.artifacts = artifacts;
+    }
+
+    private record Desired(String service, long serviceId, int version, Integer recordedActive, String artifactKey,
+            String sha256, long sizeBytes) {}
+
+    void repair(NodeTarget target, NodeState state) {
+        List<Desired> desired = jdbc.query(DESIRED, (rs, n) -> new Desired(rs.getString("service"),
+                rs.getLong("service_id"), rs.getInt("desired_version"), (Integer) rs.getObject("active_version"),
+                rs.getString("artifact_key"), rs.getString("sha256"), rs.getLong("size_bytes")), target.id());
+        for (Desired d : desired) {
+            Integer onNode = state.activeVersion(d.service());
+            if (onNode == null || onNode != d.version()) {
+                try {
+                    URL url = artifacts.presignGet(d.artifactKey());
+                    nodes.stage(target, d.service(), d.version(), new Artifact(url.toURI(), d.sha256(), d.sizeBytes()))
+                            .thenCompose(staged -> nodes.activate(target, d.service(), d.version())).join();
+                    log.info("reconciled target={} service={} version={} (node had {})", target.name(), d.service(),
+                            d.version(), onNode == null ? "none" : onNode);
+                } catch (RuntimeException | URISyntaxException e) {
+                    log.warn("could not reconcile target={} service={} to version {}: {}", target.name(), d.service(),
+                            d.version(), e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+                    continue;
+                }
+            }
+            if (d.recordedActive() == null || d.recordedActive() != d.version()) {
+                jdbc.update(RECORD_ACTIVE, d.version(), d.serviceId(), target.id(), d.version(), d.version(),
+                        d.serviceId());
+            }
+        }
+    }
+}

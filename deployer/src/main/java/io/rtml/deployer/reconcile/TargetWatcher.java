@@ -1,0 +1,86 @@
+package io.rtml.deployer.reconcile;
+
+import io.rtml.deployer.DeployerProperties;
+import io.rtml.deployer.node.NodeClient;
+import io.rtml.deployer.node.NodeState;
+import io.rtml.deployer.node.NodeTarget;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Every {@code reconcile-interval}: probes each target's readiness (target.health, last_seen_at)
+ * and, for the targets that answer, reads their state and repairs drift from service_target's
+ * desired versions (a node that restarted empty, or missed an activation).
+ */
+@Component
+class TargetWatcher implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(TargetWatcher.class);
+
+    private final Targets targets;
+    private final NodeClient nodes;
+    private final DriftRepair repair;
+    private final DeployerProperties properties;
+    private volatile ScheduledExecutorService scheduler;
+
+    TargetWatcher(Targets targets, NodeClient nodes, DriftRepair repair, DeployerProperties properties) {
+        this.targets = targets;
+        this.nodes = nodes;
+        this.repair = repair;
+        this.properties = properties;
+    }
+
+    @Override
+    public void start() {
+        long every = properties.reconcileInterval().toMillis();
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "deployer-reconcile");
+            t.setDaemon(true);
+            return t;
+        });
+        if (every > 0) {
+            scheduler.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** One round over all targets, in parallel. */
+    void tick() {
+        try {
+            List<NodeTarget> all = targets.all();
+            CompletableFuture.allOf(all.stream().map(this::check).toArray(CompletableFuture[]::new)).join();
+        } catch (RuntimeException e) {
+            log.warn("reconciliation round failed: {}", e.getMessage());
+        }
+    }
+
+    private CompletableFuture<Void> check(NodeTarget target) {
+        return nodes.ready(target).thenCompose(up -> {
+            targets.recordHealth(target, up);
+            if (!up) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return nodes.state(target).thenAccept((NodeState state) -> repair.repair(target, state));
+        }).exceptionally(e -> {
+            log.warn("reconciling target {} failed: {}", target.name(),
+                    e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+            return null;
+        });
+    }
+
+    @Override
+    public void stop() {
+        scheduler.shutdownNow();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return scheduler != null && !scheduler.isShutdown();
+    }
+}

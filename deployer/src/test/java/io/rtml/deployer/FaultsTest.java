@@ -1,0 +1,126 @@
+package io.rtml.deployer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.rtml.deployer.support.Deployers;
+import io.rtml.deployer.support.FaultProxy;
+import io.rtml.deployer.support.Predictor;
+import io.rtml.deployer.support.Registry;
+import io.rtml.deployer.support.TestNodes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** A node down during staging, a node refusing activation, a node restarted empty. */
+class FaultsTest {
+
+    static TestNodes.Node hub;
+    static TestNodes.Node eu;
+    static TestNodes.Node us;
+    static FaultProxy usProxy;
+    static long hubId;
+    static long euId;
+    static long usId;
+    static ConfigurableApplicationContext deployer;
+    static Registry registry;
+    static final Predictor predictor = new Predictor();
+
+    @BeforeAll
+    static void start() throws Exception {
+        hub = TestNodes.hub("hub");
+        eu = TestNodes.edge("edge-eu");
+        us = TestNodes.edge("edge-us");
+        usProxy = new FaultProxy(us.baseUrl());
+        deployer = Deployers.start("faults", Map.of("rtml.deployer.reconcile-interval", "300ms"));
+        registry = new Registry(deployer.getBean(S3Client.class));
+        hubId = registry.target(Registry.unique("hub"), "HUB", hub.baseUrl());
+        euId = registry.target(Registry.unique("eu"), "EDGE", eu.baseUrl());
+        usId = registry.target(Registry.unique("us"), "EDGE", usProxy.baseUrl());
+    }
+
+    @AfterAll
+    static void stop() {
+        deployer.close();
+        usProxy.close();
+        hub.close();
+        eu.close();
+        us.close();
+    }
+
+    @Test
+    void anEdgeDownDuringStagingFailsTheDeploymentAndActivatesNothing() {
+        String service = Registry.unique("down");
+        long serviceId = DeploymentFlowTest.newService(registry, service);
+        try (TestNodes.Node flaky = TestNodes.edge("edge-flaky")) {
+            long flakyId = registry.target(Registry.unique("flaky"), "EDGE", flaky.baseUrl());
+            List<Long> targets = List.of(hubId, euId, flakyId);
+            awaitFinal(registry.deploy(serviceId, "DEPLOY", 1, targets), "SUCCEEDED");
+            flaky.stop();
+
+            long upgrade = registry.deploy(serviceId, "DEPLOY", 2, targets);
+            awaitFinal(upgrade, "FAILED");
+
+            assertThat(predictor.version(hub.baseUrl(), service)).isEqualTo("1");
+            assertThat(predictor.version(eu.baseUrl(), service)).isEqualTo("1");
+            assertThat(registry.targetStatuses(upgrade)).containsExactly("STAGED", "STAGED", "FAILED");
+            assertThat((String) registry.deployment(upgrade).get("error"))
+                    .startsWith("staging failed, nothing was activated: flaky-").contains("ConnectException");
+            assertThat(registry.serviceTargets(serviceId)).allSatisfy(row ->
+                    assertThat(row.get("active_version")).isEqualTo(1));
+            assertThat(registry.audits(service, "deployment.failed")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anEdgeThatFailsActivationMakesTheOthersRevert() {
+        String service = Registry.unique("revert");
+        long serviceId = DeploymentFlowTest.newService(registry, service);
+        List<Long> targets = List.of(hubId, euId, usId);
+        awaitFinal(registry.deploy(serviceId, "DEPLOY", 1, targets), "SUCCEEDED");
+
+        usProxy.refuseActivate(true);
+        try {
+            long upgrade = registry.deploy(serviceId, "DEPLOY", 2, targets);
+            awaitFinal(upgrade, "ROLLED_BACK");
+            assertThat(registry.targetStatuses(upgrade)).containsExactly("REVERTED", "REVERTED", "FAILED");
+            assertThat((String) registry.deployment(upgrade).get("error"))
+                    .startsWith("activation failed, the other targets were reverted: us-")
+                    .contains("503 node going down");
+        } finally {
+            usProxy.refuseActivate(false);
+        }
+        for (TestNodes.Node node : List.of(hub, eu, us)) {
+            assertThat(predictor.version(node.baseUrl(), service)).as(node.name).isEqualTo("1");
+        }
+        assertThat(registry.serviceTargets(serviceId)).allSatisfy(row ->
+                assertThat(row.get("active_version")).isEqualTo(1));
+        assertThat(registry.audits(service, "deployment.rolled_back")).isEqualTo(1);
+    }
+
+    @Test
+    void aNodeRestartedEmptyIsReconciledToItsDesiredVersion() {
+        String service = Registry.unique("drift");
+        long serviceId = DeploymentFlowTest.newService(registry, service);
+        awaitFinal(registry.deploy(serviceId, "DEPLOY", 2, List.of(hubId, euId)), "SUCCEEDED");
+
+        eu.restartEmpty();
+
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> "2".equals(predictor.version(eu.baseUrl(), service)));
+        assertThat(predictor.version(hub.baseUrl(), service)).isEqualTo("2");
+        Map<String, Object> target = registry.jdbc.queryForMap("SELECT health, last_seen_at FROM target WHERE id = ?",
+                euId);
+        assertThat(target.get("health")).isEqualTo("UP");
+        assertThat(target.get("last_seen_at")).isNotNull();
+    }
+
+    static void awaitFinal(long deploymentId, String expected) {
+        DeploymentFlowTest.awaitFinal(registry, deploymentId, expected);
+    }
+}

@@ -1,0 +1,159 @@
+package io.rtml.deployer.support;
+
+import io.rtml.registry.artifact.ArtifactStore;
+import io.rtml.testing.ProtoBuilder;
+import io.rtml.testing.ReferenceModels;
+import io.rtml.testing.TestDatabase;
+import io.rtml.testing.TestS3;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Sets up registry rows with SQL, as the registry-api would: models with versions whose bytes are
+ * really stored in S3 under their content key, targets, services and deployment requests.
+ */
+public final class Registry {
+
+    public final JdbcTemplate jdbc;
+    private final S3Client s3;
+
+    public Registry(S3Client s3) {
+        TestDatabase.Connection db = Deployers.database();
+        SingleConnectionDataSource ds = new SingleConnectionDataSource(db.jdbcUrl(), db.username(), db.password(), true);
+        this.jdbc = new JdbcTemplate(ds);
+        this.s3 = s3;
+    }
+
+    public static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** The MNIST CNN; version n > 1 appends a doc_string so every version has its own bytes and sha-256. */
+    public static byte[] mnistVersion(int n) {
+        byte[] base = ReferenceModels.shared().stream().filter(m -> m.name().equals("pytorch_cnn_mnist"))
+                .findFirst().orElseThrow().readBytes();
+        if (n == 1) {
+            return base;
+        }
+        byte[] extra = ProtoBuilder.message().string(6, "rtml test version " + n).toByteArray();
+        byte[] all = new byte[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return all;
+    }
+
+    /**
+     * A valid model of about {@code megabytes} MB: y = Identity(x) over FLOAT [N,3], plus one large
+     * FLOAT initializer that ONNX Runtime must parse; the graph name makes each version's bytes unique.
+     */
+    public static byte[] bigIdentityVersion(int n, int megabytes) {
+        int floats = megabytes * 1_000_000 / 4;
+        ProtoBuilder weights = ProtoBuilder.floatTensor("w", floats).bytes(9, new byte[floats * 4]);
+        ProtoBuilder graph = ProtoBuilder.message()
+                .message(1, ProtoBuilder.node("Identity", new String[] {"x"}, "y"))
+                .string(2, "big-identity-v" + n)
+                .message(5, weights)
+                .message(11, ProtoBuilder.tensorValue("x", 1, "N", 3L))
+                .message(12, ProtoBuilder.tensorValue("y", 1, "N", 3L));
+        return ProtoBuilder.model(graph).toByteArray();
+    }
+
+    public long model(String name) {
+        return jdbc.queryForObject("""
+                INSERT INTO registered_model (name, created_at, created_by, updated_at)
+                VALUES (?, now(), 'test', now()) RETURNING id""", Long.class, name);
+    }
+
+    /** Stores the bytes in S3 under their content key and records the version row. */
+    public void version(long modelId, int version, byte[] bytes) {
+        String sha = sha256(bytes);
+        String key = ArtifactStore.keyFor(sha);
+        s3.putObject(b -> b.bucket(TestS3.BUCKET).key(key).contentLength((long) bytes.length),
+                RequestBody.fromBytes(bytes));
+        jdbc.update("""
+                INSERT INTO model_version (model_id, version, sha256, size_bytes, artifact_key, signature,
+                                           created_at, created_by, updated_at)
+                VALUES (?, ?, ?, ?, ?, '{}'::jsonb, now(), 'test', now())""", modelId, version, sha, bytes.length, key);
+        jdbc.update("UPDATE registered_model SET latest_version = greatest(latest_version, ?) WHERE id = ?", version,
+                modelId);
+    }
+
+    public long target(String name, String kind, String baseUrl) {
+        return jdbc.queryForObject("""
+                INSERT INTO target (name, kind, region, base_url, created_at, created_by, updated_at)
+                VALUES (?, ?, 'test', ?, now(), 'test', now()) RETURNING id""", Long.class, name, kind, baseUrl);
+    }
+
+    public long service(String name, long modelId) {
+        return jdbc.queryForObject("""
+                INSERT INTO service (name, model_id, created_at, created_by)
+                VALUES (?, ?, now(), 'test') RETURNING id""", Long.class, name, modelId);
+    }
+
+    /** A deployment request as the registry records it: PENDING, one PENDING row per target. */
+    public long deploy(long serviceId, String kind, int version, List<Long> targetIds) {
+        return inTransaction(() -> {
+            long id = jdbc.queryForObject("""
+                    INSERT INTO deployment (service_id, kind, version, status, requested_by, requested_at)
+                    VALUES (?, ?, ?, 'PENDING', 'alice', now()) RETURNING id""", Long.class, serviceId, kind, version);
+            for (long target : targetIds) {
+                jdbc.update("""
+                        INSERT INTO deployment_target (deployment_id, target_id, status, previous_version)
+                        VALUES (?, ?, 'PENDING', (SELECT active_version FROM service_target
+                                                  WHERE service_id = ? AND target_id = ?))""",
+                        id, target, serviceId, target);
+            }
+            return id;
+        });
+    }
+
+    public String status(long deploymentId) {
+        return jdbc.queryForObject("SELECT status FROM deployment WHERE id = ?", String.class, deploymentId);
+    }
+
+    public Map<String, Object> deployment(long deploymentId) {
+        return jdbc.queryForMap("SELECT * FROM deployment WHERE id = ?", deploymentId);
+    }
+
+    public List<String> targetStatuses(long deploymentId) {
+        return jdbc.queryForList("SELECT status FROM deployment_target WHERE deployment_id = ? ORDER BY target_id",
+                String.class, deploymentId);
+    }
+
+    public List<Map<String, Object>> serviceTargets(long serviceId) {
+        return jdbc.queryForList("SELECT * FROM service_target WHERE service_id = ? ORDER BY target_id", serviceId);
+    }
+
+    public long audits(String service, String action) {
+        return jdbc.queryForObject("SELECT count(*) FROM audit_event WHERE entity_name = ? AND action = ?",
+                Long.class, service, action);
+    }
+
+    private <T> T inTransaction(java.util.function.Supplier<T> work) {
+        jdbc.execute("BEGIN");
+        try {
+            T result = work.get();
+            jdbc.execute("COMMIT");
+            return result;
+        } catch (RuntimeException e) {
+            jdbc.execute("ROLLBACK");
+            throw e;
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.rtml.deployer.support;
+
+import static org.awaitility.Awaitility.await;
+
+import io.rtml.scoring.NodeConfig;
+import io.rtml.scoring.ScoringNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/** Real scoring nodes in this JVM on loopback ports, each with its own data dir. */
+public final class TestNodes {
+
+    public static final String TOKEN = "deployer-test-node-token";
+
+    private TestNodes() {}
+
+    /** A running node; {@link #restartEmpty()} starts a fresh one on the same port with an empty data dir. */
+    public static final class Node implements AutoCloseable {
+
+        public final String name;
+        private final String kind;
+        private ScoringNode node;
+        private boolean running = true;
+        private final int port;
+
+        Node(String name, String kind, int port) {
+            this.name = name;
+            this.kind = kind;
+            this.node = start(name, kind, port, tempDir(name));
+            this.port = node.port();
+        }
+
+        public int port() {
+            return port;
+        }
+
+        public String baseUrl() {
+            return "http://127.0.0.1:" + port;
+        }
+
+        public void stop() {
+            if (running) {
+                running = false;
+                node.close();
+            }
+        }
+
+        public void restartEmpty() {
+            stop();
+            node = start(name, kind, port, tempDir(name));
+            running = true;
+        }
+
+        @Override
+        public void close() {
+            stop();
+        }
+    }
+
+    public static Node hub(String name) {
+        return new Node(name, "HUB", 0);
+    }
+
+    public static Node edge(String name) {
+        return new Node(name, "EDGE", 0);
+    }
+
+    private static ScoringNode start(String name, String kind, int port, Path dataDir) {
+        Map<String, String> settings = Map.of(
+                "rtml.scoring.port", Integer.toString(port),
+                "rtml.scoring.bind-address", "127.0.0.1",
+                "rtml.scoring.admin-token", TOKEN,
+                "rtml.scoring.data-dir", dataDir.toString(),
+                "rtml.scoring.node.name", name,
+                "rtml.scoring.node.kind", kind,
+                "rtml.scoring.node.region", "test",
+                "rtml.scoring.io-threads", "1",
+                "rtml.scoring.admin-threads", "2");
+        ScoringNode node = ScoringNode.start(NodeConfig.load(settings::get));
+        await().atMost(Duration.ofSeconds(60)).until(node::ready);
+        return node;
+    }
+
+    private static Path tempDir(String name) {
+        try {
+            return Files.createTempDirectory("rtml-node-" + name);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
