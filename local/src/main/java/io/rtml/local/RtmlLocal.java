@@ -1,26 +1,30 @@
 package io.rtml.local;
 
+import io.rtml.deployer.DeployerApplication;
 import io.rtml.embedded.s3.EmbeddedS3Server;
 import io.rtml.registry.RegistryApiApplication;
+import io.rtml.registry.target.TargetRepository;
+import io.rtml.registry.target.TargetService;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The embedded default: starts the whole stack on this machine with nothing to install but a JDK
- * and PostgreSQL. Artifacts live in an S3 server on a local folder; data survives restarts.
+ * The embedded default: the whole stack in one process on this machine, with nothing to install
+ * but a JDK and PostgreSQL: the registry (API and gallery page), a deployer, a hub and two edge
+ * scoring nodes, and an S3 server on a local folder. Data survives restarts.
  *
- * <p>Settings (environment): {@code RTML_HOME} data folder (default ./.rtml),
- * {@code RTML_LOCAL_S3_PORT} (default 9000), {@code SERVER_PORT} registry port (default 8080),
- * {@code SPRING_DATASOURCE_URL}/{@code _USERNAME}/{@code _PASSWORD} to use another database.
+ * <p>Settings (environment): {@code RTML_HOME} data folder (default ./.rtml), {@code SERVER_PORT}
+ * registry port (default 8080), {@code RTML_LOCAL_S3_PORT} (default 9000),
+ * {@code RTML_LOCAL_DEPLOYER_PORT} (default 8081), {@code RTML_LOCAL_NODE_PORT} first of three node
+ * ports (default 8090), {@code SPRING_DATASOURCE_URL}/{@code _USERNAME}/{@code _PASSWORD}.
  */
 public final class RtmlLocal {
 
     private static final String BUCKET = "rtml-artifacts";
-    private static final String S3_ACCESS_KEY = "rtml-local";
-    private static final String S3_SECRET_KEY = "rtml-local-secret";
 
     private RtmlLocal() {}
 
@@ -32,29 +36,32 @@ public final class RtmlLocal {
                     + "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start");
             System.exit(2);
         }
-        String adminToken = LocalAdminToken.readOrCreate(home);
-        int s3Port = Integer.parseInt(envOr("RTML_LOCAL_S3_PORT", "9000"));
-        EmbeddedS3Server s3 = EmbeddedS3Server.start(home.resolve("s3"), s3Port, BUCKET, S3_ACCESS_KEY, S3_SECRET_KEY);
+        String adminToken = LocalSecret.readOrCreate(home, "admin-token");
+        String nodeToken = LocalSecret.readOrCreate(home, "node-token");
+        EmbeddedS3Server s3 = EmbeddedS3Server.start(home.resolve("s3"), port("RTML_LOCAL_S3_PORT", 9000), BUCKET,
+                "rtml-local", "rtml-local-secret");
 
+        Map<String, Object> shared = shared(db, s3);
         ConfigurableApplicationContext registry = new SpringApplicationBuilder(RegistryApiApplication.class)
-                .properties(registryProperties(db, s3, home, adminToken))
+                .properties(shared)
+                .properties(Map.of("rtml.security.bootstrap-admin-token", adminToken,
+                        "rtml.registry.upload.spool-dir", home.resolve("spool").toString()))
                 .run(args);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(registry, s3)));
-
-        String api = "http://127.0.0.1:" + registry.getEnvironment().getProperty("local.server.port");
-        System.out.println();
-        System.out.println("rtml is running (Ctrl-C stops it)");
-        System.out.println("  registry API   " + api + "/api/v1/models");
-        System.out.println("  health         " + api + "/actuator/health");
-        System.out.println("  S3 (artifacts) " + s3.endpoint() + "/" + BUCKET + "  (data in " + home + ")");
-        System.out.println("  database       " + db.url());
-        System.out.println("  admin token    " + adminToken + "  (also in " + home.resolve("admin-token") + ")");
+        List<LocalNodes.Node> layout = LocalNodes.layout(port("RTML_LOCAL_NODE_PORT", 8090));
+        LocalNodes nodes = new LocalNodes();
+        nodes.start(layout, home, nodeToken);
+        LocalNodes.register(layout, registry.getBean(TargetService.class), registry.getBean(TargetRepository.class));
+        ConfigurableApplicationContext deployer = DeployerApplication.application()
+                .properties(shared)
+                .properties(Map.of("rtml.deployer.default-node-token", nodeToken,
+                        "server.port", port("RTML_LOCAL_DEPLOYER_PORT", 8081)))
+                .run();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(deployer, nodes, registry, s3)));
+        printWelcome(registry, layout, s3, db, home, adminToken);
     }
 
-    private static Map<String, Object> registryProperties(LocalDatabase.Target db, EmbeddedS3Server s3, Path home,
-            String adminToken) {
+    private static Map<String, Object> shared(LocalDatabase.Target db, EmbeddedS3Server s3) {
         Map<String, Object> properties = new HashMap<>();
-        properties.put("rtml.security.bootstrap-admin-token", adminToken);
         properties.put("spring.datasource.url", db.url());
         properties.put("spring.datasource.username", db.username());
         properties.put("spring.datasource.password", db.password());
@@ -62,17 +69,39 @@ public final class RtmlLocal {
         properties.put("rtml.s3.bucket", BUCKET);
         properties.put("rtml.s3.access-key", s3.accessKey());
         properties.put("rtml.s3.secret-key", s3.secretKey());
-        properties.put("rtml.registry.upload.spool-dir", home.resolve("spool").toString());
         return properties;
     }
 
-    private static void stop(ConfigurableApplicationContext registry, EmbeddedS3Server s3) {
+    private static void printWelcome(ConfigurableApplicationContext registry, List<LocalNodes.Node> layout,
+            EmbeddedS3Server s3, LocalDatabase.Target db, Path home, String adminToken) {
+        String api = "http://127.0.0.1:" + registry.getEnvironment().getProperty("local.server.port");
+        System.out.println();
+        System.out.println("rtml is running (Ctrl-C stops it)");
+        System.out.println("  gallery        " + api + "/");
+        System.out.println("  registry API   " + api + "/api/v1/models");
+        for (LocalNodes.Node node : layout) {
+            System.out.printf("  %-14s %s/v2/models/{service}/infer  %s/v1/services/{service}/predict%n", node.name(),
+                    node.baseUrl(), node.baseUrl());
+        }
+        System.out.println("  S3 (artifacts) " + s3.endpoint() + "/" + BUCKET + "  (data in " + home + ")");
+        System.out.println("  database       " + db.url());
+        System.out.println("  admin token    " + adminToken + "  (also in " + home.resolve("admin-token") + ")");
+    }
+
+    private static void stop(ConfigurableApplicationContext deployer, LocalNodes nodes,
+            ConfigurableApplicationContext registry, EmbeddedS3Server s3) {
+        deployer.close();
+        nodes.close();
         registry.close();
         try {
             s3.close();
         } catch (Exception e) {
             System.err.println("rtml-local: S3 server did not stop cleanly: " + e.getMessage());
         }
+    }
+
+    private static int port(String variable, int fallback) {
+        return Integer.parseInt(envOr(variable, String.valueOf(fallback)));
     }
 
     private static String envOr(String name, String fallback) {
