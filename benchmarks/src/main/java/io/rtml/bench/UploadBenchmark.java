@@ -1,0 +1,388 @@
+package io.rtml.bench;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import io.rtml.registry.artifact.ArtifactStore;
+import io.rtml.registry.onnx.InspectionLimits;
+import io.rtml.registry.onnx.OnnxInspector;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Upload of a 1 GiB ONNX model to the registry, whose JVM has a 256 MiB heap, against a plain AWS SDK
+ * {@code putObject} of the same file to the same S3 server, alternating in one run. Goal: the
+ * registry's median time is at most 1.5x the putObject median.
+ *
+ * <p>Each round rewrites the first 4 KiB of the model's tensor with the round number, so every upload
+ * has new bytes: the registry stores content-addressed and skips the S3 PUT for bytes it already has,
+ * which would make it look faster than it is.
+ *
+ * <p>Run from the repository root: {@code java -cp benchmarks/target/benchmarks.jar io.rtml.bench.UploadBenchmark}.
+ * Settings (system properties): {@code rtml.bench.upload.elements} floats in the tensor (default 2^28 = 1 GiB),
+ * {@code rtml.bench.upload.rounds} (default 3, plus one warm-up), {@code rtml.bench.fail-on-goal=true} to
+ * exit with 2 when the goal is missed. Exits 1 when a precondition fails (an upload that is not 201).
+ */
+public final class UploadBenchmark {
+
+    private static final String MODEL = "bench-upload";
+    private static final double GOAL_RATIO = 1.5;
+    private static final int SPOOL_BUFFER = 256 * 1024; // the registry's ArtifactSpool buffer
+
+    private UploadBenchmark() {}
+
+    public static void main(String[] args) {
+        int[] goal = {0};
+        int status = Bench.run("UploadBenchmark", () -> {
+            goal[0] = run();
+            return null;
+        });
+        System.exit(status != 0 ? status : goal[0]);
+    }
+
+    /** One registry upload: total time and, where the watcher saw them, the phases inside the registry. */
+    private record RegistryUpload(long nanos, long toSpooled, long spooledToS3, long s3Put, long s3ToResponse,
+            double registryCpu, double benchCpu, String registryCost) {}
+
+    private static int run() throws Exception {
+        long elements = Long.getLong("rtml.bench.upload.elements", 1L << 28);
+        int rounds = Integer.getInteger("rtml.bench.upload.rounds", 3);
+        Path repo = BenchStack.repo();
+        RegistryProcess.execJar(repo);
+        System.out.println("UploadBenchmark " + LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS) + ", "
+                + Runtime.getRuntime().availableProcessors() + " CPUs, Java " + System.getProperty("java.version")
+                + ", load average " + Bench.loadAverage());
+        try (Cleanup cleanup = new Cleanup()) {
+            Path work = BenchStack.workDir("rtml-bench-upload-", cleanup);
+
+            long start = System.nanoTime();
+            BigOnnxModel model = BigOnnxModel.write(work.resolve("bench-model.onnx"), elements);
+            System.out.println("generated " + model.file() + ": " + model.sizeBytes() + " bytes ("
+                    + Bench.mib(model.sizeBytes()) + ", W: float[" + elements + "]) in "
+                    + Bench.fmt(Bench.seconds(System.nanoTime() - start), 1) + " s");
+            start = System.nanoTime();
+            model.verifyWithOnnxRuntime();
+            System.out.println("ONNX Runtime loads it: no inputs, Y: float[" + elements + "] ("
+                    + Bench.fmt(Bench.seconds(System.nanoTime() - start), 2) + " s, first load in this JVM)");
+
+            Components components = Components.measure(model, work);
+
+            BenchStack stack = BenchStack.start(repo, work, List.of("-Xmx256m"), List.of(), cleanup);
+            stack.api.createModel(MODEL);
+
+            List<Long> putNanos = new ArrayList<>();
+            List<RegistryUpload> uploads = new ArrayList<>();
+            double maxHeapSample = 0;
+            try (S3Client s3 = s3ClientLikeRegistry(stack)) {
+                System.out.println();
+                System.out.println("round   putObject s   MB/s     registry s   MB/s     ratio  | registry phases (s): "
+                        + "receive+spool+hash, inspect+HEAD, S3 PUT, record+respond | CPU s: putObject (bench JVM); "
+                        + "registry upload (registry JVM, bench JVM)");
+                for (int round = 0; round <= rounds; round++) {
+                    model.stamp(round);
+                    String sha256 = Bench.sha256(model.file());
+
+                    Bench.syncDisks();
+                    double benchCpu = Bench.cpuSeconds(ProcessHandle.current().pid());
+                    String putKey = "bench-putobject/round-" + round + ".onnx";
+                    long put = timePutObject(s3, putKey, model);
+                    double putCpu = Bench.cpuSeconds(ProcessHandle.current().pid()) - benchCpu;
+
+                    Bench.syncDisks();
+                    RegistryUpload upload = timeRegistryUpload(stack, model, sha256, round + 1);
+
+                    maxHeapSample = Math.max(maxHeapSample, metric(stack.api, "jvm.memory.used"));
+                    // Every round starts from the same state: without this round's two 1 GiB objects on disk and in the page cache.
+                    String registryKey = ArtifactStore.keyFor(sha256);
+                    s3.deleteObject(b -> b.bucket(BenchStack.BUCKET).key(putKey));
+                    s3.deleteObject(b -> b.bucket(BenchStack.BUCKET).key(registryKey));
+                    if (round > 0) {
+                        putNanos.add(put);
+                        uploads.add(upload);
+                    }
+                    System.out.println(String.format(Locale.ROOT,
+                            "%-7s %9.2f   %7.1f   %9.2f   %7.1f   %5.2f  | %s, %s, %s, %s | %.1f; %.1f, %.1f",
+                            round == 0 ? "warm-up" : String.valueOf(round),
+                            Bench.seconds(put), Bench.mbPerSecond(model.sizeBytes(), put),
+                            Bench.seconds(upload.nanos()), Bench.mbPerSecond(model.sizeBytes(), upload.nanos()),
+                            (double) upload.nanos() / put,
+                            phase(upload.toSpooled()), phase(upload.spooledToS3()), phase(upload.s3Put()),
+                            phase(upload.s3ToResponse()), putCpu, upload.registryCpu(), upload.benchCpu()));
+                    System.out.println("        registry process per phase (user/system CPU, page faults, storage reads): "
+                            + upload.registryCost());
+                }
+            }
+
+            double heapUsed = metric(stack.api, "jvm.memory.used");
+            double heapMax = metric(stack.api, "jvm.memory.max");
+            double putMedian = Bench.median(putNanos.stream().mapToDouble(Bench::seconds).toArray());
+            double registryMedian = Bench.median(uploads.stream().mapToDouble(u -> Bench.seconds(u.nanos())).toArray());
+            double ratio = registryMedian / putMedian;
+
+            System.out.println();
+            System.out.println("== UploadBenchmark result (" + rounds + " rounds each, after 1 warm-up each; file "
+                    + model.sizeBytes() + " bytes)");
+            System.out.println("putObject median:  " + Bench.fmt(putMedian, 2) + " s  "
+                    + Bench.fmt(model.sizeBytes() / 1e6 / putMedian, 1) + " MB/s");
+            System.out.println("registry median:   " + Bench.fmt(registryMedian, 2) + " s  "
+                    + Bench.fmt(model.sizeBytes() / 1e6 / registryMedian, 1) + " MB/s");
+            System.out.println("ratio registry/putObject: " + Bench.fmt(ratio, 2) + " (goal <= " + GOAL_RATIO + "): "
+                    + (ratio <= GOAL_RATIO ? "MET" : "MISSED"));
+            System.out.println("registry phases, median s: receive+spool+hash " + medianPhase(uploads, RegistryUpload::toSpooled)
+                    + ", inspect+HEAD " + medianPhase(uploads, RegistryUpload::spooledToS3)
+                    + ", S3 PUT " + medianPhase(uploads, RegistryUpload::s3Put)
+                    + ", record+respond " + medianPhase(uploads, RegistryUpload::s3ToResponse));
+            System.out.println("same steps alone in the benchmark JVM: " + components);
+            System.out.println("registry JVM (-Xmx256m) after the run: heap used " + Bench.mib(heapUsed) + " of max "
+                    + Bench.mib(heapMax) + " (highest sample after an upload: " + Bench.mib(maxHeapSample) + "); "
+                    + "process peak RSS (VmHWM) " + stack.registry.procStatus("VmHWM") + ", RSS now "
+                    + stack.registry.procStatus("VmRSS"));
+            System.out.println("load average at the end: " + Bench.loadAverage());
+            boolean failOnGoal = Boolean.getBoolean("rtml.bench.fail-on-goal");
+            return ratio <= GOAL_RATIO || !failOnGoal ? 0 : 2;
+        }
+    }
+
+    private static S3Client s3ClientLikeRegistry(BenchStack stack) {
+        // As registry-core's S3Configuration builds it.
+        return S3Client.builder()
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(stack.s3.accessKey(), stack.s3.secretKey())))
+                .forcePathStyle(true)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .endpointOverride(stack.s3.endpoint())
+                .build();
+    }
+
+    private static long timePutObject(S3Client s3, String key, BigOnnxModel model) {
+        long start = System.nanoTime();
+        s3.putObject(b -> b.bucket(BenchStack.BUCKET).key(key).contentLength(model.sizeBytes())
+                .contentType("application/octet-stream"), RequestBody.fromFile(model.file()));
+        return System.nanoTime() - start;
+    }
+
+    private static RegistryUpload timeRegistryUpload(BenchStack stack, BigOnnxModel model, String sha256, int expectedVersion)
+            throws Exception {
+        Path finalObject = stack.bucketDir().resolve(ArtifactStore.keyFor(sha256));
+        try (PhaseWatcher watcher = new PhaseWatcher(stack.registry.spoolDir(), stack.bucketDir(), finalObject,
+                model.sizeBytes(), stack.registry.pid())) {
+            double registryCpu = Bench.cpuSeconds(stack.registry.pid());
+            double benchCpu = Bench.cpuSeconds(ProcessHandle.current().pid());
+            long start = System.nanoTime();
+            HttpResponse<byte[]> response = stack.api.upload("/api/v1/models/" + MODEL + "/versions", model.file());
+            long end = System.nanoTime();
+            ProcSample atEnd = ProcSample.of(stack.registry.pid());
+            registryCpu = Bench.cpuSeconds(stack.registry.pid()) - registryCpu;
+            benchCpu = Bench.cpuSeconds(ProcessHandle.current().pid()) - benchCpu;
+            watcher.stop();
+            JsonNode body = RegistryClient.expect(response, 201, "upload of round " + expectedVersion + " to the registry");
+            if (body.path("version").asInt() != expectedVersion || !sha256.equals(body.path("sha256").asString())
+                    || body.path("sizeBytes").asLong() != model.sizeBytes()) {
+                throw new BenchmarkFailure("the registry answered 201 but recorded version " + body.path("version")
+                        + ", sha256 " + body.path("sha256") + ", size " + body.path("sizeBytes") + "; expected "
+                        + expectedVersion + ", " + sha256 + ", " + model.sizeBytes());
+            }
+            if (!Files.exists(finalObject)) {
+                throw new BenchmarkFailure("the registry answered 201 but " + finalObject + " is not in the bucket");
+            }
+            return new RegistryUpload(end - start, between(start, watcher.spoolFull), between(watcher.spoolFull, watcher.s3Seen),
+                    between(watcher.s3Seen, watcher.s3Done), between(watcher.s3Done, end), registryCpu, benchCpu,
+                    "receive+spool+hash " + watcher.atSpoolFull.since(watcher.atStart)
+                            + "; inspect+HEAD " + watcher.atS3Seen.since(watcher.atSpoolFull)
+                            + "; S3 PUT " + watcher.atS3Done.since(watcher.atS3Seen)
+                            + "; record+respond " + atEnd.since(watcher.atS3Done));
+        }
+    }
+
+    private static long between(long from, long to) {
+        return from < 0 || to < 0 ? -1 : to - from;
+    }
+
+    private static String phase(long nanos) {
+        return nanos < 0 ? "n/a" : Bench.fmt(Bench.seconds(nanos), 2);
+    }
+
+    private static String medianPhase(List<RegistryUpload> uploads, java.util.function.ToLongFunction<RegistryUpload> phase) {
+        double[] values = uploads.stream().mapToLong(phase).filter(v -> v >= 0).mapToDouble(Bench::seconds).toArray();
+        return values.length == 0 ? "n/a" : Bench.fmt(Bench.median(values), 2);
+    }
+
+    /** A heap metric of the registry JVM in bytes ({@code area:heap}). */
+    private static double metric(RegistryClient api, String name) throws IOException, InterruptedException {
+        JsonNode body = RegistryClient.expect(api.get("/actuator/metrics/" + name + "?tag=area:heap"), 200, "metric " + name);
+        return body.path("measurements").path(0).path("value").asDouble();
+    }
+
+    /**
+     * Watches the registry from outside while it handles one upload: its spool file (growing while the
+     * body arrives, full once received and hashed) and the bucket folder of the S3 server (a new file
+     * appears when the registry's PUT starts; the content-addressed object when it ends). Polls every
+     * 10 ms; the phases last seconds.
+     */
+    private static final class PhaseWatcher implements AutoCloseable {
+
+        private final Path spoolDir;
+        private final Path bucketDir;
+        private final Path finalObject;
+        private final long expectedSize;
+        private final long registryPid;
+        private final Set<Path> before;
+        private final Thread thread;
+        private volatile boolean running = true;
+        volatile long spoolFull = -1;
+        volatile long s3Seen = -1;
+        volatile long s3Done = -1;
+        final ProcSample atStart;
+        volatile ProcSample atSpoolFull = ProcSample.NONE;
+        volatile ProcSample atS3Seen = ProcSample.NONE;
+        volatile ProcSample atS3Done = ProcSample.NONE;
+
+        PhaseWatcher(Path spoolDir, Path bucketDir, Path finalObject, long expectedSize, long registryPid) throws IOException {
+            this.spoolDir = spoolDir;
+            this.bucketDir = bucketDir;
+            this.finalObject = finalObject;
+            this.expectedSize = expectedSize;
+            this.registryPid = registryPid;
+            this.before = registryFiles();
+            this.atStart = ProcSample.of(registryPid);
+            this.thread = new Thread(this::loop, "upload-phase-watcher");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void loop() {
+            while (running) {
+                try {
+                    poll();
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (IOException | UncheckedIOException e) {
+                    // a file vanished between listing and reading it: look again
+                }
+            }
+        }
+
+        private void poll() throws IOException {
+            long now = System.nanoTime();
+            if (spoolFull < 0) {
+                try (Stream<Path> files = Files.list(spoolDir)) {
+                    if (files.anyMatch(f -> Bench.fileSizeOrZero(f) >= expectedSize)) {
+                        spoolFull = now;
+                        atSpoolFull = ProcSample.of(registryPid);
+                    }
+                }
+            }
+            if (s3Done < 0) {
+                if (Files.exists(finalObject)) {
+                    s3Done = now;
+                    atS3Done = ProcSample.of(registryPid);
+                    if (s3Seen < 0) {
+                        s3Seen = now;
+                        atS3Seen = atS3Done;
+                    }
+                } else if (s3Seen < 0 && !registryFiles().equals(before)) {
+                    s3Seen = now;
+                    atS3Seen = ProcSample.of(registryPid);
+                }
+            }
+        }
+
+        /** Files of the bucket other than the putObject baseline's. */
+        private Set<Path> registryFiles() throws IOException {
+            Set<Path> files = new HashSet<>();
+            if (!Files.isDirectory(bucketDir)) {
+                return files;
+            }
+            Path baseline = bucketDir.resolve("bench-putobject");
+            try (Stream<Path> walk = Files.walk(bucketDir)) {
+                walk.filter(p -> !p.startsWith(baseline)).filter(Files::isRegularFile).forEach(files::add);
+            }
+            return files;
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop();
+        }
+    }
+
+    /** The registry's upload steps timed one by one in the benchmark JVM, on the file already in the page cache. */
+    private record Components(double spoolSeconds, double inspectSeconds, double ortLoadSeconds) {
+
+        static Components measure(BigOnnxModel model, Path work) throws Exception {
+            Bench.syncDisks();
+            long start = System.nanoTime();
+            Path copy = work.resolve("spool-copy.onnx");
+            MessageDigest sha256 = Bench.newSha256();
+            try (InputStream in = Files.newInputStream(model.file()); OutputStream out = Files.newOutputStream(copy)) {
+                byte[] buffer = new byte[SPOOL_BUFFER];
+                for (int n; (n = in.read(buffer)) != -1; ) {
+                    sha256.update(buffer, 0, n);
+                    out.write(buffer, 0, n);
+                }
+            }
+            sha256.digest();
+            double spool = Bench.seconds(System.nanoTime() - start);
+            Files.delete(copy);
+
+            Bench.syncDisks();
+            start = System.nanoTime();
+            new OnnxInspector(InspectionLimits.defaults()).inspect(model.file());
+            double inspect = Bench.seconds(System.nanoTime() - start);
+
+            start = System.nanoTime();
+            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                // As the registry's RuntimeLoadCheck opens it.
+                options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+                options.setIntraOpNumThreads(1);
+                options.setInterOpNumThreads(1);
+                options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+                try (OrtSession ignored = OrtEnvironment.getEnvironment().createSession(model.file().toString(), options)) {
+                    // loading is what is timed
+                }
+            }
+            double ortLoad = Bench.seconds(System.nanoTime() - start);
+            Components components = new Components(spool, inspect, ortLoad);
+            System.out.println("registry steps alone, in this JVM: " + components);
+            return components;
+        }
+
+        @Override
+        public String toString() {
+            return "copy+SHA-256 to a spool file " + Bench.fmt(spoolSeconds, 2) + " s, OnnxInspector.inspect (walk + ORT load) "
+                    + Bench.fmt(inspectSeconds, 2) + " s, of which ORT session load " + Bench.fmt(ortLoadSeconds, 2) + " s";
+        }
+    }
+}
