@@ -39,7 +39,10 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>Each round rewrites the first 4 KiB of the model's tensor with the round number, so every upload
  * has new bytes: the registry stores content-addressed and skips the S3 PUT for bytes it already has,
- * which would make it look faster than it is.
+ * which would make it look faster than it is. After each round both objects are deleted, so every
+ * round starts from the same disk and page-cache state; a {@code sync} precedes each timed upload.
+ * Where the registry's time goes is observed from outside (its spool folder, the bucket folder and
+ * /proc of its process), without changing it.
  *
  * <p>Run from the repository root: {@code java -cp benchmarks/target/benchmarks.jar io.rtml.bench.UploadBenchmark}.
  * Settings (system properties): {@code rtml.bench.upload.elements} floats in the tensor (default 2^28 = 1 GiB),

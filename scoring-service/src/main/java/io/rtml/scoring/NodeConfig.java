@@ -24,7 +24,8 @@ public record NodeConfig(
         int ioSpinMicros,
         int intraOpThreads,
         int adminThreads,
-        Duration downloadTimeout) {
+        Duration downloadTimeout,
+        ServiceKeys apiKeys) {
 
     public NodeConfig {
         nodeKind = nodeKind.toUpperCase(Locale.ROOT);
@@ -62,7 +63,8 @@ public record NodeConfig(
                 s.integer("rtml.scoring.io-spin-micros", 0),
                 s.integer("rtml.scoring.intra-op-threads", 1),
                 s.integer("rtml.scoring.admin-threads", 2),
-                Duration.ofSeconds(s.integer("rtml.scoring.download-timeout-seconds", 300)));
+                Duration.ofSeconds(s.integer("rtml.scoring.download-timeout-seconds", 300)),
+                ServiceKeys.parse(s.string("rtml.scoring.api-keys", null)));
     }
 
     static String envName(String key) {
@@ -76,7 +78,8 @@ public record NodeConfig(
                 + ":" + port + ", dataDir=" + dataDir + ", maxBodyBytes=" + maxBodyBytes + ", standby="
                 + standbyVersions + ", ioThreads=" + ioThreads + ", ioSpinMicros=" + ioSpinMicros + ", intraOpThreads=" + intraOpThreads
                 + ", adminThreads=" + adminThreads + ", downloadTimeout=" + downloadTimeout
-                + ", adminToken=" + (adminToken == null || adminToken.isBlank() ? "unset" : "set") + "]";
+                + ", adminToken=" + (adminToken == null || adminToken.isBlank() ? "unset" : "set")
+                + ", apiKeys=" + (apiKeys == null ? 0 : apiKeys.services()) + " services]";
     }
 
     private record Settings(Function<String, String> lookup) {

@@ -39,11 +39,13 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final OipHandler oip;
     private final RecordsHandler records;
     private final AdminHandler admin;
+    private final ServiceKeys keys;
 
-    RequestRouter(OipHandler oip, RecordsHandler records, AdminHandler admin) {
+    RequestRouter(OipHandler oip, RecordsHandler records, AdminHandler admin, ServiceKeys keys) {
         this.oip = oip;
         this.records = records;
         this.admin = admin;
+        this.keys = keys == null ? ServiceKeys.parse(null) : keys;
     }
 
     @Override
@@ -59,6 +61,12 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             List<String> path = segments(req.uri());
             String first = path.isEmpty() ? "" : path.get(0);
             List<String> rest = path.isEmpty() ? path : path.subList(1, path.size());
+            String service = predictionService(first, rest);
+            if (service != null && !keys.allows(service, presentedKey(req))) {
+                write(ctx, version, keepAlive, Reply.error(alloc, 401, "service '" + service
+                        + "' needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'", null));
+                return;
+            }
             switch (first) {
                 case "v2" -> write(ctx, version, keepAlive, oip.handle(req.method(), rest, req.content(), alloc));
                 case "v1" -> write(ctx, version, keepAlive, records.handle(req.method(), rest, req.content(), alloc));
@@ -71,6 +79,26 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         } catch (RuntimeException e) {
             write(ctx, version, keepAlive, failure(alloc, e));
         }
+    }
+
+    /** The service a prediction-API path names ({@code /v2/models/{s}/…}, {@code /v1/services/{s}/…}), else null. */
+    private static String predictionService(String first, List<String> rest) {
+        if (rest.size() < 2) {
+            return null;
+        }
+        boolean oipModel = first.equals("v2") && rest.get(0).equals("models");
+        boolean records = first.equals("v1") && rest.get(0).equals("services");
+        return oipModel || records ? rest.get(1) : null;
+    }
+
+    private static String presentedKey(FullHttpRequest req) {
+        String apiKey = req.headers().get("X-API-Key");
+        if (apiKey != null) {
+            return apiKey.trim();
+        }
+        String authorization = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim() : null;
     }
 
     private static Reply failure(ByteBufAllocator alloc, Throwable error) {

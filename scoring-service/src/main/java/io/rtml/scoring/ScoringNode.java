@@ -24,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -55,7 +56,7 @@ public final class ScoringNode implements AutoCloseable {
         RequestRouter router = new RequestRouter(new OipHandler(services, inference, node),
                 new RecordsHandler(services, inference),
                 new AdminHandler(config.adminToken(), services, loader, cache, stateFile, config.standbyVersions(),
-                        node, adminExecutor));
+                        node, adminExecutor), config.apiKeys());
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory(
                 SelectorProvider.provider(), new SpinningSelect(config.ioSpinMicros())));
@@ -108,7 +109,7 @@ public final class ScoringNode implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "scoring-shutdown"));
     }
 
-    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+    private static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());

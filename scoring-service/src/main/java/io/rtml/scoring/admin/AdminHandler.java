@@ -16,6 +16,8 @@ import io.rtml.scoring.runtime.ModelLoader;
 import io.rtml.scoring.runtime.NodeIdentity;
 import io.rtml.scoring.runtime.Services;
 import io.rtml.scoring.state.StateFile;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
@@ -95,7 +97,8 @@ public final class AdminHandler {
             throw ApiException.badRequest("the request body is empty");
         }
         try {
-            T value = JSON.readValue((java.io.InputStream) new ByteBufInputStream(body.duplicate()), type);
+            // the casts pick the stream overloads: ByteBuf streams are also DataInput/DataOutput
+            T value = JSON.readValue((InputStream) new ByteBufInputStream(body.duplicate()), type);
             if (value == null) {
                 throw ApiException.badRequest("the request body must be a JSON object");
             }
@@ -110,7 +113,7 @@ public final class AdminHandler {
             Object result = work.get();
             ByteBuf buf = alloc.buffer();
             try {
-                JSON.writeValue((java.io.OutputStream) new ByteBufOutputStream(buf), result);
+                JSON.writeValue((OutputStream) new ByteBufOutputStream(buf), result);
             } catch (RuntimeException e) {
                 buf.release();
                 throw e;

@@ -16,6 +16,7 @@ import io.rtml.scoring.state.NodeState;
 import io.rtml.scoring.state.StateFile;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +57,7 @@ final class NodeAdmin {
         if (running != null) {
             try {
                 running.join();
-            } catch (java.util.concurrent.CompletionException e) {
+            } catch (CompletionException e) {
                 throw e.getCause() instanceof RuntimeException cause ? cause : e;
             }
             return stage(r); // now loaded: answered by alreadyLoaded (or a sha conflict)

@@ -8,6 +8,7 @@ import io.rtml.scoring.runtime.InputTensor;
 import io.rtml.scoring.runtime.Signature;
 import io.rtml.scoring.runtime.TensorSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -152,11 +153,11 @@ final class InferRequestReader {
                 throw ApiException.badRequest("inputs[" + index + "].shape must hold non-negative integers");
             }
             if (n == dims.length) {
-                dims = java.util.Arrays.copyOf(dims, n * 2);
+                dims = Arrays.copyOf(dims, n * 2);
             }
             dims[n++] = p.getLongValue();
         }
-        return java.util.Arrays.copyOf(dims, n);
+        return Arrays.copyOf(dims, n);
     }
 
     static long product(long[] shape) {

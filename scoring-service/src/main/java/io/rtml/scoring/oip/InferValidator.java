@@ -7,6 +7,7 @@ import io.rtml.scoring.runtime.TensorSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -55,7 +56,7 @@ final class InferValidator {
                         + names(signature.outputs()));
             }
         }
-        return new ArrayList<>(new java.util.LinkedHashSet<>(request.outputs()));
+        return new ArrayList<>(new LinkedHashSet<>(request.outputs()));
     }
 
     private static void checkShape(InferRequest.Input in, TensorSpec spec) {

@@ -140,8 +140,4 @@ public final class LoadedVersion {
     public Instant loadedAt() {
         return loadedAt;
     }
-
-    int references() {
-        return refs.get();
-    }
 }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Formats the benchmark rows as the Markdown tables of docs/benchmarks-scoring.md. */
+/** Formats the benchmark rows as the Markdown tables of docs/benchmarks.md. */
 final class Report {
 
     final List<ScoringBenchmark.Row> rows = new ArrayList<>();
