@@ -37,7 +37,10 @@ class FaultsTest {
         eu = TestNodes.edge("edge-eu");
         us = TestNodes.edge("edge-us");
         usProxy = new FaultProxy(us.baseUrl());
-        deployer = Deployers.start("faults", Map.of("rtml.deployer.reconcile-interval", "300ms"));
+        // A node that went down can leave a stage call hanging on a dead keep-alive connection until the
+        // stage timeout; the test bounds it so "down" is decided within the test's wait.
+        deployer = Deployers.start("faults", Map.of("rtml.deployer.reconcile-interval", "300ms",
+                "rtml.deployer.stage-timeout", "8s"));
         registry = new Registry(deployer.getBean(S3Client.class));
         hubId = registry.target(Registry.unique("hub"), "HUB", hub.baseUrl());
         euId = registry.target(Registry.unique("eu"), "EDGE", eu.baseUrl());

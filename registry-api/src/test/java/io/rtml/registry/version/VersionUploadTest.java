@@ -117,6 +117,8 @@ class VersionUploadTest extends RegistryApiTest {
         assertThat(set.status()).as(set.text()).isEqualTo(200);
         assertThat(api.get("/api/v1/models/" + model + "/versions/champion").json().path("version").asInt()).isEqualTo(1);
         assertThat(api.get("/api/v1/models/" + model).json().path("aliases").path("champion").asInt()).isEqualTo(1);
+        assertThat(api.get("/api/v1/models?query=" + model).json().path("items").get(0).path("aliases").path("champion")
+                .asInt()).as("listings carry aliases too").isEqualTo(1);
 
         api.putJson("/api/v1/models/" + model + "/aliases/champion", Map.of("version", 2));
         JsonNode two = api.get("/api/v1/models/" + model + "/versions/champion").json();

@@ -77,6 +77,17 @@ public class AliasService {
         return byName;
     }
 
+    /** Aliases of several models in one query: model id → alias → version. */
+    @Transactional(readOnly = true)
+    public Map<Long, Map<String, Integer>> aliasesOf(java.util.Collection<Long> modelIds) {
+        Map<Long, Map<String, Integer>> byModel = new java.util.HashMap<>();
+        if (!modelIds.isEmpty()) {
+            aliases.findByKeyModelIdInOrderByKeyAlias(modelIds).forEach(a ->
+                    byModel.computeIfAbsent(a.modelId(), id -> new LinkedHashMap<>()).put(a.alias(), a.version()));
+        }
+        return byModel;
+    }
+
     static RtmlException notFound(String modelName, String alias) {
         return new RtmlException(ErrorCode.ALIAS_NOT_FOUND, "model '" + modelName + "' has no alias '" + alias + "'");
     }

@@ -34,6 +34,10 @@ class ModelAlias {
         this.updatedAt = now;
     }
 
+    Long modelId() {
+        return key.modelId();
+    }
+
     String alias() {
         return key.alias();
     }

@@ -8,5 +8,7 @@ interface ModelAliasRepository extends JpaRepository<ModelAlias, ModelAlias.Key>
 
     List<ModelAlias> findByKeyModelIdOrderByKeyAlias(Long modelId);
 
+    List<ModelAlias> findByKeyModelIdInOrderByKeyAlias(java.util.Collection<Long> modelIds);
+
     Optional<ModelAlias> findByKeyModelIdAndKeyAlias(Long modelId, String alias);
 }

@@ -60,8 +60,10 @@ public class ModelService {
     @Transactional(readOnly = true)
     public Page<ModelResponse> list(String text, Map<String, String> tags, PageRequest page) {
         String after = page.token() == null ? null : page.token().key();
-        List<ModelResponse> rows = search.page(text, tags, after, page.size() + 1).stream()
-                .map(m -> ModelResponse.from(m, aliases.aliasesOf(m.id())))
+        List<RegisteredModel> models = search.page(text, tags, after, page.size() + 1);
+        Map<Long, Map<String, Integer>> aliasesByModel = aliases.aliasesOf(models.stream().map(RegisteredModel::id).toList());
+        List<ModelResponse> rows = models.stream()
+                .map(m -> ModelResponse.from(m, aliasesByModel.getOrDefault(m.id(), Map.of())))
                 .toList();
         return Page.of(rows, page.size(), ModelResponse::name);
     }
