@@ -1,10 +1,10 @@
 package io.rtml.local;
 
+import io.rtml.registry.access.TokenSecrets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 
 /**
  * A secret of the embedded stack (the admin token, the node token), kept in the data folder
@@ -12,8 +12,6 @@ import java.security.SecureRandom;
  * {@code cat .rtml/admin-token}.
  */
 final class LocalSecret {
-
-    private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
     private LocalSecret() {}
 
@@ -23,13 +21,9 @@ final class LocalSecret {
             return Files.readString(file).strip();
         }
         Files.createDirectories(home);
-        SecureRandom random = new SecureRandom();
-        StringBuilder secret = new StringBuilder("rtml_");
-        for (int i = 0; i < 40; i++) {
-            secret.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
-        }
+        String secret = TokenSecrets.generate();
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, secret + "\n");
-        return secret.toString();
+        return secret;
     }
 }

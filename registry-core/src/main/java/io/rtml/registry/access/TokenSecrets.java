@@ -7,7 +7,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /** Makes token secrets and the hashes that stand for them in the database. */
-final class TokenSecrets {
+public final class TokenSecrets {
 
     static final int MIN_CONFIGURED_LENGTH = 24;
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -17,7 +17,7 @@ final class TokenSecrets {
     private TokenSecrets() {}
 
     /** {@code rtml_} and 40 random base-62 characters: about 238 bits. */
-    static String generate() {
+    public static String generate() {
         StringBuilder secret = new StringBuilder("rtml_");
         for (int i = 0; i < 40; i++) {
             secret.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
