@@ -25,7 +25,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(1)
 class TokenAuthenticationFilter extends OncePerRequestFilter {
 
-    static final String ACTOR_ATTRIBUTE = Actor.class.getName();
     private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
     /** The gallery page's static files: they hold no data; the page asks for a token to call the API. */
     private static final Set<String> GALLERY_ASSETS = Set.of("/", "/index.html", "/gallery.js", "/gallery.css",
@@ -70,7 +69,7 @@ class TokenAuthenticationFilter extends OncePerRequestFilter {
                 return;
             }
         }
-        request.setAttribute(ACTOR_ATTRIBUTE, actor.get());
+        request.setAttribute(Actor.REQUEST_ATTRIBUTE, actor.get());
         chain.doFilter(request, response);
     }
 

@@ -31,7 +31,7 @@ class ActorArgumentResolver implements HandlerMethodArgumentResolver, WebMvcConf
     public Actor resolveArgument(MethodParameter parameter, ModelAndViewContainer mav, NativeWebRequest webRequest,
             WebDataBinderFactory binderFactory) {
         HttpServletRequest request = webRequest.getNativeRequest(HttpServletRequest.class);
-        if (request.getAttribute(Actor.class.getName()) instanceof Actor actor) {
+        if (request.getAttribute(Actor.REQUEST_ATTRIBUTE) instanceof Actor actor) {
             return actor;
         }
         // Only reachable on an endpoint the authentication filter leaves open by mistake.

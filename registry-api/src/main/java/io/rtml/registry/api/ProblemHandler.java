@@ -42,7 +42,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(RtmlException.class)
     ResponseEntity<Object> rtml(RtmlException e, HttpServletRequest request) {
-        if (e.code() == ErrorCode.FORBIDDEN && request.getAttribute(Actor.class.getName()) instanceof Actor actor) {
+        if (e.code() == ErrorCode.FORBIDDEN && request.getAttribute(Actor.REQUEST_ATTRIBUTE) instanceof Actor actor) {
             audit.recordAlone(actor, "access.forbidden", "request", request.getMethod() + " " + request.getRequestURI(),
                     Map.of("reason", e.getMessage()));
         }

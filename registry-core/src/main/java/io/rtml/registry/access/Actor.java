@@ -16,6 +16,9 @@ import java.util.Set;
  */
 public record Actor(String name, String address, Set<Role> roles, List<String> scopes) {
 
+    /** Where the HTTP layer keeps the authenticated actor of a request. */
+    public static final String REQUEST_ATTRIBUTE = Actor.class.getName();
+
     public Actor {
         roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
         scopes = List.copyOf(scopes);

@@ -93,12 +93,17 @@ public class GalleryService {
         List<DeploymentResponse> history = deploymentViews.of(deployments.findByServiceIdAndIdLessThanOrderByIdDesc(
                 service.id(), Long.MAX_VALUE, Limit.of(Math.max(recent, 1))), service.name());
         List<ServiceResponse.Placement> placements = placements(service);
-        ModelSignature signature = placements.stream().map(ServiceResponse.Placement::activeVersion)
-                .filter(v -> v != null).findFirst()
-                .map(v -> versions.get(modelName, v.toString()).signature()).orElse(null);
+        ModelSignature signature = recent > 1 ? activeSignature(modelName, placements) : null;
         return new ServiceResponse(service.name(), modelName, service.description(), status(history),
                 service.createdAt(), service.createdBy(), placements, history.subList(0, Math.min(recent, history.size())),
-                recent > 1 ? signature : null);
+                signature);
+    }
+
+    /** The signature of the version running somewhere; only the detail view shows it. */
+    private ModelSignature activeSignature(String modelName, List<ServiceResponse.Placement> placements) {
+        return placements.stream().map(ServiceResponse.Placement::activeVersion)
+                .filter(v -> v != null).findFirst()
+                .map(v -> versions.get(modelName, v.toString()).signature()).orElse(null);
     }
 
     private List<ServiceResponse.Placement> placements(ServiceEntry service) {

@@ -66,7 +66,7 @@ public final class Names {
     }
 
     /** Quotes a user-supplied name for a message, cut short and with control characters made visible. */
-    static String quote(String value) {
+    public static String quote(String value) {
         if (value == null) {
             return "(missing)";
         }

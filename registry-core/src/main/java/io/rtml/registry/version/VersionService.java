@@ -147,7 +147,7 @@ public class VersionService {
             number = Integer.parseInt(ref);
         } else {
             number = aliases.resolve(model.id(), ref).orElseThrow(() -> new RtmlException(ErrorCode.VERSION_NOT_FOUND,
-                    "model '" + model.name() + "' has no version or alias " + quote(ref)));
+                    "model '" + model.name() + "' has no version or alias " + Names.quote(ref)));
         }
         return versions.findByModelIdAndVersion(model.id(), number).orElseThrow(() -> new RtmlException(
                 ErrorCode.VERSION_NOT_FOUND, "model '" + model.name() + "' has no version " + number));
@@ -170,12 +170,9 @@ public class VersionService {
         String hex = value.trim().toLowerCase(Locale.ROOT);
         if (!SHA256.matcher(hex).matches()) {
             throw new RtmlException(ErrorCode.VALIDATION_FAILED,
-                    "the SHA-256 header must be 64 hexadecimal characters, got " + quote(value));
+                    "the SHA-256 header must be 64 hexadecimal characters, got " + Names.quote(value));
         }
         return hex;
     }
 
-    private static String quote(String value) {
-        return "'" + (value.length() > 80 ? value.substring(0, 80) + "…" : value) + "'";
-    }
 }
