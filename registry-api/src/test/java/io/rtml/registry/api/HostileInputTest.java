@@ -40,6 +40,7 @@ class HostileInputTest extends RegistryApiTest {
         var response = api().get("/api/v1/models/" + name);
         assertThat(response.status()).as(response.text()).isBetween(400, 404);
         assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().path("code").asString()).isNotBlank();
     }
 
     @Test
