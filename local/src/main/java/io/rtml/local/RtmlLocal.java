@@ -6,11 +6,15 @@ import io.rtml.registry.RegistryApiApplication;
 import io.rtml.registry.target.TargetRepository;
 import io.rtml.registry.target.TargetService;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
 
 /**
  * The embedded default: the whole stack in one process on this machine, with nothing to install
@@ -20,44 +24,98 @@ import org.springframework.context.ConfigurableApplicationContext;
  * <p>Settings (environment): {@code RTML_HOME} data folder (default ./.rtml), {@code SERVER_PORT}
  * registry port (default 8080), {@code RTML_LOCAL_S3_PORT} (default 9000),
  * {@code RTML_LOCAL_DEPLOYER_PORT} (default 8081), {@code RTML_LOCAL_NODE_PORT} first of three node
- * ports (default 8090), {@code SPRING_DATASOURCE_URL}/{@code _USERNAME}/{@code _PASSWORD}.
+ * ports (default 8090), {@code SPRING_DATASOURCE_URL}/{@code _USERNAME}/{@code _PASSWORD},
+ * {@code RTML_LOCAL_POSTGRES_PORT} port of the embedded PostgreSQL used when no server answers
+ * (default 15432).
  */
 public final class RtmlLocal {
 
     private static final String BUCKET = "rtml-artifacts";
+    private static final Deque<Map.Entry<String, AutoCloseable>> STARTED = new ArrayDeque<>();
 
     private RtmlLocal() {}
 
-    public static void main(String[] args) throws Exception {
-        Path home = Path.of(envOr("RTML_HOME", ".rtml")).toAbsolutePath();
-        LocalDatabase.Target db = LocalDatabase.find().orElse(null);
-        if (db == null) {
-            System.err.println("rtml-local: no PostgreSQL answers; set SPRING_DATASOURCE_URL, or start the local server: "
-                    + "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start");
-            System.exit(2);
+    public static void main(String[] args) {
+        try {
+            start(args);
+        } catch (Exception e) {
+            // Nodes and servers already started would keep the JVM alive: stop with the reason.
+            System.err.println("rtml-local: could not start: " + rootCause(e));
+            System.exit(1);
         }
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+    }
+
+    private static void start(String[] args) throws Exception {
+        Path home = Path.of(envOr("RTML_HOME", ".rtml")).toAbsolutePath();
+        LocalDatabase.Target db;
+        try {
+            db = LocalDatabase.find(home);
+        } catch (LocalDatabase.Unavailable e) {
+            System.err.println("rtml-local: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(RtmlLocal::stopAll, "rtml-local-stop"));
+        started("embedded PostgreSQL", db);
         String adminToken = LocalSecret.readOrCreate(home, "admin-token");
         String nodeToken = LocalSecret.readOrCreate(home, "node-token");
-        EmbeddedS3Server s3 = EmbeddedS3Server.start(home.resolve("s3"), port("RTML_LOCAL_S3_PORT", 9000), BUCKET,
-                "rtml-local", "rtml-local-secret");
+        EmbeddedS3Server s3 = started("S3 server", EmbeddedS3Server.start(home.resolve("s3"),
+                port("RTML_LOCAL_S3_PORT", 9000), BUCKET, "rtml-local", "rtml-local-secret"));
 
         Map<String, Object> shared = shared(db, s3);
-        ConfigurableApplicationContext registry = new SpringApplicationBuilder(RegistryApiApplication.class)
-                .properties(shared)
-                .properties(Map.of("rtml.security.bootstrap-admin-token", adminToken,
-                        "rtml.registry.upload.spool-dir", home.resolve("spool").toString()))
-                .run(args);
+        Map<String, Object> registrySettings = new HashMap<>(shared);
+        registrySettings.put("rtml.security.bootstrap-admin-token", adminToken);
+        registrySettings.put("rtml.registry.upload.spool-dir", home.resolve("spool").toString());
+        ConfigurableApplicationContext registry = started("registry",
+                new SpringApplicationBuilder(RegistryApiApplication.class).initializers(first(registrySettings)).run(args));
         List<LocalNodes.Node> layout = LocalNodes.layout(port("RTML_LOCAL_NODE_PORT", 8090));
-        LocalNodes nodes = new LocalNodes();
+        LocalNodes nodes = started("scoring nodes", new LocalNodes());
         nodes.start(layout, home, nodeToken);
         LocalNodes.register(layout, registry.getBean(TargetService.class), registry.getBean(TargetRepository.class));
-        ConfigurableApplicationContext deployer = DeployerApplication.application()
-                .properties(shared)
-                .properties(Map.of("rtml.deployer.default-node-token", nodeToken,
-                        "server.port", port("RTML_LOCAL_DEPLOYER_PORT", 8081)))
-                .run();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(deployer, nodes, registry, s3)));
+        Map<String, Object> deployerSettings = new HashMap<>(shared);
+        deployerSettings.put("rtml.deployer.default-node-token", nodeToken);
+        // SERVER_PORT in the environment is the registry's port; the deployer has its own.
+        deployerSettings.put("server.port", port("RTML_LOCAL_DEPLOYER_PORT", 8081));
+        started("deployer", DeployerApplication.application().initializers(first(deployerSettings)).run());
         printWelcome(registry, layout, s3, db, home, adminToken);
+    }
+
+    /**
+     * The stack's own settings, ahead of the apps' application.yml and the environment: they say
+     * where this stack's database and S3 server are, which a default in a file must not override.
+     */
+    private static ApplicationContextInitializer<ConfigurableApplicationContext> first(Map<String, Object> settings) {
+        return context -> context.getEnvironment().getPropertySources()
+                .addFirst(new MapPropertySource("rtml-local", settings));
+    }
+
+    private static <T extends AutoCloseable> T started(String name, T part) {
+        synchronized (STARTED) {
+            STARTED.push(Map.entry(name, part));
+        }
+        return part;
+    }
+
+    /** Stops what started, last first, on Ctrl-C and when starting failed half-way. */
+    private static void stopAll() {
+        synchronized (STARTED) {
+            while (!STARTED.isEmpty()) {
+                Map.Entry<String, AutoCloseable> part = STARTED.pop();
+                try {
+                    part.getValue().close();
+                } catch (Exception e) {
+                    System.err.println("rtml-local: " + part.getKey() + " did not stop cleanly: " + e.getMessage());
+                }
+            }
+        }
     }
 
     private static Map<String, Object> shared(LocalDatabase.Target db, EmbeddedS3Server s3) {
@@ -84,20 +142,8 @@ public final class RtmlLocal {
                     node.baseUrl(), node.baseUrl());
         }
         System.out.println("  S3 (artifacts) " + s3.endpoint() + "/" + BUCKET + "  (data in " + home + ")");
-        System.out.println("  database       " + db.url());
+        System.out.println("  database       " + db.url() + "  (" + db.origin() + ")");
         System.out.println("  admin token    " + adminToken + "  (also in " + home.resolve("admin-token") + ")");
-    }
-
-    private static void stop(ConfigurableApplicationContext deployer, LocalNodes nodes,
-            ConfigurableApplicationContext registry, EmbeddedS3Server s3) {
-        deployer.close();
-        nodes.close();
-        registry.close();
-        try {
-            s3.close();
-        } catch (Exception e) {
-            System.err.println("rtml-local: S3 server did not stop cleanly: " + e.getMessage());
-        }
     }
 
     private static int port(String variable, int fallback) {
