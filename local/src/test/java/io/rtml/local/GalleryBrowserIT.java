@@ -1,0 +1,120 @@
+package io.rtml.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The gallery page in headless Chromium (Debian's {@code chromium} and {@code chromedriver})
+ * against the stack that {@code bin/rtml-local} started: it lists a deployed service, and its
+ * Roll back button changes what the nodes serve. Screenshots go to {@code target/screenshots}.
+ *
+ * <p>Skipped where Chromium is not installed, unless {@code RTML_REQUIRE_BROWSER=1} (set by
+ * {@code .ci/run}, which installs it), where its absence fails the build.
+ */
+class GalleryBrowserIT {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SCREENSHOTS = LocalStackProcess.REPO.resolve("local/target/screenshots");
+    private static final String SERVICE = "gallery-demo";
+    private static final String RECORD =
+            "{\"records\":[{\"pclass\":\"1\",\"sex\":\"female\",\"age\":29,\"fare\":211.3,\"embarked\":\"S\"}]}";
+
+    private LocalStackProcess stack;
+    private StackApi api;
+    private ChromeDriver browser;
+    private WebDriverWait wait;
+
+    @BeforeEach
+    void startBrowser() throws IOException {
+        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (!installed && "1".equals(System.getenv("RTML_REQUIRE_BROWSER"))) {
+            throw new IllegalStateException("RTML_REQUIRE_BROWSER=1 but " + CHROMIUM + " or " + CHROMEDRIVER
+                    + " is missing: apt-get install chromium chromium-driver");
+        }
+        Assumptions.assumeTrue(installed, "Chromium is not installed (apt-get install chromium chromium-driver)");
+        stack = LocalStackProcess.shared();
+        api = new StackApi(stack);
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments(
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1280,900", "--user-data-dir=" + Files.createTempDirectory("rtml-chromium"));
+        ChromeDriverService driver = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(driver, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterEach
+    void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void listsADeployedServiceAndRollsItBackFromThePage() throws IOException {
+        deployTwoVersions();
+
+        browser.get(stack.api() + "/");
+        browser.findElement(By.id("token")).sendKeys(stack.adminToken());
+        browser.findElement(By.cssSelector("#login button[type=submit]")).click();
+        WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.xpath("//tr[td/a[text()='" + SERVICE + "']]")));
+        assertThat(row.getText()).contains("gallery-demo-model", "hub: v2", "edge-eu: v2", "edge-us: v2", "SUCCEEDED");
+        screenshot("gallery");
+
+        row.findElement(By.linkText(SERVICE)).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h2"), SERVICE));
+        assertThat(browser.findElement(By.tagName("main")).getText())
+                .contains("What runs where", "Deployments", "Signature", "curl -s -X POST");
+        browser.findElement(By.id("rollback")).click();
+        wait.until(ExpectedConditions.textMatches(By.id("message"), java.util.regex.Pattern.compile("Deployment \\d+: SUCCEEDED")));
+        screenshot("service-after-rollback");
+
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains("ROLLBACK");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(servedByEveryNode()).containsOnly("1"));
+    }
+
+    private void deployTwoVersions() throws IOException {
+        Path model = LocalStackProcess.REPO.resolve("examples/titanic.onnx");
+        api.post("/api/v1/models", "{\"name\":\"gallery-demo-model\"}");
+        api.upload("gallery-demo-model", model);
+        api.upload("gallery-demo-model", model);
+        api.post("/api/v1/services", "{\"name\":\"" + SERVICE + "\",\"model\":\"gallery-demo-model\"}");
+        for (int version : List.of(1, 2)) {
+            api.post("/api/v1/services/" + SERVICE + "/deployments", "{\"version\":" + version + ",\"targets\":\"all\"}");
+            assertThat(api.settledDeployment(SERVICE).get("status").asString()).isEqualTo("SUCCEEDED");
+        }
+        assertThat(servedByEveryNode()).containsOnly("2");
+    }
+
+    private List<String> servedByEveryNode() {
+        return List.of(0, 1, 2).stream().map(node -> api.servedVersion(node, SERVICE, RECORD)).distinct().toList();
+    }
+
+    private void screenshot(String name) throws IOException {
+        Path file = SCREENSHOTS.resolve(name + ".png");
+        Files.write(file, browser.getScreenshotAs(OutputType.BYTES));
+        System.out.println("screenshot: " + file);
+    }
+}
