@@ -57,6 +57,24 @@ class EmbeddedPostgresFallbackIT {
         }
     }
 
+    @Test
+    void asRootWithNoServerItStopsWithOneLineThatSaysWhatToDo() throws Exception {
+        Assumptions.assumeTrue(isRoot(), "needs root to make a network namespace where no PostgreSQL answers");
+        ProcessBuilder builder = new ProcessBuilder("unshare", "--net", "--", "sh", "-c", "ip link set lo up && exec bin/rtml-local")
+                .directory(LocalStackProcess.REPO.toFile()).redirectErrorStream(true);
+        builder.environment().remove("SPRING_DATASOURCE_URL");
+        builder.environment().put("RTML_SKIP_BUILD", "1");
+        builder.environment().put("RTML_HOME", Files.createTempDirectory("rtml-root-no-pg").toString());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(output.lines()).hasSize(1).first().asString()
+                .startsWith("rtml-local: no PostgreSQL answers on 127.0.0.1:5432, and the embedded one cannot run as root")
+                .contains("pg_ctlcluster", "SPRING_DATASOURCE_URL");
+    }
+
     private static LocalStackProcess isolated(Path home, String name) {
         String launch = "ip link set lo up && exec setpriv --reuid=" + NOBODY + " --regid=" + NOBODY
                 + " --clear-groups bin/rtml-local";

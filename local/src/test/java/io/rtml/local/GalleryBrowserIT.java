@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,6 +39,13 @@ class GalleryBrowserIT {
     private static final String SERVICE = "gallery-demo";
     private static final String RECORD =
             "{\"records\":[{\"pclass\":\"1\",\"sex\":\"female\",\"age\":29,\"fare\":211.3,\"embarked\":\"S\"}]}";
+
+    /** Held so that its level sticks: Selenium warns at every start that it has no DevTools binding; none is used. */
+    private static final Logger SELENIUM = Logger.getLogger("org.openqa.selenium");
+
+    static {
+        SELENIUM.setLevel(Level.SEVERE);
+    }
 
     private LocalStackProcess stack;
     private StackApi api;
