@@ -21,6 +21,59 @@ final class Load {
     /** Requests per second and how many answers were not 2xx. */
     record Throughput(double rps, long errors, String tool) {}
 
+    /** Requests per second of one target in each round of an interleaved measurement. */
+    record Rounds(List<Throughput> rounds) {
+
+        double medianRps() {
+            return median(rounds.stream().mapToDouble(Throughput::rps).toArray());
+        }
+
+        long errors() {
+            return rounds.stream().mapToLong(Throughput::errors).sum();
+        }
+
+        String tool() {
+            return rounds.get(0).tool();
+        }
+
+        /** This target's rate over another's, per round (measured within seconds of each other). */
+        double[] ratiosTo(Rounds other) {
+            double[] ratios = new double[rounds.size()];
+            for (int i = 0; i < ratios.length; i++) {
+                ratios[i] = rounds.get(i).rps() / other.rounds.get(i).rps();
+            }
+            return ratios;
+        }
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /**
+     * Throughput of several endpoints measured in alternating rounds (A B C A B C …), so that a
+     * burst of background load on the shared machine falls on all of them alike; the first
+     * round of each is a warm-up and is not counted.
+     */
+    static List<Rounds> interleavedThroughput(List<Target> targets, int connections, int seconds, int rounds)
+            throws Exception {
+        List<List<Throughput>> measured = new ArrayList<>();
+        targets.forEach(t -> measured.add(new ArrayList<>()));
+        for (int round = 0; round <= rounds; round++) {
+            for (int i = 0; i < targets.size(); i++) {
+                Target t = targets.get(i);
+                Throughput result = throughput(t.port(), t.path(), t.body(), connections, seconds);
+                if (round > 0) {
+                    measured.get(i).add(result);
+                }
+            }
+        }
+        return measured.stream().map(Rounds::new).toList();
+    }
+
     private Load() {}
 
     /** One endpoint to measure: where, and the request body. */

@@ -46,7 +46,8 @@ public final class ScoringBenchmark {
 
     public static void main(String[] args) throws Exception {
         double latencySeconds = Double.parseDouble(System.getProperty("bench.latency-seconds", "5"));
-        int loadSeconds = Integer.parseInt(System.getProperty("bench.load-seconds", "4"));
+        int loadSeconds = Integer.parseInt(System.getProperty("bench.load-seconds", "2"));
+        int loadRounds = Integer.parseInt(System.getProperty("bench.load-rounds", "5"));
         // C2 needs a few seconds of traffic before the JSON and Netty paths are compiled
         double warmupSeconds = Double.parseDouble(System.getProperty("bench.warmup-seconds", "4"));
         int ioThreads = Integer.getInteger("bench.io-threads", Runtime.getRuntime().availableProcessors());
@@ -88,9 +89,13 @@ public final class ScoringBenchmark {
                     row.oip = lat.get(1);
                     row.records = lat.get(2);
                     for (int conns : new int[] {8, 64}) {
-                        row.bareRps.add(Load.throughput(bare.port(), oipPath, bodies.oip(), conns, loadSeconds));
-                        row.oipRps.add(Load.throughput(node.port(), oipPath, bodies.oip(), conns, loadSeconds));
-                        row.recordsRps.add(Load.throughput(node.port(), recordsPath, bodies.records(), conns, loadSeconds));
+                        List<Load.Rounds> rps = Load.interleavedThroughput(List.of(
+                                new Load.Target(bare.port(), oipPath, bodies.oip()),
+                                new Load.Target(node.port(), oipPath, bodies.oip()),
+                                new Load.Target(node.port(), recordsPath, bodies.records())), conns, loadSeconds, loadRounds);
+                        row.bareRps.add(rps.get(0));
+                        row.oipRps.add(rps.get(1));
+                        row.recordsRps.add(rps.get(2));
                     }
                     report.rows.add(row);
                     System.err.println(row.summary());
@@ -183,9 +188,9 @@ public final class ScoringBenchmark {
         Load.Latency bare;
         Load.Latency oip;
         Load.Latency records;
-        final List<Load.Throughput> bareRps = new ArrayList<>();
-        final List<Load.Throughput> oipRps = new ArrayList<>();
-        final List<Load.Throughput> recordsRps = new ArrayList<>();
+        final List<Load.Rounds> bareRps = new ArrayList<>();
+        final List<Load.Rounds> oipRps = new ArrayList<>();
+        final List<Load.Rounds> recordsRps = new ArrayList<>();
 
         Row(String model, int batch) {
             this.model = model;
@@ -195,7 +200,7 @@ public final class ScoringBenchmark {
         String summary() {
             return String.format(Locale.ROOT, "%s b%d: ort %.1f/%.1f bare %.1f oip %.1f records %.1f | rps64 bare %.0f oip %.0f rec %.0f",
                     model, batch, floor.runOnly().p50(), floor.runAndRead().p50(), bare.p50(), oip.p50(), records.p50(),
-                    bareRps.get(1).rps(), oipRps.get(1).rps(), recordsRps.get(1).rps());
+                    bareRps.get(1).medianRps(), oipRps.get(1).medianRps(), recordsRps.get(1).medianRps());
         }
     }
 }
