@@ -11,6 +11,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.rtml.scoring.admin.AdminHandler;
+import io.rtml.scoring.admin.NodeAdmin;
 import io.rtml.scoring.artifact.ArtifactCache;
 import io.rtml.scoring.oip.OipHandler;
 import io.rtml.scoring.records.RecordsHandler;
@@ -44,6 +45,7 @@ public final class ScoringNode implements AutoCloseable {
     private final ExecutorService adminExecutor;
     private final Channel channel;
     private final Services services;
+    private final NodeAdmin admin;
 
     private ScoringNode(NodeConfig config) throws InterruptedException {
         services = new Services();
@@ -53,10 +55,10 @@ public final class ScoringNode implements AutoCloseable {
         ArtifactCache cache = new ArtifactCache(config.dataDir().resolve("artifacts"), config.downloadTimeout());
         StateFile stateFile = new StateFile(config.dataDir());
         adminExecutor = Executors.newFixedThreadPool(config.adminThreads(), daemonThreads("scoring-admin"));
+        admin = new NodeAdmin(services, loader, cache, stateFile, config.standbyVersions(), adminExecutor);
         RequestRouter router = new RequestRouter(new OipHandler(services, inference, node),
                 new RecordsHandler(services, inference),
-                new AdminHandler(config.adminToken(), services, loader, cache, stateFile, config.standbyVersions(),
-                        node, adminExecutor), config.apiKeys());
+                new AdminHandler(config.adminToken(), admin, services, node, adminExecutor), config.apiKeys());
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory(
                 SelectorProvider.provider(), new SpinningSelect(config.ioSpinMicros())));
@@ -101,6 +103,7 @@ public final class ScoringNode implements AutoCloseable {
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         adminExecutor.shutdownNow();
+        admin.close(); // writes the state that is still pending
         log.info("scoring node stopped");
     }
 
