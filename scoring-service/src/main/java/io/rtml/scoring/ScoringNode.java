@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.rtml.scoring.admin.AdminHandler;
 import io.rtml.scoring.admin.NodeAdmin;
 import io.rtml.scoring.artifact.ArtifactCache;
+import io.rtml.scoring.desired.DesiredStateLoader;
 import io.rtml.scoring.oip.OipHandler;
 import io.rtml.scoring.records.RecordsHandler;
 import io.rtml.scoring.runtime.Inference;
@@ -33,8 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A scoring node (hub or edge): binds the HTTP port at once (live), reloads its saved state in the
- * background, and reports ready when that is done. Plain Java rather than Spring Boot: the node has
- * a dozen settings, no database and one Netty pipeline, and starts in well under a second.
+ * background (or, with nothing to reload, asks the registry for its desired state when one is
+ * configured), and reports ready when that is done. Plain Java rather than Spring Boot: the node
+ * has a dozen settings, no database and one Netty pipeline, and starts in well under a second.
  */
 public final class ScoringNode implements AutoCloseable {
 
@@ -77,7 +79,19 @@ public final class ScoringNode implements AutoCloseable {
                 .bind(new InetSocketAddress(config.bindAddress(), config.port())).sync().channel();
         log.info("scoring node listening port={} config={}", port(), config);
         StateRestorer restorer = new StateRestorer(stateFile, cache, loader, services);
-        adminExecutor.execute(restorer::restore);
+        DesiredStateLoader desired = config.registry() == null ? null : new DesiredStateLoader(config.registry(), admin);
+        // Its own thread, not the admin executor: the desired-state loader waits for stages that run there.
+        Thread startup = new Thread(() -> {
+            try {
+                if (restorer.restore() == 0 && desired != null) {
+                    desired.load();
+                }
+            } finally {
+                services.markReady();
+            }
+        }, "scoring-startup");
+        startup.setDaemon(true);
+        startup.start();
     }
 
     public static ScoringNode start(NodeConfig config) {

@@ -16,13 +16,15 @@ import io.rtml.scoring.state.NodeState;
 import io.rtml.scoring.state.StateFile;
 import io.rtml.scoring.state.StateSaver;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stage, activate and unload, as the deployer drives them. Downloads and session creation run on the admin executor outside any lock (several
+ * Stage, activate and unload, as the deployer drives them (and as a node that starts empty drives
+ * them itself). Downloads and session creation run on the admin executor outside any lock (several
  * services can stage at once); the changes to the loaded set are serialised on {@code this}, and
  * the state file is written after them in the background ({@link StateSaver}).
  */
@@ -46,6 +48,17 @@ public final class NodeAdmin implements AutoCloseable {
         this.standby = standby;
         this.executor = executor;
         this.saver = new StateSaver(stateFile, this::snapshot);
+    }
+
+    /**
+     * Stages {@code version} of {@code service} and activates it, as the deployer would: the path
+     * a node that starts empty takes for each service of its desired state.
+     */
+    public CompletableFuture<Void> load(String service, int version, String artifactUrl, String sha256,
+            long sizeBytes) {
+        StageRequest r = new StageRequest(service, version, service + ":" + version, artifactUrl, sha256, sizeBytes,
+                List.of(), null).normalized();
+        return stage(r).thenAccept(staged -> activate(new VersionRequest(service, version)));
     }
 
     /**
