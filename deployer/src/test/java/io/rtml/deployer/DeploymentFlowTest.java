@@ -36,7 +36,8 @@ class DeploymentFlowTest {
         hub = TestNodes.hub("hub");
         eu = TestNodes.edge("edge-eu");
         us = TestNodes.edge("edge-us");
-        deployer = Deployers.start("flow", Map.of());
+        // A first stage of the model outlasts 10 ms, so these stages go through "still staging" answers and asks again.
+        deployer = Deployers.start("flow", Map.of("rtml.deployer.stage-wait", "10ms"));
         registry = new Registry(deployer.getBean(S3Client.class));
         targets = List.of(
                 registry.target(Registry.unique("hub"), "HUB", hub.baseUrl()),

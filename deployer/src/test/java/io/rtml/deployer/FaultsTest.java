@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** A node down during staging, a node refusing activation, a node restarted empty. */
+/** A node down during staging, a node dying mid-stage, a node refusing activation, a node restarted empty. */
 class FaultsTest {
 
     static TestNodes.Node hub;
@@ -37,10 +37,8 @@ class FaultsTest {
         eu = TestNodes.edge("edge-eu");
         us = TestNodes.edge("edge-us");
         usProxy = new FaultProxy(us.baseUrl());
-        // A node that went down can leave a stage call hanging on a dead keep-alive connection until the
-        // stage timeout; the test bounds it so "down" is decided within the test's wait.
-        deployer = Deployers.start("faults", Map.of("rtml.deployer.reconcile-interval", "300ms",
-                "rtml.deployer.stage-timeout", "8s"));
+        // Stage and call timeouts are the defaults (5 min, 10 s): a dead node must not make anything wait for them.
+        deployer = Deployers.start("faults", Map.of("rtml.deployer.reconcile-interval", "300ms"));
         registry = new Registry(deployer.getBean(S3Client.class));
         hubId = registry.target(Registry.unique("hub"), "HUB", hub.baseUrl());
         euId = registry.target(Registry.unique("eu"), "EDGE", eu.baseUrl());
@@ -77,6 +75,37 @@ class FaultsTest {
             assertThat(registry.serviceTargets(serviceId)).allSatisfy(row ->
                     assertThat(row.get("active_version")).isEqualTo(1));
             assertThat(registry.audits(service, "deployment.failed")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aNodeThatDiesMidStageFailsTheDeploymentInSecondsNotAfterTheStageTimeout() throws Exception {
+        DeployerProperties settings = deployer.getBean(DeployerProperties.class);
+        assertThat(settings.stageTimeout()).isEqualTo(Duration.ofMinutes(5));
+        String service = Registry.unique("dies");
+        long serviceId = DeploymentFlowTest.newService(registry, service);
+        try (TestNodes.Node doomed = TestNodes.edge("edge-doomed"); FaultProxy link = new FaultProxy(doomed.baseUrl())) {
+            long doomedId = registry.target(Registry.unique("doomed"), "EDGE", link.baseUrl());
+            List<Long> targets = List.of(hubId, euId, doomedId);
+            awaitFinal(registry.deploy(serviceId, "DEPLOY", 1, targets), "SUCCEEDED");
+
+            link.holdStages();
+            long upgrade = registry.deploy(serviceId, "DEPLOY", 2, targets);
+            assertThat(link.awaitStageArrived(30)).isTrue();
+            // The node dies while its stage call is open, and its host answers nothing any more (no FIN, no RST).
+            long diedAt = System.nanoTime();
+            doomed.stop();
+            link.goSilent();
+
+            awaitFinal(upgrade, "FAILED");
+            Duration failedAfter = Duration.ofNanos(System.nanoTime() - diedAt);
+            assertThat(failedAfter).as("stage-wait + call-timeout, not stage-timeout")
+                    .isLessThan(settings.stageWait().plus(settings.callTimeout()).plusSeconds(5));
+            assertThat((String) registry.deployment(upgrade).get("error"))
+                    .startsWith("staging failed, nothing was activated: doomed-").contains("HttpTimeoutException");
+            assertThat(registry.targetStatuses(upgrade)).containsExactly("STAGED", "STAGED", "FAILED");
+            assertThat(predictor.version(hub.baseUrl(), service)).isEqualTo("1");
+            assertThat(predictor.version(eu.baseUrl(), service)).isEqualTo("1");
         }
     }
 
