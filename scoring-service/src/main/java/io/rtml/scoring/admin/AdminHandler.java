@@ -30,9 +30,10 @@ import tools.jackson.databind.json.JsonMapper;
  * The admin API under {@code /admin/v1} (stage, activate, unload, state), for the deployer only:
  * every call needs {@code Authorization: Bearer <node token>}. The token check and body parsing
  * happen on the event loop (cheap); the work runs on the admin executor, so a download or a
- * session creation never stalls predictions. A stage of a version that is already loaded (every
- * stage of a rollback) is answered on the event loop: it is a map lookup, and the two thread hops
- * cost more than the work on a busy machine.
+ * session creation never stalls predictions. An activation, and a stage of a version that is
+ * already loaded (every stage of a rollback), are answered on the event loop: a pointer swap and a
+ * map lookup under a lock that is only ever held for in-memory changes (the state file is written
+ * in the background), and on a busy machine the two thread hops cost more than the work.
  */
 public final class AdminHandler {
 
@@ -73,7 +74,7 @@ public final class AdminHandler {
             case "activate" -> {
                 Routes.require(method, HttpMethod.POST);
                 VersionRequest r = parse(body, VersionRequest.class).validated();
-                yield run(alloc, () -> admin.activate(r));
+                yield CompletableFuture.completedFuture(reply(alloc, HttpResponseStatus.OK, admin.activate(r)));
             }
             case "unload" -> {
                 Routes.require(method, HttpMethod.POST);
