@@ -3,6 +3,7 @@ package io.rtml.deployer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.rtml.deployer.job.DeploymentMetrics;
 import io.rtml.deployer.support.Deployers;
 import io.rtml.deployer.support.FaultProxy;
 import io.rtml.deployer.support.Predictor;
@@ -17,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** A node down during staging, a node dying mid-stage, a node refusing activation, a node restarted empty. */
+/**
+ * A node down during staging, a node dying mid-stage, a node refusing activation, a node restarted
+ * empty, a rollback to a version a node no longer holds.
+ */
 class FaultsTest {
 
     static TestNodes.Node hub;
@@ -150,6 +154,32 @@ class FaultsTest {
                 euId);
         assertThat(target.get("health")).isEqualTo("UP");
         assertThat(target.get("last_seen_at")).isNotNull();
+    }
+
+    @Test
+    void aRollbackToAVersionANodeNoLongerHoldsStagesItThereFirst() {
+        String service = Registry.unique("forgot");
+        long serviceId = DeploymentFlowTest.newService(registry, service);
+        DeploymentMetrics metrics = deployer.getBean(DeploymentMetrics.class);
+        try (TestNodes.Node forgetful = TestNodes.edge("edge-forgetful")) {
+            List<Long> targets = List.of(hubId, euId, registry.target(Registry.unique("forgetful"), "EDGE",
+                    forgetful.baseUrl()));
+            awaitFinal(registry.deploy(serviceId, "DEPLOY", 1, targets), "SUCCEEDED");
+            awaitFinal(registry.deploy(serviceId, "DEPLOY", 2, targets), "SUCCEEDED");
+            forgetful.restartEmpty(); // reconciliation gives it version 2 back, not its standby version 1
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> "2".equals(predictor.version(forgetful.baseUrl(), service)));
+            double downloads = metrics.stagesWithDownload();
+
+            long rollback = registry.deploy(serviceId, "ROLLBACK", 1, targets);
+            awaitFinal(rollback, "SUCCEEDED");
+
+            for (String node : List.of(hub.baseUrl(), eu.baseUrl(), forgetful.baseUrl())) {
+                assertThat(predictor.version(node, service)).as(node).isEqualTo("1");
+            }
+            assertThat(registry.targetStatuses(rollback)).containsOnly("ACTIVE");
+            assertThat(metrics.stagesWithDownload()).as("only the node that lost version 1").isEqualTo(downloads + 1);
+        }
     }
 
     static void awaitFinal(long deploymentId, String expected) {

@@ -120,7 +120,7 @@ public class NodeClient {
                     }
                     if (response.statusCode() / 100 != 2) {
                         throw new NodeCallException(target.name() + ": " + what + " answered "
-                                + response.statusCode() + " " + detail(response.body()));
+                                + response.statusCode() + " " + detail(response.body()), response.statusCode());
                     }
                     return JSON.readTree(response.body().isEmpty() ? "{}" : response.body());
                 });
