@@ -32,8 +32,8 @@ public final class DeployBenchmark {
     /**
      * One measured deployment: what the client saw, and the steps as the deployment rows recorded
      * them (database clock): INSERT → claim (started_at) → every target staged (staged_at, written
-     * when the deployment moves to ACTIVATING) → every target active (activated_at, the final
-     * transaction).
+     * when the deployment moves to ACTIVATING; none for a rollback) → every target active
+     * (activated_at, the final transaction).
      */
     private record Timing(long served, long claim, long stage, long activate) {}
 
@@ -79,8 +79,8 @@ public final class DeployBenchmark {
         rows.forEach(System.out::println);
         System.out.println();
         System.out.println("Medians per step (ms): claim = INSERT to claim; stage = claim to every target staged;"
-                + " activate = staged to every target active (final transaction); served = INSERT to every node"
-                + " answering with the new version, as the client saw it");
+                + " activate = staged (a rollback: claim) to every target active (final transaction);"
+                + " served = INSERT to every node answering with the new version, as the client saw it");
         System.out.println();
         System.out.println("| setup | model | kind | claim | stage | activate | served |");
         System.out.println("|---|---|---|---|---|---|---|");
@@ -116,9 +116,10 @@ public final class DeployBenchmark {
         return row;
     }
 
-    /** Medians of each step, in the order they happen. */
+    /** Medians of each step, in the order they happen; a rollback has no stage step. */
     private static String steps(Timing[] timings) {
-        return median(timings, Timing::claim) + " | " + median(timings, Timing::stage) + " | "
+        long stage = median(timings, Timing::stage);
+        return median(timings, Timing::claim) + " | " + (stage < 0 ? "–" : stage) + " | "
                 + median(timings, Timing::activate) + " | " + median(timings, Timing::served);
     }
 
