@@ -35,7 +35,8 @@ public final class DesiredStateLoader {
 
     private final RegistryLink registry;
     private final NodeAdmin admin;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(CONNECT_TIMEOUT).build();
 
     public DesiredStateLoader(RegistryLink registry, NodeAdmin admin) {
         this.registry = registry;
