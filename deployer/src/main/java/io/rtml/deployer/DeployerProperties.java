@@ -19,15 +19,19 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param concurrency deployments of different services run at once by this instance (default 4)
  * @param reconcileInterval how often targets are probed and drift repaired (default 5s; 0 = off)
  * @param connectTimeout TCP connect timeout to scoring nodes (default 2s)
- * @param stageTimeout longest wait for one stage call, download included (default 5m)
- * @param callTimeout longest wait for activate, state and health calls (default 10s)
+ * @param stageTimeout longest stage on one node, download, load and warm-up included (default 5m)
+ * @param stageWait how long one stage call lets the node work before it answers "still staging"
+ *     and is asked again (default 2s); a node that dies or hangs mid-stage is noticed within
+ *     stage-wait + call-timeout, not stage-timeout
+ * @param callTimeout longest wait for one answer from a node: activate, state, health, and a stage
+ *     call beyond its stage-wait (default 10s)
  * @param defaultNodeToken admin token for targets whose {@code admin_token_ref} is null
  * @param nodeTokens admin tokens by {@code admin_token_ref} ({@code rtml.deployer.node-tokens.eu=…})
  */
 @ConfigurationProperties("rtml.deployer")
 public record DeployerProperties(String instanceId, Duration pollInterval, Duration lease, Integer maxAttempts,
         Integer concurrency, Duration reconcileInterval, Duration connectTimeout, Duration stageTimeout,
-        Duration callTimeout, String defaultNodeToken, Map<String, String> nodeTokens) {
+        Duration stageWait, Duration callTimeout, String defaultNodeToken, Map<String, String> nodeTokens) {
 
     public DeployerProperties {
         instanceId = instanceId == null || instanceId.isBlank() ? defaultInstanceId() : instanceId;
@@ -38,12 +42,14 @@ public record DeployerProperties(String instanceId, Duration pollInterval, Durat
         reconcileInterval = reconcileInterval == null ? Duration.ofSeconds(5) : reconcileInterval;
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(2) : connectTimeout;
         stageTimeout = stageTimeout == null ? Duration.ofMinutes(5) : stageTimeout;
+        stageWait = stageWait == null ? Duration.ofSeconds(2) : stageWait;
         callTimeout = callTimeout == null ? Duration.ofSeconds(10) : callTimeout;
         nodeTokens = nodeTokens == null ? Map.of() : Map.copyOf(nodeTokens);
         if (pollInterval.isNegative() || pollInterval.isZero() || lease.toMillis() < 100 || maxAttempts < 1
-                || concurrency < 1 || reconcileInterval.isNegative()) {
+                || concurrency < 1 || reconcileInterval.isNegative() || stageWait.toMillis() < 10) {
             throw new IllegalArgumentException("invalid rtml.deployer settings: poll-interval and lease must be"
-                    + " positive (lease >= 100ms), max-attempts and concurrency >= 1, reconcile-interval >= 0");
+                    + " positive (lease >= 100ms), max-attempts and concurrency >= 1, reconcile-interval >= 0,"
+                    + " stage-wait >= 10ms");
         }
     }
 

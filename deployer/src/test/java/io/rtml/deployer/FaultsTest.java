@@ -3,6 +3,7 @@ package io.rtml.deployer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.rtml.deployer.job.DeploymentMetrics;
 import io.rtml.deployer.support.Deployers;
 import io.rtml.deployer.support.FaultProxy;
 import io.rtml.deployer.support.Predictor;
@@ -17,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** A node down during staging, a node refusing activation, a node restarted empty. */
+/**
+ * A node down during staging, a node dying mid-stage, a node refusing activation, a node restarted
+ * empty, a rollback to a version a node no longer holds.
+ */
 class FaultsTest {
 
     static TestNodes.Node hub;
@@ -37,10 +41,8 @@ class FaultsTest {
         eu = TestNodes.edge("edge-eu");
         us = TestNodes.edge("edge-us");
         usProxy = new FaultProxy(us.baseUrl());
-        // A node that went down can leave a stage call hanging on a dead keep-alive connection until the
-        // stage timeout; the test bounds it so "down" is decided within the test's wait.
-        deployer = Deployers.start("faults", Map.of("rtml.deployer.reconcile-interval", "300ms",
-                "rtml.deployer.stage-timeout", "8s"));
+        // Stage and call timeouts are the defaults (5 min, 10 s): a dead node must not make anything wait for them.
+        deployer = Deployers.start("faults", Map.of("rtml.deployer.reconcile-interval", "300ms"));
         registry = new Registry(deployer.getBean(S3Client.class));
         hubId = registry.target(Registry.unique("hub"), "HUB", hub.baseUrl());
         euId = registry.target(Registry.unique("eu"), "EDGE", eu.baseUrl());
@@ -77,6 +79,37 @@ class FaultsTest {
             assertThat(registry.serviceTargets(serviceId)).allSatisfy(row ->
                     assertThat(row.get("active_version")).isEqualTo(1));
             assertThat(registry.audits(service, "deployment.failed")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aNodeThatDiesMidStageFailsTheDeploymentInSecondsNotAfterTheStageTimeout() throws Exception {
+        DeployerProperties settings = deployer.getBean(DeployerProperties.class);
+        assertThat(settings.stageTimeout()).isEqualTo(Duration.ofMinutes(5));
+        String service = Registry.unique("dies");
+        long serviceId = DeploymentFlowTest.newService(registry, service);
+        try (TestNodes.Node doomed = TestNodes.edge("edge-doomed"); FaultProxy link = new FaultProxy(doomed.baseUrl())) {
+            long doomedId = registry.target(Registry.unique("doomed"), "EDGE", link.baseUrl());
+            List<Long> targets = List.of(hubId, euId, doomedId);
+            awaitFinal(registry.deploy(serviceId, "DEPLOY", 1, targets), "SUCCEEDED");
+
+            link.holdStages();
+            long upgrade = registry.deploy(serviceId, "DEPLOY", 2, targets);
+            assertThat(link.awaitStageArrived(30)).isTrue();
+            // The node dies while its stage call is open, and its host answers nothing any more (no FIN, no RST).
+            long diedAt = System.nanoTime();
+            doomed.stop();
+            link.goSilent();
+
+            awaitFinal(upgrade, "FAILED");
+            Duration failedAfter = Duration.ofNanos(System.nanoTime() - diedAt);
+            assertThat(failedAfter).as("stage-wait + call-timeout, not stage-timeout")
+                    .isLessThan(settings.stageWait().plus(settings.callTimeout()).plusSeconds(5));
+            assertThat((String) registry.deployment(upgrade).get("error"))
+                    .startsWith("staging failed, nothing was activated: doomed-").contains("HttpTimeoutException");
+            assertThat(registry.targetStatuses(upgrade)).containsExactly("STAGED", "STAGED", "FAILED");
+            assertThat(predictor.version(hub.baseUrl(), service)).isEqualTo("1");
+            assertThat(predictor.version(eu.baseUrl(), service)).isEqualTo("1");
         }
     }
 
@@ -121,6 +154,32 @@ class FaultsTest {
                 euId);
         assertThat(target.get("health")).isEqualTo("UP");
         assertThat(target.get("last_seen_at")).isNotNull();
+    }
+
+    @Test
+    void aRollbackToAVersionANodeNoLongerHoldsStagesItThereFirst() {
+        String service = Registry.unique("forgot");
+        long serviceId = DeploymentFlowTest.newService(registry, service);
+        DeploymentMetrics metrics = deployer.getBean(DeploymentMetrics.class);
+        try (TestNodes.Node forgetful = TestNodes.edge("edge-forgetful")) {
+            List<Long> targets = List.of(hubId, euId, registry.target(Registry.unique("forgetful"), "EDGE",
+                    forgetful.baseUrl()));
+            awaitFinal(registry.deploy(serviceId, "DEPLOY", 1, targets), "SUCCEEDED");
+            awaitFinal(registry.deploy(serviceId, "DEPLOY", 2, targets), "SUCCEEDED");
+            forgetful.restartEmpty(); // reconciliation gives it version 2 back, not its standby version 1
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> "2".equals(predictor.version(forgetful.baseUrl(), service)));
+            double downloads = metrics.stagesWithDownload();
+
+            long rollback = registry.deploy(serviceId, "ROLLBACK", 1, targets);
+            awaitFinal(rollback, "SUCCEEDED");
+
+            for (String node : List.of(hub.baseUrl(), eu.baseUrl(), forgetful.baseUrl())) {
+                assertThat(predictor.version(node, service)).as(node).isEqualTo("1");
+            }
+            assertThat(registry.targetStatuses(rollback)).containsOnly("ACTIVE");
+            assertThat(metrics.stagesWithDownload()).as("only the node that lost version 1").isEqualTo(downloads + 1);
+        }
     }
 
     static void awaitFinal(long deploymentId, String expected) {

@@ -3,6 +3,7 @@ package io.rtml.local;
 import io.rtml.deployer.DeployerApplication;
 import io.rtml.embedded.s3.EmbeddedS3Server;
 import io.rtml.registry.RegistryApiApplication;
+import io.rtml.registry.access.TokenService;
 import io.rtml.registry.target.TargetRepository;
 import io.rtml.registry.target.TargetService;
 import java.nio.file.Path;
@@ -77,9 +78,14 @@ public final class RtmlLocal {
         ConfigurableApplicationContext registry = started("registry",
                 new SpringApplicationBuilder(RegistryApiApplication.class).initializers(first(registrySettings)).run(args));
         List<LocalNodes.Node> layout = LocalNodes.layout(port("RTML_LOCAL_NODE_PORT", 8090));
-        LocalNodes nodes = started("scoring nodes", new LocalNodes());
-        nodes.start(layout, home, nodeToken);
         LocalNodes.register(layout, registry.getBean(TargetService.class), registry.getBean(TargetRepository.class));
+        Map<String, String> registryTokens = new HashMap<>();
+        for (LocalNodes.Node node : layout) {
+            registryTokens.put(node.name(), LocalNodes.registryToken(node, home, registry.getBean(TokenService.class)));
+        }
+        LocalNodes nodes = started("scoring nodes", new LocalNodes());
+        // A node whose data folder was emptied loads its desired state from the registry by itself.
+        nodes.start(layout, home, nodeToken, registryUrl(registry), registryTokens);
         Map<String, Object> deployerSettings = new HashMap<>(shared);
         deployerSettings.put("rtml.deployer.default-node-token", nodeToken);
         // SERVER_PORT in the environment is the registry's port; the deployer has its own.
@@ -130,9 +136,13 @@ public final class RtmlLocal {
         return properties;
     }
 
+    private static String registryUrl(ConfigurableApplicationContext registry) {
+        return "http://127.0.0.1:" + registry.getEnvironment().getProperty("local.server.port");
+    }
+
     private static void printWelcome(ConfigurableApplicationContext registry, List<LocalNodes.Node> layout,
             EmbeddedS3Server s3, LocalDatabase.Target db, Path home, String adminToken) {
-        String api = "http://127.0.0.1:" + registry.getEnvironment().getProperty("local.server.port");
+        String api = registryUrl(registry);
         System.out.println();
         System.out.println("rtml is running (Ctrl-C stops it)");
         System.out.println("  gallery        " + api + "/");

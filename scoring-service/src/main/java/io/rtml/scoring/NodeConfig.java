@@ -1,5 +1,7 @@
 package io.rtml.scoring;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -25,7 +27,21 @@ public record NodeConfig(
         int intraOpThreads,
         int adminThreads,
         Duration downloadTimeout,
-        ServiceKeys apiKeys) {
+        ServiceKeys apiKeys,
+        RegistryLink registry) {
+
+    /**
+     * Where a node that starts with nothing to restore asks for its desired state:
+     * {@code GET {url}/api/v1/targets/{target}/desired-state} with {@code Authorization: Bearer
+     * {token}}, a registry token with the deployer role scoped to the target.
+     */
+    public record RegistryLink(URI url, String target, String token) {
+
+        @Override
+        public String toString() {
+            return url + " target=" + target + " token=" + (token == null ? "unset" : "set");
+        }
+    }
 
     public NodeConfig {
         nodeKind = nodeKind.toUpperCase(Locale.ROOT);
@@ -49,8 +65,9 @@ public record NodeConfig(
     /** From any lookup of {@code rtml.scoring.*} keys (tests pass a map); unset keys take defaults. */
     public static NodeConfig load(Function<String, String> lookup) {
         Settings s = new Settings(lookup);
+        String nodeName = s.string("rtml.scoring.node.name", "local");
         return new NodeConfig(
-                s.string("rtml.scoring.node.name", "local"),
+                nodeName,
                 s.string("rtml.scoring.node.kind", "HUB"),
                 s.string("rtml.scoring.node.region", "local"),
                 s.string("rtml.scoring.bind-address", "0.0.0.0"),
@@ -64,7 +81,28 @@ public record NodeConfig(
                 s.integer("rtml.scoring.intra-op-threads", 1),
                 s.integer("rtml.scoring.admin-threads", 2),
                 Duration.ofSeconds(s.integer("rtml.scoring.download-timeout-seconds", 300)),
-                ServiceKeys.parse(s.string("rtml.scoring.api-keys", null)));
+                ServiceKeys.parse(s.string("rtml.scoring.api-keys", null)),
+                registry(s, nodeName));
+    }
+
+    /** Null (no desired-state fetch) when no URL is set; the token may be missing (the node then says so). */
+    private static RegistryLink registry(Settings s, String nodeName) {
+        String url = s.string("rtml.scoring.registry.url", null);
+        String target = s.string("rtml.scoring.registry.target", nodeName);
+        String token = s.string("rtml.scoring.registry.token", null);
+        if (url == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+            if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+                throw new URISyntaxException(url, "not http or https");
+            }
+            return new RegistryLink(uri, target, token);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("rtml.scoring.registry.url (RTML_SCORING_REGISTRY_URL) must be an http(s)"
+                    + " URL, not " + url);
+        }
     }
 
     static String envName(String key) {
@@ -79,7 +117,8 @@ public record NodeConfig(
                 + standbyVersions + ", ioThreads=" + ioThreads + ", ioSpinMicros=" + ioSpinMicros + ", intraOpThreads=" + intraOpThreads
                 + ", adminThreads=" + adminThreads + ", downloadTimeout=" + downloadTimeout
                 + ", adminToken=" + (adminToken == null || adminToken.isBlank() ? "unset" : "set")
-                + ", apiKeys=" + (apiKeys == null ? 0 : apiKeys.services()) + " services]";
+                + ", apiKeys=" + (apiKeys == null ? 0 : apiKeys.services()) + " services"
+                + ", registry=" + (registry == null ? "unset" : registry) + "]";
     }
 
     private record Settings(Function<String, String> lookup) {

@@ -11,7 +11,9 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.rtml.scoring.admin.AdminHandler;
+import io.rtml.scoring.admin.NodeAdmin;
 import io.rtml.scoring.artifact.ArtifactCache;
+import io.rtml.scoring.desired.DesiredStateLoader;
 import io.rtml.scoring.oip.OipHandler;
 import io.rtml.scoring.records.RecordsHandler;
 import io.rtml.scoring.runtime.Inference;
@@ -32,8 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A scoring node (hub or edge): binds the HTTP port at once (live), reloads its saved state in the
- * background, and reports ready when that is done. Plain Java rather than Spring Boot: the node has
- * a dozen settings, no database and one Netty pipeline, and starts in well under a second.
+ * background (or, with nothing to reload, asks the registry for its desired state when one is
+ * configured), and reports ready when that is done. Plain Java rather than Spring Boot: the node
+ * has a dozen settings, no database and one Netty pipeline, and starts in well under a second.
  */
 public final class ScoringNode implements AutoCloseable {
 
@@ -44,6 +47,7 @@ public final class ScoringNode implements AutoCloseable {
     private final ExecutorService adminExecutor;
     private final Channel channel;
     private final Services services;
+    private final NodeAdmin admin;
 
     private ScoringNode(NodeConfig config) throws InterruptedException {
         services = new Services();
@@ -53,10 +57,10 @@ public final class ScoringNode implements AutoCloseable {
         ArtifactCache cache = new ArtifactCache(config.dataDir().resolve("artifacts"), config.downloadTimeout());
         StateFile stateFile = new StateFile(config.dataDir());
         adminExecutor = Executors.newFixedThreadPool(config.adminThreads(), daemonThreads("scoring-admin"));
+        admin = new NodeAdmin(services, loader, cache, stateFile, config.standbyVersions(), adminExecutor);
         RequestRouter router = new RequestRouter(new OipHandler(services, inference, node),
                 new RecordsHandler(services, inference),
-                new AdminHandler(config.adminToken(), services, loader, cache, stateFile, config.standbyVersions(),
-                        node, adminExecutor), config.apiKeys());
+                new AdminHandler(config.adminToken(), admin, services, node, adminExecutor), config.apiKeys());
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory(
                 SelectorProvider.provider(), new SpinningSelect(config.ioSpinMicros())));
@@ -75,7 +79,19 @@ public final class ScoringNode implements AutoCloseable {
                 .bind(new InetSocketAddress(config.bindAddress(), config.port())).sync().channel();
         log.info("scoring node listening port={} config={}", port(), config);
         StateRestorer restorer = new StateRestorer(stateFile, cache, loader, services);
-        adminExecutor.execute(restorer::restore);
+        DesiredStateLoader desired = config.registry() == null ? null : new DesiredStateLoader(config.registry(), admin);
+        // Its own thread, not the admin executor: the desired-state loader waits for stages that run there.
+        Thread startup = new Thread(() -> {
+            try {
+                if (restorer.restore() == 0 && desired != null) {
+                    desired.load();
+                }
+            } finally {
+                services.markReady();
+            }
+        }, "scoring-startup");
+        startup.setDaemon(true);
+        startup.start();
     }
 
     public static ScoringNode start(NodeConfig config) {
@@ -101,6 +117,7 @@ public final class ScoringNode implements AutoCloseable {
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         adminExecutor.shutdownNow();
+        admin.close(); // writes the state that is still pending
         log.info("scoring node stopped");
     }
 

@@ -1,12 +1,15 @@
 package io.rtml.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.rtml.testing.ReferenceModels;
 import io.rtml.testing.ReferenceModels.ReferenceModel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,6 +77,58 @@ class AdminApiTest {
 
         NodeClient.Response conflict = node.stage("idem", 2, url, "0".repeat(64), iris.bytes(), null);
         assertThat(conflict.status()).isEqualTo(409);
+    }
+
+    @Test
+    void aStageThatOutlastsItsWaitAnswers202AndALaterCallGetsItsOutcome() {
+        ReferenceModel model = model("sklearn_tree_regressor_fp64");
+        String url = artifacts.put("slow-1.onnx", model.readBytes());
+        artifacts.hold();
+        try {
+            NodeClient.Response first = node.stage("slow", 1, url, model.sha256(), model.bytes(), null, 0L);
+            assertThat(first.status()).as(first.raw()).isEqualTo(202);
+            assertThat(first.body().path("status").asString()).isEqualTo("STAGING");
+            assertThat(first.body().path("version").asInt()).isEqualTo(1);
+            assertThat(node.activate("slow", 1).status()).as("activate while staging").isEqualTo(409);
+            assertThat(node.stage("slow", 1, url, model.sha256(), model.bytes(), null, 50L).status()).isEqualTo(202);
+        } finally {
+            artifacts.release();
+        }
+        NodeClient.Response done = node.stage("slow", 1, url, model.sha256(), model.bytes(), null, null);
+        assertThat(done.status()).as(done.raw()).isEqualTo(200);
+        assertThat(done.body().path("status").asString()).isEqualTo("READY");
+        assertThat(done.body().path("downloaded").asBoolean()).as("the stage's own outcome").isTrue();
+        NodeClient.Response again = node.stage("slow", 1, url, model.sha256(), model.bytes(), null, 0L);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.body().path("alreadyLoaded").asBoolean()).isTrue();
+        assertThat(node.activate("slow", 1).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aFailedStageIsToldToTheNextCallOnceThenTheStageStartsOver() {
+        ReferenceModel model = model("onnx_node_tree_ensemble_v5");
+        byte[] bytes = model.readBytes();
+        bytes[bytes.length / 3] ^= 0x33;
+        String url = artifacts.put("told-1.onnx", bytes);
+        artifacts.hold();
+        NodeClient.Response first = node.stage("told", 1, url, model.sha256(), model.bytes(), null, 0L);
+        assertThat(first.status()).isEqualTo(202);
+        int downloads = artifacts.downloads();
+        artifacts.release();
+
+        // Every call waits 0 ms, so the stage fails while nobody waits: its outcome is kept for the next call.
+        AtomicReference<NodeClient.Response> told = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            told.set(node.stage("told", 1, url, model.sha256(), model.bytes(), null, 0L));
+            return told.get().status() != 202;
+        });
+        assertThat(told.get().status()).as(told.get().raw()).isEqualTo(422);
+        assertThat(told.get().error()).startsWith("artifact sha-256 mismatch");
+        assertThat(artifacts.downloads()).isEqualTo(downloads + 1);
+
+        NodeClient.Response retried = node.stage("told", 1, url, model.sha256(), model.bytes(), null, null);
+        assertThat(retried.status()).isEqualTo(422);
+        assertThat(artifacts.downloads()).as("told once: the next call stages again").isEqualTo(downloads + 2);
     }
 
     @Test
@@ -170,6 +225,10 @@ class AdminApiTest {
     }
 
     static JsonNode state() {
+        return stateOf(node);
+    }
+
+    static JsonNode stateOf(TestNode node) {
         NodeClient.Response r = node.client.admin("GET", "/admin/v1/state", null);
         assertThat(r.status()).isEqualTo(200);
         return r.body();

@@ -19,6 +19,23 @@ class NodeConfigTest {
         assertThat(c.dataDir()).isEqualTo(Path.of("data/scoring"));
         assertThat(NodeConfig.envName("rtml.scoring.node.name")).isEqualTo("RTML_SCORING_NODE_NAME");
         assertThat(NodeConfig.envName("rtml.scoring.max-body-bytes")).isEqualTo("RTML_SCORING_MAX_BODY_BYTES");
+        assertThat(c.registry()).as("no desired-state fetch unless a registry URL is set").isNull();
+        assertThat(NodeConfig.envName("rtml.scoring.registry.url")).isEqualTo("RTML_SCORING_REGISTRY_URL");
+    }
+
+    @Test
+    void registryLinkTargetsThisNodeByDefaultAndNeverPrintsItsToken() {
+        NodeConfig c = NodeConfig.load(Map.of("rtml.scoring.node.name", "edge-eu",
+                "rtml.scoring.registry.url", "http://registry:8080/", "rtml.scoring.registry.token", "rtml_s3cret")::get);
+        assertThat(c.registry().url()).hasToString("http://registry:8080");
+        assertThat(c.registry().target()).isEqualTo("edge-eu");
+        assertThat(c.toString()).doesNotContain("rtml_s3cret").contains("registry=http://registry:8080 target=edge-eu");
+        NodeConfig other = NodeConfig.load(Map.of("rtml.scoring.registry.url", "https://r.example",
+                "rtml.scoring.registry.target", "edge-eu-2")::get);
+        assertThat(other.registry().target()).isEqualTo("edge-eu-2");
+        assertThat(other.registry().token()).isNull();
+        assertThatThrownBy(() -> NodeConfig.load(Map.of("rtml.scoring.registry.url", "registry:8080")::get))
+                .hasMessageContaining("RTML_SCORING_REGISTRY_URL");
     }
 
     @Test

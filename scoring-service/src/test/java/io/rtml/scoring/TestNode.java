@@ -45,7 +45,16 @@ final class TestNode implements AutoCloseable {
     }
 
     NodeClient.Response stage(String service, int version, String url, String sha256, long size, List<String> features) {
+        return stage(service, version, url, sha256, size, features, null);
+    }
+
+    /** A stage call that waits at most {@code waitMillis} (null: until done) before answering 202. */
+    NodeClient.Response stage(String service, int version, String url, String sha256, long size, List<String> features,
+            Long waitMillis) {
         Map<String, Object> body = new HashMap<>();
+        if (waitMillis != null) {
+            body.put("waitMillis", waitMillis);
+        }
         body.put("service", service);
         body.put("version", version);
         body.put("versionId", service + "-v" + version);

@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
  * ({@code FOR UPDATE SKIP LOCKED}), and stamps it with this instance and a fresh lease in the same
  * statement; {@code attempts} counts claims, so a deployment that keeps killing its deployers ends.
  * A PENDING deployment moves to STAGING in that same statement (PENDING may always move to
- * STAGING, see {@code DeploymentStatus.canMoveTo}), which saves a round trip on the hot path.
+ * STAGING, see {@code DeploymentStatus.canMoveTo}), which saves a round trip on the hot path; a
+ * PENDING rollback moves straight to ACTIVATING (it has nothing to stage, see DeploymentRunner).
  */
 @Component
 class DeploymentQueue {
@@ -24,7 +25,9 @@ class DeploymentQueue {
     private static final String CLAIM = """
             UPDATE deployment SET claimed_by = ?, claimed_until = now() + make_interval(secs => ?),
                    attempts = attempts + 1,
-                   status = CASE WHEN status = 'PENDING' AND attempts < ? THEN 'STAGING' ELSE status END,
+                   status = CASE WHEN status = 'PENDING' AND attempts < ?
+                                 THEN CASE WHEN kind = 'ROLLBACK' THEN 'ACTIVATING' ELSE 'STAGING' END
+                                 ELSE status END,
                    started_at = CASE WHEN status = 'PENDING' AND attempts < ? THEN now() ELSE started_at END
             WHERE id = (SELECT id FROM deployment
                         WHERE status IN ('PENDING', 'STAGING', 'ACTIVATING')

@@ -8,16 +8,19 @@ import static io.rtml.registry.deployment.DeploymentStatus.STAGING;
 import static io.rtml.registry.deployment.DeploymentStatus.SUCCEEDED;
 
 import io.rtml.deployer.DeployerProperties;
+import io.rtml.deployer.node.NodeCallException;
 import io.rtml.deployer.node.NodeClient;
 import io.rtml.deployer.node.NodeClient.Artifact;
 import io.rtml.deployer.node.NodeClient.StageResult;
 import io.rtml.registry.artifact.ArtifactStore;
+import io.rtml.registry.deployment.DeploymentKind;
 import io.rtml.registry.deployment.DeploymentStatus;
 import io.rtml.registry.deployment.TargetDeploymentStatus;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +31,12 @@ import org.springframework.stereotype.Component;
  * stage everywhere in parallel; activate everywhere only if every target staged; if activation
  * fails somewhere, put the targets that switched back on their previous version. Stage and
  * activate are idempotent on the nodes, so a resumed attempt simply repeats the current step.
+ *
+ * <p>A rollback skips the stage step (the claim moves it straight to ACTIVATING): it returns to a
+ * version the nodes served before and keep loaded, so it is one round trip per node instead of
+ * two, which is what decides its latency to a distant edge. A node that turns out not to hold the
+ * version answers the activation with 404 and changes nothing; it is staged then activated, and
+ * if that fails the targets that switched are reverted like after any failed activation.
  */
 @Component
 class DeploymentRunner {
@@ -62,8 +71,9 @@ class DeploymentRunner {
             return;
         }
         if (status == PENDING) { // only when the claim did not already move it (see DeploymentQueue)
-            recorder.move(job, PENDING, STAGING, List.of());
-            status = STAGING;
+            DeploymentStatus next = job.kind() == DeploymentKind.ROLLBACK ? ACTIVATING : STAGING;
+            recorder.move(job, PENDING, next, List.of());
+            status = next;
         }
         if (status == STAGING && !stage(job)) {
             return;
@@ -73,21 +83,10 @@ class DeploymentRunner {
 
     /** True when every target staged and the deployment moved to ACTIVATING. */
     private boolean stage(DeploymentJob job) {
-        URL url = artifacts.presignGet(job.artifactKey());
-        log.debug("staging deployment={} artifact={}", job.id(), ArtifactStore.redact(url));
-        Artifact artifact;
-        try {
-            artifact = new Artifact(url.toURI(), job.sha256(), job.sizeBytes());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException("presigned URL is not a URI: " + ArtifactStore.redact(url), e);
-        }
-        List<FanOut.Result<StageResult>> results =
-                FanOut.all(job.targets(), t -> nodes.stage(t.node(), job.service(), job.version(), artifact));
+        Artifact artifact = artifact(job);
+        List<FanOut.Result<StageResult>> results = FanOut.all(job.targets(), t -> stageOn(t, job, artifact));
         List<TargetUpdate> updates = new ArrayList<>();
         for (FanOut.Result<StageResult> r : results) {
-            if (r.ok()) {
-                metrics.staged(r.value().downloaded());
-            }
             updates.add(DeploymentRecorder.target(r.target(),
                     r.ok() ? TargetDeploymentStatus.STAGED : TargetDeploymentStatus.FAILED, r.error()));
         }
@@ -100,9 +99,29 @@ class DeploymentRunner {
         return true;
     }
 
+    private CompletableFuture<StageResult> stageOn(JobTarget t, DeploymentJob job, Artifact artifact) {
+        return nodes.stage(t.node(), job.service(), job.version(), artifact)
+                .thenApply(staged -> {
+                    metrics.staged(staged.downloaded());
+                    return staged;
+                });
+    }
+
+    private Artifact artifact(DeploymentJob job) {
+        if (job.artifactKey() == null) {
+            throw new IllegalStateException("version " + job.version() + " of the service's model does not exist");
+        }
+        URL url = artifacts.presignGet(job.artifactKey());
+        log.debug("staging deployment={} artifact={}", job.id(), ArtifactStore.redact(url));
+        try {
+            return new Artifact(url.toURI(), job.sha256(), job.sizeBytes());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("presigned URL is not a URI: " + ArtifactStore.redact(url), e);
+        }
+    }
+
     private void activate(DeploymentJob job) {
-        List<FanOut.Result<Void>> results =
-                FanOut.all(job.targets(), t -> nodes.activate(t.node(), job.service(), job.version()));
+        List<FanOut.Result<Void>> results = FanOut.all(job.targets(), t -> activateOn(t, job));
         String errors = errors(results);
         if (errors == null) {
             end(job, ACTIVATING, SUCCEEDED, null, results.stream()
@@ -115,6 +134,18 @@ class DeploymentRunner {
         String revertErrors = revert(job, switched, updates);
         end(job, ACTIVATING, ROLLED_BACK, "activation failed, the other targets were reverted: " + errors
                 + (revertErrors == null ? "" : "; revert failed: " + revertErrors), updates);
+    }
+
+    /**
+     * Activates; a node that answers 404 does not hold the version (a rollback to a version it
+     * dropped, a node that restarted empty since it staged) and changed nothing: stage it there,
+     * then activate.
+     */
+    private CompletableFuture<Void> activateOn(JobTarget t, DeploymentJob job) {
+        return nodes.activate(t.node(), job.service(), job.version()).exceptionallyCompose(error ->
+                NodeCallException.statusOf(error) != 404 ? CompletableFuture.failedFuture(error)
+                        : stageOn(t, job, artifact(job)).thenCompose(staged ->
+                                nodes.activate(t.node(), job.service(), job.version())));
     }
 
     /** Puts {@code switched} back on their previous versions; returns the errors, null if none. */

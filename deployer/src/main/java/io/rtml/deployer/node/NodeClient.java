@@ -19,6 +19,12 @@ import tools.jackson.databind.json.JsonMapper;
  * The scoring node's admin API and health probe, asynchronous so that one thread fans a call out
  * to any number of targets at once. Every failure (refused connection, timeout, non-2xx answer)
  * completes the future exceptionally with a {@link NodeCallException} carrying a readable line.
+ *
+ * <p>No call waits on a node for long: a stage lets the node work for {@code stage-wait}, then the
+ * node answers 202 "still staging" and the same idempotent call is made again, until the stage is
+ * done or {@code stage-timeout} has passed. A node that dies or hangs mid-stage (a dead keep-alive
+ * connection, a host that is gone) therefore fails the stage within stage-wait + call-timeout,
+ * instead of holding one request open until the stage timeout.
  */
 @Component
 public class NodeClient {
@@ -28,6 +34,7 @@ public class NodeClient {
     private final HttpClient http;
     private final NodeTokens tokens;
     private final Duration stageTimeout;
+    private final Duration stageWait;
     private final Duration callTimeout;
 
     NodeClient(DeployerProperties properties, NodeTokens tokens) {
@@ -37,6 +44,7 @@ public class NodeClient {
                 .build();
         this.tokens = tokens;
         this.stageTimeout = properties.stageTimeout();
+        this.stageWait = properties.stageWait();
         this.callTimeout = properties.callTimeout();
     }
 
@@ -49,9 +57,21 @@ public class NodeClient {
         body.put("artifactUrl", artifact.url().toString());
         body.put("sha256", artifact.sha256());
         body.put("sizeBytes", artifact.sizeBytes());
-        return post(target, "/admin/v1/stage", body, stageTimeout)
-                .thenApply(json -> new StageResult(json.path("downloaded").asBoolean(false),
-                        json.path("alreadyLoaded").asBoolean(false)));
+        body.put("waitMillis", stageWait.toMillis());
+        return stage(target, body, System.nanoTime() + stageTimeout.toNanos());
+    }
+
+    private CompletableFuture<StageResult> stage(NodeTarget target, Map<String, Object> body, long deadline) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            return CompletableFuture.failedFuture(new NodeCallException(target.name()
+                    + ": POST /admin/v1/stage did not finish within the stage timeout of " + stageTimeout));
+        }
+        Duration timeout = Duration.ofNanos(Math.min(left, stageWait.plus(callTimeout).toNanos()));
+        return post(target, "/admin/v1/stage", body, timeout).thenCompose(json -> "STAGING".equals(
+                json.path("status").asString(null)) ? stage(target, body, deadline)
+                : CompletableFuture.completedFuture(new StageResult(json.path("downloaded").asBoolean(false),
+                        json.path("alreadyLoaded").asBoolean(false))));
     }
 
     public CompletableFuture<Void> activate(NodeTarget target, String service, int version) {
@@ -100,7 +120,7 @@ public class NodeClient {
                     }
                     if (response.statusCode() / 100 != 2) {
                         throw new NodeCallException(target.name() + ": " + what + " answered "
-                                + response.statusCode() + " " + detail(response.body()));
+                                + response.statusCode() + " " + detail(response.body()), response.statusCode());
                     }
                     return JSON.readTree(response.body().isEmpty() ? "{}" : response.body());
                 });

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntFunction;
+import java.util.function.ToLongFunction;
 import org.springframework.context.ConfigurableApplicationContext;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -28,6 +29,14 @@ public final class DeployBenchmark {
 
     private record Model(String name, String body, IntFunction<byte[]> version, int runs) {}
 
+    /**
+     * One measured deployment: what the client saw, and the steps as the deployment rows recorded
+     * them (database clock): INSERT → claim (started_at) → every target staged (staged_at, written
+     * when the deployment moves to ACTIVATING; none for a rollback) → every target active
+     * (activated_at, the final transaction).
+     */
+    private record Timing(long served, long claim, long stage, long activate) {}
+
     public static void main(String[] args) throws Exception {
         int smallRuns = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         int bigRuns = args.length > 1 ? Integer.parseInt(args[1]) : 3;
@@ -36,6 +45,7 @@ public final class DeployBenchmark {
                 new Model("identity + 50 MB initializer", Predictor.IDENTITY_BODY,
                         n -> Registry.bigIdentityVersion(n, 50), bigRuns));
         List<String> rows = new ArrayList<>();
+        List<String> breakdown = new ArrayList<>();
         List<TestNodes.Node> nodes = new ArrayList<>();
         nodes.add(TestNodes.hub("bench-hub"));
         for (int i = 0; i < 20; i++) {
@@ -56,7 +66,7 @@ public final class DeployBenchmark {
                 List<TestNodes.Node> setup = nodes.subList(0, edges + 1);
                 List<Long> targets = targetIds.subList(0, edges + 1);
                 for (Model model : models) {
-                    rows.add(measure(registry, model, setup, targets, edges));
+                    rows.add(measure(registry, model, setup, targets, edges, breakdown));
                 }
             }
         } finally {
@@ -67,11 +77,19 @@ public final class DeployBenchmark {
         System.out.println("| setup | model | deploy median (ms) | deploy runs (ms) | rollback median (ms) | rollback runs (ms) |");
         System.out.println("|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
+        System.out.println();
+        System.out.println("Medians per step (ms): claim = INSERT to claim; stage = claim to every target staged;"
+                + " activate = staged (a rollback: claim) to every target active (final transaction);"
+                + " served = INSERT to every node answering with the new version, as the client saw it");
+        System.out.println();
+        System.out.println("| setup | model | kind | claim | stage | activate | served |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        breakdown.forEach(System.out::println);
         System.exit(0);
     }
 
     private static String measure(Registry registry, Model model, List<TestNodes.Node> nodes, List<Long> targets,
-            int edges) {
+            int edges, List<String> breakdown) {
         String service = Registry.unique("bench");
         long modelId = registry.model(service + "-model");
         for (int v = 1; v <= model.runs() + 1; v++) {
@@ -80,8 +98,8 @@ public final class DeployBenchmark {
         long serviceId = registry.service(service, modelId);
         Predictor predictor = model.body() == null ? new Predictor() : new Predictor(model.body());
         timed(registry, predictor, nodes, serviceId, service, "DEPLOY", 1, targets); // warm-up: first load everywhere
-        long[] deploys = new long[model.runs()];
-        long[] rollbacks = new long[model.runs()];
+        Timing[] deploys = new Timing[model.runs()];
+        Timing[] rollbacks = new Timing[model.runs()];
         for (int run = 0; run < model.runs(); run++) {
             int next = run + 2;
             deploys[run] = timed(registry, predictor, nodes, serviceId, service, "DEPLOY", next, targets);
@@ -89,14 +107,24 @@ public final class DeployBenchmark {
             // Leave the new version active before the next run.
             timed(registry, predictor, nodes, serviceId, service, "DEPLOY", next, targets);
         }
-        String row = "| hub + " + edges + " edges | " + model.name() + " | " + median(deploys) + " | "
-                + Arrays.toString(deploys) + " | " + median(rollbacks) + " | " + Arrays.toString(rollbacks) + " |";
+        String setup = "| hub + " + edges + " edges | " + model.name() + " | ";
+        breakdown.add(setup + "deploy | " + steps(deploys) + " |");
+        breakdown.add(setup + "rollback | " + steps(rollbacks) + " |");
+        String row = setup + median(deploys, Timing::served) + " | " + runs(deploys, Timing::served) + " | "
+                + median(rollbacks, Timing::served) + " | " + runs(rollbacks, Timing::served) + " |";
         System.out.println(row);
         return row;
     }
 
-    /** Milliseconds from the INSERT to every node answering with {@code version}. */
-    private static long timed(Registry registry, Predictor predictor, List<TestNodes.Node> nodes, long serviceId,
+    /** Medians of each step, in the order they happen; a rollback has no stage step. */
+    private static String steps(Timing[] timings) {
+        long stage = median(timings, Timing::stage);
+        return median(timings, Timing::claim) + " | " + (stage < 0 ? "–" : stage) + " | "
+                + median(timings, Timing::activate) + " | " + median(timings, Timing::served);
+    }
+
+    /** From the INSERT to every node answering with {@code version}, and the recorded steps. */
+    private static Timing timed(Registry registry, Predictor predictor, List<TestNodes.Node> nodes, long serviceId,
             String service, String kind, int version, List<Long> targets) {
         long start = System.nanoTime();
         long id = registry.deploy(serviceId, kind, version, targets);
@@ -117,12 +145,27 @@ public final class DeployBenchmark {
             }
             status = registry.status(id);
         }
-        return millis;
+        Map<String, Object> steps = registry.jdbc.queryForMap("""
+                SELECT extract(epoch FROM d.started_at - d.requested_at) * 1000 AS claim,
+                       extract(epoch FROM max(t.staged_at) - d.started_at) * 1000 AS stage,
+                       extract(epoch FROM max(t.activated_at) - coalesce(max(t.staged_at), d.started_at)) * 1000
+                           AS activate
+                FROM deployment d JOIN deployment_target t ON t.deployment_id = d.id
+                WHERE d.id = ? GROUP BY d.id""", id);
+        return new Timing(millis, millis(steps.get("claim")), millis(steps.get("stage")),
+                millis(steps.get("activate")));
     }
 
-    private static long median(long[] values) {
-        long[] sorted = values.clone();
-        Arrays.sort(sorted);
+    private static long millis(Object value) {
+        return value == null ? -1 : Math.round(((Number) value).doubleValue());
+    }
+
+    private static String runs(Timing[] timings, ToLongFunction<Timing> step) {
+        return Arrays.toString(Arrays.stream(timings).mapToLong(step).toArray());
+    }
+
+    private static long median(Timing[] timings, ToLongFunction<Timing> step) {
+        long[] sorted = Arrays.stream(timings).mapToLong(step).sorted().toArray();
         return sorted[sorted.length / 2];
     }
 }

@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP hop in front of a real scoring node that forwards every call, counts admin calls by
- * path, and on demand refuses activations (503) or holds stage calls until released: the faults a
- * network or a dying node produce, at exactly the step a test needs.
+ * path, and on demand refuses activations (503), holds stage calls until released, or goes silent
+ * (every call, held ones included, waits forever on an open connection: a host that died without
+ * closing its sockets): the faults a network or a dying node produce, at the step a test needs.
  */
 public final class FaultProxy implements AutoCloseable {
 
@@ -31,6 +32,8 @@ public final class FaultProxy implements AutoCloseable {
     private volatile boolean refuseActivate;
     private volatile CountDownLatch stageGate;
     private volatile CountDownLatch stageArrived = new CountDownLatch(1);
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile boolean silent;
 
     public FaultProxy(String upstream) throws IOException {
         this.upstream = upstream;
@@ -58,6 +61,12 @@ public final class FaultProxy implements AutoCloseable {
         stageGate = new CountDownLatch(1);
     }
 
+    /** From now on nothing is answered, not even the calls already held: they wait until {@link #close()}. */
+    public void goSilent() {
+        silent = true;
+        releaseStages();
+    }
+
     public void releaseStages() {
         CountDownLatch gate = stageGate;
         stageGate = null;
@@ -72,6 +81,12 @@ public final class FaultProxy implements AutoCloseable {
 
     public int calls(String path) {
         AtomicInteger n = calls.get(path);
+        return n == null ? 0 : n.get();
+    }
+
+    /** Calls to {@code path} that the node answered with {@code status} (a stage is 202 until it is done). */
+    public int answered(String path, int status) {
+        AtomicInteger n = calls.get(path + " " + status);
         return n == null ? 0 : n.get();
     }
 
@@ -95,6 +110,10 @@ public final class FaultProxy implements AutoCloseable {
                     return;
                 }
             }
+            if (silent) {
+                closed.await();
+                return;
+            }
             HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(upstream + exchange.getRequestURI()))
                     .method(exchange.getRequestMethod(), body.length == 0
                             ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
@@ -105,6 +124,7 @@ public final class FaultProxy implements AutoCloseable {
                 }
             }
             HttpResponse<byte[]> response = http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+            calls.computeIfAbsent(path + " " + response.statusCode(), p -> new AtomicInteger()).incrementAndGet();
             response.headers().firstValue("Content-Type")
                     .ifPresent(v -> exchange.getResponseHeaders().add("Content-Type", v));
             exchange.sendResponseHeaders(response.statusCode(), response.body().length == 0 ? -1 : response.body().length);
@@ -133,6 +153,7 @@ public final class FaultProxy implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         releaseStages();
         server.stop(0);
     }

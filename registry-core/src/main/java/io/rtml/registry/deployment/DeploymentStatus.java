@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * The life of a deployment (DESIGN.md): PENDING → STAGING → ACTIVATING → SUCCEEDED, or FAILED
  * (staging failed: nothing was activated), ROLLED_BACK (activation failed somewhere: the targets
- * already switched went back), SUPERSEDED (a newer request won before this one started).
+ * already switched went back), SUPERSEDED (a newer request won before this one started). A
+ * rollback goes PENDING → ACTIVATING: its version is still loaded on the nodes, nothing to stage.
  */
 public enum DeploymentStatus {
     PENDING, STAGING, ACTIVATING, SUCCEEDED, FAILED, ROLLED_BACK, SUPERSEDED;
@@ -16,7 +17,7 @@ public enum DeploymentStatus {
 
     public boolean canMoveTo(DeploymentStatus next) {
         return switch (this) {
-            case PENDING -> next == STAGING || next == FAILED || next == SUPERSEDED;
+            case PENDING -> next == STAGING || next == ACTIVATING || next == FAILED || next == SUPERSEDED;
             case STAGING -> next == ACTIVATING || next == FAILED;
             case ACTIVATING -> next == SUCCEEDED || next == ROLLED_BACK;
             case SUCCEEDED, FAILED, ROLLED_BACK, SUPERSEDED -> false;

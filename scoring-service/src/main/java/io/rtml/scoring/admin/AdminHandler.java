@@ -8,14 +8,12 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.rtml.scoring.admin.AdminRequests.StageRequest;
 import io.rtml.scoring.admin.AdminRequests.VersionRequest;
-import io.rtml.scoring.artifact.ArtifactCache;
+import io.rtml.scoring.admin.AdminResponses.StillStaging;
 import io.rtml.scoring.http.ApiException;
 import io.rtml.scoring.http.Reply;
 import io.rtml.scoring.http.Routes;
-import io.rtml.scoring.runtime.ModelLoader;
 import io.rtml.scoring.runtime.NodeIdentity;
 import io.rtml.scoring.runtime.Services;
-import io.rtml.scoring.state.StateFile;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +30,10 @@ import tools.jackson.databind.json.JsonMapper;
  * The admin API under {@code /admin/v1} (stage, activate, unload, state), for the deployer only:
  * every call needs {@code Authorization: Bearer <node token>}. The token check and body parsing
  * happen on the event loop (cheap); the work runs on the admin executor, so a download or a
- * session creation never stalls predictions.
+ * session creation never stalls predictions. An activation, and a stage of a version that is
+ * already loaded (every stage of a rollback), are answered on the event loop: a pointer swap and a
+ * map lookup under a lock that is only ever held for in-memory changes (the state file is written
+ * in the background), and on a busy machine the two thread hops cost more than the work.
  */
 public final class AdminHandler {
 
@@ -44,10 +45,10 @@ public final class AdminHandler {
     private final StateView stateView;
     private final ExecutorService executor;
 
-    public AdminHandler(String token, Services services, ModelLoader loader, ArtifactCache cache, StateFile stateFile,
-            int standby, NodeIdentity node, ExecutorService executor) {
+    public AdminHandler(String token, NodeAdmin admin, Services services, NodeIdentity node,
+            ExecutorService executor) {
         this.token = token == null || token.isBlank() ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
-        this.admin = new NodeAdmin(services, loader, cache, stateFile, standby);
+        this.admin = admin;
         this.stateView = new StateView(services, node);
         this.executor = executor;
     }
@@ -67,12 +68,13 @@ public final class AdminHandler {
             case "stage" -> {
                 Routes.require(method, HttpMethod.POST);
                 StageRequest r = parse(body, StageRequest.class).normalized();
-                yield run(alloc, () -> admin.stage(r));
+                yield admin.stage(r).thenApply(answer -> reply(alloc, answer instanceof StillStaging
+                        ? HttpResponseStatus.ACCEPTED : HttpResponseStatus.OK, answer));
             }
             case "activate" -> {
                 Routes.require(method, HttpMethod.POST);
                 VersionRequest r = parse(body, VersionRequest.class).validated();
-                yield run(alloc, () -> admin.activate(r));
+                yield CompletableFuture.completedFuture(reply(alloc, HttpResponseStatus.OK, admin.activate(r)));
             }
             case "unload" -> {
                 Routes.require(method, HttpMethod.POST);
@@ -109,16 +111,17 @@ public final class AdminHandler {
     }
 
     private CompletableFuture<Reply> run(ByteBufAllocator alloc, Supplier<Object> work) {
-        return CompletableFuture.supplyAsync(() -> {
-            Object result = work.get();
-            ByteBuf buf = alloc.buffer();
-            try {
-                JSON.writeValue((OutputStream) new ByteBufOutputStream(buf), result);
-            } catch (RuntimeException e) {
-                buf.release();
-                throw e;
-            }
-            return new Reply(HttpResponseStatus.OK, buf, null);
-        }, executor);
+        return CompletableFuture.supplyAsync(() -> reply(alloc, HttpResponseStatus.OK, work.get()), executor);
+    }
+
+    private static Reply reply(ByteBufAllocator alloc, HttpResponseStatus status, Object result) {
+        ByteBuf buf = alloc.buffer();
+        try {
+            JSON.writeValue((OutputStream) new ByteBufOutputStream(buf), result);
+        } catch (RuntimeException e) {
+            buf.release();
+            throw e;
+        }
+        return new Reply(status, buf, null);
     }
 }

@@ -2,6 +2,7 @@ package io.rtml.scoring.admin;
 
 import io.rtml.scoring.http.ApiException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -16,10 +17,12 @@ final class AdminRequests {
 
     /**
      * Stage {@code version} of {@code service} from {@code artifactUrl}. {@code featureNames}
-     * (optional) orders the columns of a 2-D input for the records API.
+     * (optional) orders the columns of a 2-D input for the records API. {@code waitMillis}
+     * (optional) bounds how long the call waits for the outcome before it answers 202 "still
+     * staging"; without it the call waits until the stage is done.
      */
     record StageRequest(String service, Integer version, String versionId, String artifactUrl, String sha256,
-            Long sizeBytes, List<String> featureNames) {
+            Long sizeBytes, List<String> featureNames, Long waitMillis) {
 
         StageRequest normalized() {
             checkService(service);
@@ -43,12 +46,19 @@ final class AdminRequests {
             if (sizeBytes == null || sizeBytes < 0) {
                 throw ApiException.badRequest("'sizeBytes' must be a non-negative integer");
             }
+            if (waitMillis != null && waitMillis < 0) {
+                throw ApiException.badRequest("'waitMillis' must be a non-negative integer");
+            }
             return new StageRequest(service, version, versionId, artifactUrl, sha, sizeBytes,
-                    featureNames == null ? List.of() : List.copyOf(featureNames));
+                    featureNames == null ? List.of() : List.copyOf(featureNames), waitMillis);
         }
 
         URI uri() {
             return URI.create(artifactUrl);
+        }
+
+        Duration waitFor() {
+            return waitMillis == null ? null : Duration.ofMillis(waitMillis);
         }
     }
 

@@ -10,6 +10,9 @@ final class AdminResponses {
     record Staged(String service, int version, String versionId, String sha256, String status, boolean downloaded,
             boolean alreadyLoaded) {}
 
+    /** The stage is still running after the time the caller was willing to wait: ask again. */
+    record StillStaging(String service, int version, String status) {}
+
     record Activated(String service, int version, Integer previousVersion, String activeSince) {}
 
     record Unloaded(String service, int version) {}

@@ -14,64 +14,61 @@ import io.rtml.scoring.runtime.ServiceSlot;
 import io.rtml.scoring.runtime.Services;
 import io.rtml.scoring.state.NodeState;
 import io.rtml.scoring.state.StateFile;
+import io.rtml.scoring.state.StateSaver;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stage, activate and unload, as the deployer drives them. Downloads and session creation run
- * outside any lock (several services can stage at once); the changes to the loaded set and the
- * state file are serialised on {@code this}, so the saved state always matches what is served.
+ * Stage, activate and unload, as the deployer drives them (and as a node that starts empty drives
+ * them itself). Downloads and session creation run on the admin executor outside any lock (several
+ * services can stage at once); the changes to the loaded set are serialised on {@code this}, and
+ * the state file is written after them in the background ({@link StateSaver}).
  */
-final class NodeAdmin {
+public final class NodeAdmin implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NodeAdmin.class);
 
     private final Services services;
     private final ModelLoader loader;
     private final ArtifactCache cache;
-    private final StateFile stateFile;
+    private final StateSaver saver;
     private final int standby;
-    /** Stages in progress by "service/version": a second identical call waits for the first. */
-    private final ConcurrentHashMap<String, CompletableFuture<Staged>> staging = new ConcurrentHashMap<>();
+    private final ExecutorService executor;
+    private final Stagings stagings = new Stagings();
 
-    NodeAdmin(Services services, ModelLoader loader, ArtifactCache cache, StateFile stateFile, int standby) {
+    public NodeAdmin(Services services, ModelLoader loader, ArtifactCache cache, StateFile stateFile, int standby,
+            ExecutorService executor) {
         this.services = services;
         this.loader = loader;
         this.cache = cache;
-        this.stateFile = stateFile;
         this.standby = standby;
+        this.executor = executor;
+        this.saver = new StateSaver(stateFile, this::snapshot);
     }
 
-    Staged stage(StageRequest r) {
-        Staged existing = alreadyLoaded(r);
-        if (existing != null) {
-            return existing;
-        }
-        String key = r.service() + "/" + r.version();
-        CompletableFuture<Staged> mine = new CompletableFuture<>();
-        CompletableFuture<Staged> running = staging.putIfAbsent(key, mine);
-        if (running != null) {
-            try {
-                running.join();
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException cause ? cause : e;
-            }
-            return stage(r); // now loaded: answered by alreadyLoaded (or a sha conflict)
-        }
-        try {
-            Staged staged = doStage(r);
-            mine.complete(staged);
-            return staged;
-        } catch (RuntimeException e) {
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            staging.remove(key, mine);
-        }
+    /**
+     * Stages {@code version} of {@code service} and activates it, as the deployer would: the path
+     * a node that starts empty takes for each service of its desired state.
+     */
+    public CompletableFuture<Void> load(String service, int version, String artifactUrl, String sha256,
+            long sizeBytes) {
+        StageRequest r = new StageRequest(service, version, service + ":" + version, artifactUrl, sha256, sizeBytes,
+                List.of(), null).normalized();
+        return stage(r).thenAccept(staged -> activate(new VersionRequest(service, version)));
+    }
+
+    /**
+     * A {@link Staged}, or {@link AdminResponses.StillStaging} when the request's wait ran out.
+     * Answered at once, on the caller's thread, when the version is already loaded: that is every
+     * stage of a rollback.
+     */
+    CompletableFuture<Object> stage(StageRequest r) {
+        return stagings.stage(r, r.waitFor(), this::alreadyLoaded,
+                request -> CompletableFuture.supplyAsync(() -> doStage(request), executor));
     }
 
     private Staged doStage(StageRequest r) {
@@ -88,8 +85,8 @@ final class NodeAdmin {
             ServiceSlot slot = services.getOrCreate(r.service());
             slot.add(loaded);
             slot.trim(standby, r.version());
-            save();
         }
+        saver.changed();
         log.info("staged service={} version={} sha256={} downloaded={}", r.service(), r.version(), r.sha256(),
                 artifact.downloaded());
         return new Staged(r.service(), r.version(), r.versionId(), r.sha256(), "READY", artifact.downloaded(), false);
@@ -108,10 +105,11 @@ final class NodeAdmin {
         return new Staged(r.service(), r.version(), v.versionId(), v.sha256(), "READY", false, true);
     }
 
+    /** Swaps the pointer and answers; the state file follows in the background. */
     synchronized Activated activate(VersionRequest r) {
         ServiceSlot slot = services.get(r.service());
         if (slot == null || slot.loaded(r.version()) == null) {
-            if (staging.containsKey(r.service() + "/" + r.version())) {
+            if (stagings.running(r.service(), r.version())) {
                 throw new ApiException(409, "version " + r.version() + " of '" + r.service() + "' is still staging");
             }
             throw ApiException.notFound("version " + r.version() + " of '" + r.service() + "' is not staged");
@@ -120,7 +118,7 @@ final class NodeAdmin {
         LoadedVersion previous = slot.activate(r.version(), now);
         ServiceSlot.Active active = slot.active();
         slot.trim(standby, r.version());
-        save();
+        saver.changed();
         Integer prev = previous == null || previous.version() == r.version() ? null : previous.version();
         log.info("activated service={} version={} previous={}", r.service(), r.version(), prev);
         return new Activated(r.service(), r.version(), prev, active.since().toString());
@@ -138,12 +136,19 @@ final class NodeAdmin {
         }
         slot.unload(r.version());
         services.removeIfEmpty(r.service());
-        save();
+        saver.changed();
         log.info("unloaded service={} version={}", r.service(), r.version());
         return new Unloaded(r.service(), r.version());
     }
 
-    private void save() {
-        stateFile.write(NodeState.capture(services));
+    /** What the state file gets: taken under the lock, so never between two steps of a change. */
+    private synchronized NodeState snapshot() {
+        return NodeState.capture(services);
+    }
+
+    /** Writes the state that is still pending. */
+    @Override
+    public void close() {
+        saver.close();
     }
 }

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reloads what the state file says this node served, from the local artifact cache only (no
- * network), then marks the node ready. A version whose file is gone or no longer verifies is
- * skipped and logged: the deployer's reconciliation brings it back.
+ * network). A version whose file is gone or no longer verifies is skipped and logged: the
+ * deployer's reconciliation brings it back.
  */
 public final class StateRestorer {
 
@@ -32,17 +32,15 @@ public final class StateRestorer {
         this.services = services;
     }
 
-    public void restore() {
+    /** @return how many versions were reloaded (0: no state file, an empty or unreadable one, or nothing verified) */
+    public int restore() {
         NodeState state = stateFile.read();
         int loaded = 0;
-        try {
-            for (NodeState.ServiceState s : state.services()) {
-                loaded += restore(s);
-            }
-        } finally {
-            services.markReady();
+        for (NodeState.ServiceState s : state.services()) {
+            loaded += restore(s);
         }
         log.info("restored state services={} versions={} from={}", state.services().size(), loaded, stateFile.path());
+        return loaded;
     }
 
     private int restore(NodeState.ServiceState s) {

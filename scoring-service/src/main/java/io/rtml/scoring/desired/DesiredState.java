@@ -1,0 +1,16 @@
+package io.rtml.scoring.desired;
+
+import java.util.List;
+
+/**
+ * What the registry says a target should serve ({@code GET /api/v1/targets/{name}/desired-state}):
+ * per service the desired version, its checks and a presigned URL that expires within minutes.
+ */
+record DesiredState(String target, List<Service> services) {
+
+    record Service(String service, int version, String sha256, long sizeBytes, String artifactUrl) {}
+
+    DesiredState {
+        services = services == null ? List.of() : List.copyOf(services);
+    }
+}
