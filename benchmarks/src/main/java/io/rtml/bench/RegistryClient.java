@@ -50,6 +50,15 @@ final class RegistryClient {
                 .build());
     }
 
+    /** As {@link #upload(String, Path)}, declaring the file's SHA-256 in a {@code Content-SHA256} header, as the rtml CLI does. */
+    HttpResponse<byte[]> upload(String path, Path file, String sha256) throws IOException, InterruptedException {
+        return send(request(path, Duration.ofMinutes(10))
+                .header("Content-Type", "application/octet-stream")
+                .header("Content-SHA256", sha256)
+                .POST(HttpRequest.BodyPublishers.ofFile(file))
+                .build());
+    }
+
     HttpResponse<byte[]> upload(String path, byte[] bytes) throws IOException, InterruptedException {
         return send(request(path, Duration.ofMinutes(1))
                 .header("Content-Type", "application/octet-stream")

@@ -47,7 +47,8 @@ class VersionController {
             @RequestHeader(value = "Content-SHA256", required = false) String sha256,
             @RequestHeader(value = "X-Checksum-Sha256", required = false) String checksum, Actor actor) throws IOException {
         try (InputStream body = file.getInputStream()) {
-            return created(versions.register(name, body, upload(description, tag, sha256, checksum), actor));
+            // The part is already on the server's disk: there is nothing to overlap with its S3 PUT.
+            return created(versions.register(name, body, upload(description, tag, sha256, checksum, null), actor));
         }
     }
 
@@ -57,9 +58,11 @@ class VersionController {
             @RequestParam(required = false) String description, @RequestParam(required = false) List<String> tag,
             @RequestHeader(value = "Content-SHA256", required = false) String sha256,
             @RequestHeader(value = "X-Checksum-Sha256", required = false) String checksum, Actor actor) throws IOException {
-        uploadLimit.checkDeclaredLength(request.getContentLengthLong());
+        long length = request.getContentLengthLong();
+        uploadLimit.checkDeclaredLength(length);
         try (InputStream body = request.getInputStream()) {
-            return created(versions.register(name, body, upload(description, tag, sha256, checksum), actor));
+            return created(versions.register(name, body, upload(description, tag, sha256, checksum, length < 0 ? null : length),
+                    actor));
         }
     }
 
@@ -103,8 +106,9 @@ class VersionController {
                 .body(body);
     }
 
-    private static UploadRequest upload(String description, List<String> tags, String sha256, String checksum) {
-        return new UploadRequest(description, TagFilter.parse(tags), sha256 != null ? sha256 : checksum);
+    private static UploadRequest upload(String description, List<String> tags, String sha256, String checksum,
+            Long declaredSize) {
+        return new UploadRequest(description, TagFilter.parse(tags), sha256 != null ? sha256 : checksum, declaredSize);
     }
 
     private static ResponseEntity<ModelVersionResponse> created(ModelVersionResponse version) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.function.LongConsumer;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,7 +36,14 @@ public class ArtifactSpool {
 
     /** Copies {@code in} to a new spool file; the caller closes the result to delete it. */
     public SpooledArtifact spool(InputStream in) {
-        Path file = createFile();
+        return fill(newFile(), in, written -> {});
+    }
+
+    /**
+     * Copies {@code in} to {@code file}, created by {@link #newFile()}, telling {@code progress} the
+     * bytes written so far after each write. Deletes the file when the copy fails.
+     */
+    SpooledArtifact fill(Path file, InputStream in, LongConsumer progress) {
         MessageDigest sha256 = newDigest();
         long size = 0;
         boolean complete = false;
@@ -48,6 +56,7 @@ public class ArtifactSpool {
                 }
                 sha256.update(buffer, 0, n);
                 out.write(buffer, 0, n);
+                progress.accept(size);
             }
             complete = true;
         } catch (IOException e) {
@@ -69,7 +78,7 @@ public class ArtifactSpool {
                 "the artifact is larger than the limit of " + maxBytes + " bytes (rtml.registry.upload.max-size)");
     }
 
-    private Path createFile() {
+    Path newFile() {
         try {
             Files.createDirectories(properties.spoolDir());
             return Files.createTempFile(properties.spoolDir(), "upload-", ".onnx");
@@ -86,7 +95,7 @@ public class ArtifactSpool {
         }
     }
 
-    private static void deleteQuietly(Path file) {
+    static void deleteQuietly(Path file) {
         try {
             Files.deleteIfExists(file);
         } catch (IOException ignored) {

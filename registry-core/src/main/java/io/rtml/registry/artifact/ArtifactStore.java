@@ -46,11 +46,16 @@ public class ArtifactStore {
     public String store(SpooledArtifact file) {
         String key = keyFor(file.sha256());
         if (!exists(key)) {
-            s3.putObject(b -> b.bucket(bucket).key(key).contentLength(file.size())
-                    .contentType("application/octet-stream")
-                    .metadata(Map.of("sha256", file.sha256())), RequestBody.fromFile(file.path()));
+            put(key, file.sha256(), RequestBody.fromFile(file.path()));
         }
         return key;
+    }
+
+    /** One PUT of {@code content} under the content key of {@code sha256}; S3 creates the object only if it completes. */
+    void put(String key, String sha256, RequestBody content) {
+        s3.putObject(b -> b.bucket(bucket).key(key).contentLength(content.optionalContentLength().orElseThrow())
+                .contentType("application/octet-stream")
+                .metadata(Map.of("sha256", sha256)), content);
     }
 
     public boolean exists(String key) {

@@ -29,7 +29,7 @@ class S3Configuration {
                 // default CRC trailers are not understood by every S3-compatible server.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .httpClientBuilder(UrlConnectionHttpClient.builder());
+                .httpClientBuilder(defaults -> new AbortingHttpClient(UrlConnectionHttpClient.builder().buildWithDefaults(defaults)));
         if (properties.endpoint() != null) {
             builder.endpointOverride(properties.endpoint());
         }

@@ -6,17 +6,26 @@ import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Proves that ONNX Runtime can load the model before the registry accepts it, so that a deployment
  * does not discover it on every scoring node. The session is made as cheap as possible (no graph
  * optimization, one thread) and closed at once.
+ *
+ * <p>A model with large initializers is loaded as its {@link WeightlessCopy}, which ONNX Runtime opens
+ * without copying the weights. Only a copy that loads counts as a pass: when it does not, the
+ * original is loaded too, so a refusal and its message always come from the model as uploaded.
  */
 final class RuntimeLoadCheck {
 
+    private static final Logger log = LoggerFactory.getLogger(RuntimeLoadCheck.class);
     private static final Pattern ORT_PREFIX = Pattern.compile("^Error code - \\w+ - message: ");
     private static final Pattern LOAD_PREFIX = Pattern.compile("^Load model from .*? failed: ?", Pattern.DOTALL);
     private static final Pattern LOCALE = Pattern.compile("Failed to construct locale with name: ?([A-Za-z_@]+)(?:\\.([A-Za-z0-9-]+))?");
@@ -24,6 +33,43 @@ final class RuntimeLoadCheck {
     private RuntimeLoadCheck() {}
 
     static void check(Path file) {
+        if (loadsWithoutWeights(file)) {
+            return;
+        }
+        try {
+            load(file);
+        } catch (OrtException e) {
+            throw refusal(e, file);
+        }
+    }
+
+    private static boolean loadsWithoutWeights(Path file) {
+        Path copy;
+        try {
+            copy = WeightlessCopy.write(file);
+        } catch (IOException e) {
+            log.warn("could not write a weightless copy of {}; loading the model as uploaded", file, e);
+            return false;
+        }
+        if (copy == null) {
+            return false;
+        }
+        try {
+            load(copy);
+            return true;
+        } catch (OrtException e) {
+            log.debug("the weightless copy did not load ({}); loading the model as uploaded", e.getMessage());
+            return false;
+        } finally {
+            try {
+                Files.deleteIfExists(copy);
+            } catch (IOException e) {
+                log.warn("could not delete {}", copy, e);
+            }
+        }
+    }
+
+    private static void load(Path file) throws OrtException {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
@@ -34,8 +80,6 @@ final class RuntimeLoadCheck {
             try (OrtSession session = environment.createSession(file.toString(), options)) {
                 // Loading is the check; the session is not used.
             }
-        } catch (OrtException e) {
-            throw refusal(e, file);
         }
     }
 

@@ -2,9 +2,9 @@ package io.rtml.registry.version;
 
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
-import io.rtml.registry.artifact.ArtifactSpool;
+import io.rtml.registry.artifact.ArtifactReceiver;
 import io.rtml.registry.artifact.ArtifactStore;
-import io.rtml.registry.artifact.SpooledArtifact;
+import io.rtml.registry.artifact.ReceivedArtifact;
 import io.rtml.registry.access.Actor;
 import io.rtml.registry.access.Role;
 import io.rtml.registry.audit.AuditLog;
@@ -34,7 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Registers model versions and serves them back. An upload is spooled and hashed, inspected, and
  * stored in S3 before any database row exists, so a refused or broken upload leaves nothing
- * behind; the row is written last, in a short transaction that never waits on S3.
+ * behind; the row is written last, in a short transaction that never waits on S3. (When the client
+ * declares the SHA-256, the S3 PUT runs while the body arrives, but completes only after the checks.)
  */
 @Service
 public class VersionService {
@@ -44,7 +45,7 @@ public class VersionService {
     private final RegisteredModelRepository models;
     private final ModelVersionRepository versions;
     private final AliasService aliases;
-    private final ArtifactSpool spool;
+    private final ArtifactReceiver receiver;
     private final ArtifactStore store;
     private final OnnxInspector inspector;
     private final VersionRecorder recorder;
@@ -53,12 +54,12 @@ public class VersionService {
     private final Clock clock;
 
     VersionService(RegisteredModelRepository models, ModelVersionRepository versions, AliasService aliases,
-            ArtifactSpool spool, ArtifactStore store, OnnxInspector inspector, VersionRecorder recorder, JsonMapper json,
+            ArtifactReceiver receiver, ArtifactStore store, OnnxInspector inspector, VersionRecorder recorder, JsonMapper json,
             AuditLog audit, Clock clock) {
         this.models = models;
         this.versions = versions;
         this.aliases = aliases;
-        this.spool = spool;
+        this.receiver = receiver;
         this.store = store;
         this.inspector = inspector;
         this.recorder = recorder;
@@ -74,13 +75,13 @@ public class VersionService {
         if (!models.existsByName(modelName)) {
             throw ModelService.notFound(modelName);
         }
-        try (SpooledArtifact upload = spool.spool(body)) {
+        try (ReceivedArtifact upload = receiver.receive(body, expectedSha256, request.declaredSize())) {
             if (expectedSha256 != null && !expectedSha256.equals(upload.sha256())) {
                 throw new RtmlException(ErrorCode.CHECKSUM_MISMATCH, "the upload's SHA-256 is " + upload.sha256()
                         + " but the request said " + expectedSha256 + "; the bytes were damaged on the way, nothing was kept");
             }
             ModelSignature signature = inspector.inspect(upload.path());
-            String key = store.store(upload);
+            String key = upload.store();
             NewVersion details = new NewVersion(request.description(), tags, upload.sha256(), upload.size(), key, signature);
             return recorder.record(modelName, details, actor);
         }

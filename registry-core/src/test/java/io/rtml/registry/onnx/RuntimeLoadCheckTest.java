@@ -1,14 +1,31 @@
 package io.rtml.registry.onnx;
 
+import static io.rtml.testing.ProtoBuilder.floatTensor;
+import static io.rtml.testing.ProtoBuilder.message;
+import static io.rtml.testing.ProtoBuilder.model;
+import static io.rtml.testing.ProtoBuilder.node;
+import static io.rtml.testing.ProtoBuilder.tensorValue;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rtml.problem.ErrorCode;
+import io.rtml.problem.RtmlException;
+import io.rtml.testing.ProtoBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** ONNX Runtime's messages reach the user without the server's error-code prefix or temporary paths. */
+/** ONNX Runtime's verdict and messages reach the user as they are, for models with large weights too. */
 class RuntimeLoadCheckTest {
 
+    private static final int FLOATS = 1 << 20; // 4 MiB of weights: loaded through the weightless copy
+
     private final Path upload = Path.of("/tmp/rtml-upload-123/model.onnx");
+
+    @TempDir
+    Path dir;
 
     @Test
     void keepsOnlyTheReason() {
@@ -24,5 +41,54 @@ class RuntimeLoadCheckTest {
         String message = "Error code - ORT_INVALID_GRAPH - message: Node (n) refers to /tmp/rtml-upload-123/model.onnx";
 
         assertThat(RuntimeLoadCheck.reason(message, upload)).isEqualTo("Node (n) refers to <model>");
+    }
+
+    @Test
+    void aModelWithLargeWeightsLoadsAndLeavesNothingBeside() throws IOException {
+        Path model = write(weights("Identity", floatTensor("W", FLOATS).bytes(9, new byte[FLOATS * 4])));
+
+        RuntimeLoadCheck.check(model);
+
+        assertThat(filesIn(dir)).containsExactly(model);
+    }
+
+    @Test
+    void aModelWithLargeWeightsThatOnnxRuntimeCannotLoadIsRefusedWithItsOwnReason() throws IOException {
+        Path model = write(weights("NoSuchOperator", floatTensor("W", FLOATS).bytes(9, new byte[FLOATS * 4])));
+
+        RtmlException refusal = Refused.by(() -> RuntimeLoadCheck.check(model));
+
+        assertThat(refusal.code()).isEqualTo(ErrorCode.MODEL_LOAD_FAILED);
+        assertThat(refusal.getMessage()).contains("NoSuchOperator").doesNotContain("load-check", dir.toString());
+        assertThat(filesIn(dir)).containsExactly(model);
+    }
+
+    @Test
+    void largeWeightsOfTheWrongSizeAreRefused() throws IOException {
+        // 4 MiB of bytes for dims that hold 2 MiB: ONNX Runtime refuses it, so the check must too.
+        Path model = write(weights("Identity", floatTensor("W", FLOATS / 2).bytes(9, new byte[FLOATS * 4])));
+
+        RtmlException refusal = Refused.by(() -> RuntimeLoadCheck.check(model));
+
+        assertThat(refusal.code()).isEqualTo(ErrorCode.MODEL_LOAD_FAILED);
+        assertThat(filesIn(dir)).containsExactly(model);
+    }
+
+    private static ProtoBuilder weights(String opType, ProtoBuilder initializer) {
+        return model(message()
+                .message(1, node(opType, new String[] {"W"}, "Y"))
+                .string(2, "weights")
+                .message(5, initializer)
+                .message(12, tensorValue("Y", 1, (long) FLOATS)));
+    }
+
+    private Path write(ProtoBuilder model) throws IOException {
+        return Files.write(dir.resolve("upload-1.onnx"), model.toByteArray());
+    }
+
+    private static Stream<Path> filesIn(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.toList().stream();
+        }
     }
 }

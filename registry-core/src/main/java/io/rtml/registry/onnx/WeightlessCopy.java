@@ -1,0 +1,250 @@
+package io.rtml.registry.onnx;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A copy of a model for the ONNX Runtime load check only: each large initializer of the main graph
+ * refers to its own bytes inside the original file as external data instead of carrying them; every
+ * other byte is the original's. ONNX Runtime maps external data rather than parsing and copying it,
+ * so a 1 GiB initializer costs the check about 0.1 s and 100 MB instead of 4 s and 2.4 GiB of native
+ * memory (docs/benchmarks.md).
+ *
+ * <p>Only tensors whose bytes cannot change whether the model loads are moved: fixed-width numeric
+ * types whose {@code raw_data} is the one data field and exactly as long as the dims say, and at
+ * least {@link #MIN_BYTES} long, far beyond any shape-like constant that shape inference would read.
+ * Called only after {@link ModelWalker} has accepted the file, which guarantees that no tensor
+ * names external data of its own; the reference written here points only at the file itself.
+ */
+final class WeightlessCopy {
+
+    /** Smaller initializers stay in place: moving them saves nothing worth a second format. */
+    static final int MIN_BYTES = 1 << 20;
+
+    private static final int MODEL_GRAPH = 7;
+    private static final int GRAPH_INITIALIZER = 5;
+    private static final int TENSOR_DIMS = 1;
+    private static final int TENSOR_DATA_TYPE = 2;
+    private static final int TENSOR_RAW_DATA = 9;
+    private static final int TENSOR_EXTERNAL_DATA = 13;
+    private static final int TENSOR_DATA_LOCATION = 14;
+    private static final int DATA_LOCATION_EXTERNAL = 1;
+    /** segment, float_data, int32_data, string_data, int64_data, double_data, uint64_data. */
+    private static final List<Integer> OTHER_DATA = List.of(3, 4, 5, 6, 7, 10, 11);
+    /** Bytes per element by TensorProto.DataType code; 0 where the bytes could matter (strings) or are packed. */
+    private static final int[] ELEMENT_BYTES = {0, 4, 1, 1, 2, 2, 4, 8, 0, 1, 2, 8, 4, 8, 8, 16, 2};
+
+    /** Replace the original's bytes [from, to) by {@code bytes}. */
+    private record Edit(long from, long to, byte[] bytes) {}
+
+    /** Where a tensor's raw_data field sits, if the tensor may be moved. */
+    private record RawData(long fieldStart, long dataStart, long end) {}
+
+    private final Path model;
+    private final int minBytes;
+    private final CodedInputStream in;
+    private final List<Edit> edits = new ArrayList<>();
+
+    private WeightlessCopy(Path model, InputStream stream, int minBytes) {
+        this.model = model;
+        this.minBytes = minBytes;
+        this.in = CodedInputStream.newInstance(stream, 64 * 1024);
+        in.setSizeLimit(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Writes the copy next to {@code model} (ONNX Runtime resolves external data relative to it) and
+     * returns its path, or returns null when the model has no initializer worth moving. The caller
+     * deletes the copy.
+     */
+    static Path write(Path model) throws IOException {
+        return write(model, MIN_BYTES);
+    }
+
+    /** As {@link #write(Path)}, moving initializers of at least {@code minBytes}; tests move small ones too. */
+    static Path write(Path model, int minBytes) throws IOException {
+        List<Edit> edits;
+        try (InputStream stream = Files.newInputStream(model)) {
+            WeightlessCopy copy = new WeightlessCopy(model, stream, minBytes);
+            copy.modelProto();
+            edits = copy.edits;
+        }
+        if (edits.isEmpty()) {
+            return null;
+        }
+        edits.sort(Comparator.comparingLong(Edit::from));
+        Path target = Files.createTempFile(model.toAbsolutePath().getParent(), "load-check-", ".onnx");
+        try (FileChannel source = FileChannel.open(model); FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE)) {
+            long position = 0;
+            for (Edit edit : edits) {
+                transfer(source, position, edit.from(), out);
+                out.write(ByteBuffer.wrap(edit.bytes()));
+                position = edit.to();
+            }
+            transfer(source, position, source.size(), out);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(target);
+            throw e;
+        }
+        return target;
+    }
+
+    private void modelProto() throws IOException {
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            if (WireFormat.getTagFieldNumber(tag) == MODEL_GRAPH && isLengthDelimited(tag)) {
+                // A repeated graph field merges in protobuf; each occurrence gets its own length.
+                long lengthStart = in.getTotalBytesRead();
+                int length = in.readRawVarint32();
+                long contentStart = in.getTotalBytesRead();
+                int outer = in.pushLimit(length);
+                long growth = graphProto();
+                in.popLimit(outer);
+                if (growth != 0) {
+                    edits.add(new Edit(lengthStart, contentStart, varint(length + growth)));
+                }
+            } else {
+                in.skipField(tag);
+            }
+        }
+    }
+
+    /** Returns how many bytes the graph's content changes by. */
+    private long graphProto() throws IOException {
+        long growth = 0;
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            if (WireFormat.getTagFieldNumber(tag) != GRAPH_INITIALIZER || !isLengthDelimited(tag)) {
+                in.skipField(tag);
+                continue;
+            }
+            long lengthStart = in.getTotalBytesRead();
+            int length = in.readRawVarint32();
+            long contentStart = in.getTotalBytesRead();
+            int outer = in.pushLimit(length);
+            RawData raw = movableRawData();
+            in.popLimit(outer);
+            if (raw != null) {
+                byte[] reference = externalReference(raw.dataStart(), raw.end() - raw.dataStart());
+                long newLength = length - (raw.end() - raw.fieldStart()) + reference.length;
+                byte[] newLengthBytes = varint(newLength);
+                edits.add(new Edit(lengthStart, contentStart, newLengthBytes));
+                edits.add(new Edit(raw.fieldStart(), raw.end(), reference));
+                growth += newLength - length + newLengthBytes.length - (contentStart - lengthStart);
+            }
+        }
+        return growth;
+    }
+
+    /** Reads the TensorProto the stream is inside; returns its raw_data if the tensor may be moved. */
+    private RawData movableRawData() throws IOException {
+        long elements = 1;
+        int dataType = 0;
+        RawData raw = null;
+        int rawFields = 0;
+        boolean otherData = false;
+        long fieldStart = in.getTotalBytesRead();
+        for (int tag = in.readTag(); tag != 0; fieldStart = in.getTotalBytesRead(), tag = in.readTag()) {
+            int field = WireFormat.getTagFieldNumber(tag);
+            if (field == TENSOR_DIMS) {
+                elements = dims(tag, elements);
+            } else if (field == TENSOR_DATA_TYPE && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_VARINT) {
+                dataType = in.readInt32();
+            } else if (field == TENSOR_RAW_DATA && isLengthDelimited(tag)) {
+                rawFields++;
+                int length = in.readRawVarint32();
+                long dataStart = in.getTotalBytesRead();
+                in.skipRawBytes(length);
+                raw = new RawData(fieldStart, dataStart, dataStart + length);
+            } else {
+                otherData |= OTHER_DATA.contains(field) || field == TENSOR_EXTERNAL_DATA || field == TENSOR_DATA_LOCATION;
+                in.skipField(tag);
+            }
+        }
+        boolean fixedWidth = dataType > 0 && dataType < ELEMENT_BYTES.length && ELEMENT_BYTES[dataType] > 0;
+        if (raw == null || rawFields != 1 || otherData || !fixedWidth || elements < 0) {
+            return null;
+        }
+        long bytes = raw.end() - raw.dataStart();
+        return bytes >= minBytes && bytes == elements * ELEMENT_BYTES[dataType] ? raw : null;
+    }
+
+    /** Multiplies {@code elements} by the dims of this field (packed or not); -1 once unknown or absurd. */
+    private long dims(int tag, long elements) throws IOException {
+        if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_VARINT) {
+            return times(elements, in.readInt64());
+        }
+        if (!isLengthDelimited(tag)) {
+            in.skipField(tag);
+            return -1;
+        }
+        int outer = in.pushLimit(in.readRawVarint32());
+        while (in.getBytesUntilLimit() > 0) {
+            elements = times(elements, in.readInt64());
+        }
+        in.popLimit(outer);
+        return elements;
+    }
+
+    private static long times(long elements, long dim) {
+        if (elements < 0 || dim < 0 || (dim > 0 && elements > Integer.MAX_VALUE / dim)) {
+            return -1; // no movable tensor is larger than the 2 GiB a protobuf can hold
+        }
+        return elements * dim;
+    }
+
+    /** external_data {location, offset, length} and data_location EXTERNAL, in place of raw_data. */
+    private byte[] externalReference(long offset, long length) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+        entry(out, "location", model.getFileName().toString());
+        entry(out, "offset", Long.toString(offset));
+        entry(out, "length", Long.toString(length));
+        out.writeEnum(TENSOR_DATA_LOCATION, DATA_LOCATION_EXTERNAL);
+        out.flush();
+        return bytes.toByteArray();
+    }
+
+    private static void entry(CodedOutputStream out, String key, String value) throws IOException {
+        byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        byte[] valueBytes = value.getBytes(StandardCharsets.UTF_8);
+        out.writeTag(TENSOR_EXTERNAL_DATA, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        out.writeUInt32NoTag(CodedOutputStream.computeByteArraySize(1, keyBytes)
+                + CodedOutputStream.computeByteArraySize(2, valueBytes));
+        out.writeByteArray(1, keyBytes);
+        out.writeByteArray(2, valueBytes);
+    }
+
+    private static byte[] varint(long value) {
+        byte[] bytes = new byte[CodedOutputStream.computeUInt64SizeNoTag(value)];
+        try {
+            CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+            out.writeUInt64NoTag(value);
+            out.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new IllegalStateException("a varint fits its computed size", e);
+        }
+        return bytes;
+    }
+
+    private static boolean isLengthDelimited(int tag) {
+        return WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED;
+    }
+
+    private static void transfer(FileChannel source, long from, long to, FileChannel out) throws IOException {
+        for (long position = from; position < to; ) {
+            position += source.transferTo(position, to - position, out);
+        }
+    }
+}
