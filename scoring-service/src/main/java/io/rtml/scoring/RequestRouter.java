@@ -13,11 +13,15 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.rtml.scoring.admin.AdminHandler;
+import io.rtml.scoring.http.Answer;
 import io.rtml.scoring.http.ApiException;
 import io.rtml.scoring.http.Reply;
 import io.rtml.scoring.oip.OipHandler;
 import io.rtml.scoring.records.RecordsHandler;
+import io.rtml.scoring.runtime.Inference;
+import io.rtml.scoring.runtime.Prediction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -27,8 +31,9 @@ import tools.jackson.core.JacksonException;
 
 /**
  * Sends each request to its feature handler by the first path segment and writes the reply.
- * Predictions are answered on the event loop (CPU-bound work, no thread hop); admin calls finish on
- * the admin executor. Every failure becomes {@code {"error": "..."}} and the connection lives on.
+ * Predictions are answered on the event loop (CPU-bound work, no thread hop), merged per loop
+ * iteration by a {@link DynamicBatcher} unless batching is off; admin calls finish on the admin
+ * executor. Every failure becomes {@code {"error": "..."}} and the connection lives on.
  */
 @ChannelHandler.Sharable
 final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -40,12 +45,23 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final RecordsHandler records;
     private final AdminHandler admin;
     private final ServiceKeys keys;
+    private final Inference inference;
+    /** One batcher per event loop; null when batching is off ({@code max-batch-rows} 1). */
+    private final FastThreadLocal<DynamicBatcher> batchers;
 
-    RequestRouter(OipHandler oip, RecordsHandler records, AdminHandler admin, ServiceKeys keys) {
+    RequestRouter(OipHandler oip, RecordsHandler records, AdminHandler admin, ServiceKeys keys, Inference inference,
+            int maxBatchRows) {
         this.oip = oip;
         this.records = records;
         this.admin = admin;
         this.keys = keys == null ? ServiceKeys.parse(null) : keys;
+        this.inference = inference;
+        this.batchers = maxBatchRows <= 1 ? null : new FastThreadLocal<>() {
+            @Override
+            protected DynamicBatcher initialValue() {
+                return new DynamicBatcher(inference, maxBatchRows, RequestRouter::write, RequestRouter::failure);
+            }
+        };
     }
 
     @Override
@@ -63,21 +79,41 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             List<String> rest = path.isEmpty() ? path : path.subList(1, path.size());
             String service = predictionService(first, rest);
             if (service != null && !keys.allows(service, presentedKey(req))) {
-                write(ctx, version, keepAlive, Reply.error(alloc, 401, "service '" + service
+                answer(ctx, version, keepAlive, Reply.error(alloc, 401, "service '" + service
                         + "' needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'", null));
                 return;
             }
             switch (first) {
-                case "v2" -> write(ctx, version, keepAlive, oip.handle(req.method(), rest, req.content(), alloc));
-                case "v1" -> write(ctx, version, keepAlive, records.handle(req.method(), rest, req.content(), alloc));
+                case "v2" -> answer(ctx, version, keepAlive, oip.handle(req.method(), rest, req.content(), alloc));
+                case "v1" -> answer(ctx, version, keepAlive, records.handle(req.method(), rest, req.content(), alloc));
                 case "admin" -> admin.handle(req.method(), rest, req.headers().get(HttpHeaderNames.AUTHORIZATION),
                                 req.content(), alloc)
                         .whenComplete((reply, error) -> write(ctx, version, keepAlive,
                                 error == null ? reply : failure(alloc, error)));
-                default -> write(ctx, version, keepAlive, Reply.error(alloc, 404, "no such endpoint", null));
+                default -> answer(ctx, version, keepAlive, Reply.error(alloc, 404, "no such endpoint", null));
             }
         } catch (RuntimeException e) {
-            write(ctx, version, keepAlive, failure(alloc, e));
+            answer(ctx, version, keepAlive, failure(alloc, e));
+        }
+    }
+
+    /**
+     * With batching, every answer goes through the event loop's batcher (finished replies too, so
+     * that a pipelining client gets its responses in order); without, a prediction runs at once.
+     */
+    private void answer(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, Answer answer) {
+        if (batchers != null) {
+            batchers.get().add(ctx, version, keepAlive, answer);
+        } else if (answer instanceof Prediction prediction) {
+            Reply reply;
+            try {
+                reply = prediction.run(inference);
+            } catch (RuntimeException e) {
+                reply = failure(ctx.alloc(), e);
+            }
+            write(ctx, version, keepAlive, reply);
+        } else {
+            write(ctx, version, keepAlive, (Reply) answer);
         }
     }
 

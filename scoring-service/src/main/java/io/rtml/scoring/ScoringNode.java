@@ -10,6 +10,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.rtml.scoring.admin.AdminHandler;
 import io.rtml.scoring.admin.NodeAdmin;
 import io.rtml.scoring.artifact.ArtifactCache;
@@ -40,6 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ScoringNode implements AutoCloseable {
 
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
     private static final Logger log = LoggerFactory.getLogger(ScoringNode.class);
 
     private final EventLoopGroup boss;
@@ -48,6 +51,7 @@ public final class ScoringNode implements AutoCloseable {
     private final Channel channel;
     private final Services services;
     private final NodeAdmin admin;
+    private final String ioThreadPool = "scoring-io-" + INSTANCES.incrementAndGet();
 
     private ScoringNode(NodeConfig config) throws InterruptedException {
         services = new Services();
@@ -58,12 +62,13 @@ public final class ScoringNode implements AutoCloseable {
         StateFile stateFile = new StateFile(config.dataDir());
         adminExecutor = Executors.newFixedThreadPool(config.adminThreads(), daemonThreads("scoring-admin"));
         admin = new NodeAdmin(services, loader, cache, stateFile, config.standbyVersions(), adminExecutor);
-        RequestRouter router = new RequestRouter(new OipHandler(services, inference, node),
-                new RecordsHandler(services, inference),
-                new AdminHandler(config.adminToken(), admin, services, node, adminExecutor), config.apiKeys());
-        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory(
-                SelectorProvider.provider(), new SpinningSelect(config.ioSpinMicros())));
+        RequestRouter router = new RequestRouter(new OipHandler(services, node), new RecordsHandler(services),
+                new AdminHandler(config.adminToken(), admin, services, node, adminExecutor), config.apiKeys(),
+                inference, config.maxBatchRows());
+        boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("scoring-accept"), NioIoHandler.newFactory());
+        // Named per node so that thread dumps, profiles and the benchmark's CPU accounting can find them.
+        workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory(ioThreadPool),
+                NioIoHandler.newFactory(SelectorProvider.provider(), new SpinningSelect(config.ioSpinMicros())));
         channel = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
@@ -105,6 +110,11 @@ public final class ScoringNode implements AutoCloseable {
 
     public int port() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** Start of the names of this node's event-loop threads (which run the predictions). */
+    public String ioThreadPrefix() {
+        return ioThreadPool + "-";
     }
 
     public boolean ready() {

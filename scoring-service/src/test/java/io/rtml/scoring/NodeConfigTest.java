@@ -16,6 +16,7 @@ class NodeConfigTest {
         assertThat(c.port()).isEqualTo(8090);
         assertThat(c.maxBodyBytes()).isEqualTo(16 * 1024 * 1024);
         assertThat(c.standbyVersions()).isEqualTo(2);
+        assertThat(c.maxBatchRows()).isEqualTo(32);
         assertThat(c.dataDir()).isEqualTo(Path.of("data/scoring"));
         assertThat(NodeConfig.envName("rtml.scoring.node.name")).isEqualTo("RTML_SCORING_NODE_NAME");
         assertThat(NodeConfig.envName("rtml.scoring.max-body-bytes")).isEqualTo("RTML_SCORING_MAX_BODY_BYTES");
@@ -44,6 +45,8 @@ class NodeConfigTest {
                 .hasMessageContaining("HUB or EDGE");
         assertThatThrownBy(() -> NodeConfig.load(Map.of("rtml.scoring.port", "http")::get))
                 .hasMessageContaining("RTML_SCORING_PORT");
+        assertThatThrownBy(() -> NodeConfig.load(Map.of("rtml.scoring.max-batch-rows", "0")::get))
+                .hasMessageContaining("maxBatchRows=0");
         NodeConfig c = NodeConfig.load(Map.of("rtml.scoring.admin-token", "s3cret", "rtml.scoring.node.kind", "edge")::get);
         assertThat(c.nodeKind()).isEqualTo("EDGE");
         assertThat(c.toString()).doesNotContain("s3cret").contains("adminToken=set");

@@ -19,8 +19,12 @@ final class AdminResponses {
 
     record NodeView(String name, String kind, String region) {}
 
+    /**
+     * {@code batching}: whether concurrent requests are merged into one run; {@code predictions}
+     * and {@code runs}: requests answered and the ONNX Runtime runs that answered them, since load.
+     */
     record VersionView(int version, String versionId, String sha256, long sizeBytes, boolean active,
-            String loadedAt, String file) {}
+            String loadedAt, String file, boolean batching, long predictions, long runs) {}
 
     record ServiceView(String service, Integer activeVersion, String activeSince, List<VersionView> versions) {}
 

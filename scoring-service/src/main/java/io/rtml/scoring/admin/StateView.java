@@ -29,7 +29,8 @@ final class StateView {
             List<VersionView> versions = new ArrayList<>();
             for (LoadedVersion v : slot.versions()) {
                 versions.add(new VersionView(v.version(), v.versionId(), v.sha256(), v.sizeBytes(),
-                        active != null && active.version() == v, v.loadedAt().toString(), v.file().toString()));
+                        active != null && active.version() == v, v.loadedAt().toString(), v.file().toString(),
+                        v.batchable(), v.predictions(), v.runs()));
             }
             list.add(new ServiceView(slot.name(), active == null ? null : active.version().version(),
                     active == null ? null : active.since().toString(), versions));

@@ -10,7 +10,7 @@ import tools.jackson.core.JsonGenerator;
  * A finished response: status, a JSON body already serialised into a pooled buffer, and the model
  * version that served it (null when no model was involved), sent as {@code Rtml-Model-Version}.
  */
-public record Reply(HttpResponseStatus status, ByteBuf body, String modelVersion) {
+public record Reply(HttpResponseStatus status, ByteBuf body, String modelVersion) implements Answer {
 
     public static Reply json(ByteBufAllocator alloc, HttpResponseStatus status, String modelVersion,
             Consumer<JsonGenerator> writer) {

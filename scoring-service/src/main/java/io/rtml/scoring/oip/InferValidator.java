@@ -19,8 +19,9 @@ final class InferValidator {
 
     private InferValidator() {}
 
+    /** The request's inputs as feeds in the model's input order (the order merged runs line them up in). */
     static List<Feed> feeds(InferRequest request, Signature signature) {
-        List<Feed> feeds = new ArrayList<>(request.inputs().size());
+        Feed[] feeds = new Feed[signature.inputs().size()];
         Set<String> seen = new HashSet<>();
         for (InferRequest.Input in : request.inputs()) {
             TensorSpec spec = signature.input(in.name());
@@ -36,14 +37,14 @@ final class InferValidator {
                         + " does not match the model's " + spec.datatype());
             }
             checkShape(in, spec);
-            feeds.add(new Feed(in.tensor(), in.shape()));
+            feeds[signature.inputs().indexOf(spec)] = new Feed(in.tensor(), in.shape());
         }
         for (TensorSpec spec : signature.inputs()) {
             if (!seen.contains(spec.name())) {
                 throw ApiException.badRequest("missing input '" + spec.name() + "' (" + spec + ")");
             }
         }
-        return feeds;
+        return Arrays.asList(feeds);
     }
 
     static List<String> outputs(InferRequest request, Signature signature) {

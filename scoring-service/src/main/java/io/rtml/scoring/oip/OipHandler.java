@@ -4,14 +4,15 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.rtml.scoring.http.Answer;
 import io.rtml.scoring.http.ApiException;
 import io.rtml.scoring.http.Json;
 import io.rtml.scoring.http.Reply;
 import io.rtml.scoring.http.Routes;
-import io.rtml.scoring.runtime.Inference;
+import io.rtml.scoring.runtime.Inference.Feed;
 import io.rtml.scoring.runtime.LoadedVersion;
 import io.rtml.scoring.runtime.NodeIdentity;
-import io.rtml.scoring.runtime.OutputValue;
+import io.rtml.scoring.runtime.Prediction;
 import io.rtml.scoring.runtime.ServiceSlot;
 import io.rtml.scoring.runtime.Services;
 import java.util.List;
@@ -22,17 +23,18 @@ import tools.jackson.core.JsonParser;
 public final class OipHandler {
 
     private final Services services;
-    private final Inference inference;
     private final NodeIdentity node;
 
-    public OipHandler(Services services, Inference inference, NodeIdentity node) {
+    public OipHandler(Services services, NodeIdentity node) {
         this.services = services;
-        this.inference = inference;
         this.node = node;
     }
 
-    /** @param path the path segments after {@code v2} */
-    public Reply handle(HttpMethod method, List<String> path, ByteBuf body, ByteBufAllocator alloc) {
+    /**
+     * @param path the path segments after {@code v2}
+     * @return a reply, or for {@code infer} a {@link Prediction} still to run
+     */
+    public Answer handle(HttpMethod method, List<String> path, ByteBuf body, ByteBufAllocator alloc) {
         int n = path.size();
         if (n == 0) {
             Routes.require(method, HttpMethod.GET);
@@ -104,18 +106,29 @@ public final class OipHandler {
         });
     }
 
-    private Reply infer(String service, LoadedVersion v, ByteBuf body, ByteBufAllocator alloc) {
-        try (JsonParser p = Json.parser(body);
-                InferRequest request = InferRequestReader.read(p, v.signature(), alloc)) {
-            List<OutputValue> outputs = inference.run(v, InferValidator.feeds(request, v.signature()),
-                    InferValidator.outputs(request, v.signature()));
-            return Reply.json(alloc, HttpResponseStatus.OK, v.label(),
-                    g -> InferResponseWriter.write(g, service, v.label(), request.id(), outputs));
+    /** Parses and checks the request; the returned prediction owns the version reference and the tensors. */
+    private Prediction infer(String service, LoadedVersion v, ByteBuf body, ByteBufAllocator alloc) {
+        InferRequest request;
+        try (JsonParser p = Json.parser(body)) {
+            request = InferRequestReader.read(p, v.signature(), alloc);
+        }
+        try {
+            List<Feed> feeds = InferValidator.feeds(request, v.signature());
+            List<String> outputs = InferValidator.outputs(request, v.signature());
+            String id = request.id();
+            return new Prediction(v, feeds, outputs, values -> Reply.json(alloc, HttpResponseStatus.OK, v.label(),
+                    g -> InferResponseWriter.write(g, service, v.label(), id, values)));
+        } catch (RuntimeException e) {
+            request.close();
+            throw e;
         }
     }
 
-    /** Runs {@code action} on the requested (or active) version, holding a reference meanwhile. */
-    private Reply withVersion(String service, Integer version, VersionAction action) {
+    /**
+     * Runs {@code action} on the requested (or active) version, holding a reference meanwhile; a
+     * {@link Prediction} it returns takes the reference over and drops it when it has run.
+     */
+    private Answer withVersion(String service, Integer version, VersionAction action) {
         ServiceSlot slot = services.get(service);
         if (slot == null) {
             throw services.ready() ? ApiException.notFound("unknown service '" + service + "'")
@@ -126,18 +139,23 @@ public final class OipHandler {
             throw version == null ? ApiException.unavailable("service '" + service + "' has no active version")
                     : ApiException.notFound("version " + version + " of service '" + service + "' is not loaded");
         }
+        boolean handedOver = false;
         try {
-            return action.apply(slot, v);
+            Answer answer = action.apply(slot, v);
+            handedOver = answer instanceof Prediction;
+            return answer;
         } catch (ApiException e) {
             throw e.withModelVersion(v.label());
         } catch (JacksonException e) {
             throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage()).withModelVersion(v.label());
         } finally {
-            v.release();
+            if (!handedOver) {
+                v.release();
+            }
         }
     }
 
     private interface VersionAction {
-        Reply apply(ServiceSlot slot, LoadedVersion v);
+        Answer apply(ServiceSlot slot, LoadedVersion v);
     }
 }

@@ -8,10 +8,9 @@ import io.rtml.scoring.http.ApiException;
 import io.rtml.scoring.http.Json;
 import io.rtml.scoring.http.Reply;
 import io.rtml.scoring.http.Routes;
-import io.rtml.scoring.runtime.Inference;
 import io.rtml.scoring.runtime.Inference.Feed;
 import io.rtml.scoring.runtime.LoadedVersion;
-import io.rtml.scoring.runtime.OutputValue;
+import io.rtml.scoring.runtime.Prediction;
 import io.rtml.scoring.runtime.ServiceSlot;
 import io.rtml.scoring.runtime.Services;
 import io.rtml.scoring.runtime.Signature;
@@ -26,17 +25,18 @@ import tools.jackson.core.JsonParser;
 public final class RecordsHandler {
 
     private final Services services;
-    private final Inference inference;
     /** Layouts by signature, computed once per loaded version; weak so unloaded versions drop out. */
     private final Map<Signature, RecordsLayout> layouts = Collections.synchronizedMap(new WeakHashMap<>());
 
-    public RecordsHandler(Services services, Inference inference) {
+    public RecordsHandler(Services services) {
         this.services = services;
-        this.inference = inference;
     }
 
-    /** @param path the path segments after {@code v1} */
-    public Reply handle(HttpMethod method, List<String> path, ByteBuf body, ByteBufAllocator alloc) {
+    /**
+     * @param path the path segments after {@code v1}
+     * @return the parsed prediction, still to run; it holds a reference on the active version
+     */
+    public Prediction handle(HttpMethod method, List<String> path, ByteBuf body, ByteBufAllocator alloc) {
         if (path.size() != 3 || !path.get(0).equals("services") || !path.get(2).equals("predict")) {
             throw Routes.noRoute();
         }
@@ -51,18 +51,23 @@ public final class RecordsHandler {
         if (v == null) {
             throw ApiException.unavailable("service '" + service + "' has no active version");
         }
+        boolean handedOver = false; // the prediction drops the reference once it has run
         try {
-            return predict(service, v, body, alloc);
+            Prediction prediction = predict(service, v, body, alloc);
+            handedOver = true;
+            return prediction;
         } catch (ApiException e) {
             throw e.withModelVersion(v.label());
         } catch (JacksonException e) {
             throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage()).withModelVersion(v.label());
         } finally {
-            v.release();
+            if (!handedOver) {
+                v.release();
+            }
         }
     }
 
-    private Reply predict(String service, LoadedVersion v, ByteBuf body, ByteBufAllocator alloc) {
+    private Prediction predict(String service, LoadedVersion v, ByteBuf body, ByteBufAllocator alloc) {
         RecordsLayout layout = layouts.computeIfAbsent(v.signature(), RecordsLayout::of);
         if (layout.unsupported != null) {
             throw ApiException.badRequest("the records API cannot feed this model: " + layout.unsupported);
@@ -71,13 +76,8 @@ public final class RecordsHandler {
         try (JsonParser p = Json.parser(body)) {
             feeds = RecordsReader.read(p, layout, alloc);
         }
-        try {
-            int records = (int) feeds.get(0).shape()[0];
-            List<OutputValue> outputs = inference.run(v, feeds, null);
-            return Reply.json(alloc, HttpResponseStatus.OK, v.label(),
-                    g -> PredictionsWriter.write(g, service, v.label(), records, outputs));
-        } finally {
-            feeds.forEach(f -> f.tensor().close());
-        }
+        int records = (int) feeds.get(0).shape()[0];
+        return new Prediction(v, feeds, null, values -> Reply.json(alloc, HttpResponseStatus.OK, v.label(),
+                g -> PredictionsWriter.write(g, service, v.label(), records, values)));
     }
 }

@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.netty.buffer.ByteBufAllocator;
 import io.rtml.scoring.http.ApiException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +24,57 @@ public final class Inference {
 
     public Inference(OrtEnvironment env) {
         this.env = env;
+    }
+
+    /**
+     * Runs several predictions of one version as one ONNX Runtime call: their inputs concatenated
+     * along the first (row) dimension, every output cut back into each request's rows. Returns the
+     * outputs per prediction, or null when the merged run cannot stand in for separate runs: ONNX
+     * Runtime rejected it (one request's values may be at fault, and only that one must fail), or
+     * an output has no row per input row (the version is then no longer batched). The caller then
+     * runs them one by one. The predictions must all {@link Prediction#canJoin} the first.
+     */
+    public List<List<OutputValue>> runMerged(List<Prediction> group, ByteBufAllocator alloc) {
+        Prediction head = group.get(0);
+        LoadedVersion version = head.version();
+        int inputs = head.feeds().size();
+        List<Feed> merged = new ArrayList<>(inputs);
+        int totalRows = 0;
+        for (Prediction p : group) {
+            totalRows += p.rows();
+        }
+        try {
+            for (int i = 0; i < inputs; i++) {
+                List<InputTensor> parts = new ArrayList<>(group.size());
+                for (Prediction p : group) {
+                    parts.add(p.feeds().get(i).tensor());
+                }
+                long[] shape = head.feeds().get(i).shape().clone();
+                shape[0] = totalRows;
+                merged.add(new Feed(InputTensor.concat(parts, alloc), shape));
+            }
+            List<OutputValue> all = run(version, merged, head.outputs());
+            List<List<OutputValue>> split = new ArrayList<>(group.size());
+            int from = 0;
+            for (Prediction p : group) {
+                List<OutputValue> mine = new ArrayList<>(all.size());
+                for (OutputValue out : all) {
+                    OutputValue rows = out.rows(from, p.rows(), totalRows);
+                    if (rows == null) {
+                        version.stopBatching("output '" + out.name() + "' has no row per input row");
+                        return null;
+                    }
+                    mine.add(rows);
+                }
+                split.add(mine);
+                from += p.rows();
+            }
+            return split;
+        } catch (RuntimeException e) {
+            return null;
+        } finally {
+            merged.forEach(f -> f.tensor().close());
+        }
     }
 
     /**

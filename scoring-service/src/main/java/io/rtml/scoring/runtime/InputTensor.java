@@ -10,6 +10,7 @@ import io.rtml.scoring.http.ApiException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * An input tensor being filled element by element while the request body is parsed. Numbers go
@@ -102,6 +103,32 @@ public final class InputTensor implements AutoCloseable {
             strings = Arrays.copyOf(strings, count * 2);
         }
         strings[count++] = v;
+    }
+
+    /** One tensor holding the elements of {@code parts} one after the other (the rows of a merged run). */
+    static InputTensor concat(List<InputTensor> parts, ByteBufAllocator alloc) {
+        InputTensor first = parts.get(0);
+        int total = 0;
+        for (InputTensor p : parts) {
+            total = Math.addExact(total, p.count);
+        }
+        InputTensor out = new InputTensor(first.name, first.type, alloc, total);
+        if (first.type == Datatype.BYTES) {
+            out.strings = new String[Math.max(total, 1)];
+        }
+        for (InputTensor p : parts) {
+            if (p.type != first.type) {
+                out.close();
+                throw new IllegalArgumentException("cannot merge " + p.type + " into " + first.type);
+            }
+            if (out.buf != null) {
+                out.buf.writeBytes(p.buf, 0, p.buf.writerIndex());
+            } else {
+                System.arraycopy(p.strings, 0, out.strings, out.count, p.count);
+            }
+            out.count += p.count;
+        }
+        return out;
     }
 
     public OnnxTensor toOnnx(OrtEnvironment env, long[] shape) throws OrtException {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,11 @@ public final class LoadedVersion {
     private final Instant loadedAt = Instant.now();
     private final AtomicInteger refs = new AtomicInteger(1);
     private final AtomicBoolean retired = new AtomicBoolean();
+    /** Whether concurrent requests may share one run; decided by {@link Warmup} at load. */
+    private volatile boolean batchable;
+    /** Predictions answered and ONNX Runtime runs that answered them: fewer runs = requests merged. */
+    private final LongAdder predictions = new LongAdder();
+    private final LongAdder runs = new LongAdder();
 
     LoadedVersion(String service, int version, String versionId, String sha256, long sizeBytes, Path file,
             OrtSession session, Signature signature, Map<String, ZipMapRewrite.ZipMapNode> zipMaps) {
@@ -78,6 +84,37 @@ public final class LoadedVersion {
     void retire() {
         if (retired.compareAndSet(false, true)) {
             release();
+        }
+    }
+
+    /** Whether requests on this version may be merged into one run (rows shown independent at load). */
+    public boolean batchable() {
+        return batchable;
+    }
+
+    void batchable(boolean rowsIndependent) {
+        this.batchable = rowsIndependent;
+    }
+
+    /** Counts one ONNX Runtime run that answered {@code requests} predictions. */
+    public void recordRun(int requests) {
+        runs.increment();
+        predictions.add(requests);
+    }
+
+    public long predictions() {
+        return predictions.sum();
+    }
+
+    public long runs() {
+        return runs.sum();
+    }
+
+    /** Turns batching off for good when a merged run turned out not to split into rows. */
+    void stopBatching(String why) {
+        if (batchable) {
+            batchable = false;
+            log.warn("service={} version={} no longer merges requests: {}", service, version, why);
         }
     }
 

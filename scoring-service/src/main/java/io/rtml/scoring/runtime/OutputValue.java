@@ -140,6 +140,40 @@ public final class OutputValue {
         }
     }
 
+    /**
+     * Rows {@code from .. from+count} of an output computed for {@code totalRows} input rows: its
+     * share of a merged run. Null when the output has no row per input row (first dimension not
+     * equal to {@code totalRows}), which makes the merged run unusable.
+     */
+    OutputValue rows(int from, int count, int totalRows) {
+        if (shape.length == 0 || shape[0] != totalRows) {
+            return null;
+        }
+        long[] part = shape.clone();
+        part[0] = count;
+        if (maps != null) {
+            return new OutputValue(name, type, part, null, null, maps.subList(from, from + count), null);
+        }
+        if (labels != null) {
+            int classes = labels.classes();
+            return new OutputValue(name, type, part, ((FloatBuffer) numbers).slice(from * classes, count * classes),
+                    null, null, labels);
+        }
+        int width = size() / totalRows;
+        if (strings != null) {
+            return new OutputValue(name, type, part, null,
+                    java.util.Arrays.copyOfRange(strings, from * width, (from + count) * width), null, null);
+        }
+        return new OutputValue(name, type, part, numbers.slice(from * width, count * width), null, null, null);
+    }
+
+    /** Same name, type, shape and elements (numbers compared as {@code Buffer.equals} does: NaN equals NaN). */
+    boolean sameAs(OutputValue o) {
+        return name.equals(o.name) && type == o.type && java.util.Arrays.equals(shape, o.shape)
+                && java.util.Objects.equals(numbers, o.numbers) && java.util.Arrays.equals(strings, o.strings)
+                && java.util.Objects.equals(maps, o.maps) && labels == o.labels;
+    }
+
     /** Writes row {@code row} of a ZipMap output as a JSON object (records API). */
     public void writeMap(JsonGenerator g, int row) {
         if (labels != null) {

@@ -4,19 +4,78 @@ import ai.onnxruntime.OrtEnvironment;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a new session on an input built from its signature (dynamic dimensions as 1, zeros,
  * empty strings) and reads every output, so allocation and kernel selection happen at stage time.
+ * Then decides whether the version's requests may be merged into one run (dynamic batching).
  */
 final class Warmup {
 
+    private static final Logger log = LoggerFactory.getLogger(Warmup.class);
     private static final int RUNS = 3;
 
     private Warmup() {}
 
     static void run(OrtEnvironment env, LoadedVersion version) {
-        List<InputTensor> inputs = new ArrayList<>();
+        Inference inference = new Inference(env);
+        List<Inference.Feed> zeros = feeds(version, false);
+        try {
+            for (int i = 0; i < RUNS; i++) {
+                inference.run(version, zeros, null);
+            }
+        } finally {
+            zeros.forEach(f -> f.tensor().close());
+        }
+        version.batchable(rowsIndependent(inference, version));
+    }
+
+    /**
+     * Whether two requests run as one give each exactly what they get alone. Needs a first
+     * dimension that is dynamic in every input (the row dimension), and then checks it: a row of
+     * zeros and a row of ones, alone and merged, must give the same outputs element for element.
+     * This catches what the signature cannot show: a graph that mixes rows (batch statistics, a
+     * reduction over the first axis) or a kernel whose result depends on how many rows it sees.
+     */
+    private static boolean rowsIndependent(Inference inference, LoadedVersion version) {
+        List<TensorSpec> inputs = version.signature().inputs();
+        if (inputs.isEmpty() || inputs.stream().anyMatch(s -> s.rank() == 0 || s.dim(0) >= 0)) {
+            return false;
+        }
+        List<Prediction> pair = new ArrayList<>();
+        try {
+            List<List<OutputValue>> alone = new ArrayList<>();
+            for (boolean ones : new boolean[] {false, true}) {
+                List<Inference.Feed> feeds = feeds(version, ones);
+                pair.add(new Prediction(version, feeds, null, null));
+                alone.add(inference.run(version, feeds, null));
+            }
+            List<List<OutputValue>> merged = inference.runMerged(pair, UnpooledByteBufAllocator.DEFAULT);
+            boolean same = merged != null;
+            for (int r = 0; same && r < 2; r++) {
+                for (int o = 0; same && o < alone.get(r).size(); o++) {
+                    same = alone.get(r).get(o).sameAs(merged.get(r).get(o));
+                }
+            }
+            log.info("service={} version={} merges concurrent requests: {}", version.service(), version.version(),
+                    same ? "yes" : "no, rows are not independent");
+            return same;
+        } catch (RuntimeException e) {
+            log.info("service={} version={} merges concurrent requests: no ({})", version.service(),
+                    version.version(), e.getMessage());
+            return false;
+        } finally {
+            // The probe's predictions own their tensors but no version reference of their own.
+            for (Prediction p : pair) {
+                p.feeds().forEach(f -> f.tensor().close());
+            }
+        }
+    }
+
+    /** One row (dynamic dimensions as 1) of zeros, or of ones ("a" for strings, true for booleans). */
+    private static List<Inference.Feed> feeds(LoadedVersion version, boolean ones) {
         List<Inference.Feed> feeds = new ArrayList<>();
         try {
             for (TensorSpec spec : version.signature().inputs()) {
@@ -27,26 +86,19 @@ final class Warmup {
                     count = Math.multiplyExact(count, (int) shape[i]);
                 }
                 InputTensor in = new InputTensor(spec.name(), spec.datatype(), UnpooledByteBufAllocator.DEFAULT, count);
-                inputs.add(in);
-                for (int i = 0; i < count; i++) {
-                    fillZero(in, spec.datatype());
-                }
                 feeds.add(new Inference.Feed(in, shape));
+                for (int i = 0; i < count; i++) {
+                    switch (spec.datatype()) {
+                        case BYTES -> in.putString(ones ? "a" : "");
+                        case BOOL -> in.putBool(ones);
+                        default -> in.putLong(ones ? 1 : 0);
+                    }
+                }
             }
-            Inference inference = new Inference(env);
-            for (int i = 0; i < RUNS; i++) {
-                inference.run(version, feeds, null);
-            }
-        } finally {
-            inputs.forEach(InputTensor::close);
-        }
-    }
-
-    private static void fillZero(InputTensor in, Datatype type) {
-        switch (type) {
-            case BYTES -> in.putString("");
-            case BOOL -> in.putBool(false);
-            default -> in.putLong(0);
+            return feeds;
+        } catch (RuntimeException e) {
+            feeds.forEach(f -> f.tensor().close());
+            throw e;
         }
     }
 }

@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
@@ -36,12 +37,16 @@ final class BareServer implements AutoCloseable {
             "{\"model_name\":\"bare\",\"model_version\":\"1\",\"outputs\":[{\"name\":\"y\",\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1.0]}]}"
                     .getBytes(StandardCharsets.UTF_8)));
 
+    /** Name prefix of the event-loop threads, for the benchmark's CPU accounting. */
+    static final String IO_THREAD_PREFIX = "bare-io";
+
     private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoopGroup workers;
     private final Channel channel;
 
     BareServer(int ioThreads) throws InterruptedException {
-        workers = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory(IO_THREAD_PREFIX),
+                NioIoHandler.newFactory());
         Fixed handler = new Fixed();
         channel = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)

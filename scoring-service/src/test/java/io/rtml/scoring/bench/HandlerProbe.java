@@ -10,6 +10,7 @@ import io.rtml.scoring.runtime.Inference;
 import io.rtml.scoring.runtime.LoadedVersion;
 import io.rtml.scoring.runtime.ModelLoader;
 import io.rtml.scoring.runtime.NodeIdentity;
+import io.rtml.scoring.runtime.Prediction;
 import io.rtml.scoring.runtime.Services;
 import io.rtml.testing.ReferenceModels;
 import java.lang.management.ManagementFactory;
@@ -44,12 +45,14 @@ public final class HandlerProbe {
         services.add(v);
         services.get("svc").activate(1, Instant.now());
         services.markReady();
-        OipHandler oip = new OipHandler(services, new Inference(loader.environment()), new NodeIdentity("n", "HUB", "r"));
+        OipHandler oip = new OipHandler(services, new NodeIdentity("n", "HUB", "r"));
+        Inference inference = new Inference(loader.environment());
         String input = model.reference().path("inputs").get(0).path("name").asString();
         ByteBuf body = Unpooled.directBuffer().writeBytes(("{\"inputs\":[{\"name\":\"" + input
                 + "\",\"datatype\":\"FP32\",\"shape\":[1,4],\"data\":[6.75,2.69,6.47,1.1]}]}").getBytes(StandardCharsets.UTF_8));
         List<String> path = List.of("models", "svc", "infer");
-        Call handler = () -> oip.handle(HttpMethod.POST, path, body.duplicate(), ByteBufAllocator.DEFAULT).body().release();
+        Call handler = () -> ((Prediction) oip.handle(HttpMethod.POST, path, body.duplicate(), ByteBufAllocator.DEFAULT))
+                .run(inference).body().release();
 
         FloatBuffer x = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder()).asFloatBuffer();
         x.put(new float[] {6.75f, 2.69f, 6.47f, 1.1f}).rewind();

@@ -18,8 +18,19 @@ final class Load {
     /** p50/p99 in microseconds and how many requests were measured. */
     record Latency(double p50, double p99, long count) {}
 
-    /** Requests per second and how many answers were not 2xx. */
-    record Throughput(double rps, long errors, String tool) {}
+    /**
+     * Requests per second, how many answers were not 2xx, and CPU microseconds per request spent by
+     * the server's event loops, by the server's whole JVM (GC and JIT included) and by the client
+     * (wrk; NaN with the thread fallback, whose client shares the JVM).
+     */
+    record Throughput(double rps, long errors, String tool, long requests, double serverCpu, double jvmCpu,
+            double clientCpu) {
+
+        Throughput withServerCpu(CpuMeter.Sample used) {
+            return new Throughput(rps, errors, tool, requests, used.threadsNanos() / 1e3 / requests,
+                    used.processNanos() / 1e3 / requests, clientCpu);
+        }
+    }
 
     /** Requests per second of one target in each round of an interleaved measurement. */
     record Rounds(List<Throughput> rounds) {
@@ -30,6 +41,18 @@ final class Load {
 
         long errors() {
             return rounds.stream().mapToLong(Throughput::errors).sum();
+        }
+
+        double medianServerCpu() {
+            return median(rounds.stream().mapToDouble(Throughput::serverCpu).toArray());
+        }
+
+        double medianJvmCpu() {
+            return median(rounds.stream().mapToDouble(Throughput::jvmCpu).toArray());
+        }
+
+        double medianClientCpu() {
+            return median(rounds.stream().mapToDouble(Throughput::clientCpu).toArray());
         }
 
         String tool() {
@@ -65,7 +88,9 @@ final class Load {
         for (int round = 0; round <= rounds; round++) {
             for (int i = 0; i < targets.size(); i++) {
                 Target t = targets.get(i);
-                Throughput result = throughput(t.port(), t.path(), t.body(), connections, seconds);
+                CpuMeter.Sample before = CpuMeter.sample(t.threads());
+                Throughput result = throughput(t.port(), t.path(), t.body(), connections, seconds)
+                        .withServerCpu(CpuMeter.sample(t.threads()).minus(before));
                 if (round > 0) {
                     measured.get(i).add(result);
                 }
@@ -76,8 +101,8 @@ final class Load {
 
     private Load() {}
 
-    /** One endpoint to measure: where, and the request body. */
-    record Target(int port, String path, byte[] body) {}
+    /** One endpoint to measure: where, the request body, and the name prefix of the server's event loops. */
+    record Target(int port, String path, byte[] body, String threads) {}
 
     /**
      * Measures several endpoints in alternating short slices (each on its own keep-alive
@@ -167,7 +192,11 @@ final class Load {
         }
     }
 
+    /** USER_HZ: Linux reports CPU times in /proc in 1/100 s on every common architecture. */
+    private static final double CLOCK_TICKS = 100;
     private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+    private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in");
+    private static final Pattern CHILD_CPU = Pattern.compile("^child-cpu-ticks (\\d+) (\\d+)$", Pattern.MULTILINE);
     private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)");
     private static final Pattern SOCKET_ERRORS = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
 
@@ -178,8 +207,11 @@ final class Load {
             Files.write(bodyFile, body);
             Files.writeString(script, "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n"
                     + "local f = io.open(\"" + bodyFile + "\", \"rb\")\nwrk.body = f:read(\"*a\")\nf:close()\n");
-            Process p = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "-s", script.toString(),
-                    "http://127.0.0.1:" + port + path).redirectErrorStream(true).start();
+            // Through a shell that prints its reaped children's CPU time (fields 16 and 17 of
+            // /proc/self/stat, in clock ticks) after wrk exits: the client's CPU per request.
+            Process p = new ProcessBuilder("sh", "-c", "wrk \"$@\"; echo; echo child-cpu-ticks $(cut -d')' -f2 /proc/$$/stat"
+                    + " | awk '{print $14, $15}')", "sh", "-t2", "-c" + connections, "-d" + seconds + "s", "-s",
+                    script.toString(), "http://127.0.0.1:" + port + path).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor();
             Matcher m = RPS.matcher(out);
@@ -197,7 +229,16 @@ final class Load {
                     errors += Long.parseLong(s.group(i));
                 }
             }
-            return new Throughput(Double.parseDouble(m.group(1)), errors, "wrk -t2");
+            Matcher n = REQUESTS.matcher(out);
+            long requests = n.find() ? Long.parseLong(n.group(1)) : 0;
+            Matcher c = CHILD_CPU.matcher(out);
+            double clientCpu = Double.NaN;
+            if (c.find() && requests > 0) {
+                double ticks = Long.parseLong(c.group(1)) + Long.parseLong(c.group(2));
+                clientCpu = ticks / CLOCK_TICKS * 1e6 / requests;
+            }
+            return new Throughput(Double.parseDouble(m.group(1)), errors, "wrk -t2", requests, Double.NaN,
+                    Double.NaN, clientCpu);
         } finally {
             Files.deleteIfExists(bodyFile);
             Files.deleteIfExists(script);
@@ -235,6 +276,6 @@ final class Load {
         for (Thread t : threads) {
             t.join();
         }
-        return new Throughput(count / elapsed, errors.get(), "java threads");
+        return new Throughput(count / elapsed, errors.get(), "java threads", count, Double.NaN, Double.NaN, Double.NaN);
     }
 }

@@ -5,6 +5,7 @@ import io.rtml.scoring.NodeConfig;
 import io.rtml.scoring.ScoringNode;
 import io.rtml.testing.ReferenceModels;
 import io.rtml.testing.ReferenceModels.ReferenceModel;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -51,17 +52,13 @@ public final class ScoringBenchmark {
         // C2 needs a few seconds of traffic before the JSON and Netty paths are compiled
         double warmupSeconds = Double.parseDouble(System.getProperty("bench.warmup-seconds", "4"));
         int ioThreads = Integer.getInteger("bench.io-threads", Runtime.getRuntime().availableProcessors());
-        Path dataDir = Files.createTempDirectory("scoring-bench");
+        // A second node with dynamic batching off, measured in the same alternating rounds: the
+        // effect of batching without comparing runs taken at different moments of the shared machine.
+        boolean withUnbatched = Boolean.parseBoolean(System.getProperty("bench.unbatched", "true"));
         Report report = new Report();
-        try (ScoringNode node = ScoringNode.start(NodeConfig.load(Map.of(
-                        "rtml.scoring.port", "0", "rtml.scoring.bind-address", "127.0.0.1",
-                        "rtml.scoring.admin-token", TOKEN, "rtml.scoring.data-dir", dataDir.toString(),
-                        "rtml.scoring.io-spin-micros", System.getProperty("bench.io-spin-micros", "0"),
-                        "rtml.scoring.io-threads", Integer.toString(ioThreads))::get));
+        try (ScoringNode node = node(ioThreads, NodeConfig.DEFAULT_MAX_BATCH_ROWS);
+                ScoringNode unbatched = withUnbatched ? node(ioThreads, 1) : null;
                 BareServer bare = new BareServer(ioThreads)) {
-            while (!node.ready()) {
-                Thread.onSpinWait();
-            }
             String only = System.getProperty("bench.only", "");
             for (Case c : CASES) {
                 if (!only.isEmpty() && !c.model().equals(only)) {
@@ -70,6 +67,9 @@ public final class ScoringBenchmark {
                 ReferenceModel model = ReferenceModels.shared().stream()
                         .filter(m -> m.name().equals(c.model())).findFirst().orElseThrow();
                 deploy(node.port(), c, model);
+                if (unbatched != null) {
+                    deploy(unbatched.port(), c, model);
+                }
                 JsonNode input = model.reference().path("inputs").get(0);
                 for (String b : System.getProperty("bench.batches", "1,32").split(",")) {
                     int batch = Integer.parseInt(b.trim());
@@ -80,22 +80,26 @@ public final class ScoringBenchmark {
                             bodies.shape(), latencySeconds);
                     String oipPath = "/v2/models/" + c.service() + "/infer";
                     String recordsPath = "/v1/services/" + c.service() + "/predict";
-                    List<Load.Latency> lat = Load.interleaved(List.of(
-                            new Load.Target(bare.port(), oipPath, bodies.oip()),
-                            new Load.Target(node.port(), oipPath, bodies.oip()),
-                            new Load.Target(node.port(), recordsPath, bodies.records())),
-                            warmupSeconds, latencySeconds, 10);
+                    List<Load.Target> targets = new ArrayList<>(List.of(
+                            new Load.Target(bare.port(), oipPath, bodies.oip(), BareServer.IO_THREAD_PREFIX),
+                            new Load.Target(node.port(), oipPath, bodies.oip(), node.ioThreadPrefix()),
+                            new Load.Target(node.port(), recordsPath, bodies.records(), node.ioThreadPrefix())));
+                    if (unbatched != null) {
+                        targets.add(new Load.Target(unbatched.port(), oipPath, bodies.oip(), unbatched.ioThreadPrefix()));
+                    }
+                    List<Load.Latency> lat = Load.interleaved(targets, warmupSeconds, latencySeconds, 10);
                     row.bare = lat.get(0);
                     row.oip = lat.get(1);
                     row.records = lat.get(2);
+                    row.oipUnbatched = unbatched != null ? lat.get(3) : null;
                     for (int conns : new int[] {8, 64}) {
-                        List<Load.Rounds> rps = Load.interleavedThroughput(List.of(
-                                new Load.Target(bare.port(), oipPath, bodies.oip()),
-                                new Load.Target(node.port(), oipPath, bodies.oip()),
-                                new Load.Target(node.port(), recordsPath, bodies.records())), conns, loadSeconds, loadRounds);
+                        List<Load.Rounds> rps = Load.interleavedThroughput(targets, conns, loadSeconds, loadRounds);
                         row.bareRps.add(rps.get(0));
                         row.oipRps.add(rps.get(1));
                         row.recordsRps.add(rps.get(2));
+                        if (unbatched != null) {
+                            row.oipUnbatchedRps.add(rps.get(3));
+                        }
                     }
                     report.rows.add(row);
                     System.err.println(row.summary());
@@ -107,6 +111,21 @@ public final class ScoringBenchmark {
         if (args.length > 0) {
             Files.writeString(Path.of(args[0]), md);
         }
+    }
+
+    /** A node on a free port with the benchmark's settings; {@code maxBatchRows} 1 = batching off. */
+    private static ScoringNode node(int ioThreads, int maxBatchRows) throws IOException {
+        ScoringNode node = ScoringNode.start(NodeConfig.load(Map.of(
+                "rtml.scoring.port", "0", "rtml.scoring.bind-address", "127.0.0.1",
+                "rtml.scoring.admin-token", TOKEN,
+                "rtml.scoring.data-dir", Files.createTempDirectory("scoring-bench").toString(),
+                "rtml.scoring.io-spin-micros", System.getProperty("bench.io-spin-micros", "0"),
+                "rtml.scoring.io-threads", Integer.toString(ioThreads),
+                "rtml.scoring.max-batch-rows", Integer.toString(maxBatchRows))::get));
+        while (!node.ready()) {
+            Thread.onSpinWait();
+        }
+        return node;
     }
 
     /** Stages and activates a model on the node through the admin API, from a local artifact host. */
@@ -188,6 +207,9 @@ public final class ScoringBenchmark {
         Load.Latency bare;
         Load.Latency oip;
         Load.Latency records;
+        /** The same OIP request on a node with batching off; null when not measured. */
+        Load.Latency oipUnbatched;
+        final List<Load.Rounds> oipUnbatchedRps = new ArrayList<>();
         final List<Load.Rounds> bareRps = new ArrayList<>();
         final List<Load.Rounds> oipRps = new ArrayList<>();
         final List<Load.Rounds> recordsRps = new ArrayList<>();
@@ -198,9 +220,14 @@ public final class ScoringBenchmark {
         }
 
         String summary() {
-            return String.format(Locale.ROOT, "%s b%d: ort %.1f/%.1f bare %.1f oip %.1f records %.1f | rps64 bare %.0f oip %.0f rec %.0f",
+            return String.format(Locale.ROOT, "%s b%d: ort %.1f/%.1f bare %.1f oip %.1f records %.1f | rps64 bare %.0f oip %.0f rec %.0f"
+                            + " | cpu64 us/req bare %.1f oip %.1f rec %.1f wrk %.1f",
                     model, batch, floor.runOnly().p50(), floor.runAndRead().p50(), bare.p50(), oip.p50(), records.p50(),
-                    bareRps.get(1).medianRps(), oipRps.get(1).medianRps(), recordsRps.get(1).medianRps());
+                    bareRps.get(1).medianRps(), oipRps.get(1).medianRps(), recordsRps.get(1).medianRps(),
+                    bareRps.get(1).medianServerCpu(), oipRps.get(1).medianServerCpu(),
+                    recordsRps.get(1).medianServerCpu(), oipRps.get(1).medianClientCpu())
+                    + (oipUnbatchedRps.isEmpty() ? "" : String.format(Locale.ROOT, " | unbatched rps64 %.0f cpu %.1f",
+                            oipUnbatchedRps.get(1).medianRps(), oipUnbatchedRps.get(1).medianServerCpu()));
         }
     }
 }

@@ -1,0 +1,149 @@
+package io.rtml.scoring;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpVersion;
+import io.rtml.scoring.http.Answer;
+import io.rtml.scoring.http.Reply;
+import io.rtml.scoring.runtime.Inference;
+import io.rtml.scoring.runtime.OutputValue;
+import io.rtml.scoring.runtime.Prediction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+
+/**
+ * Dynamic batching on one event loop: the requests it reads in one iteration of its loop are
+ * answered together by a task that runs after that iteration's I/O, and predictions for the same
+ * version with compatible inputs share one ONNX Runtime run of up to {@code maxRows} rows.
+ *
+ * <p>Why: under many connections the per-call cost of ONNX Runtime (session run set-up, creating
+ * the input tensors, and above all wrapping every output in Java objects through JNI) was as
+ * large as the model's own work for small tabular models; one call for N requests pays it once.
+ * With one connection an iteration reads one request, which then runs alone, as before, one task
+ * hop later.
+ *
+ * <p>What it keeps: a request runs on the version it was read for (its reference is held from
+ * parsing to reply, and only predictions for the same version object are merged); a merged run
+ * that ONNX Runtime rejects, or whose outputs do not split into rows, is redone request by request
+ * so each gets its own answer; replies are written in the order the requests were read, so a
+ * pipelining client still gets its answers in order. Not thread-safe: one instance per event loop.
+ */
+final class DynamicBatcher {
+
+    /** One request read in this iteration, with how to answer it. */
+    private static final class Pending {
+        final ChannelHandlerContext ctx;
+        final HttpVersion httpVersion;
+        final boolean keepAlive;
+        final Answer answer;
+        Reply reply;
+
+        Pending(ChannelHandlerContext ctx, HttpVersion httpVersion, boolean keepAlive, Answer answer) {
+            this.ctx = ctx;
+            this.httpVersion = httpVersion;
+            this.keepAlive = keepAlive;
+            this.answer = answer;
+        }
+    }
+
+    /** Writes a reply on its connection, the way the router does. */
+    interface Writer {
+        void write(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, Reply reply);
+    }
+
+    private final Inference inference;
+    private final int maxRows;
+    private final Writer writer;
+    private final BiFunction<ByteBufAllocator, Throwable, Reply> failure;
+    private List<Pending> pending = new ArrayList<>();
+
+    DynamicBatcher(Inference inference, int maxRows, Writer writer,
+            BiFunction<ByteBufAllocator, Throwable, Reply> failure) {
+        this.inference = inference;
+        this.maxRows = maxRows;
+        this.writer = writer;
+        this.failure = failure;
+    }
+
+    /** Queues an answer (a finished reply too, to keep the order); the first one of an iteration schedules the flush. */
+    void add(ChannelHandlerContext ctx, HttpVersion httpVersion, boolean keepAlive, Answer answer) {
+        if (pending.isEmpty()) {
+            // A task submitted from the event loop itself runs after the I/O of this iteration.
+            ctx.channel().eventLoop().execute(this::flush);
+        }
+        pending.add(new Pending(ctx, httpVersion, keepAlive, answer));
+    }
+
+    private void flush() {
+        List<Pending> batch = pending;
+        pending = new ArrayList<>();
+        ByteBufAllocator alloc = batch.get(0).ctx.alloc();
+        try {
+            for (List<Pending> group : groups(batch)) {
+                run(group, alloc);
+            }
+        } finally {
+            for (Pending p : batch) {
+                if (p.reply == null && p.answer instanceof Prediction prediction) {
+                    prediction.close(); // only after an unexpected failure above
+                    p.reply = failure.apply(alloc, new IllegalStateException("the request was not run"));
+                }
+                writer.write(p.ctx, p.httpVersion, p.keepAlive, p.reply != null ? p.reply : (Reply) p.answer);
+            }
+        }
+    }
+
+    /** Predictions that can share a run, each group in arrival order, at most {@code maxRows} rows a group. */
+    private List<List<Pending>> groups(List<Pending> batch) {
+        List<List<Pending>> groups = new ArrayList<>();
+        List<Integer> rows = new ArrayList<>();
+        for (Pending p : batch) {
+            if (!(p.answer instanceof Prediction prediction)) {
+                continue;
+            }
+            int g = 0;
+            while (g < groups.size() && !(rows.get(g) + prediction.rows() <= maxRows
+                    && ((Prediction) groups.get(g).get(0).answer).canJoin(prediction))) {
+                g++;
+            }
+            if (g == groups.size()) {
+                groups.add(new ArrayList<>(4));
+                rows.add(0);
+            }
+            groups.get(g).add(p);
+            rows.set(g, rows.get(g) + Math.max(prediction.rows(), 1));
+        }
+        return groups;
+    }
+
+    private void run(List<Pending> group, ByteBufAllocator alloc) {
+        if (group.size() > 1) {
+            List<Prediction> predictions = new ArrayList<>(group.size());
+            group.forEach(p -> predictions.add((Prediction) p.answer));
+            List<List<OutputValue>> outputs = inference.runMerged(predictions, alloc);
+            if (outputs != null) {
+                predictions.get(0).version().recordRun(group.size());
+                for (int i = 0; i < group.size(); i++) {
+                    List<OutputValue> mine = outputs.get(i);
+                    Prediction prediction = predictions.get(i);
+                    group.get(i).reply = guarded(alloc, () -> prediction.reply(mine));
+                }
+                return;
+            }
+        }
+        for (Pending p : group) {
+            Prediction prediction = (Prediction) p.answer;
+            p.reply = guarded(alloc, () -> prediction.run(inference));
+        }
+    }
+
+    private Reply guarded(ByteBufAllocator alloc, Supplier<Reply> reply) {
+        try {
+            return reply.get();
+        } catch (RuntimeException e) {
+            return failure.apply(alloc, e);
+        }
+    }
+}
