@@ -28,7 +28,7 @@ class EmbeddedPostgresFallbackIT {
 
     @Test
     void startsAnEmbeddedPostgresAndKeepsItsDataAcrossARestart() throws Exception {
-        Assumptions.assumeTrue(isRoot(), "needs root to make a network namespace where no PostgreSQL answers");
+        Assumptions.assumeTrue(LocalDatabase.isRoot(), "needs root to make a network namespace where no PostgreSQL answers");
         Path home = Files.createTempDirectory("rtml-embedded-pg");
         run(List.of("chown", NOBODY + ":" + NOBODY, home.toString()));
 
@@ -59,7 +59,7 @@ class EmbeddedPostgresFallbackIT {
 
     @Test
     void asRootWithNoServerItStopsWithOneLineThatSaysWhatToDo() throws Exception {
-        Assumptions.assumeTrue(isRoot(), "needs root to make a network namespace where no PostgreSQL answers");
+        Assumptions.assumeTrue(LocalDatabase.isRoot(), "needs root to make a network namespace where no PostgreSQL answers");
         ProcessBuilder builder = new ProcessBuilder("unshare", "--net", "--", "sh", "-c", "ip link set lo up && exec bin/rtml-local")
                 .directory(LocalStackProcess.REPO.toFile()).redirectErrorStream(true);
         builder.environment().remove("SPRING_DATASOURCE_URL");
@@ -113,7 +113,4 @@ class EmbeddedPostgresFallbackIT {
         return output;
     }
 
-    private static boolean isRoot() {
-        return "root".equals(System.getProperty("user.name"));
-    }
 }

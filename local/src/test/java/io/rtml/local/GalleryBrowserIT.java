@@ -101,7 +101,7 @@ class GalleryBrowserIT {
         screenshot("service-after-rollback");
 
         assertThat(browser.findElement(By.tagName("main")).getText()).contains("ROLLBACK");
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(servedByEveryNode()).containsOnly("1"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(api.servedByEveryNode(SERVICE, RECORD)).containsOnly("1"));
     }
 
     private void deployTwoVersions() throws IOException {
@@ -114,12 +114,9 @@ class GalleryBrowserIT {
             api.post("/api/v1/services/" + SERVICE + "/deployments", "{\"version\":" + version + ",\"targets\":\"all\"}");
             assertThat(api.settledDeployment(SERVICE).get("status").asString()).isEqualTo("SUCCEEDED");
         }
-        assertThat(servedByEveryNode()).containsOnly("2");
+        assertThat(api.servedByEveryNode(SERVICE, RECORD)).containsOnly("2");
     }
 
-    private List<String> servedByEveryNode() {
-        return List.of(0, 1, 2).stream().map(node -> api.servedVersion(node, SERVICE, RECORD)).distinct().toList();
-    }
 
     private void screenshot(String name) throws IOException {
         Path file = SCREENSHOTS.resolve(name + ".png");

@@ -69,6 +69,11 @@ final class StackApi {
         }
     }
 
+    /** The distinct versions the hub and both edges answer a records prediction with. */
+    List<String> servedByEveryNode(String service, String records) {
+        return List.of(0, 1, 2).stream().map(node -> servedVersion(node, service, records)).distinct().toList();
+    }
+
     JsonNode parse(String body) {
         return json.readTree(body);
     }
