@@ -6,10 +6,8 @@ import io.rtml.scoring.runtime.Signature;
 import io.rtml.scoring.runtime.TensorSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Checks a parsed request against the model's signature before ONNX Runtime sees it, so that
@@ -22,25 +20,26 @@ final class InferValidator {
     /** The request's inputs as feeds in the model's input order (the order merged runs line them up in). */
     static List<Feed> feeds(InferRequest request, Signature signature) {
         Feed[] feeds = new Feed[signature.inputs().size()];
-        Set<String> seen = new HashSet<>();
         for (InferRequest.Input in : request.inputs()) {
-            TensorSpec spec = signature.input(in.name());
-            if (spec == null) {
+            int index = signature.inputIndex(in.name());
+            if (index < 0) {
                 throw ApiException.badRequest("unknown input '" + in.name() + "'; the model takes "
                         + names(signature.inputs()));
             }
-            if (!seen.add(in.name())) {
+            if (feeds[index] != null) {
                 throw ApiException.badRequest("input '" + in.name() + "' is given twice");
             }
+            TensorSpec spec = signature.inputs().get(index);
             if (in.datatype() != spec.datatype()) {
                 throw ApiException.badRequest("input '" + in.name() + "': datatype " + in.datatype()
                         + " does not match the model's " + spec.datatype());
             }
             checkShape(in, spec);
-            feeds[signature.inputs().indexOf(spec)] = new Feed(in.tensor(), in.shape());
+            feeds[index] = new Feed(in.tensor(), in.shape());
         }
-        for (TensorSpec spec : signature.inputs()) {
-            if (!seen.contains(spec.name())) {
+        for (int i = 0; i < feeds.length; i++) {
+            if (feeds[i] == null) {
+                TensorSpec spec = signature.inputs().get(i);
                 throw ApiException.badRequest("missing input '" + spec.name() + "' (" + spec + ")");
             }
         }

@@ -16,12 +16,18 @@ public record Signature(List<TensorSpec> inputs, List<TensorSpec> outputs, List<
     }
 
     public TensorSpec input(String name) {
-        for (TensorSpec s : inputs) {
-            if (s.name().equals(name)) {
-                return s;
+        int index = inputIndex(name);
+        return index < 0 ? null : inputs.get(index);
+    }
+
+    /** The input's position in the model's order, or -1 when the model has no such input. */
+    public int inputIndex(String name) {
+        for (int i = 0; i < inputs.size(); i++) {
+            if (inputs.get(i).name().equals(name)) {
+                return i;
             }
         }
-        return null;
+        return -1;
     }
 
     public TensorSpec output(String name) {
