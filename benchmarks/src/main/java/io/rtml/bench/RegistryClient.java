@@ -44,19 +44,21 @@ final class RegistryClient {
 
     /** A raw {@code application/octet-stream} upload streamed from a file. */
     HttpResponse<byte[]> upload(String path, Path file) throws IOException, InterruptedException {
-        return send(request(path, Duration.ofMinutes(10))
-                .header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofFile(file))
-                .build());
+        return upload(path, file, null);
     }
 
-    /** As {@link #upload(String, Path)}, declaring the file's SHA-256 in a {@code Content-SHA256} header, as the rtml CLI does. */
+    /**
+     * As {@link #upload(String, Path)}; a non-null {@code sha256} is declared in a
+     * {@code Content-SHA256} header, as the rtml CLI does.
+     */
     HttpResponse<byte[]> upload(String path, Path file, String sha256) throws IOException, InterruptedException {
-        return send(request(path, Duration.ofMinutes(10))
+        HttpRequest.Builder request = request(path, Duration.ofMinutes(10))
                 .header("Content-Type", "application/octet-stream")
-                .header("Content-SHA256", sha256)
-                .POST(HttpRequest.BodyPublishers.ofFile(file))
-                .build());
+                .POST(HttpRequest.BodyPublishers.ofFile(file));
+        if (sha256 != null) {
+            request.header("Content-SHA256", sha256);
+        }
+        return send(request.build());
     }
 
     HttpResponse<byte[]> upload(String path, byte[] bytes) throws IOException, InterruptedException {

@@ -39,7 +39,7 @@ class AdminApiTest {
     }
 
     static ReferenceModel model(String name) {
-        return ReferenceModels.shared().stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+        return ReferenceModels.named(name);
     }
 
     static final String IRIS_INFER = "{\"inputs\":[{\"name\":\"float_input\",\"datatype\":\"FP32\",\"shape\":[1,4],"

@@ -56,7 +56,7 @@ class BadInputTest {
     }
 
     static ReferenceModel model(String name) {
-        return ReferenceModels.shared().stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+        return ReferenceModels.named(name);
     }
 
     static List<String[]> badInferBodies() {

@@ -49,7 +49,7 @@ class DynamicBatchingTest {
     }
 
     static Stream<ReferenceModel> servable() {
-        return ReferenceModels.shared().stream().filter(m -> m.expect().equals("ok"));
+        return ReferenceModels.servable();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -215,7 +215,7 @@ class DynamicBatchingTest {
     }
 
     private static ReferenceModel model(String name) {
-        return ReferenceModels.shared().stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+        return ReferenceModels.named(name);
     }
 
     private static JsonNode versionState(String service, int version) {

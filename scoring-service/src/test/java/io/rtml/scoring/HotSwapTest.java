@@ -26,8 +26,7 @@ class HotSwapTest {
 
     @Test
     void requestsNeverFailWhileVersionsSwap() throws Exception {
-        ReferenceModel iris = ReferenceModels.shared().stream()
-                .filter(m -> m.name().equals("sklearn_rf_iris_zipmap")).findFirst().orElseThrow();
+        ReferenceModel iris = ReferenceModels.named("sklearn_rf_iris_zipmap");
         try (ArtifactServer artifacts = new ArtifactServer(); TestNode node = TestNode.start(dataDir)) {
             node.deploy(artifacts, "swap", 1, iris, null);
             node.deploy(artifacts, "swap", 2, iris, null);

@@ -49,7 +49,7 @@ class ReferenceModelsTest {
     }
 
     static Stream<ReferenceModel> servable() {
-        return ReferenceModels.shared().stream().filter(m -> m.expect().equals("ok"));
+        return ReferenceModels.servable();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -101,7 +101,7 @@ class ReferenceModelsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("tabular")
     void recordsPredictMatchesReference(String name, List<String> features) {
-        ReferenceModel model = ReferenceModels.shared().stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+        ReferenceModel model = ReferenceModels.named(name);
         String service = "records-" + name.replace('_', '-');
         node.deploy(artifacts, service, 3, model, features);
 

@@ -17,10 +17,8 @@ class RestartTest {
 
     @Test
     void restartReloadsActiveAndStandbyWithoutDownloading() {
-        ReferenceModel iris = ReferenceModels.shared().stream()
-                .filter(m -> m.name().equals("sklearn_rf_iris_zipmap")).findFirst().orElseThrow();
-        ReferenceModel xgb = ReferenceModels.shared().stream()
-                .filter(m -> m.name().equals("xgboost_regressor")).findFirst().orElseThrow();
+        ReferenceModel iris = ReferenceModels.named("sklearn_rf_iris_zipmap");
+        ReferenceModel xgb = ReferenceModels.named("xgboost_regressor");
         try (ArtifactServer artifacts = new ArtifactServer()) {
             try (TestNode node = TestNode.start(dataDir)) {
                 node.deploy(artifacts, "iris", 1, iris, null);

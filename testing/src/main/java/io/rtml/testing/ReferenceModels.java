@@ -65,6 +65,17 @@ public final class ReferenceModels {
         }
     }
 
+    /** The shared catalogue's model of that name. */
+    public static ReferenceModel named(String name) {
+        return shared().stream().filter(m -> m.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no reference model '" + name + "' in " + sharedDir()));
+    }
+
+    /** The shared catalogue's models that ONNX Runtime serves ({@code expect: ok}). */
+    public static Stream<ReferenceModel> servable() {
+        return shared().stream().filter(m -> m.expect().equals("ok"));
+    }
+
     /** A model bundled in this module's resources: works without the shared catalogue. */
     public static ReferenceModel bundled(String name) {
         try {

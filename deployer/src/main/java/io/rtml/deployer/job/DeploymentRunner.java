@@ -67,7 +67,7 @@ class DeploymentRunner {
         }
         DeploymentStatus status = job.status();
         if (job.artifactKey() == null && status != ACTIVATING) {
-            end(job, status, FAILED, "version " + job.version() + " of the service's model does not exist", List.of());
+            end(job, status, FAILED, missingVersion(job), List.of());
             return;
         }
         if (status == PENDING) { // only when the claim did not already move it (see DeploymentQueue)
@@ -107,9 +107,13 @@ class DeploymentRunner {
                 });
     }
 
+    private static String missingVersion(DeploymentJob job) {
+        return "version " + job.version() + " of the service's model does not exist";
+    }
+
     private Artifact artifact(DeploymentJob job) {
         if (job.artifactKey() == null) {
-            throw new IllegalStateException("version " + job.version() + " of the service's model does not exist");
+            throw new IllegalStateException(missingVersion(job));
         }
         URL url = artifacts.presignGet(job.artifactKey());
         log.debug("staging deployment={} artifact={}", job.id(), ArtifactStore.redact(url));

@@ -86,8 +86,7 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Calls to {@code path} that the node answered with {@code status} (a stage is 202 until it is done). */
     public int answered(String path, int status) {
-        AtomicInteger n = calls.get(path + " " + status);
-        return n == null ? 0 : n.get();
+        return calls(path + " " + status);
     }
 
     private void handle(HttpExchange exchange) throws IOException {

@@ -38,8 +38,7 @@ public final class Registry {
 
     /** The MNIST CNN; version n > 1 appends a doc_string so every version has its own bytes and sha-256. */
     public static byte[] mnistVersion(int n) {
-        byte[] base = ReferenceModels.shared().stream().filter(m -> m.name().equals("pytorch_cnn_mnist"))
-                .findFirst().orElseThrow().readBytes();
+        byte[] base = ReferenceModels.named("pytorch_cnn_mnist").readBytes();
         if (n == 1) {
             return base;
         }

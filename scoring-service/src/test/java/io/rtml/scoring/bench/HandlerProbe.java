@@ -38,7 +38,7 @@ public final class HandlerProbe {
 
     public static void main(String[] args) throws Exception {
         String name = args.length > 0 ? args[0] : "xgboost_regressor";
-        var model = ReferenceModels.shared().stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+        var model = ReferenceModels.named(name);
         ModelLoader loader = new ModelLoader(1);
         LoadedVersion v = loader.load("svc", 1, null, model.sha256(), model.bytes(), model.file(), List.of());
         Services services = new Services();

@@ -36,7 +36,7 @@ final class Load {
     record Rounds(List<Throughput> rounds) {
 
         double medianRps() {
-            return median(rounds.stream().mapToDouble(Throughput::rps).toArray());
+            return median(Throughput::rps);
         }
 
         long errors() {
@@ -44,15 +44,19 @@ final class Load {
         }
 
         double medianServerCpu() {
-            return median(rounds.stream().mapToDouble(Throughput::serverCpu).toArray());
+            return median(Throughput::serverCpu);
         }
 
         double medianJvmCpu() {
-            return median(rounds.stream().mapToDouble(Throughput::jvmCpu).toArray());
+            return median(Throughput::jvmCpu);
         }
 
         double medianClientCpu() {
-            return median(rounds.stream().mapToDouble(Throughput::clientCpu).toArray());
+            return median(Throughput::clientCpu);
+        }
+
+        private double median(java.util.function.ToDoubleFunction<Throughput> value) {
+            return Load.median(rounds.stream().mapToDouble(value).toArray());
         }
 
         String tool() {

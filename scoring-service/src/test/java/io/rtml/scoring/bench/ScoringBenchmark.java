@@ -64,8 +64,7 @@ public final class ScoringBenchmark {
                 if (!only.isEmpty() && !c.model().equals(only)) {
                     continue;
                 }
-                ReferenceModel model = ReferenceModels.shared().stream()
-                        .filter(m -> m.name().equals(c.model())).findFirst().orElseThrow();
+                ReferenceModel model = ReferenceModels.named(c.model());
                 deploy(node.port(), c, model);
                 if (unbatched != null) {
                     deploy(unbatched.port(), c, model);

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class ZipMapRewriteTest {
 
     static ReferenceModel model(String name) {
-        return ReferenceModels.shared().stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+        return ReferenceModels.named(name);
     }
 
     @Test
