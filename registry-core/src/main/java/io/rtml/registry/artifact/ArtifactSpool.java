@@ -8,26 +8,35 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import org.springframework.stereotype.Component;
 
 /**
- * Streams an upload to a local file while hashing it. The registry needs the whole file before it
- * can trust it (its SHA-256 names the object; ONNX Runtime must load it), and spooling to disk
- * rather than memory keeps the heap flat whatever the artifact's size.
+ * Streams an upload to a local file while hashing it on another thread ({@link Sha256Pipeline}). The
+ * registry needs the whole file before it can trust it (its SHA-256 names the object; ONNX Runtime
+ * must load it), and spooling to disk rather than memory keeps the heap flat whatever the artifact's size.
  */
 @Component
-public class ArtifactSpool {
+public class ArtifactSpool implements AutoCloseable {
 
     private static final int BUFFER = 256 * 1024;
+    private static final int BUFFERS = 4;
 
     private final UploadProperties properties;
+    private final ExecutorService hashing;
 
-    ArtifactSpool(UploadProperties properties) {
+    public ArtifactSpool(UploadProperties properties) {
         this.properties = properties;
+        AtomicInteger threads = new AtomicInteger();
+        // One thread per upload in flight, so no bound beyond the web server's own.
+        this.hashing = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "artifact-hash-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     public long maxSize() {
@@ -44,20 +53,26 @@ public class ArtifactSpool {
      * bytes written so far after each write. Deletes the file when the copy fails.
      */
     SpooledArtifact fill(Path file, InputStream in, LongConsumer progress) {
-        MessageDigest sha256 = newDigest();
         long size = 0;
         boolean complete = false;
-        try (OutputStream out = Files.newOutputStream(file)) {
-            byte[] buffer = new byte[BUFFER];
-            for (int n; (n = in.read(buffer)) != -1; ) {
+        String sha256;
+        try (Sha256Pipeline hash = new Sha256Pipeline(hashing, BUFFERS, BUFFER);
+                OutputStream out = Files.newOutputStream(file)) {
+            while (true) {
+                byte[] buffer = hash.buffer();
+                int n = in.readNBytes(buffer, 0, buffer.length);
+                if (n == 0) {
+                    break;
+                }
                 size += n;
                 if (size > maxSize()) {
                     throw tooLarge(maxSize());
                 }
-                sha256.update(buffer, 0, n);
+                hash.update(buffer, n);
                 out.write(buffer, 0, n);
                 progress.accept(size);
             }
+            sha256 = hash.finish();
             complete = true;
         } catch (IOException e) {
             throw new UncheckedIOException("upload interrupted after " + size + " bytes", e);
@@ -70,7 +85,7 @@ public class ArtifactSpool {
             deleteQuietly(file);
             throw new RtmlException(ErrorCode.EMPTY_ARTIFACT, "the upload is empty: send the bytes of an .onnx file");
         }
-        return new SpooledArtifact(file, HexFormat.of().formatHex(sha256.digest()), size);
+        return new SpooledArtifact(file, sha256, size);
     }
 
     public static RtmlException tooLarge(long maxBytes) {
@@ -87,12 +102,9 @@ public class ArtifactSpool {
         }
     }
 
-    private static MessageDigest newDigest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+    @Override
+    public void close() {
+        hashing.shutdown();
     }
 
     static void deleteQuietly(Path file) {
