@@ -44,8 +44,6 @@ final class WeightlessCopy {
     private static final int DATA_LOCATION_EXTERNAL = 1;
     /** segment, float_data, int32_data, string_data, int64_data, double_data, uint64_data. */
     private static final List<Integer> OTHER_DATA = List.of(3, 4, 5, 6, 7, 10, 11);
-    /** Bytes per element by TensorProto.DataType code; 0 where the bytes could matter (strings) or are packed. */
-    private static final int[] ELEMENT_BYTES = {0, 4, 1, 1, 2, 2, 4, 8, 0, 1, 2, 8, 4, 8, 8, 16, 2};
 
     /** Replace the original's bytes [from, to) by {@code bytes}. */
     private record Edit(long from, long to, byte[] bytes) {}
@@ -172,12 +170,12 @@ final class WeightlessCopy {
                 in.skipField(tag);
             }
         }
-        boolean fixedWidth = dataType > 0 && dataType < ELEMENT_BYTES.length && ELEMENT_BYTES[dataType] > 0;
-        if (raw == null || rawFields != 1 || otherData || !fixedWidth || elements < 0) {
+        int elementBytes = ElementType.fixedWidthBytes(dataType);
+        if (raw == null || rawFields != 1 || otherData || elementBytes == 0 || elements < 0) {
             return null;
         }
         long bytes = raw.end() - raw.dataStart();
-        return bytes >= minBytes && bytes == elements * ELEMENT_BYTES[dataType] ? raw : null;
+        return bytes >= minBytes && bytes == elements * elementBytes ? raw : null;
     }
 
     /** Multiplies {@code elements} by the dims of this field (packed or not); -1 once unknown or absurd. */
