@@ -50,11 +50,17 @@ public class ArtifactReceiver implements AutoCloseable {
         Path file = spool.newFile();
         StreamedPut put = null;
         try {
+            String storedKey = null;
             if (declaredSha256 != null && declaredSize != null && declaredSize > 0) {
-                put = startPut(file, ArtifactStore.keyFor(declaredSha256), declaredSha256, declaredSize);
+                String key = ArtifactStore.keyFor(declaredSha256);
+                if (store.exists(key)) {
+                    storedKey = key; // the same bytes are stored already: no PUT at all
+                } else {
+                    put = startPut(file, key, declaredSha256, declaredSize);
+                }
             }
             SpooledArtifact spooled = spool.fill(file, body, put == null ? written -> {} : put.file());
-            return new ReceivedArtifact(spooled, store, put, background);
+            return new ReceivedArtifact(spooled, store, put, storedKey, background);
         } catch (RuntimeException e) {
             if (put != null) {
                 put.abandon();
@@ -65,9 +71,6 @@ public class ArtifactReceiver implements AutoCloseable {
     }
 
     private StreamedPut startPut(Path file, String key, String sha256, long size) {
-        if (store.exists(key)) {
-            return null; // the same bytes are stored already: no PUT at all
-        }
         GrowingFile growing = new GrowingFile(file, size);
         try {
             Future<?> result = background.submit(() -> store.put(key, sha256,

@@ -16,13 +16,16 @@ public final class ReceivedArtifact implements AutoCloseable {
 
     private final SpooledArtifact spooled;
     private final ArtifactStore store;
+    private final String storedKey;
     private final Executor background;
     private StreamedPut put;
 
-    ReceivedArtifact(SpooledArtifact spooled, ArtifactStore store, StreamedPut put, Executor background) {
+    /** {@code storedKey}: the content key of the declared SHA-256 when S3 had that object before the upload began, else null. */
+    ReceivedArtifact(SpooledArtifact spooled, ArtifactStore store, StreamedPut put, String storedKey, Executor background) {
         this.spooled = spooled;
         this.store = store;
         this.put = put;
+        this.storedKey = storedKey;
         this.background = background;
     }
 
@@ -45,6 +48,9 @@ public final class ReceivedArtifact implements AutoCloseable {
      */
     public String store() {
         String key = ArtifactStore.keyFor(spooled.sha256());
+        if (key.equals(storedKey)) {
+            return key; // found stored when the upload began; objects under a content key are never replaced
+        }
         StreamedPut started = put;
         put = null;
         if (started != null) {
