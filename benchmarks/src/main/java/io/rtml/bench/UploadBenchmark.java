@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -253,7 +252,7 @@ public final class UploadBenchmark {
             String path = "/api/v1/models/" + MODEL + "/versions";
             long start = System.nanoTime();
             long hashed = 0;
-            HttpResponse<byte[]> response;
+            RegistryClient.Reply response;
             if (declareSha256) {
                 // As the rtml CLI uploads: it hashes the file first, and the wait for that counts.
                 String clientSha256 = Bench.sha256(model.file());

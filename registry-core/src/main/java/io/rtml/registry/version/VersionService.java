@@ -26,6 +26,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -39,6 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Service
 public class VersionService {
+
+    private static final Logger log = LoggerFactory.getLogger(VersionService.class);
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
@@ -75,15 +79,25 @@ public class VersionService {
         if (!models.existsByName(modelName)) {
             throw ModelService.notFound(modelName);
         }
+        long start = System.nanoTime();
         try (ReceivedArtifact upload = receiver.receive(body, expectedSha256, request.declaredSize())) {
+            long received = System.nanoTime();
             if (expectedSha256 != null && !expectedSha256.equals(upload.sha256())) {
                 throw new RtmlException(ErrorCode.CHECKSUM_MISMATCH, "the upload's SHA-256 is " + upload.sha256()
                         + " but the request said " + expectedSha256 + "; the bytes were damaged on the way, nothing was kept");
             }
             ModelSignature signature = inspector.inspect(upload.path());
+            long inspected = System.nanoTime();
             String key = upload.store();
+            long stored = System.nanoTime();
             NewVersion details = new NewVersion(request.description(), tags, upload.sha256(), upload.size(), key, signature);
-            return recorder.record(modelName, details, actor);
+            ModelVersionResponse version = recorder.record(modelName, details, actor);
+            if (log.isDebugEnabled()) {
+                log.debug("registered {} v{}: {} bytes received and hashed in {} ms, inspected in {} ms, stored in {} ms, recorded in {} ms",
+                        modelName, version.version(), upload.size(), millis(start, received), millis(received, inspected),
+                        millis(inspected, stored), millis(stored, System.nanoTime()));
+            }
+            return version;
         }
     }
 
@@ -152,6 +166,10 @@ public class VersionService {
         }
         return versions.findByModelIdAndVersion(model.id(), number).orElseThrow(() -> new RtmlException(
                 ErrorCode.VERSION_NOT_FOUND, "model '" + model.name() + "' has no version " + number));
+    }
+
+    private static long millis(long fromNanos, long toNanos) {
+        return (toNanos - fromNanos) / 1_000_000;
     }
 
     RegisteredModel model(String modelName) {
