@@ -8,6 +8,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * SHA-256 of a stream, computed on another thread while the caller goes on receiving and writing.
@@ -20,6 +21,7 @@ final class Sha256Pipeline implements AutoCloseable {
 
     private static final byte[] END = new byte[0];
 
+    private final MessageDigest sha256 = newDigest();
     private final BlockingQueue<byte[]> free;
     private final BlockingQueue<Chunk> full;
     private final CompletableFuture<String> digest = new CompletableFuture<>();
@@ -35,10 +37,16 @@ final class Sha256Pipeline implements AutoCloseable {
         executor.execute(this::hashUntilEnd);
     }
 
-    /** A buffer to fill; waits while every buffer is still being hashed. */
+    /** A buffer to fill; waits while every buffer is still being hashed, and fails if the hashing thread stopped. */
     byte[] buffer() {
         try {
-            return free.take();
+            byte[] buffer;
+            while ((buffer = free.poll(100, TimeUnit.MILLISECONDS)) == null) {
+                if (digest.isDone()) {
+                    throw new IllegalStateException("the thread hashing the upload stopped");
+                }
+            }
+            return buffer;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while hashing an upload", e);
@@ -83,16 +91,21 @@ final class Sha256Pipeline implements AutoCloseable {
 
     private void hashUntilEnd() {
         try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             for (Chunk chunk = full.take(); chunk.bytes() != END; chunk = full.take()) {
                 sha256.update(chunk.bytes(), 0, chunk.length());
                 free.add(chunk.bytes());
             }
             digest.complete(HexFormat.of().formatHex(sha256.digest()));
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | RuntimeException e) {
             digest.completeExceptionally(e);
-        } catch (NoSuchAlgorithmException | RuntimeException e) {
-            digest.completeExceptionally(e);
+        }
+    }
+
+    private static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 }

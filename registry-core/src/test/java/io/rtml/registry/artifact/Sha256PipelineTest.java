@@ -1,6 +1,8 @@
 package io.rtml.registry.artifact;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import java.security.MessageDigest;
@@ -65,5 +67,17 @@ class Sha256PipelineTest {
         pipeline.close();
 
         await().atMost(Duration.ofSeconds(5)).until(() -> pool.getActiveCount() == 0);
+    }
+
+    @Test
+    void aStoppedHashingThreadFailsTheUploadInsteadOfBlockingIt() {
+        Sha256Pipeline pipeline = new Sha256Pipeline(executor, 1, 16);
+        executor.shutdownNow(); // interrupts the hashing thread
+
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertThatThrownBy(() -> {
+            while (true) {
+                pipeline.update(pipeline.buffer(), 16);
+            }
+        }).isInstanceOf(IllegalStateException.class).hasMessageContaining("stopped"));
     }
 }
