@@ -65,6 +65,7 @@ final class RegistryClient {
         HttpURLConnection connection = (HttpURLConnection) base.resolve(path).toURL().openConnection();
         connection.setRequestMethod("POST");
         connection.setDoOutput(true);
+        connection.setConnectTimeout((int) Duration.ofSeconds(10).toMillis());
         connection.setReadTimeout((int) Duration.ofMinutes(10).toMillis());
         connection.setFixedLengthStreamingMode(Files.size(file));
         connection.setRequestProperty("Authorization", "Bearer " + token);
@@ -74,6 +75,11 @@ final class RegistryClient {
         }
         try (OutputStream out = connection.getOutputStream()) {
             Files.copy(file, out);
+        } catch (IOException e) {
+            // The registry may answer early (401, 413) and close the connection: report its answer if it sent one.
+            if (connection.getResponseCode() < 0) {
+                throw e;
+            }
         }
         int status = connection.getResponseCode();
         try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {

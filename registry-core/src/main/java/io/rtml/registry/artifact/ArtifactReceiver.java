@@ -3,10 +3,8 @@ package io.rtml.registry.artifact;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -31,14 +29,8 @@ public class ArtifactReceiver implements AutoCloseable {
     ArtifactReceiver(ArtifactSpool spool, ArtifactStore store) {
         this.spool = spool;
         this.store = store;
-        AtomicInteger threads = new AtomicInteger();
-        // For the PUTs of uploads in flight and the deletion of their spool files: one thread per upload
-        // at most, so no bound beyond the web server's own.
-        this.background = Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, "artifact-upload-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        // For the PUTs of uploads in flight and the deletion of their spool files.
+        this.background = DaemonThreads.cachedPool("artifact-upload");
     }
 
     /**

@@ -9,8 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import org.springframework.stereotype.Component;
 
@@ -22,7 +20,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class ArtifactSpool implements AutoCloseable {
 
-    private static final int BUFFER = 256 * 1024;
+    /** Bytes read from an upload at a time. */
+    public static final int BUFFER = 256 * 1024;
     private static final int BUFFERS = 4;
 
     private final UploadProperties properties;
@@ -30,13 +29,7 @@ public class ArtifactSpool implements AutoCloseable {
 
     public ArtifactSpool(UploadProperties properties) {
         this.properties = properties;
-        AtomicInteger threads = new AtomicInteger();
-        // One thread per upload in flight, so no bound beyond the web server's own.
-        this.hashing = Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, "artifact-hash-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.hashing = DaemonThreads.cachedPool("artifact-hash");
     }
 
     public long maxSize() {

@@ -98,6 +98,9 @@ final class Sha256Pipeline implements AutoCloseable {
             digest.complete(HexFormat.of().formatHex(sha256.digest()));
         } catch (InterruptedException | RuntimeException e) {
             digest.completeExceptionally(e);
+        } catch (Error e) {
+            digest.completeExceptionally(e); // the upload fails instead of waiting for ever
+            throw e;
         }
     }
 
