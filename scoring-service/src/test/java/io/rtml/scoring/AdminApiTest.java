@@ -5,38 +5,20 @@ import static org.awaitility.Awaitility.await;
 
 import io.rtml.testing.ReferenceModels;
 import io.rtml.testing.ReferenceModels.ReferenceModel;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
-/** Stage, activate, unload and state through the admin API, including what it must refuse. */
-class AdminApiTest {
-
-    @TempDir
-    static Path dataDir;
-    static ArtifactServer artifacts;
-    static TestNode node;
-
-    @BeforeAll
-    static void start() {
-        artifacts = new ArtifactServer();
-        // also exercises the spinning event-loop select (rtml.scoring.io-spin-micros)
-        node = TestNode.start(dataDir, java.util.Map.of("rtml.scoring.io-spin-micros", "50"));
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
-        artifacts.close();
-    }
+/**
+ * Stage, activate, unload and state through the admin API, including what it must refuse. The node
+ * spins in its event-loop select (rtml.scoring.io-spin-micros), which these tests exercise too.
+ */
+@OneNodeTest.NodeSettings("rtml.scoring.io-spin-micros=50")
+class AdminApiTest extends OneNodeTest {
 
     static ReferenceModel model(String name) {
         return ReferenceModels.named(name);

@@ -8,45 +8,29 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every way a caller can get a request wrong: a clear 4xx, and the node keeps serving. */
-class BadInputTest {
-
-    @TempDir
-    static Path dataDir;
-    static ArtifactServer artifacts;
-    static TestNode node;
+@OneNodeTest.NodeSettings("rtml.scoring.max-body-bytes=65536")
+class BadInputTest extends OneNodeTest {
 
     static final String OK = "{\"inputs\":[{\"name\":\"float_input\",\"datatype\":\"FP32\",\"shape\":[1,4],"
             + "\"data\":[5.1,3.5,1.4,0.2]}]}";
 
     @BeforeAll
-    static void start() {
-        artifacts = new ArtifactServer();
-        node = TestNode.start(dataDir, Map.of("rtml.scoring.max-body-bytes", "65536"));
+    static void deployModels() {
         ReferenceModel iris = model("sklearn_rf_iris_zipmap");
         node.deploy(artifacts, "iris", 1, iris, List.of("sl", "sw", "pl", "pw"));
         node.deploy(artifacts, "titanic", 1, model("sklearn_titanic_pipeline"), null);
         NodeClient.Response staged = node.stage("staged-only", 1, artifacts.put("s.onnx", iris.readBytes()),
                 iris.sha256(), iris.bytes(), null);
         assertThat(staged.status()).isEqualTo(200);
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
-        artifacts.close();
     }
 
     @AfterEach

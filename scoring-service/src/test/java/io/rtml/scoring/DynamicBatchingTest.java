@@ -5,18 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rtml.scoring.PipelinedClient.Request;
 import io.rtml.testing.ReferenceModels;
 import io.rtml.testing.ReferenceModels.ReferenceModel;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
@@ -27,33 +22,12 @@ import tools.jackson.databind.node.ObjectNode;
  * so they arrive together for certain) share one ONNX Runtime run, and each still gets exactly the
  * answer it gets alone, in order, with its own error when it is the bad one.
  */
-class DynamicBatchingTest {
+class DynamicBatchingTest extends OneNodeTest {
 
     private static final int BURST = 12;
 
-    @TempDir
-    static Path dataDir;
-    static ArtifactServer artifacts;
-    static TestNode node;
-
-    @BeforeAll
-    static void start() {
-        artifacts = new ArtifactServer();
-        node = TestNode.start(dataDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
-        artifacts.close();
-    }
-
-    static Stream<ReferenceModel> servable() {
-        return ReferenceModels.servable();
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("servable")
+    @MethodSource("io.rtml.testing.ReferenceModels#servable")
     void mergedRequestsAnswerExactlyAsAlone(ReferenceModel model) throws Exception {
         String service = "batch-" + model.name().replace('_', '-');
         node.deploy(artifacts, service, 1, model, null);

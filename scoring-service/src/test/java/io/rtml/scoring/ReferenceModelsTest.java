@@ -10,15 +10,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtml.testing.ReferenceModels;
 import io.rtml.testing.ReferenceModels.ReferenceModel;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,31 +25,10 @@ import tools.jackson.databind.JsonNode;
  * and served through OIP infer and (tabular ones) the records API: outputs must equal the
  * reference within its tolerance.
  */
-class ReferenceModelsTest {
-
-    @TempDir
-    static Path dataDir;
-    static ArtifactServer artifacts;
-    static TestNode node;
-
-    @BeforeAll
-    static void start() {
-        artifacts = new ArtifactServer();
-        node = TestNode.start(dataDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
-        artifacts.close();
-    }
-
-    static Stream<ReferenceModel> servable() {
-        return ReferenceModels.servable();
-    }
+class ReferenceModelsTest extends OneNodeTest {
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("servable")
+    @MethodSource("io.rtml.testing.ReferenceModels#servable")
     void oipInferMatchesReference(ReferenceModel model) {
         String service = "oip-" + model.name().replace('_', '-');
         node.deploy(artifacts, service, 1, model, null);
