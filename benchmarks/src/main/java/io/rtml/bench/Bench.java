@@ -148,4 +148,16 @@ final class Bench {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** Regular files under {@code dir} (0 when it does not exist) that are exactly {@code size} bytes long. */
+    static long filesOfSize(Path dir, long size) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).filter(f -> fileSizeOrZero(f) == size).count();
+        } catch (IOException | UncheckedIOException e) {
+            return 0; // a file vanished while listing: not complete yet
+        }
+    }
 }

@@ -23,6 +23,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -37,9 +39,12 @@ import tools.jackson.databind.JsonNode;
 /**
  * Upload of a 1 GiB ONNX model to the registry, whose JVM has a 256 MiB heap, against a plain AWS SDK
  * {@code putObject} of the same file to the same S3 server, alternating in one run. Goal: the
- * registry's median time is at most 1.5x the putObject median. Each round uploads to the registry twice:
+ * registry's median time is at most 1.5x the putObject median. Each round uploads to the registry twice
+ * (the three transfers of a round take turns at going first):
  * a plain body, and a body with its SHA-256 declared in {@code Content-SHA256} as the rtml CLI sends it
- * (the client's hashing is timed too), which lets the registry PUT to S3 while the body arrives.
+ * (the client's hashing is timed too). Both are PUT to S3 while the body arrives; the plain one under a
+ * staging key, which the registry copies to the content key after answering: the benchmark waits for that
+ * copy before it goes on, so it never overlaps the next measurement, and reports how long it took.
  *
  * <p>Before each registry upload the first 4 KiB of the model's tensor are rewritten with a new number, so
  * every upload has new bytes: the registry stores content-addressed and skips the S3 PUT for bytes it already
@@ -74,19 +79,11 @@ public final class UploadBenchmark {
      * registry, in nanoseconds from the start (-1: not seen). {@code hashed}: when the client had
      * hashed the file (0 unless it declared the SHA-256).
      */
-    private record RegistryUpload(long nanos, long hashed, long spoolFull, long s3Seen, long s3Done,
+    private record RegistryUpload(long nanos, long hashed, long spoolFull, long s3Seen, long s3Done, long movedAfter,
             double registryCpu, double benchCpu, String registryCost) {
 
         long toSpooled() {
             return between(hashed, spoolFull);
-        }
-
-        long spooledToS3() {
-            return between(spoolFull, s3Seen);
-        }
-
-        long s3Put() {
-            return between(s3Seen, s3Done);
         }
 
         long spooledToS3Done() {
@@ -132,30 +129,46 @@ public final class UploadBenchmark {
                 System.out.println();
                 System.out.println("round   putObject s   MB/s     registry s   MB/s     ratio  | with Content-SHA256 s   MB/s   ratio"
                         + "  | CPU s: putObject (bench JVM); registry upload (registry JVM, bench JVM); with Content-SHA256 (same)");
+                int version = 0;
                 for (int round = 0; round <= rounds; round++) {
-                    model.stamp(2 * round);
-                    String sha256 = Bench.sha256(model.file());
-
-                    Bench.syncDisks();
-                    double benchCpu = Bench.cpuSeconds(ProcessHandle.current().pid());
+                    // Each of the three goes first, second and third in turn: what ran just before
+                    // (1 GiB just written, or just deleted) changes how fast this machine writes the next.
+                    long put = 0;
+                    double putCpu = 0;
                     String putKey = "bench-putobject/round-" + round + ".onnx";
-                    long put = timePutObject(s3, putKey, model);
-                    double putCpu = Bench.cpuSeconds(ProcessHandle.current().pid()) - benchCpu;
-
-                    Bench.syncDisks();
-                    RegistryUpload upload = timeRegistryUpload(stack, model, sha256, 2 * round + 1, false);
-
-                    // New bytes again, else the registry would find them stored and skip its PUT.
-                    model.stamp(2 * round + 1);
-                    String declaredSha256 = Bench.sha256(model.file());
-                    Bench.syncDisks();
-                    RegistryUpload declared = timeRegistryUpload(stack, model, declaredSha256, 2 * round + 2, true);
+                    RegistryUpload upload = null;
+                    RegistryUpload declared = null;
+                    String sha256 = null;
+                    String declaredSha256 = null;
+                    for (int step = 0; step < 3; step++) {
+                        // New bytes for every upload, else the registry would find them stored and skip its PUT.
+                        model.stamp(3 * round + step);
+                        Bench.syncDisks();
+                        switch ((round + step) % 3) {
+                            case 0 -> {
+                                double benchCpu = Bench.cpuSeconds(ProcessHandle.current().pid());
+                                put = timePutObject(s3, putKey, model);
+                                putCpu = Bench.cpuSeconds(ProcessHandle.current().pid()) - benchCpu;
+                            }
+                            case 1 -> {
+                                sha256 = Bench.sha256(model.file());
+                                upload = timeRegistryUpload(stack, model, sha256, ++version, false);
+                            }
+                            default -> {
+                                declaredSha256 = Bench.sha256(model.file());
+                                declared = timeRegistryUpload(stack, model, declaredSha256, ++version, true);
+                            }
+                        }
+                    }
 
                     maxHeapSample = Math.max(maxHeapSample, metric(stack.api, "jvm.memory.used"));
                     // Every round starts from the same state: without this round's 1 GiB objects on disk and in the page cache.
                     s3.deleteObject(b -> b.bucket(BenchStack.BUCKET).key(putKey));
-                    s3.deleteObject(b -> b.bucket(BenchStack.BUCKET).key(ArtifactStore.keyFor(sha256)));
-                    s3.deleteObject(b -> b.bucket(BenchStack.BUCKET).key(ArtifactStore.keyFor(declaredSha256)));
+                    for (String key : List.of(ArtifactStore.keyFor(sha256), ArtifactStore.keyFor(declaredSha256))) {
+                        s3.deleteObject(b -> b.bucket(BenchStack.BUCKET).key(key));
+                    }
+                    s3.listObjectsV2Paginator(b -> b.bucket(BenchStack.BUCKET).prefix("staging/")).contents()
+                            .forEach(o -> s3.deleteObject(b -> b.bucket(BenchStack.BUCKET).key(o.key())));
                     if (round > 0) {
                         putNanos.add(put);
                         uploads.add(upload);
@@ -170,9 +183,10 @@ public final class UploadBenchmark {
                             Bench.seconds(declared.nanos()), Bench.mbPerSecond(model.sizeBytes(), declared.nanos()),
                             (double) declared.nanos() / put,
                             putCpu, upload.registryCpu(), upload.benchCpu(), declared.registryCpu(), declared.benchCpu()));
-                    System.out.println("        registry phases (s): receive+spool+hash " + phase(upload.toSpooled())
-                            + ", inspect+HEAD " + phase(upload.spooledToS3()) + ", S3 PUT " + phase(upload.s3Put())
-                            + ", record+respond " + phase(upload.s3ToResponse()) + "; per phase (user/system CPU, page faults, "
+                    System.out.println("        registry phases (s): receive+spool+hash with the S3 PUT alongside "
+                            + phase(upload.toSpooled()) + ", inspect + rest of the PUT " + phase(upload.spooledToS3Done())
+                            + ", record+respond " + phase(upload.s3ToResponse()) + "; copied to its content key "
+                            + phase(upload.movedAfter()) + " s after the answer; per phase (user/system CPU, page faults, "
                             + "storage reads): " + upload.registryCost());
                     System.out.println("        with Content-SHA256 (s): client hash " + phase(declared.hashed())
                             + ", receive+spool+hash with the S3 PUT alongside " + phase(declared.toSpooled())
@@ -201,10 +215,11 @@ public final class UploadBenchmark {
             System.out.println("ratio registry/putObject: " + Bench.fmt(ratio, 2) + " (goal <= " + GOAL_RATIO + "): "
                     + (ratio <= GOAL_RATIO ? "MET" : "MISSED") + "; with Content-SHA256: " + Bench.fmt(declaredRatio, 2) + ": "
                     + (declaredRatio <= GOAL_RATIO ? "MET" : "MISSED"));
-            System.out.println("registry phases, median s: receive+spool+hash " + medianPhase(uploads, RegistryUpload::toSpooled)
-                    + ", inspect+HEAD " + medianPhase(uploads, RegistryUpload::spooledToS3)
-                    + ", S3 PUT " + medianPhase(uploads, RegistryUpload::s3Put)
-                    + ", record+respond " + medianPhase(uploads, RegistryUpload::s3ToResponse));
+            System.out.println("registry phases, median s: receive+spool+hash with the S3 PUT alongside "
+                    + medianPhase(uploads, RegistryUpload::toSpooled)
+                    + ", inspect + rest of the PUT " + medianPhase(uploads, RegistryUpload::spooledToS3Done)
+                    + ", record+respond " + medianPhase(uploads, RegistryUpload::s3ToResponse)
+                    + "; then, in the background, the copy to the content key " + medianPhase(uploads, RegistryUpload::movedAfter));
             System.out.println("with Content-SHA256, median s: client hash " + medianPhase(declaredUploads, RegistryUpload::hashed)
                     + ", receive+spool+hash with the S3 PUT alongside " + medianPhase(declaredUploads, RegistryUpload::toSpooled)
                     + ", inspect + rest of the PUT " + medianPhase(declaredUploads, RegistryUpload::spooledToS3Done)
@@ -243,8 +258,11 @@ public final class UploadBenchmark {
 
     private static RegistryUpload timeRegistryUpload(BenchStack stack, BigOnnxModel model, String sha256, int expectedVersion,
             boolean declareSha256) throws Exception {
-        Path finalObject = stack.bucketDir().resolve(ArtifactStore.keyFor(sha256));
-        try (PhaseWatcher watcher = new PhaseWatcher(stack.registry.spoolDir(), stack.bucketDir(), finalObject,
+        Path contentObject = stack.bucketDir().resolve(ArtifactStore.keyFor(sha256));
+        Path stagingDir = stack.bucketDir().resolve("staging");
+        BooleanSupplier stored = declareSha256 ? () -> Files.exists(contentObject)
+                : () -> Bench.filesOfSize(stagingDir, model.sizeBytes()) > 0;
+        try (PhaseWatcher watcher = new PhaseWatcher(stack.registry.spoolDir(), stack.bucketDir(), stored,
                 model.sizeBytes(), stack.registry.pid())) {
             double registryCpu = Bench.cpuSeconds(stack.registry.pid());
             double benchCpu = Bench.cpuSeconds(ProcessHandle.current().pid());
@@ -272,19 +290,25 @@ public final class UploadBenchmark {
                         + ", sha256 " + body.path("sha256") + ", size " + body.path("sizeBytes") + "; expected "
                         + expectedVersion + ", " + sha256 + ", " + model.sizeBytes());
             }
-            if (!Files.exists(finalObject)) {
-                throw new BenchmarkFailure("the registry answered 201 but " + finalObject + " is not in the bucket");
+            if (!stored.getAsBoolean() && !Files.exists(contentObject)) {
+                throw new BenchmarkFailure("the registry answered 201 but the upload is in the bucket under no key");
             }
-            String cost = declareSha256
-                    ? "receive+spool+hash with the PUT alongside " + watcher.atSpoolFull.since(watcher.atStart)
-                            + "; inspect + rest of the PUT " + watcher.atS3Done.since(watcher.atSpoolFull)
-                            + "; record+respond " + atEnd.since(watcher.atS3Done)
-                    : "receive+spool+hash " + watcher.atSpoolFull.since(watcher.atStart)
-                            + "; inspect+HEAD " + watcher.atS3Seen.since(watcher.atSpoolFull)
-                            + "; S3 PUT " + watcher.atS3Done.since(watcher.atS3Seen)
-                            + "; record+respond " + atEnd.since(watcher.atS3Done);
+            long movedAfter = 0;
+            if (!declareSha256) {
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+                while (!Files.exists(contentObject)) {
+                    if (System.nanoTime() > deadline) {
+                        throw new BenchmarkFailure("the staged upload did not reach " + contentObject + " within 2 minutes");
+                    }
+                    Thread.sleep(10);
+                }
+                movedAfter = System.nanoTime() - end;
+            }
+            String cost = "receive+spool+hash with the PUT alongside " + watcher.atSpoolFull.since(watcher.atStart)
+                    + "; inspect + rest of the PUT " + watcher.atS3Done.since(watcher.atSpoolFull)
+                    + "; record+respond " + atEnd.since(watcher.atS3Done);
             return new RegistryUpload(end - start, hashed, since(start, watcher.spoolFull), since(start, watcher.s3Seen),
-                    since(start, watcher.s3Done), registryCpu, benchCpu, cost);
+                    since(start, watcher.s3Done), movedAfter, registryCpu, benchCpu, cost);
         }
     }
 
@@ -321,7 +345,7 @@ public final class UploadBenchmark {
 
         private final Path spoolDir;
         private final Path bucketDir;
-        private final Path finalObject;
+        private final BooleanSupplier stored;
         private final long expectedSize;
         private final long registryPid;
         private final Set<Path> before;
@@ -335,10 +359,10 @@ public final class UploadBenchmark {
         volatile ProcSample atS3Seen = ProcSample.NONE;
         volatile ProcSample atS3Done = ProcSample.NONE;
 
-        PhaseWatcher(Path spoolDir, Path bucketDir, Path finalObject, long expectedSize, long registryPid) throws IOException {
+        PhaseWatcher(Path spoolDir, Path bucketDir, BooleanSupplier stored, long expectedSize, long registryPid) throws IOException {
             this.spoolDir = spoolDir;
             this.bucketDir = bucketDir;
-            this.finalObject = finalObject;
+            this.stored = stored;
             this.expectedSize = expectedSize;
             this.registryPid = registryPid;
             this.before = registryFiles();
@@ -372,7 +396,7 @@ public final class UploadBenchmark {
                 }
             }
             if (s3Done < 0) {
-                if (Files.exists(finalObject)) {
+                if (stored.getAsBoolean()) {
                     s3Done = now;
                     atS3Done = ProcSample.of(registryPid);
                     if (s3Seen < 0) {

@@ -3,7 +3,7 @@ package io.rtml.registry.artifact;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,11 +11,13 @@ import org.springframework.stereotype.Component;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
- * Receives an upload into a spool file while hashing it. When the client declared the SHA-256 and the
- * length, the object key is known before the first byte, so the S3 PUT starts at once and follows the
- * spool file as it grows, instead of starting after the last byte: the upload costs about one transfer
- * rather than two. That PUT is held back on its last byte until the upload has passed its checks (see
- * {@link ReceivedArtifact#store()}), so a refused upload never creates an object.
+ * Receives an upload into a spool file while hashing it. When the client gave the length, the S3 PUT
+ * starts with the first byte and is fed from memory as the body arrives, instead of starting after the
+ * last byte: the upload costs about one transfer rather than two. Its key is the content key when the
+ * client declared the SHA-256 too, else a staging key that {@code StagedArtifacts} later moves to the
+ * content key. That PUT is held back on its last byte until the upload has passed its checks (see
+ * {@link ReceivedArtifact#store()}), so a refused upload never creates an object; and as S3 gets the
+ * bytes, the spool file keeps only what the checks read ({@link ArtifactSpool#fill}).
  */
 @Component
 public class ArtifactReceiver implements AutoCloseable {
@@ -35,23 +37,24 @@ public class ArtifactReceiver implements AutoCloseable {
 
     /**
      * Spools and hashes {@code body}. {@code declaredSha256} (lowercase hex) and {@code declaredSize}
-     * are what the client said the bytes will be, or null: without both, nothing is sent to S3 before
-     * {@link ReceivedArtifact#store()}.
+     * are what the client said the bytes will be, or null: without the size, nothing is sent to S3
+     * before {@link ReceivedArtifact#store()}.
      */
     public ReceivedArtifact receive(InputStream body, String declaredSha256, Long declaredSize) {
         Path file = spool.newFile();
         StreamedPut put = null;
         try {
             String storedKey = null;
-            if (declaredSha256 != null && declaredSize != null && declaredSize > 0) {
-                String key = ArtifactStore.keyFor(declaredSha256);
-                if (store.exists(key)) {
+            if (declaredSize != null && declaredSize > 0 && declaredSize <= spool.maxSize()) {
+                String key = declaredSha256 == null ? ArtifactStore.newStagingKey() : ArtifactStore.keyFor(declaredSha256);
+                if (declaredSha256 != null && store.exists(key)) {
                     storedKey = key; // the same bytes are stored already: no PUT at all
                 } else {
-                    put = startPut(file, key, declaredSha256, declaredSize);
+                    put = startPut(key, declaredSha256, declaredSize);
                 }
             }
-            SpooledArtifact spooled = spool.fill(file, body, put == null ? written -> {} : put.file());
+            boolean bytesGoElsewhere = put != null || storedKey != null;
+            SpooledArtifact spooled = spool.fill(file, body, put == null ? null : put.feed(), bytesGoElsewhere);
             return new ReceivedArtifact(spooled, store, put, storedKey, background);
         } catch (RuntimeException e) {
             if (put != null) {
@@ -62,12 +65,18 @@ public class ArtifactReceiver implements AutoCloseable {
         }
     }
 
-    private StreamedPut startPut(Path file, String key, String sha256, long size) {
-        GrowingFile growing = new GrowingFile(file, size);
+    private StreamedPut startPut(String key, String sha256, long size) {
+        PutFeed feed = new PutFeed(size, ArtifactSpool.PUT_BUFFERS, ArtifactSpool.BUFFER);
         try {
-            Future<?> result = background.submit(() -> store.put(key, sha256,
-                    RequestBody.fromContentProvider(growing::follow, size, "application/octet-stream")));
-            return new StreamedPut(key, growing, result);
+            CompletableFuture<Void> result = CompletableFuture.runAsync(() -> {
+                try {
+                    store.put(key, sha256, RequestBody.fromContentProvider(feed::open, size, "application/octet-stream"));
+                } catch (RuntimeException | Error e) {
+                    feed.abandon(); // the receiving thread must not wait for a PUT that is gone
+                    throw e;
+                }
+            }, background);
+            return new StreamedPut(key, feed, result);
         } catch (RejectedExecutionException e) {
             log.debug("no thread for a PUT while receiving {}; it will be stored after it is checked", key);
             return null;

@@ -2,14 +2,13 @@ package io.rtml.registry.artifact;
 
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
+import io.rtml.registry.onnx.FloatWeights;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
-import java.util.function.LongConsumer;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,6 +22,8 @@ public class ArtifactSpool implements AutoCloseable {
     /** Bytes read from an upload at a time. */
     public static final int BUFFER = 256 * 1024;
     private static final int BUFFERS = 4;
+    /** Buffers between an upload and the S3 PUT it feeds: enough to ride out the PUT's pauses. */
+    static final int PUT_BUFFERS = 4;
 
     private final UploadProperties properties;
     private final ExecutorService hashing;
@@ -38,19 +39,23 @@ public class ArtifactSpool implements AutoCloseable {
 
     /** Copies {@code in} to a new spool file; the caller closes the result to delete it. */
     public SpooledArtifact spool(InputStream in) {
-        return fill(newFile(), in, written -> {});
+        return fill(newFile(), in, null, false);
     }
 
     /**
-     * Copies {@code in} to {@code file}, created by {@link #newFile()}, telling {@code progress} the
-     * bytes written so far after each write. Deletes the file when the copy fails.
+     * Copies {@code in} to {@code file}, created by {@link #newFile()}, and to {@code put} unless it is
+     * null. With {@code leaveOutWeights}, the file gets only what the inspection needs: the raw bytes
+     * of large floating-point initializers become a hole ({@link FloatWeights}), which saves writing
+     * (and caching) most of a large model a second time when its bytes go to S3 anyway. Deletes the
+     * file when the copy fails.
      */
-    SpooledArtifact fill(Path file, InputStream in, LongConsumer progress) {
+    SpooledArtifact fill(Path file, InputStream in, PutFeed put, boolean leaveOutWeights) {
         long size = 0;
         boolean complete = false;
         String sha256;
+        long leftOut;
         try (Sha256Pipeline hash = new Sha256Pipeline(hashing, BUFFERS, BUFFER);
-                OutputStream out = Files.newOutputStream(file)) {
+                SpoolWriter out = new SpoolWriter(file, leaveOutWeights ? new FloatWeights() : null)) {
             while (true) {
                 byte[] buffer = hash.buffer();
                 int n = in.readNBytes(buffer, 0, buffer.length);
@@ -62,10 +67,13 @@ public class ArtifactSpool implements AutoCloseable {
                     throw tooLarge(maxSize());
                 }
                 hash.update(buffer, n);
-                out.write(buffer, 0, n);
-                progress.accept(size);
+                if (put != null) {
+                    put.write(buffer, n);
+                }
+                out.write(buffer, n);
             }
             sha256 = hash.finish();
+            leftOut = out.finish(size);
             complete = true;
         } catch (IOException e) {
             throw new UncheckedIOException("upload interrupted after " + size + " bytes", e);
@@ -78,7 +86,7 @@ public class ArtifactSpool implements AutoCloseable {
             deleteQuietly(file);
             throw new RtmlException(ErrorCode.EMPTY_ARTIFACT, "the upload is empty: send the bytes of an .onnx file");
         }
-        return new SpooledArtifact(file, sha256, size);
+        return new SpooledArtifact(file, sha256, size, leftOut);
     }
 
     public static RtmlException tooLarge(long maxBytes) {

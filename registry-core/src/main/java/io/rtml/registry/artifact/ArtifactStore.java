@@ -1,6 +1,9 @@
 package io.rtml.registry.artifact;
 
 import java.net.URL;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
 import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -10,6 +13,8 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -38,8 +43,22 @@ public class ArtifactStore {
         }
     }
 
+    private static final String STAGING = "staging/";
+
     public static String keyFor(String sha256) {
         return "artifacts/sha256/" + sha256.substring(0, 2) + "/" + sha256;
+    }
+
+    /**
+     * A key for an upload whose SHA-256 is not known when its PUT starts. Versions may refer to it
+     * until {@code StagedArtifacts} has copied it to its content key.
+     */
+    static String newStagingKey() {
+        return STAGING + UUID.randomUUID();
+    }
+
+    public static boolean isStaging(String key) {
+        return key.startsWith(STAGING);
     }
 
     /** Stores the spooled file under its content key unless identical bytes are already there. */
@@ -51,11 +70,40 @@ public class ArtifactStore {
         return key;
     }
 
-    /** One PUT of {@code content} under the content key of {@code sha256}; S3 creates the object only if it completes. */
+    /** One PUT of {@code content}; S3 creates the object only if it completes. {@code sha256}: null when not known yet. */
     void put(String key, String sha256, RequestBody content) {
         s3.putObject(b -> b.bucket(bucket).key(key).contentLength(content.optionalContentLength().orElseThrow())
                 .contentType("application/octet-stream")
-                .metadata(Map.of("sha256", sha256)), content);
+                .metadata(sha256 == null ? Map.of() : Map.of("sha256", sha256)), content);
+    }
+
+    /**
+     * Copies a staged upload to its content key, inside S3, unless that object exists already; checks
+     * that the result has {@code size} bytes. One copy request: objects up to 5 GiB (see UploadProperties).
+     */
+    public void copyToContentKey(String stagingKey, String sha256, long size) {
+        String key = keyFor(sha256);
+        if (!exists(key)) {
+            s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(stagingKey).destinationBucket(bucket).destinationKey(key)
+                    .metadataDirective(MetadataDirective.REPLACE).contentType("application/octet-stream")
+                    .metadata(Map.of("sha256", sha256)));
+        }
+        long stored = s3.headObject(b -> b.bucket(bucket).key(key)).contentLength();
+        if (stored != size) {
+            throw new IllegalStateException(key + " holds " + stored + " bytes, not the " + size + " of " + stagingKey);
+        }
+    }
+
+    /** Staging objects last modified before {@code cutoff}. */
+    public List<String> stagingKeysOlderThan(Instant cutoff) {
+        return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(STAGING)).contents().stream()
+                .filter(o -> o.lastModified().isBefore(cutoff))
+                .map(S3Object::key)
+                .toList();
+    }
+
+    public void delete(String key) {
+        s3.deleteObject(b -> b.bucket(bucket).key(key));
     }
 
     public boolean exists(String key) {

@@ -1,5 +1,7 @@
 package io.rtml.registry.artifact;
 
+import io.rtml.problem.ErrorCode;
+import io.rtml.problem.RtmlException;
 import java.nio.file.Path;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -42,9 +44,10 @@ public final class ReceivedArtifact implements AutoCloseable {
     }
 
     /**
-     * Makes the bytes durable under their content key, and returns the key: lets the PUT that followed
-     * the upload finish, or PUTs the spool file now, unless that object exists already. Call it only
-     * for an upload that passed its checks.
+     * Makes the bytes durable and returns their key: lets the PUT that followed the upload finish, or
+     * PUTs the spool file now, unless the object exists already. The key is the content key, or a
+     * staging key ({@link ArtifactStore#isStaging}) for an upload whose SHA-256 was not declared. Call
+     * it only for an upload that passed its checks.
      */
     public String store() {
         String key = ArtifactStore.keyFor(spooled.sha256());
@@ -54,11 +57,17 @@ public final class ReceivedArtifact implements AutoCloseable {
         StreamedPut started = put;
         put = null;
         if (started != null) {
-            // The PUT was started on what the client declared; only the bytes it declared may complete it.
-            if (started.key().equals(key) && started.file().size() == spooled.size() && started.complete()) {
-                return key;
+            // Started on what the client declared; only the bytes it declared may complete it.
+            boolean asDeclared = started.feed().size() == spooled.size()
+                    && (ArtifactStore.isStaging(started.key()) || started.key().equals(key));
+            if (asDeclared && started.complete()) {
+                return started.key();
             }
             started.abandon();
+        }
+        if (spooled.leftOutBytes() > 0) {
+            throw new RtmlException(ErrorCode.STORAGE_UNAVAILABLE,
+                    "the artifact store failed while the upload arrived; nothing was kept, send it again");
         }
         return store.store(spooled);
     }

@@ -5,8 +5,16 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** An upload spooled to local disk with its SHA-256 and size; closing it deletes the file. */
-public record SpooledArtifact(Path path, String sha256, long size) implements AutoCloseable {
+/**
+ * An upload spooled to local disk with its SHA-256 and size; closing it deletes the file. When
+ * {@code leftOutBytes} is not 0, the file lacks the raw bytes of large floating-point weights (holes
+ * in their place): good for the inspection, but not a copy of the upload that could be stored.
+ */
+public record SpooledArtifact(Path path, String sha256, long size, long leftOutBytes) implements AutoCloseable {
+
+    public SpooledArtifact(Path path, String sha256, long size) {
+        this(path, sha256, size, 0);
+    }
 
     @Override
     public void close() {

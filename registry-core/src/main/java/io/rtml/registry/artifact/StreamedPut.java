@@ -1,25 +1,28 @@
 package io.rtml.registry.artifact;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A PUT of {@code key} that started while its upload was still arriving and follows {@code file}. */
-record StreamedPut(String key, GrowingFile file, Future<?> result) {
+/**
+ * A PUT of {@code key} that started while its upload was still arriving and is fed by {@code feed}.
+ * {@code key} is the content key of a declared SHA-256, or a staging key ({@link ArtifactStore#isStaging}).
+ */
+record StreamedPut(String key, PutFeed feed, CompletableFuture<Void> result) {
 
     private static final Logger log = LoggerFactory.getLogger(StreamedPut.class);
 
-    /** Lets the PUT send its last byte and waits for S3; false when it failed, so the caller stores the file itself. */
+    /** Lets the PUT send its last byte and waits for S3; false when it failed. */
     boolean complete() {
-        file.release();
+        feed.release();
         try {
             result.get();
             return true;
         } catch (ExecutionException e) {
-            log.warn("the PUT of {} that followed its upload failed; storing it from the spool file", key, e.getCause());
+            log.warn("the PUT of {} that followed its upload failed", key, e.getCause());
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -29,10 +32,10 @@ record StreamedPut(String key, GrowingFile file, Future<?> result) {
 
     /**
      * Makes the PUT fail, unless it was released, so no object comes of it. Waits a little for its
-     * thread to stop reading the spool file; no object can appear after this returns either way.
+     * thread to stop; no object can appear after this returns either way.
      */
     void abandon() {
-        file.abandon();
+        feed.abandon();
         try {
             result.get(10, TimeUnit.SECONDS);
         } catch (ExecutionException expected) {

@@ -65,4 +65,19 @@ enum ElementType {
     static int fixedWidthBytes(int code) {
         return code >= 0 && code < BY_CODE.length ? BY_CODE[code].fixedWidthBytes : 0;
     }
+
+    /**
+     * Whether the code is a real or complex floating-point type. Any bit pattern of such an element is
+     * a value, so what those bytes hold cannot decide whether a model loads; integers can (indices, shapes).
+     */
+    static boolean isFloatingPoint(int code) {
+        if (code < 0 || code >= BY_CODE.length) {
+            return false;
+        }
+        return switch (BY_CODE[code]) {
+            case FLOAT, FLOAT16, DOUBLE, COMPLEX64, COMPLEX128, BFLOAT16, FLOAT8E4M3FN, FLOAT8E4M3FNUZ, FLOAT8E5M2,
+                    FLOAT8E5M2FNUZ, FLOAT4E2M1, FLOAT8E8M0 -> true;
+            default -> false;
+        };
+    }
 }

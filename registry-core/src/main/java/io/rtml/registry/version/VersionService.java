@@ -37,7 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Registers model versions and serves them back. An upload is spooled and hashed, inspected, and
  * stored in S3 before any database row exists, so a refused or broken upload leaves nothing
  * behind; the row is written last, in a short transaction that never waits on S3. (When the client
- * declares the SHA-256, the S3 PUT runs while the body arrives, but completes only after the checks.)
+ * gives the length, the S3 PUT runs while the body arrives, but completes only after the checks; without
+ * a declared SHA-256 it goes to a staging key, which {@link StagedArtifacts} moves to the content key.)
  */
 @Service
 public class VersionService {
@@ -53,12 +54,13 @@ public class VersionService {
     private final ArtifactStore store;
     private final OnnxInspector inspector;
     private final VersionRecorder recorder;
+    private final StagedArtifacts staged;
     private final JsonMapper json;
     private final AuditLog audit;
     private final Clock clock;
 
     VersionService(RegisteredModelRepository models, ModelVersionRepository versions, AliasService aliases,
-            ArtifactReceiver receiver, ArtifactStore store, OnnxInspector inspector, VersionRecorder recorder, JsonMapper json,
+            ArtifactReceiver receiver, ArtifactStore store, OnnxInspector inspector, VersionRecorder recorder, StagedArtifacts staged, JsonMapper json,
             AuditLog audit, Clock clock) {
         this.models = models;
         this.versions = versions;
@@ -67,6 +69,7 @@ public class VersionService {
         this.store = store;
         this.inspector = inspector;
         this.recorder = recorder;
+        this.staged = staged;
         this.json = json;
         this.audit = audit;
         this.clock = clock;
@@ -92,6 +95,9 @@ public class VersionService {
             long stored = System.nanoTime();
             NewVersion details = new NewVersion(request.description(), tags, upload.sha256(), upload.size(), key, signature);
             ModelVersionResponse version = recorder.record(modelName, details, actor);
+            if (ArtifactStore.isStaging(key)) {
+                staged.settleSoon(key, upload.sha256(), upload.size());
+            }
             if (log.isDebugEnabled()) {
                 log.debug("registered {} v{}: {} bytes received and hashed in {} ms, inspected in {} ms, stored in {} ms, recorded in {} ms",
                         modelName, version.version(), upload.size(), millis(start, received), millis(received, inspected),

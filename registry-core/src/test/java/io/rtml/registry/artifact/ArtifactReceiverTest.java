@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.rtml.problem.ErrorCode;
+import io.rtml.problem.RtmlException;
+import io.rtml.testing.ProtoBuilder;
 import io.rtml.testing.TestS3;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Uploads whose SHA-256 is declared are PUT to S3 while they arrive, against a real S3 server: the
- * object appears only once the upload is stored, and an upload that fails or is refused leaves none.
+ * Uploads whose length is known are PUT to S3 while they arrive (under their content key when the
+ * SHA-256 is declared, else a staging key), against a real S3 server: the object appears only once the
+ * upload is stored, and an upload that fails or is refused leaves none.
  */
 class ArtifactReceiverTest {
 
@@ -133,6 +138,102 @@ class ArtifactReceiverTest {
 
         assertThat(store.exists(ArtifactStore.keyFor(sha256(bytes)))).isFalse();
         assertThat(spoolFiles()).isZero();
+    }
+
+    @Test
+    void anUploadWithoutADeclaredHashIsPutUnderAStagingKeyWhileItArrives() throws Exception {
+        byte[] bytes = unique(3 * 1024 * 1024);
+
+        try (ReceivedArtifact upload = receiver.receive(new ByteArrayInputStream(bytes), null, (long) bytes.length)) {
+            // The PUT is under way, but no file on the server holds every byte before the upload is stored.
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> stagingFiles(bytes.length) == 0);
+
+            String key = upload.store();
+
+            assertThat(ArtifactStore.isStaging(key)).isTrue();
+            try (InputStream stored = store.open(key)) {
+                assertThat(stored.readAllBytes()).isEqualTo(bytes);
+            }
+            store.copyToContentKey(key, sha256(bytes), bytes.length);
+            try (InputStream stored = store.open(ArtifactStore.keyFor(sha256(bytes)))) {
+                assertThat(stored.readAllBytes()).isEqualTo(bytes);
+            }
+            store.delete(key);
+        }
+    }
+
+    @Test
+    void aRefusedUploadWithoutADeclaredHashLeavesNoStagingObject() throws IOException {
+        byte[] bytes = unique(3 * 1024 * 1024);
+        long before = stagingObjects();
+
+        try (ReceivedArtifact upload = receiver.receive(new ByteArrayInputStream(bytes), null, (long) bytes.length)) {
+            assertThat(upload.sha256()).isEqualTo(sha256(bytes));
+        }
+
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> stagingObjects() == before);
+        assertThat(store.exists(ArtifactStore.keyFor(sha256(bytes)))).isFalse();
+    }
+
+    /** S3 gets every byte; the spool file, which only the inspection reads, lacks the float weights. */
+    @Test
+    void theSpoolFileLeavesOutTheFloatWeightsThatS3Gets() throws Exception {
+        byte[] weights = unique(4 * 1024 * 1024);
+        byte[] model = ProtoBuilder.model(ProtoBuilder.message()
+                .message(1, ProtoBuilder.node("Identity", new String[] {"W"}, "Y"))
+                .string(2, "weights")
+                .message(5, ProtoBuilder.floatTensor("W", weights.length / 4).bytes(9, weights))
+                .message(12, ProtoBuilder.tensorValue("Y", 1, (long) weights.length / 4))).toByteArray();
+
+        try (ReceivedArtifact upload = receiver.receive(new ByteArrayInputStream(model), null, (long) model.length)) {
+            byte[] spooled = Files.readAllBytes(upload.path());
+            assertThat(spooled).hasSize(model.length);
+            int differing = 0;
+            for (int i = 0; i < model.length; i++) {
+                if (spooled[i] != model[i]) {
+                    assertThat(spooled[i]).as("byte %d", i).isZero();
+                    differing++;
+                }
+            }
+            assertThat(differing).isGreaterThan(weights.length / 2);
+
+            String key = upload.store();
+            try (InputStream stored = store.open(key)) {
+                assertThat(stored.readAllBytes()).isEqualTo(model);
+            }
+            store.delete(key);
+        }
+    }
+
+    @Test
+    void anUploadWhosePutFailedIsRefusedWhenItsSpoolFileLacksTheWeights() {
+        S3Properties nowhere = new S3Properties(URI.create("http://127.0.0.1:9"), null, "nowhere", "key", "secret", true, false, null);
+        S3Configuration configuration = new S3Configuration();
+        ArtifactStore deadStore = new ArtifactStore(configuration.s3Client(nowhere), configuration.s3Presigner(nowhere), nowhere);
+        byte[] weights = unique(2 * 1024 * 1024);
+        byte[] model = ProtoBuilder.model(ProtoBuilder.message().string(2, "weights")
+                .message(5, ProtoBuilder.floatTensor("W", weights.length / 4).bytes(9, weights))).toByteArray();
+
+        try (ArtifactReceiver toNowhere = new ArtifactReceiver(new ArtifactSpool(new UploadProperties(null, dir.resolve("spool"))),
+                deadStore); ReceivedArtifact upload = toNowhere.receive(new ByteArrayInputStream(model), null, (long) model.length)) {
+            assertThatThrownBy(upload::store).isInstanceOf(RtmlException.class)
+                    .extracting(e -> ((RtmlException) e).code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE);
+        }
+    }
+
+    private static long stagingObjects() throws IOException {
+        return stagingFiles(-1);
+    }
+
+    /** Files under the staging prefix on the S3 server's disk, of {@code size} bytes, or all when it is -1. */
+    private static long stagingFiles(long size) throws IOException {
+        Path staging = TestS3.bucketDir().resolve("staging");
+        if (!Files.isDirectory(staging)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(staging)) {
+            return files.filter(Files::isRegularFile).filter(f -> size < 0 || f.toFile().length() == size).count();
+        }
     }
 
     /** Files on the S3 server's disk named after {@code sha256}: the object, or a PUT's partial file. */
