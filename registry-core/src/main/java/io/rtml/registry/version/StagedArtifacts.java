@@ -60,6 +60,9 @@ public class StagedArtifacts implements AutoCloseable {
                     settle(stagingKey, sha256, size);
                 } catch (RuntimeException e) {
                     log.warn("could not move {} to its content key yet; the next sweep tries again: {}", stagingKey, e.toString());
+                } catch (Error e) {
+                    log.error("could not move {} to its content key; the next sweep tries again", stagingKey, e);
+                    throw e; // an executor keeps an Error to itself: logged first
                 }
             });
         } catch (RejectedExecutionException e) {
