@@ -20,6 +20,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -45,6 +46,9 @@ class StagedUploadTest extends RegistryApiTest {
 
     @Autowired
     S3Properties s3;
+
+    @Autowired
+    TransactionTemplate transaction;
 
     private ApiClient api;
     private String model;
@@ -82,24 +86,31 @@ class StagedUploadTest extends RegistryApiTest {
         String orphan = "staging/" + UUID.randomUUID();
         putObject(interrupted, TITANIC.file());
         putObject(orphan, TITANIC.file());
-        jdbc.update("update model_version set artifact_key = ? where sha256 = ? and artifact_key = ?", interrupted,
-                TITANIC.sha256(), contentKey);
+        jdbc.update("""
+                update model_version set artifact_key = ? where version = 1
+                  and model_id = (select id from registered_model where name = ?)""", interrupted, model);
 
-        try (StagedArtifacts now = new StagedArtifacts(store, versions, upload, s3, Clock.systemUTC())) {
-            now.sweep();
-        }
+        sweepAt(Duration.ZERO);
         assertThat(artifactKey(model)).isEqualTo(contentKey);
         assertThat(Files.exists(objectFile(interrupted))).as("within retention, kept for readers").isTrue();
         assertThat(Files.exists(objectFile(orphan))).isTrue();
 
-        Clock later = Clock.offset(Clock.systemUTC(), upload.stagingRetention().plusMinutes(1));
-        try (StagedArtifacts pastRetention = new StagedArtifacts(store, versions, upload, s3, later)) {
-            pastRetention.sweep();
-        }
-        assertThat(Files.exists(objectFile(interrupted))).isFalse();
+        sweepAt(upload.stagingRetention().plusMinutes(1));
+        assertThat(Files.exists(objectFile(interrupted))).as("retention passed since its release").isFalse();
+        assertThat(Files.exists(objectFile(orphan))).as("an unrecorded upload may still be arriving").isTrue();
+
+        sweepAt(StagedArtifacts.ORPHAN_GRACE.plusMinutes(1));
         assertThat(Files.exists(objectFile(orphan))).isFalse();
         assertThat(Files.exists(objectFile(contentKey))).isTrue();
         assertThat(api.get("/api/v1/models/" + model + "/versions/1/artifact").raw().body()).isEqualTo(TITANIC.readBytes());
+    }
+
+    /** One sweep as a registry whose clock is {@code ahead} of now would run it. */
+    private void sweepAt(Duration ahead) {
+        try (StagedArtifacts registry = new StagedArtifacts(store, versions, transaction, upload, s3,
+                Clock.offset(Clock.systemUTC(), ahead))) {
+            registry.sweep();
+        }
     }
 
     private String artifactKey(String modelName) {

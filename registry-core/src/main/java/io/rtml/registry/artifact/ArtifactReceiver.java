@@ -56,7 +56,7 @@ public class ArtifactReceiver implements AutoCloseable {
             boolean bytesGoElsewhere = put != null || storedKey != null;
             SpooledArtifact spooled = spool.fill(file, body, put == null ? null : put.feed(), bytesGoElsewhere);
             return new ReceivedArtifact(spooled, store, put, storedKey, background);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             if (put != null) {
                 put.abandon();
             }

@@ -14,7 +14,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
-import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -94,11 +93,12 @@ public class ArtifactStore {
         }
     }
 
-    /** Staging objects last modified before {@code cutoff}. */
-    public List<String> stagingKeysOlderThan(Instant cutoff) {
+    /** An object under the staging prefix. */
+    public record StagingObject(String key, Instant lastModified) {}
+
+    public List<StagingObject> stagingObjects() {
         return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(STAGING)).contents().stream()
-                .filter(o -> o.lastModified().isBefore(cutoff))
-                .map(S3Object::key)
+                .map(o -> new StagingObject(o.key(), o.lastModified()))
                 .toList();
     }
 

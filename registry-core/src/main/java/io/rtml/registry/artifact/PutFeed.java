@@ -1,9 +1,13 @@
 package io.rtml.registry.artifact;
 
+import io.rtml.problem.ErrorCode;
+import io.rtml.problem.RtmlException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The bytes of an upload on their way to an S3 PUT that started before they all arrived, passed from
@@ -17,6 +21,9 @@ import java.util.Deque;
  * left of the stream.
  */
 final class PutFeed {
+
+    /** How long the PUT may take no bytes before the upload gives up on it. */
+    static final Duration STALL = Duration.ofMinutes(1);
 
     private final long size;
     private final Deque<byte[]> spare = new ArrayDeque<>();
@@ -42,16 +49,24 @@ final class PutFeed {
 
     /**
      * Copies {@code bytes[0, length)} for the PUT, waiting while all buffers are full. Bytes beyond
-     * the declared size, or written after the PUT was abandoned, are dropped: the upload's own checks
-     * (size, SHA-256) decide what happens to it.
+     * the declared size are dropped: the upload's own checks (size, SHA-256) decide about those. Fails
+     * once the PUT is gone, or when it took nothing for {@link #STALL}, so that the client is told at
+     * once instead of after sending the rest for nothing.
      */
     synchronized void write(byte[] bytes, int length) {
         for (int offset = 0; offset < length && written < size; ) {
+            long deadline = System.nanoTime() + STALL.toNanos();
             while (spare.isEmpty() && !abandoned) {
-                waitHere();
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    abandon();
+                    break;
+                }
+                waitHere(TimeUnit.NANOSECONDS.toMillis(left) + 1);
             }
             if (abandoned) {
-                return;
+                throw new RtmlException(ErrorCode.STORAGE_UNAVAILABLE,
+                        "the artifact store stopped taking the upload; nothing was kept, send it again");
             }
             byte[] buffer = spare.poll();
             int n = (int) Math.min(Math.min(length - offset, buffer.length), size - written);
@@ -91,9 +106,9 @@ final class PutFeed {
         return new Reader();
     }
 
-    private void waitHere() {
+    private void waitHere(long millis) {
         try {
-            wait();
+            wait(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while passing an upload to S3", e);

@@ -1,5 +1,7 @@
 package io.rtml.registry.artifact;
 
+import io.rtml.problem.ErrorCode;
+import io.rtml.problem.RtmlException;
 import io.rtml.registry.onnx.FloatWeights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,8 +46,14 @@ final class SpoolWriter implements AutoCloseable {
         written += length;
     }
 
-    /** Gives the file its full length, even where it ends in a hole; returns the bytes left out. */
+    /**
+     * Gives the file its full length, even where it ends in a hole; returns the bytes left out.
+     * Refuses a model whose left-out bytes turned out to matter ({@link FloatWeights#contradiction()}).
+     */
     long finish(long size) throws IOException {
+        if (weights != null && weights.contradiction() != null) {
+            throw new RtmlException(ErrorCode.NOT_ONNX, "the model cannot be checked: " + weights.contradiction());
+        }
         if (channel.size() < size) {
             // The last byte was left out: any byte there will do, as none of it is read for its value.
             writeFully(new byte[1], 0, 1, size - 1);

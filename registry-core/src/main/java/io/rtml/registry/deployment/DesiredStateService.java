@@ -2,7 +2,6 @@ package io.rtml.registry.deployment;
 
 import io.rtml.registry.access.Actor;
 import io.rtml.registry.access.Role;
-import io.rtml.registry.artifact.ArtifactStore;
 import io.rtml.registry.gallery.ServiceEntry;
 import io.rtml.registry.gallery.ServiceEntryRepository;
 import io.rtml.registry.gallery.ServiceTarget;
@@ -29,16 +28,14 @@ public class DesiredStateService {
     private final ServiceEntryRepository services;
     private final RegisteredModelRepository models;
     private final VersionService versions;
-    private final ArtifactStore store;
 
     DesiredStateService(TargetService targets, ServiceTargetRepository serviceTargets, ServiceEntryRepository services,
-            RegisteredModelRepository models, VersionService versions, ArtifactStore store) {
+            RegisteredModelRepository models, VersionService versions) {
         this.targets = targets;
         this.serviceTargets = serviceTargets;
         this.services = services;
         this.models = models;
         this.versions = versions;
-        this.store = store;
     }
 
     /** The URLs are credentials for a few minutes, so only a deployer token for this target may ask. */
@@ -58,6 +55,6 @@ public class DesiredStateService {
         String modelName = models.findById(service.modelId()).map(RegisteredModel::name).orElseThrow();
         ModelVersionResponse version = versions.get(modelName, row.desiredVersion().toString());
         return new DesiredStateResponse.DesiredService(service.name(), version.version(), version.sha256(),
-                version.sizeBytes(), store.presignGet(ArtifactStore.keyFor(version.sha256())).toString());
+                version.sizeBytes(), versions.presignArtifact(modelName, String.valueOf(version.version())).toString());
     }
 }

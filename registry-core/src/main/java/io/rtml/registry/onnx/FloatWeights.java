@@ -36,6 +36,7 @@ public final class FloatWeights {
         final Kind kind;
         final long end;
         int dataType;
+        boolean leftOut;
 
         Frame(Kind kind, long end) {
             this.kind = kind;
@@ -52,6 +53,7 @@ public final class FloatWeights {
     private int field;
     private long remaining;
     private long leftOut;
+    private String contradiction;
 
     public FloatWeights() {
         this(WeightlessCopy.MIN_BYTES);
@@ -66,6 +68,15 @@ public final class FloatWeights {
     /** Bytes left out so far. */
     public long leftOut() {
         return leftOut;
+    }
+
+    /**
+     * Why the bytes left out may have mattered after all, or null. Protobuf lets a later
+     * {@code data_type} replace an earlier one: a tensor that turns out not to be floating-point once
+     * its {@code raw_data} was left out cannot be checked from the spool file.
+     */
+    public String contradiction() {
+        return contradiction;
     }
 
     /** Scans the next {@code length} bytes of the stream, telling {@code runs} which to keep. */
@@ -159,6 +170,10 @@ public final class FloatWeights {
         Frame frame = frames.peek();
         if (frame.kind == Kind.TENSOR && field == TENSOR_DATA_TYPE) {
             frame.dataType = (int) value;
+            if (frame.leftOut && !ElementType.isFloatingPoint(frame.dataType) && contradiction == null) {
+                contradiction = "an initializer declares its data type again after its raw data, as "
+                        + ElementType.onnxName(frame.dataType) + "; export the model again";
+            }
         }
         step = Step.TAG;
     }
@@ -176,6 +191,7 @@ public final class FloatWeights {
         } else if (frame.kind == Kind.TENSOR && field == TENSOR_RAW_DATA && length >= minBytes
                 && ElementType.isFloatingPoint(frame.dataType)) {
             remaining = length;
+            frame.leftOut = true;
             step = Step.LEAVE_OUT;
         } else {
             keep(length);

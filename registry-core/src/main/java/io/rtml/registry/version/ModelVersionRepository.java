@@ -1,5 +1,6 @@
 package io.rtml.registry.version;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.data.domain.Limit;
@@ -33,10 +34,28 @@ interface ModelVersionRepository extends JpaRepository<ModelVersion, Long> {
             + " WHERE v.artifactKey LIKE 'staging/%'")
     List<Staged> findStaged();
 
-    boolean existsByArtifactKey(String artifactKey);
+    @Query("SELECT CASE WHEN count(v) > 0 THEN true ELSE false END FROM ModelVersion v WHERE v.artifactKey = :stagingKey AND v.artifactKey LIKE 'staging/%'")
+    boolean isStagingKeyInUse(String stagingKey);
+
+    @Modifying
+    @Query("UPDATE ModelVersion v SET v.artifactKey = :contentKey WHERE v.artifactKey = :stagingKey AND v.artifactKey LIKE 'staging/%'")
+    int moveArtifact(String stagingKey, String contentKey);
+
+    /** Notes when the versions on {@code stagingKey} moved away from it, unless noted before. */
+    @Modifying
+    @Query(value = "INSERT INTO staging_release (staging_key, released_at) VALUES (:stagingKey, :releasedAt) ON CONFLICT DO NOTHING",
+            nativeQuery = true)
+    void release(String stagingKey, Instant releasedAt);
+
+    @Query(value = "SELECT count(*) FROM staging_release WHERE staging_key = :stagingKey", nativeQuery = true)
+    long countReleases(String stagingKey);
+
+    @Query(value = "SELECT count(*) FROM staging_release WHERE staging_key = :stagingKey AND released_at < :cutoff",
+            nativeQuery = true)
+    long countReleasesBefore(String stagingKey, Instant cutoff);
 
     @Transactional
     @Modifying
-    @Query("UPDATE ModelVersion v SET v.artifactKey = :contentKey WHERE v.artifactKey = :stagingKey")
-    int moveArtifact(String stagingKey, String contentKey);
+    @Query(value = "DELETE FROM staging_release WHERE staging_key = :stagingKey", nativeQuery = true)
+    void forgetRelease(String stagingKey);
 }

@@ -5,6 +5,7 @@ import io.rtml.registry.artifact.S3Properties;
 import io.rtml.registry.artifact.UploadProperties;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,34 +13,42 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Moves uploads stored under a staging key (their SHA-256 was not known when their PUT started) to
- * their content key, in the background: an S3 copy, then the versions point at the content key. The
- * staging object stays for {@code rtml.registry.upload.staging-retention}, since a download or a
- * presigned URL may still be reading it, and is deleted by a sweep that also finishes moves a restart
- * interrupted and removes staging objects no version ever recorded (a crash between PUT and row).
- * Every step can run twice, on one registry or several, with the same end.
+ * their content key, in the background: an S3 copy, then, in one transaction, the versions point at
+ * the content key and the time of that release is noted. The staging object stays for
+ * {@code rtml.registry.upload.staging-retention} after its release, since a download or a presigned
+ * URL handed out just before may still be reading it. A sweep deletes it then; the sweep also
+ * finishes moves that a restart interrupted, and deletes staging objects that no version ever
+ * recorded (the registry died between the PUT and the row) once they are {@link #ORPHAN_GRACE} old,
+ * longer than any upload takes. Every step can run twice, on one registry or several, with the same end.
  */
 @Component
 public class StagedArtifacts implements AutoCloseable {
+
+    /** How old an unrecorded staging object must be before it is taken for the leftover of a crash. */
+    static final Duration ORPHAN_GRACE = Duration.ofHours(24);
 
     private static final Logger log = LoggerFactory.getLogger(StagedArtifacts.class);
 
     private final ArtifactStore store;
     private final ModelVersionRepository versions;
+    private final TransactionTemplate transaction;
     private final Duration retention;
     private final Clock clock;
     private final ScheduledExecutorService worker;
 
-    StagedArtifacts(ArtifactStore store, ModelVersionRepository versions, UploadProperties upload, S3Properties s3,
-            Clock clock) {
+    StagedArtifacts(ArtifactStore store, ModelVersionRepository versions, TransactionTemplate transaction,
+            UploadProperties upload, S3Properties s3, Clock clock) {
         if (upload.stagingRetention().compareTo(s3.presignTtl()) <= 0) {
             throw new IllegalArgumentException("rtml.registry.upload.staging-retention (" + upload.stagingRetention()
                     + ") must be longer than rtml.s3.presign-ttl (" + s3.presignTtl() + ")");
         }
         this.store = store;
         this.versions = versions;
+        this.transaction = transaction;
         this.retention = upload.stagingRetention();
         this.clock = clock;
         this.worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -48,67 +57,71 @@ public class StagedArtifacts implements AutoCloseable {
             return thread;
         });
         long every = upload.stagingSweepInterval().toMillis();
-        worker.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
-        worker.execute(this::settleAllQuietly); // what a restart interrupted
+        // The first sweep right away: it finishes what a restart interrupted.
+        worker.scheduleWithFixedDelay(this::sweepQuietly, 0, every, TimeUnit.MILLISECONDS);
     }
 
     /** Moves {@code stagingKey} to the content key of {@code sha256} soon. */
     void settleSoon(String stagingKey, String sha256, long size) {
         try {
-            worker.execute(() -> {
-                try {
-                    settle(stagingKey, sha256, size);
-                } catch (RuntimeException e) {
-                    log.warn("could not move {} to its content key yet; the next sweep tries again: {}", stagingKey, e.toString());
-                } catch (Error e) {
-                    log.error("could not move {} to its content key; the next sweep tries again", stagingKey, e);
-                    throw e; // an executor keeps an Error to itself: logged first
-                }
-            });
+            worker.execute(() -> settleQuietly(stagingKey, sha256, size));
         } catch (RejectedExecutionException e) {
-            log.debug("shutting down; {} is moved by the next start", stagingKey);
+            log.warn("shutting down: {} stays staged until a registry sweeps it", stagingKey);
         }
     }
 
-    /** Copies the staged bytes to their content key and points the versions there. */
+    /** Copies the staged bytes to their content key, points the versions there and notes the release. */
     void settle(String stagingKey, String sha256, long size) {
         long start = System.nanoTime();
         store.copyToContentKey(stagingKey, sha256, size);
-        int moved = versions.moveArtifact(stagingKey, ArtifactStore.keyFor(sha256));
+        int moved = transaction.execute(status -> {
+            int rows = versions.moveArtifact(stagingKey, ArtifactStore.keyFor(sha256));
+            versions.release(stagingKey, clock.instant());
+            return rows;
+        });
         log.debug("moved {} ({} bytes, {} version(s)) to its content key in {} ms", stagingKey, size, moved,
                 (System.nanoTime() - start) / 1_000_000);
     }
 
-    /** Finishes every move still pending, then deletes the staging objects that nothing refers to and that are past retention. */
+    /**
+     * Finishes every move still pending, then deletes the staging objects that no version refers to:
+     * released ones once retention has passed since their release, unrecorded ones after {@link #ORPHAN_GRACE}.
+     */
     void sweep() {
-        settleAll();
-        for (String key : store.stagingKeysOlderThan(clock.instant().minus(retention))) {
-            if (!versions.existsByArtifactKey(key)) {
+        for (ModelVersionRepository.Staged staged : versions.findStaged()) {
+            settleQuietly(staged.getArtifactKey(), staged.getSha256(), staged.getSizeBytes());
+        }
+        Instant now = clock.instant();
+        for (ArtifactStore.StagingObject object : store.stagingObjects()) {
+            String key = object.key();
+            if (versions.isStagingKeyInUse(key)) {
+                continue;
+            }
+            boolean expired = versions.countReleases(key) > 0
+                    ? versions.countReleasesBefore(key, now.minus(retention)) > 0
+                    : object.lastModified().isBefore(now.minus(ORPHAN_GRACE));
+            if (expired) {
                 store.delete(key);
+                versions.forgetRelease(key);
                 log.debug("deleted the staging object {}", key);
             }
         }
     }
 
-    private void settleAll() {
-        for (ModelVersionRepository.Staged staged : versions.findStaged()) {
-            settle(staged.getArtifactKey(), staged.getSha256(), staged.getSizeBytes());
-        }
-    }
-
-    private void settleAllQuietly() {
+    private void settleQuietly(String stagingKey, String sha256, long size) {
         try {
-            settleAll();
-        } catch (RuntimeException e) {
-            log.warn("could not move staged uploads to their content keys; the next sweep tries again: {}", e.toString());
+            settle(stagingKey, sha256, size);
+        } catch (RuntimeException | Error e) {
+            log.warn("could not move {} to its content key yet; the next sweep tries again", stagingKey, e);
         }
     }
 
     private void sweepQuietly() {
         try {
             sweep();
-        } catch (RuntimeException e) {
-            log.warn("the sweep of staged uploads failed; it runs again in a while: {}", e.toString());
+        } catch (RuntimeException | Error e) {
+            // Not rethrown: the executor would end the schedule, and no sweep would run again.
+            log.warn("the sweep of staged uploads failed; it runs again in a while", e);
         }
     }
 

@@ -18,6 +18,7 @@ import io.rtml.registry.onnx.OnnxInspector;
 import io.rtml.registry.paging.Page;
 import io.rtml.registry.paging.PageRequest;
 import java.io.InputStream;
+import java.net.URL;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -152,6 +153,15 @@ public class VersionService {
         ModelVersion version = resolve(model, ref);
         return new ArtifactDownload(modelName + "-v" + version.version() + ".onnx", version.sha256(), version.sizeBytes(),
                 store.open(version.artifactKey()));
+    }
+
+    /**
+     * A presigned GET of the version's artifact, wherever it is now: its content key, or its staging
+     * key until {@link StagedArtifacts} has moved it (the staging object outlives the URL).
+     */
+    @Transactional(readOnly = true)
+    public URL presignArtifact(String modelName, String ref) {
+        return store.presignGet(resolve(model(modelName), ref).artifactKey());
     }
 
     /** The version number that {@code ref} (a number or an alias) names for the model, checked to exist. */

@@ -206,7 +206,7 @@ class ArtifactReceiverTest {
     }
 
     @Test
-    void anUploadWhosePutFailedIsRefusedWhenItsSpoolFileLacksTheWeights() {
+    void anUploadWhosePutFailedIsRefusedWhenItsSpoolFileLacksTheWeights() throws IOException {
         S3Properties nowhere = new S3Properties(URI.create("http://127.0.0.1:9"), null, "nowhere", "key", "secret", true, false, null);
         S3Configuration configuration = new S3Configuration();
         ArtifactStore deadStore = new ArtifactStore(configuration.s3Client(nowhere), configuration.s3Presigner(nowhere), nowhere);
@@ -215,8 +215,13 @@ class ArtifactReceiverTest {
                 .message(5, ProtoBuilder.floatTensor("W", weights.length / 4).bytes(9, weights))).toByteArray();
 
         try (ArtifactReceiver toNowhere = new ArtifactReceiver(new ArtifactSpool(new UploadProperties(null, dir.resolve("spool"))),
-                deadStore); ReceivedArtifact upload = toNowhere.receive(new ByteArrayInputStream(model), null, (long) model.length)) {
-            assertThatThrownBy(upload::store).isInstanceOf(RtmlException.class)
+                deadStore)) {
+            // Told while receiving, or at the latest when storing: either way a 503, nothing kept.
+            assertThatThrownBy(() -> {
+                try (ReceivedArtifact upload = toNowhere.receive(new ByteArrayInputStream(model), null, (long) model.length)) {
+                    upload.store();
+                }
+            }).isInstanceOf(RtmlException.class)
                     .extracting(e -> ((RtmlException) e).code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE);
         }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.rtml.problem.RtmlException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,7 +40,7 @@ class PutFeedTest {
     }
 
     @Test
-    void anAbandonedFeedFailsThePutAndNoLongerHoldsTheWriter() throws Exception {
+    void anAbandonedFeedFailsThePutAndTheWriter() throws Exception {
         PutFeed feed = new PutFeed(1 << 20, 1, 1024);
         InputStream put = feed.open();
         CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
@@ -52,7 +53,8 @@ class PutFeedTest {
 
         feed.abandon();
 
-        writer.get(5, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> writer.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(RtmlException.class)
+                .hasMessageContaining("stopped taking the upload");
         assertThatThrownBy(() -> put.read(new byte[10], 0, 10)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("abandoned");
     }

@@ -70,6 +70,25 @@ class FloatWeightsTest {
     }
 
     @Test
+    void aDataTypeThatTurnsIntegerAfterTheBytesWereLeftOutIsAContradiction() {
+        // Protobuf lets the last data_type win: these bytes were int64 after all.
+        byte[] model = identityOf(floatTensor("W", 1000).bytes(9, pattern(4000)).varint(2, 7));
+        FloatWeights weights = new FloatWeights(100);
+        weights.scan(model, model.length, new FloatWeights.Runs() {
+            @Override
+            public void keep(int offset, int length) {}
+
+            @Override
+            public void leaveOut(int offset, int length) {}
+        });
+
+        assertThat(weights.leftOut()).isEqualTo(4000);
+        assertThat(weights.contradiction()).contains("data type again after its raw data, as int64");
+        assertThat(spool(identityOf(floatTensor("W", 1000).bytes(9, pattern(4000)).varint(2, 10)), 100, 7).leftOut()
+                .cardinality()).as("float16 is still a float: no contradiction").isEqualTo(4000);
+    }
+
+    @Test
     void whatIsLeftOutDoesNotDependOnHowTheStreamIsCut() {
         byte[] model = identityOf(floatTensor("A", 300).bytes(9, pattern(1200)), floatTensor("B", 500).bytes(9, pattern(2000)));
         BitSet whole = spool(model, 100, model.length).leftOut();
