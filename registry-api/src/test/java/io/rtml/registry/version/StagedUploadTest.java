@@ -50,6 +50,9 @@ class StagedUploadTest extends RegistryApiTest {
     @Autowired
     TransactionTemplate transaction;
 
+    @Autowired
+    VersionService versionService;
+
     private ApiClient api;
     private String model;
 
@@ -103,6 +106,28 @@ class StagedUploadTest extends RegistryApiTest {
         assertThat(Files.exists(objectFile(orphan))).isFalse();
         assertThat(Files.exists(objectFile(contentKey))).isTrue();
         assertThat(api.get("/api/v1/models/" + model + "/versions/1/artifact").raw().body()).isEqualTo(TITANIC.readBytes());
+    }
+
+    /** Scoring nodes fetch a version that is still staged from its staging key, not from a content key it lacks yet. */
+    @Test
+    void aStagedVersionIsHandedOutFromItsStagingKey() throws Exception {
+        assertThat(api.uploadRaw("/api/v1/models/" + model + "/versions", TITANIC.readBytes()).status()).isEqualTo(201);
+        String staged = "staging/" + UUID.randomUUID();
+        putObject(staged, TITANIC.file());
+
+        // In one transaction that is rolled back: no sweep sees the row on its staging key meanwhile.
+        java.net.URL url = transaction.execute(status -> {
+            status.setRollbackOnly();
+            jdbc.update("""
+                    update model_version set artifact_key = ? where version = 1
+                      and model_id = (select id from registered_model where name = ?)""", staged, model);
+            return versionService.presignArtifact(model, "1");
+        });
+
+        assertThat(url.getPath()).endsWith("/" + staged);
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(url.toURI()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.body()).isEqualTo(TITANIC.readBytes());
     }
 
     /** One sweep as a registry whose clock is {@code ahead} of now would run it. */
