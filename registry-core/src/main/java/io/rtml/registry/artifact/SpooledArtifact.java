@@ -12,10 +12,6 @@ import java.nio.file.Path;
  */
 public record SpooledArtifact(Path path, String sha256, long size, long leftOutBytes) implements AutoCloseable {
 
-    public SpooledArtifact(Path path, String sha256, long size) {
-        this(path, sha256, size, 0);
-    }
-
     @Override
     public void close() {
         try {
