@@ -24,6 +24,9 @@ public class ArtifactReceiver implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ArtifactReceiver.class);
 
+    /** Buffers between an upload and the S3 PUT it feeds: enough to ride out the PUT's pauses. */
+    private static final int PUT_BUFFERS = 4;
+
     private final ArtifactSpool spool;
     private final ArtifactStore store;
     private final ExecutorService background;
@@ -66,7 +69,7 @@ public class ArtifactReceiver implements AutoCloseable {
     }
 
     private StreamedPut startPut(String key, String sha256, long size) {
-        PutFeed feed = new PutFeed(size, ArtifactSpool.PUT_BUFFERS, ArtifactSpool.BUFFER);
+        PutFeed feed = new PutFeed(size, PUT_BUFFERS, ArtifactSpool.BUFFER);
         try {
             CompletableFuture<Void> result = CompletableFuture.runAsync(() -> {
                 try {

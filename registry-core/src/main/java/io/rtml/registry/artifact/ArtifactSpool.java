@@ -22,8 +22,6 @@ public class ArtifactSpool implements AutoCloseable {
     /** Bytes read from an upload at a time. */
     public static final int BUFFER = 256 * 1024;
     private static final int BUFFERS = 4;
-    /** Buffers between an upload and the S3 PUT it feeds: enough to ride out the PUT's pauses. */
-    static final int PUT_BUFFERS = 4;
 
     private final UploadProperties properties;
     private final ExecutorService hashing;

@@ -82,12 +82,13 @@ public class ArtifactStore {
      */
     public void copyToContentKey(String stagingKey, String sha256, long size) {
         String key = keyFor(sha256);
-        if (!exists(key)) {
+        long stored = sizeOf(key);
+        if (stored < 0) {
             s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(stagingKey).destinationBucket(bucket).destinationKey(key)
                     .metadataDirective(MetadataDirective.REPLACE).contentType("application/octet-stream")
                     .metadata(Map.of("sha256", sha256)));
+            stored = sizeOf(key);
         }
-        long stored = s3.headObject(b -> b.bucket(bucket).key(key)).contentLength();
         if (stored != size) {
             throw new IllegalStateException(key + " holds " + stored + " bytes, not the " + size + " of " + stagingKey);
         }
@@ -107,11 +108,15 @@ public class ArtifactStore {
     }
 
     public boolean exists(String key) {
+        return sizeOf(key) >= 0;
+    }
+
+    /** The object's length, or -1 when there is none. */
+    private long sizeOf(String key) {
         try {
-            s3.headObject(b -> b.bucket(bucket).key(key));
-            return true;
+            return s3.headObject(b -> b.bucket(bucket).key(key)).contentLength();
         } catch (NoSuchKeyException e) {
-            return false;
+            return -1;
         }
     }
 

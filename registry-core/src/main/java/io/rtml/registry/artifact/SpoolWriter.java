@@ -11,11 +11,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /** Writes an upload to its spool file, all of it or, given {@link FloatWeights}, all but the bytes it leaves out. */
-final class SpoolWriter implements AutoCloseable {
+final class SpoolWriter implements FloatWeights.Runs, AutoCloseable {
 
     private final FileChannel channel;
     private final FloatWeights weights;
     private long written;
+    /** The buffer being scanned, for {@link #keep}. */
+    private byte[] scanned;
 
     SpoolWriter(Path file, FloatWeights weights) throws IOException {
         this.channel = FileChannel.open(file, StandardOpenOption.WRITE);
@@ -26,24 +28,24 @@ final class SpoolWriter implements AutoCloseable {
         if (weights == null) {
             writeFully(bytes, 0, length, written);
         } else {
-            long base = written;
-            weights.scan(bytes, length, new FloatWeights.Runs() {
-                @Override
-                public void keep(int offset, int n) {
-                    try {
-                        writeFully(bytes, offset, n, base + offset);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
-
-                @Override
-                public void leaveOut(int offset, int n) {
-                    // a hole: nothing is written, the file system keeps it sparse
-                }
-            });
+            scanned = bytes;
+            weights.scan(bytes, length, this);
         }
         written += length;
+    }
+
+    @Override
+    public void keep(int offset, int length) {
+        try {
+            writeFully(scanned, offset, length, written + offset);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void leaveOut(int offset, int length) {
+        // a hole: nothing is written, the file system keeps it sparse
     }
 
     /**
