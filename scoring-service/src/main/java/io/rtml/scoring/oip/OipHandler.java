@@ -15,6 +15,7 @@ import io.rtml.scoring.runtime.NodeIdentity;
 import io.rtml.scoring.runtime.Prediction;
 import io.rtml.scoring.runtime.ServiceSlot;
 import io.rtml.scoring.runtime.Services;
+import io.rtml.scoring.runtime.TensorBudget;
 import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -24,10 +25,13 @@ public final class OipHandler {
 
     private final Services services;
     private final NodeIdentity node;
+    private final long maxTensorBytes;
 
-    public OipHandler(Services services, NodeIdentity node) {
+    /** @param maxTensorBytes what one request may decode into input tensors ({@link TensorBudget}) */
+    public OipHandler(Services services, NodeIdentity node, long maxTensorBytes) {
         this.services = services;
         this.node = node;
+        this.maxTensorBytes = maxTensorBytes;
     }
 
     /**
@@ -109,8 +113,9 @@ public final class OipHandler {
     /** Parses and checks the request; the returned prediction owns the version reference and the tensors. */
     private Prediction infer(String service, LoadedVersion v, ByteBuf body, ByteBufAllocator alloc) {
         InferRequest request;
+        int bodyBytes = body.readableBytes(); // before the parser starts to consume the body
         try (JsonParser p = Json.parser(body)) {
-            request = InferRequestReader.read(p, v.signature(), alloc);
+            request = InferRequestReader.read(p, v.signature(), alloc, bodyBytes, new TensorBudget(maxTensorBytes));
         }
         try {
             List<Feed> feeds = InferValidator.feeds(request, v.signature());

@@ -14,6 +14,7 @@ import io.rtml.scoring.runtime.Prediction;
 import io.rtml.scoring.runtime.ServiceSlot;
 import io.rtml.scoring.runtime.Services;
 import io.rtml.scoring.runtime.Signature;
+import io.rtml.scoring.runtime.TensorBudget;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +29,12 @@ public final class RecordsHandler {
     /** Layouts by signature, computed once per loaded version; weak so unloaded versions drop out. */
     private final Map<Signature, RecordsLayout> layouts = Collections.synchronizedMap(new WeakHashMap<>());
 
-    public RecordsHandler(Services services) {
+    private final long maxTensorBytes;
+
+    /** @param maxTensorBytes what one request may decode into input tensors ({@link TensorBudget}) */
+    public RecordsHandler(Services services, long maxTensorBytes) {
         this.services = services;
+        this.maxTensorBytes = maxTensorBytes;
     }
 
     /**
@@ -74,7 +79,7 @@ public final class RecordsHandler {
         }
         List<Feed> feeds;
         try (JsonParser p = Json.parser(body)) {
-            feeds = RecordsReader.read(p, layout, alloc);
+            feeds = RecordsReader.read(p, layout, alloc, new TensorBudget(maxTensorBytes));
         }
         int records = (int) feeds.get(0).shape()[0];
         return new Prediction(v, feeds, null, values -> Reply.json(alloc, HttpResponseStatus.OK, v.label(),

@@ -6,6 +6,7 @@ import io.rtml.scoring.http.Json;
 import io.rtml.scoring.runtime.Datatype;
 import io.rtml.scoring.runtime.Inference.Feed;
 import io.rtml.scoring.runtime.InputTensor;
+import io.rtml.scoring.runtime.TensorBudget;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,7 +16,7 @@ import tools.jackson.core.JsonToken;
 /**
  * Streams {@code {"records":[{...}, ...]}} into one input tensor per model input, following a
  * {@link RecordsLayout}. Each record is first gathered into a scratch row (fields may come in any
- * order), checked for missing fields, then appended to the tensors.
+ * order), checked for missing and repeated fields, then appended to the tensors.
  */
 final class RecordsReader {
 
@@ -34,11 +35,11 @@ final class RecordsReader {
     }
 
     /** Reads the body; the returned feeds own pooled buffers (close their tensors). */
-    static List<Feed> read(JsonParser p, RecordsLayout layout, ByteBufAllocator alloc) {
+    static List<Feed> read(JsonParser p, RecordsLayout layout, ByteBufAllocator alloc, TensorBudget budget) {
         List<InputTensor> tensors = new ArrayList<>();
         try {
             for (RecordsLayout.Column c : layout.columns) {
-                tensors.add(new InputTensor(c.spec().name(), c.spec().datatype(), alloc, c.width() * 16));
+                tensors.add(new InputTensor(c.spec().name(), c.spec().datatype(), alloc, c.width() * 16, budget));
             }
             int n = new RecordsReader(layout).readBody(p, tensors);
             List<Feed> feeds = new ArrayList<>();
@@ -68,6 +69,9 @@ final class RecordsReader {
             if (!field.equals("records")) {
                 p.skipChildren();
                 continue;
+            }
+            if (records >= 0) {
+                throw ApiException.badRequest("the request body has the key 'records' twice");
             }
             if (t != JsonToken.START_ARRAY) {
                 throw ApiException.badRequest("'records' must be an array of objects");
@@ -101,6 +105,9 @@ final class RecordsReader {
                 continue;
             }
             RecordsLayout.Column c = slot.column();
+            if (present[c.offset() + slot.index()]) {
+                throw ApiException.badRequest("record " + index + " has the field '" + field + "' twice");
+            }
             if (c.kind() == RecordsLayout.Kind.ARRAY) {
                 readArray(p, t, c, index, field);
             } else {

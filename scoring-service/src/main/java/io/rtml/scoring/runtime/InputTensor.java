@@ -27,22 +27,39 @@ public final class InputTensor implements AutoCloseable {
 
     private final String name;
     private final Datatype type;
+    /** What a string element costs besides its characters: its slot in the array. */
+    private static final int REFERENCE_BYTES = 8;
+
     private final ByteBuf buf;
+    private final TensorBudget budget;
     private String[] strings;
     private int count;
 
+    /** A tensor whose size the node controls (warm-up); see the budgeted constructor for request data. */
     public InputTensor(String name, Datatype type, ByteBufAllocator alloc, int expected) {
+        this(name, type, alloc, expected, TensorBudget.UNLIMITED);
+    }
+
+    /**
+     * @param expected how many elements to make room for at first: a hint only, bounded by the caller
+     *     by what the request body can hold (the buffer grows as values come)
+     * @param budget charged for every byte of room, before it is allocated
+     */
+    public InputTensor(String name, Datatype type, ByteBufAllocator alloc, int expected, TensorBudget budget) {
         if (!type.canFeed()) {
             throw ApiException.badRequest("input '" + name + "': datatype " + type
                     + " is not supported by ONNX Runtime for Java");
         }
         this.name = name;
         this.type = type;
+        this.budget = budget;
         int initial = Math.max(16, Math.min(expected, 1 << 20));
         if (type == Datatype.BYTES) {
+            budget.charge((long) initial * REFERENCE_BYTES);
             this.buf = null;
             this.strings = new String[initial];
         } else {
+            budget.charge((long) initial * type.size());
             this.buf = alloc.directBuffer(initial * type.size());
         }
     }
@@ -61,6 +78,7 @@ public final class InputTensor implements AutoCloseable {
 
     /** An integral JSON number: range-checked for the narrow integer types. */
     public void putLong(long v) {
+        room(type.size());
         switch (type) {
             case INT8 -> buf.writeByte((int) checkRange(v, Byte.MIN_VALUE, Byte.MAX_VALUE));
             case UINT8 -> buf.writeByte((int) checkRange(v, 0, 255));
@@ -77,6 +95,7 @@ public final class InputTensor implements AutoCloseable {
 
     /** A JSON number with a fraction or exponent: only floating-point inputs take it. */
     public void putDouble(double v) {
+        room(type.size());
         switch (type) {
             case FP32 -> buf.writeFloatLE((float) v);
             case FP64 -> buf.writeDoubleLE(v);
@@ -91,6 +110,7 @@ public final class InputTensor implements AutoCloseable {
         if (type != Datatype.BOOL) {
             throw wrongType("a boolean");
         }
+        room(1);
         buf.writeByte(v ? 1 : 0);
         count++;
     }
@@ -99,10 +119,21 @@ public final class InputTensor implements AutoCloseable {
         if (type != Datatype.BYTES) {
             throw wrongType("a string");
         }
+        budget.charge(v.length());
         if (count == strings.length) {
+            budget.charge((long) count * REFERENCE_BYTES);
             strings = Arrays.copyOf(strings, count * 2);
         }
         strings[count++] = v;
+    }
+
+    /** Makes room for one more element, doubling the buffer (charged to the budget) when it is full. */
+    private void room(int bytes) {
+        if (buf != null && buf.writerIndex() + bytes > buf.capacity()) {
+            int capacity = buf.capacity();
+            budget.charge(capacity);
+            buf.capacity(Math.multiplyExact(capacity, 2));
+        }
     }
 
     /** One tensor holding the elements of {@code parts} one after the other (the rows of a merged run). */
