@@ -29,7 +29,12 @@ public record NodeConfig(
         int adminThreads,
         Duration downloadTimeout,
         ServiceKeys apiKeys,
-        RegistryLink registry) {
+        RegistryLink registry,
+        long maxTensorBytes,
+        Duration readIdleTimeout,
+        Duration requestTimeout,
+        long maxUnfinishedBodyBytes,
+        int adminPort) {
 
     /**
      * Where a node that starts with nothing to restore asks for its desired state:
@@ -52,13 +57,19 @@ public record NodeConfig(
      */
     public static final int DEFAULT_MAX_BATCH_ROWS = 32;
 
+    /** {@code admin-port} unset: the admin API is served on the prediction port, as it always was. */
+    public static final int SAME_PORT = -1;
+
     public NodeConfig {
         nodeKind = nodeKind.toUpperCase(Locale.ROOT);
         if (!nodeKind.equals("HUB") && !nodeKind.equals("EDGE")) {
             throw new IllegalArgumentException("rtml.scoring.node.kind must be HUB or EDGE, not " + nodeKind);
         }
         if (port < 0 || port > 65535 || maxBodyBytes < 1024 || standbyVersions < 0 || ioThreads < 1
-                || ioSpinMicros < 0 || intraOpThreads < 1 || maxBatchRows < 1 || adminThreads < 1) {
+                || ioSpinMicros < 0 || intraOpThreads < 1 || maxBatchRows < 1 || adminThreads < 1
+                || maxTensorBytes < 1024 || readIdleTimeout.toMillis() < 1 || requestTimeout.toMillis() < 1
+                || maxUnfinishedBodyBytes < maxBodyBytes || adminPort < SAME_PORT || adminPort > 65535
+                || (adminPort == port && port != 0)) {
             throw new IllegalArgumentException("invalid scoring node configuration: " + NodeConfig.this);
         }
     }
@@ -75,6 +86,7 @@ public record NodeConfig(
     public static NodeConfig load(Function<String, String> lookup) {
         Settings s = new Settings(lookup);
         String nodeName = s.string("rtml.scoring.node.name", "local");
+        int maxBodyBytes = s.integer("rtml.scoring.max-body-bytes", 16 * 1024 * 1024);
         return new NodeConfig(
                 nodeName,
                 s.string("rtml.scoring.node.kind", "HUB"),
@@ -83,7 +95,7 @@ public record NodeConfig(
                 s.integer("rtml.scoring.port", 8090),
                 s.string("rtml.scoring.admin-token", null),
                 Path.of(s.string("rtml.scoring.data-dir", "data/scoring")),
-                s.integer("rtml.scoring.max-body-bytes", 16 * 1024 * 1024),
+                maxBodyBytes,
                 s.integer("rtml.scoring.standby-versions", 2),
                 s.integer("rtml.scoring.io-threads", Runtime.getRuntime().availableProcessors()),
                 s.integer("rtml.scoring.io-spin-micros", 0),
@@ -92,7 +104,13 @@ public record NodeConfig(
                 s.integer("rtml.scoring.admin-threads", 2),
                 Duration.ofSeconds(s.integer("rtml.scoring.download-timeout-seconds", 300)),
                 ServiceKeys.parse(s.string("rtml.scoring.api-keys", null)),
-                registry(s, nodeName));
+                registry(s, nodeName),
+                // A body decodes into at most four times its bytes (an 8-byte value per "0,").
+                s.longInteger("rtml.scoring.max-tensor-bytes", 4L * maxBodyBytes),
+                Duration.ofMillis(s.integer("rtml.scoring.read-idle-timeout-millis", 30_000)),
+                Duration.ofMillis(s.integer("rtml.scoring.request-timeout-millis", 60_000)),
+                s.longInteger("rtml.scoring.max-unfinished-body-bytes", 4L * maxBodyBytes),
+                s.integer("rtml.scoring.admin-port", SAME_PORT));
     }
 
     /** Null (no desired-state fetch) when no URL is set; the token may be missing (the node then says so). */
@@ -128,7 +146,10 @@ public record NodeConfig(
                 + ", adminThreads=" + adminThreads + ", downloadTimeout=" + downloadTimeout
                 + ", adminToken=" + (adminToken == null || adminToken.isBlank() ? "unset" : "set")
                 + ", apiKeys=" + (apiKeys == null ? 0 : apiKeys.services()) + " services"
-                + ", registry=" + (registry == null ? "unset" : registry) + "]";
+                + ", registry=" + (registry == null ? "unset" : registry)
+                + ", maxTensorBytes=" + maxTensorBytes + ", readIdleTimeout=" + readIdleTimeout
+                + ", requestTimeout=" + requestTimeout + ", maxUnfinishedBodyBytes=" + maxUnfinishedBodyBytes
+                + ", adminPort=" + (adminPort == SAME_PORT ? "same" : adminPort) + "]";
     }
 
     private record Settings(Function<String, String> lookup) {
@@ -136,6 +157,15 @@ public record NodeConfig(
         String string(String key, String fallback) {
             String v = lookup.apply(key);
             return v == null || v.isBlank() ? fallback : v.trim();
+        }
+
+        long longInteger(String key, long fallback) {
+            String v = string(key, null);
+            try {
+                return v == null ? fallback : Long.parseLong(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " (" + envName(key) + ") must be an integer, not " + v);
+            }
         }
 
         int integer(String key, int fallback) {

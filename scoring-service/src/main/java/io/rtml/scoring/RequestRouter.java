@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.rtml.scoring.admin.AdminHandler;
 import io.rtml.scoring.http.Answer;
@@ -22,7 +21,6 @@ import io.rtml.scoring.oip.OipHandler;
 import io.rtml.scoring.records.RecordsHandler;
 import io.rtml.scoring.runtime.Inference;
 import io.rtml.scoring.runtime.Prediction;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -49,6 +47,11 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** One batcher per event loop; null when batching is off ({@code max-batch-rows} 1). */
     private final FastThreadLocal<DynamicBatcher> batchers;
 
+    /**
+     * @param oip null, with {@code records}, where this port serves no predictions (the admin port)
+     * @param admin null where this port serves no admin API (the prediction port, when the admin
+     *     API has its own)
+     */
     RequestRouter(OipHandler oip, RecordsHandler records, AdminHandler admin, ServiceKeys keys, Inference inference,
             int maxBatchRows) {
         this.oip = oip;
@@ -74,7 +77,7 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         try {
-            List<String> path = segments(req.uri());
+            List<String> path = RequestPath.segments(req.uri());
             String first = path.isEmpty() ? "" : path.get(0);
             List<String> rest = path.isEmpty() ? path : path.subList(1, path.size());
             String service = predictionService(first, rest);
@@ -83,7 +86,7 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                         + "' needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'", null));
                 return;
             }
-            switch (first) {
+            switch (served(first)) {
                 case "v2" -> answer(ctx, version, keepAlive, oip.handle(req.method(), rest, req.content(), alloc));
                 case "v1" -> answer(ctx, version, keepAlive, records.handle(req.method(), rest, req.content(), alloc));
                 case "admin" -> admin.handle(req.method(), rest, req.headers().get(HttpHeaderNames.AUTHORIZATION),
@@ -95,6 +98,15 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         } catch (RuntimeException e) {
             answer(ctx, version, keepAlive, failure(alloc, e));
         }
+    }
+
+    /** The first segment when this port serves that API, else "" (404). */
+    private String served(String first) {
+        return switch (first) {
+            case "v1", "v2" -> oip != null ? first : "";
+            case "admin" -> admin != null ? first : "";
+            default -> "";
+        };
     }
 
     /**
@@ -167,22 +179,6 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             ctx.writeAndFlush(response, ctx.voidPromise());
         }
-    }
-
-    static List<String> segments(String uri) {
-        int end = uri.indexOf('?');
-        String path = end < 0 ? uri : uri.substring(0, end);
-        List<String> out = new ArrayList<>(6);
-        int start = 0;
-        while (start <= path.length()) {
-            int slash = path.indexOf('/', start);
-            int stop = slash < 0 ? path.length() : slash;
-            if (stop > start) {
-                out.add(QueryStringDecoder.decodeComponent(path.substring(start, stop)));
-            }
-            start = stop + 1;
-        }
-        return out;
     }
 
     @Override

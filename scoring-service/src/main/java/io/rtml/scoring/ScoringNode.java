@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,8 @@ public final class ScoringNode implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ExecutorService adminExecutor;
     private final Channel channel;
+    /** The admin API's own listener, when {@code admin-port} is set; else null. */
+    private final Channel adminChannel;
     private final Services services;
     private final NodeAdmin admin;
     private final String ioThreadPool = "scoring-io-" + INSTANCES.incrementAndGet();
@@ -62,27 +65,22 @@ public final class ScoringNode implements AutoCloseable {
         StateFile stateFile = new StateFile(config.dataDir());
         adminExecutor = Executors.newFixedThreadPool(config.adminThreads(), daemonThreads("scoring-admin"));
         admin = new NodeAdmin(services, loader, cache, stateFile, config.standbyVersions(), adminExecutor);
-        RequestRouter router = new RequestRouter(new OipHandler(services, node), new RecordsHandler(services),
-                new AdminHandler(config.adminToken(), admin, services, node, adminExecutor), config.apiKeys(),
+        OipHandler oip = new OipHandler(services, node, config.maxTensorBytes());
+        RecordsHandler records = new RecordsHandler(services, config.maxTensorBytes());
+        AdminHandler adminApi = new AdminHandler(config.adminToken(), admin, services, node, adminExecutor);
+        boolean adminApart = config.adminPort() != NodeConfig.SAME_PORT;
+        RequestRouter router = new RequestRouter(oip, records, adminApart ? null : adminApi, config.apiKeys(),
                 inference, config.maxBatchRows());
+        RequestDeadlines.Unfinished unfinished = new RequestDeadlines.Unfinished(new AtomicLong(),
+                config.maxUnfinishedBodyBytes(), config.maxBodyBytes());
         boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("scoring-accept"), NioIoHandler.newFactory());
         // Named per node so that thread dumps, profiles and the benchmark's CPU accounting can find them.
         workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory(ioThreadPool),
                 NioIoHandler.newFactory(SelectorProvider.provider(), new SpinningSelect(config.ioSpinMicros())));
-        channel = new ServerBootstrap()
-                .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new BodyLimit(config.maxBodyBytes()), router);
-                    }
-                })
-                .bind(new InetSocketAddress(config.bindAddress(), config.port())).sync().channel();
-        log.info("scoring node listening port={} config={}", port(), config);
+        channel = listen(config, config.port(), router, unfinished);
+        adminChannel = adminApart ? listen(config, config.adminPort(),
+                new RequestRouter(null, null, adminApi, config.apiKeys(), inference, 1), unfinished) : null;
+        log.info("scoring node listening port={} adminPort={} config={}", port(), adminPort(), config);
         StateRestorer restorer = new StateRestorer(stateFile, cache, loader, services);
         DesiredStateLoader desired = config.registry() == null ? null : new DesiredStateLoader(config.registry(), admin);
         // Its own thread, not the admin executor: the desired-state loader waits for stages that run there.
@@ -99,6 +97,25 @@ public final class ScoringNode implements AutoCloseable {
         startup.start();
     }
 
+    private Channel listen(NodeConfig config, int port, RequestRouter router, RequestDeadlines.Unfinished unfinished)
+            throws InterruptedException {
+        return new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(),
+                                new RequestDeadlines(config.readIdleTimeout(), config.requestTimeout(), unfinished),
+                                new BodyLimit(config.maxBodyBytes()), router);
+                    }
+                })
+                .bind(new InetSocketAddress(config.bindAddress(), port)).sync().channel();
+    }
+
     public static ScoringNode start(NodeConfig config) {
         try {
             return new ScoringNode(config);
@@ -110,6 +127,11 @@ public final class ScoringNode implements AutoCloseable {
 
     public int port() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** The port of the admin API: its own when {@code admin-port} is set, else the prediction port. */
+    public int adminPort() {
+        return adminChannel == null ? port() : ((InetSocketAddress) adminChannel.localAddress()).getPort();
     }
 
     /** Start of the names of this node's event-loop threads (which run the predictions). */
@@ -124,6 +146,9 @@ public final class ScoringNode implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        if (adminChannel != null) {
+            adminChannel.close().syncUninterruptibly();
+        }
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         adminExecutor.shutdownNow();
