@@ -175,6 +175,9 @@ class BadInputTest extends OneNodeTest {
         assertThat(node.client.get("/v2/health/ready").body().path("ready").asBoolean()).isTrue();
         NodeClient.Response meta = node.client.get("/v2");
         assertThat(meta.body().path("name").asString()).isEqualTo("rtml-scoring");
+        // The build's version (resource filtering), not a constant in the code.
+        assertThat(meta.body().path("version").asString()).isEqualTo(System.getProperty("rtml.test.project-version"))
+                .isNotBlank();
         assertThat(meta.body().path("node").path("kind").asString()).isEqualTo("EDGE");
         NodeClient.Response ready = node.client.get("/v2/models/iris/ready");
         assertThat(ready.status()).isEqualTo(200);

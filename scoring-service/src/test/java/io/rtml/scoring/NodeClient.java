@@ -24,10 +24,17 @@ final class NodeClient {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final String adminBase;
     private final String token;
 
     NodeClient(int port, String token) {
+        this(port, port, token);
+    }
+
+    /** @param adminPort where {@link #admin} calls go (the node's own admin port, when it has one) */
+    NodeClient(int port, int adminPort, String token) {
         this.base = "http://127.0.0.1:" + port;
+        this.adminBase = "http://127.0.0.1:" + adminPort;
         this.token = token;
     }
 
@@ -44,7 +51,7 @@ final class NodeClient {
     }
 
     Response admin(String method, String path, Object body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(adminBase + path));
         b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
                 : b.method(method, HttpRequest.BodyPublishers.ofString(
                         body instanceof String s ? s : JSON.writeValueAsString(body)));

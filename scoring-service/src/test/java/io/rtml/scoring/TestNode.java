@@ -22,7 +22,7 @@ final class TestNode implements AutoCloseable {
     private TestNode(ScoringNode node, Path dataDir) {
         this.node = node;
         this.dataDir = dataDir;
-        this.client = new NodeClient(node.port(), TOKEN);
+        this.client = new NodeClient(node.port(), node.adminPort(), TOKEN);
     }
 
     static TestNode start(Path dataDir, Map<String, String> overrides) {

@@ -45,7 +45,7 @@ public final class OipHandler {
             return Reply.ok(alloc, g -> {
                 g.writeStartObject();
                 g.writeStringProperty("name", "rtml-scoring");
-                g.writeStringProperty("version", "0.1.0");
+                g.writeStringProperty("version", ServerVersion.VERSION);
                 g.writeArrayPropertyStart("extensions");
                 g.writeEndArray();
                 g.writeObjectPropertyStart("node");

@@ -13,12 +13,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Runs validated inputs through a version and copies the chosen outputs out of ONNX Runtime. */
 public final class Inference {
 
     /** One input ready to run: its filled tensor and the shape the caller gave for it. */
     public record Feed(InputTensor tensor, long[] shape) {}
+
+    private static final Logger log = LoggerFactory.getLogger(Inference.class);
 
     private final OrtEnvironment env;
 
@@ -71,6 +75,15 @@ public final class Inference {
             }
             return split;
         } catch (RuntimeException e) {
+            // A request's own values (ONNX Runtime's invalid argument) are routine and each request
+            // gets its own 400 from the separate runs; anything else is worth a look.
+            if (e instanceof ApiException) {
+                log.debug("merged run of {} predictions on version {} rejected, running them one by one: {}",
+                        group.size(), version.label(), e.getMessage());
+            } else {
+                log.warn("merged run of {} predictions on version {} failed, running them one by one",
+                        group.size(), version.label(), e);
+            }
             return null;
         } finally {
             merged.forEach(f -> f.tensor().close());
