@@ -48,7 +48,6 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final FastThreadLocal<DynamicBatcher> batchers;
 
     /**
-     * @param oip null, with {@code records}, where this port serves no predictions (the admin port)
      * @param admin null where this port serves no admin API (the prediction port, when the admin
      *     API has its own)
      */
@@ -86,7 +85,7 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                         + "' needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'", null));
                 return;
             }
-            switch (served(first)) {
+            switch (first.equals("admin") && admin == null ? "" : first) {
                 case "v2" -> answer(ctx, version, keepAlive, oip.handle(req.method(), rest, req.content(), alloc));
                 case "v1" -> answer(ctx, version, keepAlive, records.handle(req.method(), rest, req.content(), alloc));
                 case "admin" -> admin.handle(req.method(), rest, req.headers().get(HttpHeaderNames.AUTHORIZATION),
@@ -98,15 +97,6 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         } catch (RuntimeException e) {
             answer(ctx, version, keepAlive, failure(alloc, e));
         }
-    }
-
-    /** The first segment when this port serves that API, else "" (404). */
-    private String served(String first) {
-        return switch (first) {
-            case "v1", "v2" -> oip != null ? first : "";
-            case "admin" -> admin != null ? first : "";
-            default -> "";
-        };
     }
 
     /**

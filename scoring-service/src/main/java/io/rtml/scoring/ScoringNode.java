@@ -78,8 +78,10 @@ public final class ScoringNode implements AutoCloseable {
         workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory(ioThreadPool),
                 NioIoHandler.newFactory(SelectorProvider.provider(), new SpinningSelect(config.ioSpinMicros())));
         channel = listen(config, config.port(), router, unfinished);
-        adminChannel = adminApart ? listen(config, config.adminPort(),
-                new RequestRouter(null, null, adminApi, config.apiKeys(), inference, 1), unfinished) : null;
+        // The admin port serves everything (the deployer probes health and the gallery may point there);
+        // the prediction port then has no admin API, so it alone can be published.
+        adminChannel = adminApart ? listen(config, config.adminPort(), new RequestRouter(oip, records, adminApi,
+                config.apiKeys(), inference, config.maxBatchRows()), unfinished) : null;
         log.info("scoring node listening port={} adminPort={} config={}", port(), adminPort(), config);
         StateRestorer restorer = new StateRestorer(stateFile, cache, loader, services);
         DesiredStateLoader desired = config.registry() == null ? null : new DesiredStateLoader(config.registry(), admin);

@@ -6,7 +6,10 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** With {@code admin-port} set, the admin API answers there only, and the prediction port has none. */
+/**
+ * With {@code admin-port} set, the admin API answers there only, and the prediction port has none;
+ * the admin port, meant for the deployer's network, serves the rest too (health, predictions).
+ */
 @OneNodeTest.NodeSettings("rtml.scoring.admin-port=0")
 class AdminPortTest extends OneNodeTest {
 
@@ -17,10 +20,16 @@ class AdminPortTest extends OneNodeTest {
     }
 
     @Test
-    void predictionsOnThePredictionPortOnly() {
+    void predictionsOnBothPorts() {
         NodeClient.Response r = node.client.post("/v2/models/iris/infer", BadInputTest.OK);
         assertThat(r.status()).as(r.raw()).isEqualTo(200);
-        assertThat(RawHttp.get(node.node.adminPort(), "/v2/models/iris", null)).startsWith("HTTP/1.1 404");
+        assertThat(RawHttp.get(node.node.adminPort(), "/v2/models/iris", null)).startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void theAdminPortAnswersHealthChecksForTheDeployer() {
+        assertThat(RawHttp.get(node.node.adminPort(), "/v2/health/ready", null)).startsWith("HTTP/1.1 200");
+        assertThat(RawHttp.get(node.node.adminPort(), "/v2/health/live", null)).startsWith("HTTP/1.1 200");
     }
 
     @Test

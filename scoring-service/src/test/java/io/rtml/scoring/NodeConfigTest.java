@@ -51,4 +51,19 @@ class NodeConfigTest {
         assertThat(c.nodeKind()).isEqualTo("EDGE");
         assertThat(c.toString()).doesNotContain("s3cret").contains("adminToken=set");
     }
+
+    @Test
+    void requestLimitsDeriveFromTheBodyLimitAndTheAdminApiSharesThePortByDefault() {
+        NodeConfig c = NodeConfig.load(Map.of("rtml.scoring.max-body-bytes", "1048576")::get);
+        assertThat(c.maxTensorBytes()).isEqualTo(4L * 1048576);
+        assertThat(c.maxUnfinishedBodyBytes()).isEqualTo(4L * 1048576);
+        assertThat(c.readIdleTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(c.requestTimeout()).isEqualTo(java.time.Duration.ofSeconds(60));
+        assertThat(c.adminPort()).isEqualTo(NodeConfig.SAME_PORT);
+        assertThat(NodeConfig.load(Map.of("rtml.scoring.admin-port", "8190")::get).adminPort()).isEqualTo(8190);
+        assertThatThrownBy(() -> NodeConfig.load(Map.of("rtml.scoring.admin-port", "8090")::get))
+                .hasMessageContaining("adminPort=8090");
+        assertThatThrownBy(() -> NodeConfig.load(Map.of("rtml.scoring.read-idle-timeout-millis", "0")::get))
+                .hasMessageContaining("readIdleTimeout");
+    }
 }
