@@ -45,7 +45,7 @@ public final class HandlerProbe {
         services.add(v);
         services.get("svc").activate(1, Instant.now());
         services.markReady();
-        OipHandler oip = new OipHandler(services, new NodeIdentity("n", "HUB", "r"), Long.MAX_VALUE);
+        OipHandler oip = new OipHandler(services, new NodeIdentity("n", "HUB", "r"), 64L << 20); // the default budget
         Inference inference = new Inference(loader.environment());
         String input = model.reference().path("inputs").get(0).path("name").asString();
         ByteBuf body = Unpooled.directBuffer().writeBytes(("{\"inputs\":[{\"name\":\"" + input
