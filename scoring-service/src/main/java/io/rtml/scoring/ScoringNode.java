@@ -48,6 +48,7 @@ public final class ScoringNode implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ExecutorService adminExecutor;
+    private final ModelExecutor modelExecutor;
     private final Channel channel;
     private final Services services;
     private final NodeAdmin admin;
@@ -62,9 +63,11 @@ public final class ScoringNode implements AutoCloseable {
         StateFile stateFile = new StateFile(config.dataDir());
         adminExecutor = Executors.newFixedThreadPool(config.adminThreads(), daemonThreads("scoring-admin"));
         admin = new NodeAdmin(services, loader, cache, stateFile, config.standbyVersions(), adminExecutor);
+        modelExecutor = new ModelExecutor(config.modelThreads(), config.modelQueue(), config.inlineMaxMicros(),
+                ioThreadPool.replace("-io-", "-model-"));
         RequestRouter router = new RequestRouter(new OipHandler(services, node), new RecordsHandler(services),
                 new AdminHandler(config.adminToken(), admin, services, node, adminExecutor), config.apiKeys(),
-                inference, config.maxBatchRows());
+                inference, modelExecutor, config.maxBatchRows());
         boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("scoring-accept"), NioIoHandler.newFactory());
         // Named per node so that thread dumps, profiles and the benchmark's CPU accounting can find them.
         workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory(ioThreadPool),
@@ -127,6 +130,7 @@ public final class ScoringNode implements AutoCloseable {
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         adminExecutor.shutdownNow();
+        modelExecutor.close();
         admin.close(); // writes the state that is still pending
         log.info("scoring node stopped");
     }
