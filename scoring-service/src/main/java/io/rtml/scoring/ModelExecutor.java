@@ -58,7 +58,16 @@ final class ModelExecutor implements AutoCloseable {
                 try {
                     run.accept(group);
                 } finally {
-                    loop.execute(() -> group.forEach(p -> ReplyOrder.finished(p, writer)));
+                    try {
+                        loop.execute(() -> group.forEach(p -> ReplyOrder.finished(p, writer)));
+                    } catch (RejectedExecutionException stopping) {
+                        // the node is stopping: its connections are closed, nobody waits for the replies
+                        for (PendingReply p : group) {
+                            if (p.reply != null) {
+                                p.reply.body().release();
+                            }
+                        }
+                    }
                 }
             });
             return true;

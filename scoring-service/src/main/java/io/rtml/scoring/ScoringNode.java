@@ -127,10 +127,10 @@ public final class ScoringNode implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        modelExecutor.close(); // before the event loops, which its running tasks hand their replies to
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         adminExecutor.shutdownNow();
-        modelExecutor.close();
         admin.close(); // writes the state that is still pending
         log.info("scoring node stopped");
     }
