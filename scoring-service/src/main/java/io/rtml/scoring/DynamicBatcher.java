@@ -28,40 +28,23 @@ import java.util.function.Supplier;
  * parsing to reply, and only predictions for the same version object are merged); a merged run
  * that ONNX Runtime rejects, or whose outputs do not split into rows, is redone request by request
  * so each gets its own answer; replies are written in the order the requests were read, so a
- * pipelining client still gets its answers in order. Not thread-safe: one instance per event loop.
+ * pipelining client still gets its answers in order. A group of a version too slow for the event
+ * loop runs on the {@link ModelExecutor} instead, merged the same way. Not thread-safe: one
+ * instance per event loop.
  */
 final class DynamicBatcher {
 
-    /** One request read in this iteration, with how to answer it. */
-    private static final class Pending {
-        final ChannelHandlerContext ctx;
-        final HttpVersion httpVersion;
-        final boolean keepAlive;
-        final Answer answer;
-        Reply reply;
-
-        Pending(ChannelHandlerContext ctx, HttpVersion httpVersion, boolean keepAlive, Answer answer) {
-            this.ctx = ctx;
-            this.httpVersion = httpVersion;
-            this.keepAlive = keepAlive;
-            this.answer = answer;
-        }
-    }
-
-    /** Writes a reply on its connection, the way the router does. */
-    interface Writer {
-        void write(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, Reply reply);
-    }
-
     private final Inference inference;
+    private final ModelExecutor executor;
     private final int maxRows;
-    private final Writer writer;
+    private final ReplyOrder.Writer writer;
     private final BiFunction<ByteBufAllocator, Throwable, Reply> failure;
-    private List<Pending> pending = new ArrayList<>();
+    private List<PendingReply> pending = new ArrayList<>();
 
-    DynamicBatcher(Inference inference, int maxRows, Writer writer,
+    DynamicBatcher(Inference inference, ModelExecutor executor, int maxRows, ReplyOrder.Writer writer,
             BiFunction<ByteBufAllocator, Throwable, Reply> failure) {
         this.inference = inference;
+        this.executor = executor;
         this.maxRows = maxRows;
         this.writer = writer;
         this.failure = failure;
@@ -73,33 +56,42 @@ final class DynamicBatcher {
             // A task submitted from the event loop itself runs after the I/O of this iteration.
             ctx.channel().eventLoop().execute(this::flush);
         }
-        pending.add(new Pending(ctx, httpVersion, keepAlive, answer));
+        pending.add(new PendingReply(ctx, httpVersion, keepAlive, answer));
     }
 
     private void flush() {
-        List<Pending> batch = pending;
+        List<PendingReply> batch = pending;
         pending = new ArrayList<>();
         ByteBufAllocator alloc = batch.get(0).ctx.alloc();
         try {
-            for (List<Pending> group : groups(batch)) {
-                run(group, alloc);
+            for (List<PendingReply> group : groups(batch)) {
+                if (executor.inline(((Prediction) group.get(0).answer).version())) {
+                    run(group, alloc);
+                } else {
+                    executor.offload(group, g -> run(g, alloc), writer);
+                }
             }
         } finally {
-            for (Pending p : batch) {
+            // In arrival order, so that a connection's replies keep the order of its requests.
+            for (PendingReply p : batch) {
+                if (p.running) {
+                    ReplyOrder.hold(p);
+                    continue;
+                }
                 if (p.reply == null && p.answer instanceof Prediction prediction) {
                     prediction.close(); // only after an unexpected failure above
                     p.reply = failure.apply(alloc, new IllegalStateException("the request was not run"));
                 }
-                writer.write(p.ctx, p.httpVersion, p.keepAlive, p.reply != null ? p.reply : (Reply) p.answer);
+                ReplyOrder.deliver(p, writer);
             }
         }
     }
 
     /** Predictions that can share a run, each group in arrival order, at most {@code maxRows} rows a group. */
-    private List<List<Pending>> groups(List<Pending> batch) {
-        List<List<Pending>> groups = new ArrayList<>();
+    private List<List<PendingReply>> groups(List<PendingReply> batch) {
+        List<List<PendingReply>> groups = new ArrayList<>();
         List<Integer> rows = new ArrayList<>();
-        for (Pending p : batch) {
+        for (PendingReply p : batch) {
             if (!(p.answer instanceof Prediction prediction)) {
                 continue;
             }
@@ -118,7 +110,8 @@ final class DynamicBatcher {
         return groups;
     }
 
-    private void run(List<Pending> group, ByteBufAllocator alloc) {
+    /** Runs a group, merged when it can be, and sets each one's reply; on the event loop or a model thread. */
+    private void run(List<PendingReply> group, ByteBufAllocator alloc) {
         if (group.size() > 1) {
             List<Prediction> predictions = new ArrayList<>(group.size());
             group.forEach(p -> predictions.add((Prediction) p.answer));
@@ -133,7 +126,7 @@ final class DynamicBatcher {
                 return;
             }
         }
-        for (Pending p : group) {
+        for (PendingReply p : group) {
             Prediction prediction = (Prediction) p.answer;
             p.reply = guarded(alloc, () -> prediction.run(inference));
         }

@@ -29,9 +29,10 @@ import tools.jackson.core.JacksonException;
 
 /**
  * Sends each request to its feature handler by the first path segment and writes the reply.
- * Predictions are answered on the event loop (CPU-bound work, no thread hop), merged per loop
- * iteration by a {@link DynamicBatcher} unless batching is off; admin calls finish on the admin
- * executor. Every failure becomes {@code {"error": "..."}} and the connection lives on.
+ * Predictions of fast versions are answered on the event loop (CPU-bound work, no thread hop),
+ * those of slow versions on the {@link ModelExecutor}; either way merged per loop iteration by a
+ * {@link DynamicBatcher} unless batching is off; admin calls finish on the admin executor. Every
+ * failure becomes {@code {"error": "..."}} and the connection lives on.
  */
 @ChannelHandler.Sharable
 final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -44,6 +45,7 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final AdminHandler admin;
     private final ServiceKeys keys;
     private final Inference inference;
+    private final ModelExecutor executor;
     /** One batcher per event loop; null when batching is off ({@code max-batch-rows} 1). */
     private final FastThreadLocal<DynamicBatcher> batchers;
 
@@ -52,16 +54,18 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
      *     API has its own)
      */
     RequestRouter(OipHandler oip, RecordsHandler records, AdminHandler admin, ServiceKeys keys, Inference inference,
-            int maxBatchRows) {
+            ModelExecutor executor, int maxBatchRows) {
         this.oip = oip;
         this.records = records;
         this.admin = admin;
         this.keys = keys == null ? ServiceKeys.parse(null) : keys;
         this.inference = inference;
+        this.executor = executor;
         this.batchers = maxBatchRows <= 1 ? null : new FastThreadLocal<>() {
             @Override
             protected DynamicBatcher initialValue() {
-                return new DynamicBatcher(inference, maxBatchRows, RequestRouter::write, RequestRouter::failure);
+                return new DynamicBatcher(inference, executor, maxBatchRows, RequestRouter::write,
+                        RequestRouter::failure);
             }
         };
     }
@@ -101,21 +105,31 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     /**
      * With batching, every answer goes through the event loop's batcher (finished replies too, so
-     * that a pipelining client gets its responses in order); without, a prediction runs at once.
+     * that a pipelining client gets its responses in order); without, a prediction runs at once,
+     * here or, for a slow version, on the model executor. Either way a reply waits for the replies
+     * to the connection's earlier requests that still run on the executor.
      */
     private void answer(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, Answer answer) {
         if (batchers != null) {
             batchers.get().add(ctx, version, keepAlive, answer);
-        } else if (answer instanceof Prediction prediction) {
-            Reply reply;
-            try {
-                reply = prediction.run(inference);
-            } catch (RuntimeException e) {
-                reply = failure(ctx.alloc(), e);
+        } else if (answer instanceof Prediction prediction && !executor.inline(prediction.version())) {
+            PendingReply p = new PendingReply(ctx, version, keepAlive, prediction);
+            if (executor.offload(List.of(p), g -> p.reply = runAlone(ctx.alloc(), prediction), RequestRouter::write)) {
+                ReplyOrder.hold(p);
+            } else {
+                ReplyOrder.deliver(p, RequestRouter::write);
             }
-            write(ctx, version, keepAlive, reply);
         } else {
-            write(ctx, version, keepAlive, (Reply) answer);
+            Reply reply = answer instanceof Prediction prediction ? runAlone(ctx.alloc(), prediction) : (Reply) answer;
+            ReplyOrder.deliver(ctx, version, keepAlive, reply, RequestRouter::write);
+        }
+    }
+
+    private Reply runAlone(ByteBufAllocator alloc, Prediction prediction) {
+        try {
+            return prediction.run(inference);
+        } catch (RuntimeException e) {
+            return failure(alloc, e);
         }
     }
 
@@ -159,6 +173,9 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, reply.body().readableBytes());
         if (reply.modelVersion() != null) {
             response.headers().set(VERSION_HEADER, reply.modelVersion());
+        }
+        if (reply.retryAfterSeconds() > 0) {
+            response.headers().setInt(HttpHeaderNames.RETRY_AFTER, reply.retryAfterSeconds());
         }
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

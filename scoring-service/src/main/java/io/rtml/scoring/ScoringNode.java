@@ -49,6 +49,7 @@ public final class ScoringNode implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ExecutorService adminExecutor;
+    private final ModelExecutor modelExecutor;
     private final Channel channel;
     /** The admin API's own listener, when {@code admin-port} is set; else null. */
     private final Channel adminChannel;
@@ -69,8 +70,10 @@ public final class ScoringNode implements AutoCloseable {
         RecordsHandler records = new RecordsHandler(services, config.maxTensorBytes());
         AdminHandler adminApi = new AdminHandler(config.adminToken(), admin, services, node, adminExecutor);
         boolean adminApart = config.adminPort() != NodeConfig.SAME_PORT;
+        modelExecutor = new ModelExecutor(config.modelThreads(), config.modelQueue(), config.inlineMaxMicros(),
+                ioThreadPool.replace("-io-", "-model-"));
         RequestRouter router = new RequestRouter(oip, records, adminApart ? null : adminApi, config.apiKeys(),
-                inference, config.maxBatchRows());
+                inference, modelExecutor, config.maxBatchRows());
         RequestDeadlines.Unfinished unfinished = new RequestDeadlines.Unfinished(new AtomicLong(),
                 config.maxUnfinishedBodyBytes(), config.maxBodyBytes());
         boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("scoring-accept"), NioIoHandler.newFactory());
@@ -151,6 +154,7 @@ public final class ScoringNode implements AutoCloseable {
         if (adminChannel != null) {
             adminChannel.close().syncUninterruptibly();
         }
+        modelExecutor.close(); // before the event loops, which its running tasks hand their replies to
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         adminExecutor.shutdownNow();

@@ -66,4 +66,24 @@ class NodeConfigTest {
         assertThatThrownBy(() -> NodeConfig.load(Map.of("rtml.scoring.read-idle-timeout-millis", "0")::get))
                 .hasMessageContaining("invalid scoring node configuration");
     }
+
+    @Test
+    void slowModelSettingsHaveDefaultsAndRejectNonsense() {
+        NodeConfig c = NodeConfig.load(key -> null);
+        assertThat(c.inlineMaxMicros()).isEqualTo(2000);
+        assertThat(c.modelThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(c.modelQueue()).isEqualTo(256);
+        assertThat(NodeConfig.envName("rtml.scoring.inline-max-micros")).isEqualTo("RTML_SCORING_INLINE_MAX_MICROS");
+        NodeConfig set = NodeConfig.load(Map.of("rtml.scoring.inline-max-micros", "0", "rtml.scoring.model-threads", "3",
+                "rtml.scoring.model-queue", "7")::get);
+        assertThat(set.inlineMaxMicros()).isZero();
+        assertThat(set.modelThreads()).isEqualTo(3);
+        assertThat(set.modelQueue()).isEqualTo(7);
+        assertThatThrownBy(() -> NodeConfig.load(Map.of("rtml.scoring.model-queue", "0")::get))
+                .hasMessageContaining("invalid scoring node configuration");
+        assertThatThrownBy(() -> NodeConfig.load(Map.of("rtml.scoring.model-threads", "0")::get))
+                .hasMessageContaining("invalid scoring node configuration");
+        assertThatThrownBy(() -> NodeConfig.load(Map.of("rtml.scoring.inline-max-micros", "-1")::get))
+                .hasMessageContaining("invalid scoring node configuration");
+    }
 }

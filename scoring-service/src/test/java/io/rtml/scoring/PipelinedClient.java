@@ -28,8 +28,8 @@ final class PipelinedClient implements AutoCloseable {
         }
     }
 
-    /** A response as read: status, the Rtml-Model-Version header, the body. */
-    record Response(int status, String modelVersion, String body) {}
+    /** A response as read: status, the Rtml-Model-Version header, the body, the Retry-After header (or null). */
+    record Response(int status, String modelVersion, String body, String retryAfter) {}
 
     private final Socket socket;
     private final InputStream in;
@@ -63,6 +63,7 @@ final class PipelinedClient implements AutoCloseable {
         String status = line();
         int length = 0;
         String version = null;
+        String retryAfter = null;
         for (String h = line(); !h.isEmpty(); h = line()) {
             int colon = h.indexOf(':');
             String name = h.substring(0, colon).trim();
@@ -71,13 +72,16 @@ final class PipelinedClient implements AutoCloseable {
                 length = Integer.parseInt(value);
             } else if (name.equalsIgnoreCase("rtml-model-version")) {
                 version = value;
+            } else if (name.equalsIgnoreCase("retry-after")) {
+                retryAfter = value;
             }
         }
         byte[] body = in.readNBytes(length);
         if (body.length != length) {
             throw new IOException("connection closed in a body");
         }
-        return new Response(Integer.parseInt(status.substring(9, 12)), version, new String(body, StandardCharsets.UTF_8));
+        return new Response(Integer.parseInt(status.substring(9, 12)), version, new String(body, StandardCharsets.UTF_8),
+                retryAfter);
     }
 
     private String line() throws IOException {

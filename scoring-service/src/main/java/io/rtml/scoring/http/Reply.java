@@ -8,9 +8,15 @@ import tools.jackson.core.JsonGenerator;
 
 /**
  * A finished response: status, a JSON body already serialised into a pooled buffer, and the model
- * version that served it (null when no model was involved), sent as {@code Rtml-Model-Version}.
+ * version that served it (null when no model was involved), sent as {@code Rtml-Model-Version};
+ * {@code retryAfterSeconds}, when above 0, is sent as {@code Retry-After}.
  */
-public record Reply(HttpResponseStatus status, ByteBuf body, String modelVersion) implements Answer {
+public record Reply(HttpResponseStatus status, ByteBuf body, String modelVersion, int retryAfterSeconds)
+        implements Answer {
+
+    public Reply(HttpResponseStatus status, ByteBuf body, String modelVersion) {
+        this(status, body, modelVersion, 0);
+    }
 
     public static Reply json(ByteBufAllocator alloc, HttpResponseStatus status, String modelVersion,
             Consumer<JsonGenerator> writer) {
@@ -34,5 +40,11 @@ public record Reply(HttpResponseStatus status, ByteBuf body, String modelVersion
             g.writeStringProperty("error", message == null ? "internal error" : message);
             g.writeEndObject();
         });
+    }
+
+    /** 503 with {@code Retry-After}: the node cannot take the request now, and says when to try again. */
+    public static Reply busy(ByteBufAllocator alloc, String message, String modelVersion, int retryAfterSeconds) {
+        Reply error = error(alloc, 503, message, modelVersion);
+        return new Reply(error.status(), error.body(), modelVersion, retryAfterSeconds);
     }
 }

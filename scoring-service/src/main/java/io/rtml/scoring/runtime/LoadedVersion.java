@@ -42,6 +42,8 @@ public final class LoadedVersion {
     private final AtomicBoolean retired = new AtomicBoolean();
     /** Whether concurrent requests may share one run; decided by {@link Warmup} at load. */
     private volatile boolean batchable;
+    /** The fastest warm-up run of one row, in nanoseconds; unknown (max) until {@link Warmup} measured it. */
+    private volatile long warmupNanos = Long.MAX_VALUE;
     /** Predictions answered and ONNX Runtime runs that answered them: fewer runs = requests merged. */
     private final LongAdder predictions = new LongAdder();
     private final LongAdder runs = new LongAdder();
@@ -94,6 +96,19 @@ public final class LoadedVersion {
 
     void batchable(boolean rowsIndependent) {
         this.batchable = rowsIndependent;
+    }
+
+    /**
+     * How long one run of one row took at warm-up (the fastest of its runs, since a loaded machine
+     * only makes runs slower); {@link Long#MAX_VALUE} when warm-up did not measure it. The node
+     * runs a version on the event loop only when this is short.
+     */
+    public long warmupNanos() {
+        return warmupNanos;
+    }
+
+    void warmupNanos(long nanos) {
+        this.warmupNanos = nanos;
     }
 
     /** Counts one ONNX Runtime run that answered {@code requests} predictions. */

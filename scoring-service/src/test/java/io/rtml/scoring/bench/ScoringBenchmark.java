@@ -5,6 +5,7 @@ import io.rtml.scoring.NodeConfig;
 import io.rtml.scoring.ScoringNode;
 import io.rtml.testing.ReferenceModels;
 import io.rtml.testing.ReferenceModels.ReferenceModel;
+import io.rtml.testing.SlowModel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -26,7 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The scoring benchmark, in one run: for each model and batch size, the ONNX Runtime floor, the
  * bare Netty transport floor, and the node's OIP infer and records predict (p50/p99 with one
- * keep-alive connection; throughput with 8 and 64 connections). Prints a Markdown report.
+ * keep-alive connection; throughput with 8 and 64 connections); then iris at one connection alone
+ * vs next to a slow model under load on the same node ({@link SlowNeighbour}; {@code
+ * -Dbench.only=slow-neighbour} runs only that). Prints a Markdown report.
  *
  * <p>Run: {@code ./mvnw -q -f scoring-service/pom.xml test-compile exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=io.rtml.scoring.bench.ScoringBenchmark
@@ -56,6 +59,7 @@ public final class ScoringBenchmark {
         // effect of batching without comparing runs taken at different moments of the shared machine.
         boolean withUnbatched = Boolean.parseBoolean(System.getProperty("bench.unbatched", "true"));
         Report report = new Report();
+        String neighbour = "";
         try (ScoringNode node = node(ioThreads, NodeConfig.DEFAULT_MAX_BATCH_ROWS);
                 ScoringNode unbatched = withUnbatched ? node(ioThreads, 1) : null;
                 BareServer bare = new BareServer(ioThreads)) {
@@ -104,12 +108,39 @@ public final class ScoringBenchmark {
                     System.err.println(row.summary());
                 }
             }
+            if (only.isEmpty() || only.equals("slow-neighbour")) {
+                neighbour = slowNeighbour(node.port(), latencySeconds, warmupSeconds);
+            }
         }
-        String md = report.markdown(LocalDate.now().toString(), ioThreads);
+        String md = report.markdown(LocalDate.now().toString(), ioThreads) + "\n" + neighbour;
         System.out.println(md);
         if (args.length > 0) {
             Files.writeString(Path.of(args[0]), md);
         }
+    }
+
+    /**
+     * Iris alone vs next to a slow model under load on the same node ({@link SlowNeighbour}); the
+     * slow model is {@link SlowModel} sized by {@code bench.slow-size} and {@code bench.slow-matmuls}.
+     */
+    private static String slowNeighbour(int port, double latencySeconds, double warmupSeconds) throws Exception {
+        int size = Integer.getInteger("bench.slow-size", 512);
+        int matmuls = Integer.getInteger("bench.slow-matmuls", 14);
+        int connections = Integer.getInteger("bench.slow-connections", 8);
+        byte[] slow = SlowModel.bytes(size, matmuls);
+        deploy(port, "neighbour-slow", slow, SlowModel.sha256(slow), null);
+        ReferenceModel iris = ReferenceModels.named(CASES.get(0).model());
+        deploy(port, "neighbour-iris", iris.readBytes(), iris.sha256(), null);
+        Bodies irisBody = Bodies.of(iris.reference().path("inputs").get(0), 1, null);
+        byte[] slowBody = "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,1],\"data\":[1]}]}"
+                .getBytes(StandardCharsets.UTF_8);
+        System.err.printf(Locale.ROOT, "== slow neighbour (%d×%d matmuls, %d connections)%n", size, matmuls, connections);
+        SlowNeighbour.Result r = SlowNeighbour.measure(port, "/v2/models/neighbour-iris/infer", irisBody.oip(),
+                "/v2/models/neighbour-slow/infer", slowBody, connections, warmupSeconds, 2 * latencySeconds, 10);
+        String model = String.format(Locale.ROOT, "`SlowModel.bytes(%d, %d)` (%d products of %d×%d float matrices)",
+                size, matmuls, matmuls, size, size);
+        System.err.println(r.markdown(model));
+        return r.markdown(model);
     }
 
     /** A node on a free port with the benchmark's settings; {@code maxBatchRows} 1 = batching off. */
@@ -129,8 +160,12 @@ public final class ScoringBenchmark {
 
     /** Stages and activates a model on the node through the admin API, from a local artifact host. */
     private static void deploy(int port, Case c, ReferenceModel model) throws Exception {
+        deploy(port, c.service(), model.readBytes(), model.sha256(), c.features());
+    }
+
+    private static void deploy(int port, String service, byte[] bytes, String sha256, List<String> features)
+            throws Exception {
         HttpServer files = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        byte[] bytes = model.readBytes();
         files.createContext("/", ex -> {
             ex.sendResponseHeaders(200, bytes.length);
             try (OutputStream out = ex.getResponseBody()) {
@@ -140,14 +175,14 @@ public final class ScoringBenchmark {
         files.start();
         try {
             HttpClient http = HttpClient.newHttpClient();
-            Map<String, Object> stage = new java.util.HashMap<>(Map.of("service", c.service(), "version", 1,
+            Map<String, Object> stage = new java.util.HashMap<>(Map.of("service", service, "version", 1,
                     "artifactUrl", "http://127.0.0.1:" + files.getAddress().getPort() + "/model.onnx",
-                    "sha256", model.sha256(), "sizeBytes", model.bytes()));
-            if (c.features() != null) {
-                stage.put("featureNames", c.features());
+                    "sha256", sha256, "sizeBytes", bytes.length));
+            if (features != null) {
+                stage.put("featureNames", features);
             }
             for (String[] call : new String[][] {{"/admin/v1/stage", JSON.writeValueAsString(stage)},
-                    {"/admin/v1/activate", JSON.writeValueAsString(Map.of("service", c.service(), "version", 1))}}) {
+                    {"/admin/v1/activate", JSON.writeValueAsString(Map.of("service", service, "version", 1))}}) {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + call[0]))
                         .header("Authorization", "Bearer " + TOKEN)
                         .POST(HttpRequest.BodyPublishers.ofString(call[1])).build(), HttpResponse.BodyHandlers.ofString());
