@@ -28,6 +28,7 @@ public record NodeConfig(
         int maxBatchRows,
         int adminThreads,
         Duration downloadTimeout,
+        long artifactCacheBytes,
         ServiceKeys apiKeys,
         RegistryLink registry) {
 
@@ -52,6 +53,9 @@ public record NodeConfig(
      */
     public static final int DEFAULT_MAX_BATCH_ROWS = 32;
 
+    /** Disk the artifact cache may use for versions nothing loaded needs any more (MiB): 10 GiB. */
+    public static final int DEFAULT_ARTIFACT_CACHE_MIB = 10 * 1024;
+
     public NodeConfig {
         nodeKind = nodeKind.toUpperCase(Locale.ROOT);
         if (!nodeKind.equals("HUB") && !nodeKind.equals("EDGE")) {
@@ -60,6 +64,10 @@ public record NodeConfig(
         if (port < 0 || port > 65535 || maxBodyBytes < 1024 || standbyVersions < 0 || ioThreads < 1
                 || ioSpinMicros < 0 || intraOpThreads < 1 || maxBatchRows < 1 || adminThreads < 1) {
             throw new IllegalArgumentException("invalid scoring node configuration: " + NodeConfig.this);
+        }
+        if (artifactCacheBytes < 0) {
+            throw new IllegalArgumentException("rtml.scoring.artifact-cache-mib (RTML_SCORING_ARTIFACT_CACHE_MIB) must not be "
+                    + "negative");
         }
     }
 
@@ -91,6 +99,7 @@ public record NodeConfig(
                 s.integer("rtml.scoring.max-batch-rows", DEFAULT_MAX_BATCH_ROWS),
                 s.integer("rtml.scoring.admin-threads", 2),
                 Duration.ofSeconds(s.integer("rtml.scoring.download-timeout-seconds", 300)),
+                s.integer("rtml.scoring.artifact-cache-mib", DEFAULT_ARTIFACT_CACHE_MIB) * (1L << 20),
                 ServiceKeys.parse(s.string("rtml.scoring.api-keys", null)),
                 registry(s, nodeName));
     }
@@ -126,6 +135,7 @@ public record NodeConfig(
                 + ":" + port + ", dataDir=" + dataDir + ", maxBodyBytes=" + maxBodyBytes + ", standby="
                 + standbyVersions + ", ioThreads=" + ioThreads + ", ioSpinMicros=" + ioSpinMicros + ", intraOpThreads=" + intraOpThreads + ", maxBatchRows=" + maxBatchRows
                 + ", adminThreads=" + adminThreads + ", downloadTimeout=" + downloadTimeout
+                + ", artifactCacheBytes=" + artifactCacheBytes
                 + ", adminToken=" + (adminToken == null || adminToken.isBlank() ? "unset" : "set")
                 + ", apiKeys=" + (apiKeys == null ? 0 : apiKeys.services()) + " services"
                 + ", registry=" + (registry == null ? "unset" : registry) + "]";
