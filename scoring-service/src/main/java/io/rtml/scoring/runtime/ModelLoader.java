@@ -65,9 +65,7 @@ public final class ModelLoader {
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
             ModelWalker.walk(file, InspectionLimits.defaults());
             ZipMapRewrite.Result model = ZipMapRewrite.scan(file);
-            try (SessionFiles files = SessionFiles.create(sessionsDir, file, model.suffix())) {
-                session = env.createSession(files.model().toString(), options);
-            }
+            session = createSession(file, model.suffix(), options);
             Signature signature = signature(session, featureNames, model.addedOutputs());
             Map<String, ZipMapRewrite.ZipMapNode> zipMaps = new HashMap<>();
             for (ZipMapRewrite.ZipMapNode z : model.zipMaps()) {
@@ -89,6 +87,24 @@ public final class ModelLoader {
         } catch (OrtException | RuntimeException e) {
             closeQuietly(session);
             throw new ModelLoadException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
+        }
+    }
+
+    private OrtSession createSession(Path file, byte[] suffix, OrtSession.SessionOptions options)
+            throws IOException, OrtException {
+        try (SessionFiles files = SessionFiles.create(sessionsDir, file, suffix, true)) {
+            try {
+                return env.createSession(files.model().toString(), options);
+            } catch (OrtException e) {
+                if (!files.mapsWeights()) {
+                    throw e;
+                }
+                // As the registry's load check: a copy that does not load is no verdict; the whole file is.
+                log.debug("the copy with mapped weights did not load ({}); loading the whole model", e.getMessage());
+            }
+        }
+        try (SessionFiles files = SessionFiles.create(sessionsDir, file, suffix, false)) {
+            return env.createSession(files.model().toString(), options);
         }
     }
 

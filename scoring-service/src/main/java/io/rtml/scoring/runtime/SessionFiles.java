@@ -31,10 +31,12 @@ final class SessionFiles implements AutoCloseable {
 
     private final Path dir;
     private final Path model;
+    private final boolean mapsWeights;
 
-    private SessionFiles(Path dir, Path model) {
+    private SessionFiles(Path dir, Path model, boolean mapsWeights) {
         this.dir = dir;
         this.model = model;
+        this.mapsWeights = mapsWeights;
     }
 
     /** Creates {@code root} and deletes what a stopped node left in it. */
@@ -49,24 +51,27 @@ final class SessionFiles implements AutoCloseable {
         }
     }
 
-    /** Lays out the files for {@code artifact}, with {@code suffix} appended to the model (may be empty). */
-    static SessionFiles create(Path root, Path artifact, byte[] suffix) throws IOException {
+    /**
+     * Lays out the files for {@code artifact}, with {@code suffix} appended to the model (may be
+     * empty); {@code mapWeights} false copies the model whole instead of pointing at its weights.
+     */
+    static SessionFiles create(Path root, Path artifact, byte[] suffix, boolean mapWeights) throws IOException {
         Path dir = Files.createTempDirectory(root, PREFIX);
         try {
             Path weights = dir.resolve(WEIGHTS);
             link(artifact, weights);
             Path model = dir.resolve(MODEL);
-            boolean copied = WeightlessCopy.writeTo(weights, model, WeightlessCopy.MIN_BYTES);
+            boolean copied = mapWeights && WeightlessCopy.writeTo(weights, model, WeightlessCopy.MIN_BYTES);
             if (!copied && suffix.length == 0) {
-                return new SessionFiles(dir, weights);
+                return new SessionFiles(dir, weights, false);
             }
             if (!copied) {
-                Files.copy(weights, model); // no large initializer: a small file
+                Files.copy(weights, model); // small, unless the weights could not be mapped
             }
             if (suffix.length > 0) {
                 Files.write(model, suffix, StandardOpenOption.APPEND);
             }
-            return new SessionFiles(dir, model);
+            return new SessionFiles(dir, model, copied);
         } catch (IOException | RuntimeException e) {
             delete(dir);
             throw e;
@@ -76,6 +81,11 @@ final class SessionFiles implements AutoCloseable {
     /** The file to give ONNX Runtime. */
     Path model() {
         return model;
+    }
+
+    /** Whether the model points at the weights as external data (rather than carrying them). */
+    boolean mapsWeights() {
+        return mapsWeights;
     }
 
     Path dir() {

@@ -40,11 +40,12 @@ class SessionFilesTest {
         Files.writeString(artifacts.resolve("other-artifact.onnx"), "not for this session");
 
         Path dir;
-        try (SessionFiles files = SessionFiles.create(sessions, model.file(), new byte[0]);
+        try (SessionFiles files = SessionFiles.create(sessions, model.file(), new byte[0], true);
                 OrtSession session = ENV.createSession(files.model().toString(), new OrtSession.SessionOptions())) {
             dir = files.dir();
             assertThat(names(dir)).containsExactlyInAnyOrder(SessionFiles.WEIGHTS, SessionFiles.MODEL);
             assertThat(files.model()).isEqualTo(dir.resolve(SessionFiles.MODEL));
+            assertThat(files.mapsWeights()).isTrue();
             assertThat(Files.size(files.model())).as("the copy without the weights").isLessThan(4096);
             assertThat(Files.isSameFile(dir.resolve(SessionFiles.WEIGHTS), model.file())).as("a hard link").isTrue();
             try (OnnxTensor ids = OnnxTensor.createTensor(ENV, new long[] {7, 65535});
@@ -68,7 +69,7 @@ class SessionFilesTest {
                 .message(5, w).message(11, tensorValue("x", 1, 1L, 4L)).message(12, tensorValue("y", 1, 1L, 4L));
         Path artifact = Files.write(artifacts.resolve("leak.onnx"), model(graph).toByteArray());
 
-        try (SessionFiles files = SessionFiles.create(sessions, artifact, new byte[0])) {
+        try (SessionFiles files = SessionFiles.create(sessions, artifact, new byte[0], true)) {
             assertThat(names(files.dir())).containsExactly(SessionFiles.WEIGHTS);
             assertThatThrownBy(() -> ENV.createSession(files.model().toString(), new OrtSession.SessionOptions()).close())
                     .isInstanceOf(OrtException.class);
