@@ -7,7 +7,7 @@ import io.rtml.registry.artifact.ArtifactSpool;
 import io.rtml.registry.artifact.ArtifactStore;
 import io.rtml.registry.artifact.SpooledArtifact;
 import io.rtml.registry.artifact.UploadProperties;
-import io.rtml.registry.onnx.InspectionLimits;
+import io.rtml.onnx.InspectionLimits;
 import io.rtml.registry.onnx.OnnxInspector;
 import java.io.IOException;
 import java.io.InputStream;

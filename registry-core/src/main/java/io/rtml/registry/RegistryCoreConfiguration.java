@@ -1,6 +1,6 @@
 package io.rtml.registry;
 
-import io.rtml.registry.onnx.InspectionLimits;
+import io.rtml.onnx.InspectionLimits;
 import io.rtml.registry.onnx.OnnxInspector;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;

@@ -31,6 +31,7 @@ public record NodeConfig(
         int modelQueue,
         int adminThreads,
         Duration downloadTimeout,
+        long artifactCacheBytes,
         ServiceKeys apiKeys,
         RegistryLink registry,
         long maxTensorBytes,
@@ -69,6 +70,8 @@ public record NodeConfig(
      * wide margin on a loaded machine, while a model of tens of milliseconds is far above it.
      */
     public static final int DEFAULT_INLINE_MAX_MICROS = 2000;
+    /** Disk the artifact cache may use for versions nothing loaded needs any more (MiB): 10 GiB. */
+    public static final int DEFAULT_ARTIFACT_CACHE_MIB = 10 * 1024;
 
     public NodeConfig {
         nodeKind = nodeKind.toUpperCase(Locale.ROOT);
@@ -82,6 +85,10 @@ public record NodeConfig(
                 || maxUnfinishedBodyBytes < maxBodyBytes || adminPort < SAME_PORT || adminPort > 65535
                 || (adminPort == port && port != 0)) {
             throw new IllegalArgumentException("invalid scoring node configuration: " + NodeConfig.this);
+        }
+        if (artifactCacheBytes < 0) {
+            throw new IllegalArgumentException("rtml.scoring.artifact-cache-mib (RTML_SCORING_ARTIFACT_CACHE_MIB) must not be "
+                    + "negative");
         }
     }
 
@@ -117,6 +124,7 @@ public record NodeConfig(
                 s.integer("rtml.scoring.model-queue", 256),
                 s.integer("rtml.scoring.admin-threads", 2),
                 Duration.ofSeconds(s.integer("rtml.scoring.download-timeout-seconds", 300)),
+                s.integer("rtml.scoring.artifact-cache-mib", DEFAULT_ARTIFACT_CACHE_MIB) * (1L << 20),
                 ServiceKeys.parse(s.string("rtml.scoring.api-keys", null)),
                 registry(s, nodeName),
                 // A body decodes into at most four times its bytes (an 8-byte value per "0,").
@@ -159,6 +167,7 @@ public record NodeConfig(
                 + standbyVersions + ", ioThreads=" + ioThreads + ", ioSpinMicros=" + ioSpinMicros + ", intraOpThreads=" + intraOpThreads + ", maxBatchRows=" + maxBatchRows
                 + ", inlineMaxMicros=" + inlineMaxMicros + ", modelThreads=" + modelThreads + ", modelQueue=" + modelQueue
                 + ", adminThreads=" + adminThreads + ", downloadTimeout=" + downloadTimeout
+                + ", artifactCacheBytes=" + artifactCacheBytes
                 + ", adminToken=" + (adminToken == null || adminToken.isBlank() ? "unset" : "set")
                 + ", apiKeys=" + (apiKeys == null ? 0 : apiKeys.services()) + " services"
                 + ", registry=" + (registry == null ? "unset" : registry)

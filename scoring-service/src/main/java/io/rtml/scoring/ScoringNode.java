@@ -60,9 +60,10 @@ public final class ScoringNode implements AutoCloseable {
     private ScoringNode(NodeConfig config) throws InterruptedException {
         services = new Services();
         NodeIdentity node = new NodeIdentity(config.nodeName(), config.nodeKind(), config.region());
-        ModelLoader loader = new ModelLoader(config.intraOpThreads());
+        ModelLoader loader = new ModelLoader(config.intraOpThreads(), config.dataDir().resolve("sessions"));
         Inference inference = new Inference(loader.environment());
-        ArtifactCache cache = new ArtifactCache(config.dataDir().resolve("artifacts"), config.downloadTimeout());
+        ArtifactCache cache = new ArtifactCache(config.dataDir().resolve("artifacts"), config.downloadTimeout(),
+                config.artifactCacheBytes());
         StateFile stateFile = new StateFile(config.dataDir());
         adminExecutor = Executors.newFixedThreadPool(config.adminThreads(), daemonThreads("scoring-admin"));
         admin = new NodeAdmin(services, loader, cache, stateFile, config.standbyVersions(), adminExecutor);

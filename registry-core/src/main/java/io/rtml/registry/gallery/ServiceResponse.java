@@ -1,7 +1,7 @@
 package io.rtml.registry.gallery;
 
 import io.rtml.registry.deployment.DeploymentResponse;
-import io.rtml.registry.onnx.ModelSignature;
+import io.rtml.onnx.ModelSignature;
 import io.rtml.registry.target.Target;
 import java.time.Instant;
 import java.util.List;

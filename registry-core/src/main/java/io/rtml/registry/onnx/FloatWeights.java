@@ -1,5 +1,7 @@
 package io.rtml.registry.onnx;
 
+import io.rtml.onnx.ElementType;
+import io.rtml.onnx.WeightlessCopy;
 import java.util.ArrayDeque;
 import java.util.Deque;
 

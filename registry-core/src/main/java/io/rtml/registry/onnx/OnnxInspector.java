@@ -1,5 +1,9 @@
 package io.rtml.registry.onnx;
 
+import io.rtml.onnx.InspectionLimits;
+import io.rtml.onnx.ModelSignature;
+import io.rtml.onnx.ModelWalker;
+import io.rtml.onnx.OnnxRefusal;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -28,7 +32,12 @@ public final class OnnxInspector {
      * @throws java.io.UncheckedIOException when the file cannot be read
      */
     public ModelSignature inspect(Path onnxFile) {
-        ModelSignature signature = ModelWalker.walk(onnxFile, limits);
+        ModelSignature signature;
+        try {
+            signature = ModelWalker.walk(onnxFile, limits);
+        } catch (OnnxRefusal refusal) {
+            throw Refusals.of(refusal, onnxFile);
+        }
         // Only after the walk: it is what guarantees ONNX Runtime never follows an external-data path.
         RuntimeLoadCheck.check(onnxFile);
         return signature;

@@ -1,5 +1,6 @@
 package io.rtml.registry.onnx;
 
+import io.rtml.onnx.OnnxRefusal;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import java.io.IOException;
@@ -17,6 +18,17 @@ final class Refusals {
     private static final String NOT_ONNX = "the file is not an ONNX model: ";
 
     private Refusals() {}
+
+    /** The shared walk's refusal, worded as the registry always has. */
+    static RtmlException of(OnnxRefusal refusal, Path file) {
+        return switch (refusal.kind()) {
+            case EMPTY -> empty();
+            case NOT_ONNX -> notOnnx(refusal.detail());
+            case MALFORMED -> fromProtobuf(refusal.detail(), refusal.position(), refusal.size(), file);
+            case EXTERNAL_DATA -> externalData(refusal.detail(), refusal.location());
+            case TOO_COMPLEX -> tooComplex(refusal.detail());
+        };
+    }
 
     static RtmlException empty() {
         return new RtmlException(ErrorCode.EMPTY_ARTIFACT, "the uploaded file is empty (0 bytes); upload the .onnx file itself");

@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
+import io.rtml.onnx.WeightlessCopy;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.rtml.registry.version;
 
-import io.rtml.registry.onnx.ModelSignature;
+import io.rtml.onnx.ModelSignature;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;

@@ -1,6 +1,6 @@
 package io.rtml.registry.version;
 
-import io.rtml.registry.onnx.ModelSignature;
+import io.rtml.onnx.ModelSignature;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

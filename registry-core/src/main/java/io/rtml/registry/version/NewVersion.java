@@ -1,6 +1,6 @@
 package io.rtml.registry.version;
 
-import io.rtml.registry.onnx.ModelSignature;
+import io.rtml.onnx.ModelSignature;
 import java.util.Map;
 
 /** Everything known about an upload once its bytes are stored and inspected. */

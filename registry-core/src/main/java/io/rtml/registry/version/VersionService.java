@@ -13,7 +13,7 @@ import io.rtml.registry.model.ModelService;
 import io.rtml.registry.model.Names;
 import io.rtml.registry.model.RegisteredModel;
 import io.rtml.registry.model.RegisteredModelRepository;
-import io.rtml.registry.onnx.ModelSignature;
+import io.rtml.onnx.ModelSignature;
 import io.rtml.registry.onnx.OnnxInspector;
 import io.rtml.registry.paging.Page;
 import io.rtml.registry.paging.PageRequest;

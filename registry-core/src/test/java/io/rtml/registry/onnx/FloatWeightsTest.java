@@ -7,6 +7,8 @@ import static io.rtml.testing.ProtoBuilder.node;
 import static io.rtml.testing.ProtoBuilder.tensorValue;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rtml.onnx.InspectionLimits;
+import io.rtml.onnx.WeightlessCopy;
 import io.rtml.problem.RtmlException;
 import io.rtml.testing.ProtoBuilder;
 import io.rtml.testing.ReferenceModels;

@@ -1,5 +1,6 @@
 package io.rtml.registry.onnx;
 
+import io.rtml.onnx.InspectionLimits;
 import io.rtml.problem.RtmlException;
 import java.nio.file.Path;
 

@@ -2,6 +2,11 @@ package io.rtml.registry.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rtml.onnx.InspectionLimits;
+import io.rtml.onnx.ModelSignature;
+import io.rtml.onnx.ModelWalker;
+import io.rtml.onnx.OpsetImport;
+import io.rtml.onnx.ValueSpec;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.testing.ReferenceModels;

@@ -2,6 +2,9 @@ package io.rtml.registry.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rtml.onnx.InspectionLimits;
+import io.rtml.onnx.ModelSignature;
+import io.rtml.onnx.ValueSpec;
 import io.rtml.testing.ReferenceModels;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;

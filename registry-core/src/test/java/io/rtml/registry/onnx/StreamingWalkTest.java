@@ -1,5 +1,9 @@
 package io.rtml.registry.onnx;
 
+import io.rtml.onnx.InspectionLimits;
+import io.rtml.onnx.ModelSignature;
+import io.rtml.onnx.ModelWalker;
+import io.rtml.onnx.ValueSpec;
 import io.rtml.testing.ProtoBuilder;
 import static io.rtml.testing.ProtoBuilder.headerSize;
 import static io.rtml.testing.ProtoBuilder.message;

@@ -16,7 +16,9 @@ import io.rtml.scoring.state.NodeState;
 import io.rtml.scoring.state.StateFile;
 import io.rtml.scoring.state.StateSaver;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
@@ -72,6 +74,17 @@ public final class NodeAdmin implements AutoCloseable {
     }
 
     private Staged doStage(StageRequest r) {
+        cache.pin(r.sha256());
+        try {
+            evictUnused(); // room for the download, before it starts
+            return fetchAndLoad(r);
+        } finally {
+            cache.release(r.sha256());
+            evictUnused();
+        }
+    }
+
+    private Staged fetchAndLoad(StageRequest r) {
         ArtifactCache.CachedArtifact artifact = cache.fetch(r.uri(), r.sha256(), r.sizeBytes());
         LoadedVersion loaded;
         try {
@@ -105,8 +118,23 @@ public final class NodeAdmin implements AutoCloseable {
         return new Staged(r.service(), r.version(), v.versionId(), v.sha256(), "READY", false, true);
     }
 
+    /** Deletes cached artifacts past the budget that no loaded version (active or standby) and no stage needs. */
+    private void evictUnused() {
+        Set<String> loaded = new HashSet<>();
+        synchronized (this) {
+            services.all().forEach(slot -> slot.versions().forEach(v -> loaded.add(v.sha256())));
+        }
+        cache.evict(loaded);
+    }
+
     /** Swaps the pointer and answers; the state file follows in the background. */
-    synchronized Activated activate(VersionRequest r) {
+    Activated activate(VersionRequest r) {
+        Activated activated = swap(r);
+        evictUnused(); // a standby version may have been dropped
+        return activated;
+    }
+
+    private synchronized Activated swap(VersionRequest r) {
         ServiceSlot slot = services.get(r.service());
         if (slot == null || slot.loaded(r.version()) == null) {
             if (stagings.running(r.service(), r.version())) {
@@ -124,7 +152,13 @@ public final class NodeAdmin implements AutoCloseable {
         return new Activated(r.service(), r.version(), prev, active.since().toString());
     }
 
-    synchronized Unloaded unload(VersionRequest r) {
+    Unloaded unload(VersionRequest r) {
+        Unloaded unloaded = remove(r);
+        evictUnused();
+        return unloaded;
+    }
+
+    private synchronized Unloaded remove(VersionRequest r) {
         ServiceSlot slot = services.get(r.service());
         if (slot == null || slot.loaded(r.version()) == null) {
             throw ApiException.notFound("version " + r.version() + " of '" + r.service() + "' is not loaded");

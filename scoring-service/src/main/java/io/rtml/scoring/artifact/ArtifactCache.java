@@ -14,10 +14,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * Model files on local disk, named by their sha-256, so a version staged again (or reloaded after a
  * restart) is not downloaded again. A download streams to a temporary file while hashing, and only
  * a file whose size and sha-256 match is moved into place; nothing else is ever left behind.
+ * The files are kept within a size budget: {@link #evict} deletes the least recently used ones that
+ * no loaded version needs and no stage has {@linkplain #pin pinned}.
  */
 public final class ArtifactCache {
 
@@ -37,10 +47,14 @@ public final class ArtifactCache {
     private final Path dir;
     private final HttpClient http;
     private final Duration timeout;
+    private final long budgetBytes;
+    /** Stages in progress per sha-256: their files are not evicted, even before they exist. */
+    private final Map<String, Integer> pins = new HashMap<>();
 
-    public ArtifactCache(Path dir, Duration timeout) {
+    public ArtifactCache(Path dir, Duration timeout, long budgetBytes) {
         this.dir = dir;
         this.timeout = timeout;
+        this.budgetBytes = budgetBytes;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         try {
@@ -59,12 +73,83 @@ public final class ArtifactCache {
         Path target = pathFor(sha256);
         if (Files.exists(target)) {
             if (verifies(target, sha256, sizeBytes)) {
+                touch(target);
                 return new CachedArtifact(target, false);
             }
             log.warn("cached artifact {} does not verify; downloading it again", target.getFileName());
         }
         download(url, sha256, sizeBytes, target);
         return new CachedArtifact(target, true);
+    }
+
+    /** Keeps the file of {@code sha256} from eviction until as many {@link #release} calls; call before {@link #fetch}. */
+    public synchronized void pin(String sha256) {
+        pins.merge(sha256, 1, Integer::sum);
+    }
+
+    public synchronized void release(String sha256) {
+        pins.computeIfPresent(sha256, (k, n) -> n == 1 ? null : n - 1);
+    }
+
+    /**
+     * Deletes cached files, least recently used first, until the cache fits its budget, sparing those
+     * in {@code keep} (the versions loaded, active or standby) and those pinned (staging). What is
+     * spared may hold the cache over budget: disk is never a reason to drop a version in use.
+     *
+     * @return the sha-256 of each file deleted
+     */
+    public synchronized List<String> evict(Set<String> keep) {
+        List<Cached> files = cachedFiles();
+        long total = files.stream().mapToLong(Cached::bytes).sum();
+        List<String> evicted = new ArrayList<>();
+        for (Cached file : files) {
+            if (total <= budgetBytes) {
+                break;
+            }
+            if (keep.contains(file.sha256()) || pins.containsKey(file.sha256())) {
+                continue;
+            }
+            try {
+                Files.deleteIfExists(file.path());
+                total -= file.bytes();
+                evicted.add(file.sha256());
+            } catch (IOException e) {
+                log.warn("could not evict {}: {}", file.path().getFileName(), e.getMessage());
+            }
+        }
+        if (!evicted.isEmpty()) {
+            log.info("evicted artifacts sha256={} cacheBytes={} budgetBytes={}", evicted, total, budgetBytes);
+        }
+        return evicted;
+    }
+
+    private record Cached(Path path, String sha256, long bytes, FileTime used) {}
+
+    /** The verified files (not downloads in progress), least recently used first. */
+    private List<Cached> cachedFiles() {
+        List<Cached> files = new ArrayList<>();
+        try (Stream<Path> list = Files.list(dir)) {
+            for (Path path : (Iterable<Path>) list::iterator) {
+                String name = path.getFileName().toString();
+                if (name.endsWith(".onnx") && Files.isRegularFile(path)) {
+                    files.add(new Cached(path, name.substring(0, name.length() - ".onnx".length()), Files.size(path),
+                            Files.getLastModifiedTime(path)));
+                }
+            }
+        } catch (IOException e) {
+            log.warn("cannot list the artifact cache {}: {}", dir, e.getMessage());
+        }
+        files.sort(Comparator.comparing(Cached::used));
+        return files;
+    }
+
+    /** Marks a file as just used; eviction goes by this time. */
+    private static void touch(Path file) {
+        try {
+            Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (IOException e) {
+            log.debug("cannot touch {}: {}", file, e.getMessage());
+        }
     }
 
     /** True when the file exists with exactly this size and sha-256. */

@@ -8,8 +8,11 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.SequenceInfo;
 import ai.onnxruntime.TensorInfo;
+import io.rtml.onnx.InspectionLimits;
+import io.rtml.onnx.ModelWalker;
+import io.rtml.onnx.OnnxRefusal;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates the ONNX Runtime session of a version from its local file, reads its signature and warms
- * it up, so that the first real request does not pay for lazy initialisation.
+ * it up, so that the first real request does not pay for lazy initialisation. The file is first
+ * walked as the registry walks an upload (refusing external data, so ONNX Runtime never opens a
+ * file the model names), then loaded from a directory of its own ({@link SessionFiles}).
  */
 public final class ModelLoader {
 
@@ -33,9 +38,13 @@ public final class ModelLoader {
 
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final int intraOpThreads;
+    private final Path sessionsDir;
 
-    public ModelLoader(int intraOpThreads) {
+    /** {@code sessionsDir} holds one directory per session being created; best on the artifacts' file system. */
+    public ModelLoader(int intraOpThreads, Path sessionsDir) {
         this.intraOpThreads = intraOpThreads;
+        this.sessionsDir = sessionsDir;
+        SessionFiles.prepareRoot(sessionsDir);
     }
 
     public OrtEnvironment environment() {
@@ -54,8 +63,9 @@ public final class ModelLoader {
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
-            ZipMapRewrite.Result model = ZipMapRewrite.rewrite(Files.readAllBytes(file));
-            session = env.createSession(model.model(), options);
+            ModelWalker.walk(file, InspectionLimits.defaults());
+            ZipMapRewrite.Result model = ZipMapRewrite.scan(file);
+            session = createSession(file, model.suffix(), options);
             Signature signature = signature(session, featureNames, model.addedOutputs());
             Map<String, ZipMapRewrite.ZipMapNode> zipMaps = new HashMap<>();
             for (ZipMapRewrite.ZipMapNode z : model.zipMaps()) {
@@ -69,12 +79,32 @@ public final class ModelLoader {
             log.info("loaded service={} version={} sha256={} inputs={} outputs={} millis={}", service, version,
                     sha256, signature.inputs(), signature.outputs(), (System.nanoTime() - start) / 1_000_000);
             return loaded;
-        } catch (IOException e) {
+        } catch (OnnxRefusal e) {
+            throw new ModelLoadException("the model is refused: " + e.getMessage(), e);
+        } catch (IOException | UncheckedIOException e) {
             closeQuietly(session);
             throw new ModelLoadException("cannot read the model file: " + e.getMessage(), e);
         } catch (OrtException | RuntimeException e) {
             closeQuietly(session);
             throw new ModelLoadException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
+        }
+    }
+
+    private OrtSession createSession(Path file, byte[] suffix, OrtSession.SessionOptions options)
+            throws IOException, OrtException {
+        try (SessionFiles files = SessionFiles.create(sessionsDir, file, suffix, true)) {
+            try {
+                return env.createSession(files.model().toString(), options);
+            } catch (OrtException e) {
+                if (!files.mapsWeights()) {
+                    throw e;
+                }
+                // As the registry's load check: a copy that does not load is no verdict; the whole file is.
+                log.debug("the copy with mapped weights did not load ({}); loading the whole model", e.getMessage());
+            }
+        }
+        try (SessionFiles files = SessionFiles.create(sessionsDir, file, suffix, false)) {
+            return env.createSession(files.model().toString(), options);
         }
     }
 

@@ -1,7 +1,12 @@
 package io.rtml.scoring.runtime;
 
+import io.rtml.onnx.ProtoReader;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -11,14 +16,29 @@ import java.util.Set;
  * Makes ZipMap outputs cheap to serve. Reading a sequence of maps through ONNX Runtime for Java
  * costs tens of microseconds per row (a JNI round trip and boxed HashMap per map), while the
  * probability tensor that feeds the ZipMap node is one float copy. So at load time the model's
- * top-level ZipMap nodes are found in the protobuf bytes, their input tensors are added as extra
- * graph outputs, and a ZipMap output is rebuilt from that tensor and the node's class labels,
- * which is exactly what ZipMap does.
+ * top-level ZipMap nodes are found in the file, their input tensors are added as extra graph
+ * outputs, and a ZipMap output is rebuilt from that tensor and the node's class labels, which is
+ * exactly what ZipMap does.
  *
- * <p>The extra outputs are appended as a second {@code graph} field: protobuf merges repeated
- * occurrences of an embedded message, so the original bytes stay untouched.
+ * <p>The extra outputs are a second {@code graph} field appended to the file: protobuf merges
+ * repeated occurrences of an embedded message, so the original bytes stay untouched. The file is
+ * read as a stream and every field but the nodes' names, types and labels is skipped, so a model's
+ * weights are never read into the heap.
  */
 final class ZipMapRewrite {
+
+    private static final int MODEL_GRAPH = 7;
+    private static final int GRAPH_NODE = 1;
+    private static final int GRAPH_OUTPUT = 12;
+    private static final int VALUE_NAME = 1;
+    private static final int NODE_INPUT = 1;
+    private static final int NODE_OUTPUT = 2;
+    private static final int NODE_OP_TYPE = 4;
+    private static final int NODE_ATTRIBUTE = 5;
+    private static final int NODE_DOMAIN = 7;
+    private static final int ATTRIBUTE_NAME = 1;
+    private static final int ATTRIBUTE_INTS = 8;
+    private static final int ATTRIBUTE_STRINGS = 9;
 
     /** One ZipMap node: the output it produces, the tensor it reads, and its labels (longs or strings). */
     record ZipMapNode(String output, String input, long[] longLabels, String[] stringLabels) {
@@ -31,96 +51,135 @@ final class ZipMapRewrite {
         }
     }
 
-    /** The bytes to load and the ZipMap nodes found (empty: the original bytes). */
-    record Result(byte[] model, List<ZipMapNode> zipMaps, Set<String> addedOutputs) {}
+    /** The bytes to append to the model file (empty: load it as it is) and the ZipMap nodes found. */
+    record Result(byte[] suffix, List<ZipMapNode> zipMaps, Set<String> addedOutputs) {
+        static final Result NONE = new Result(new byte[0], List.of(), Set.of());
+    }
 
-    private ZipMapRewrite() {}
+    private final ProtoReader reader;
+    private final List<ZipMapNode> found = new ArrayList<>();
+    private final Set<String> outputs = new HashSet<>();
 
-    static Result rewrite(byte[] model) {
-        try {
-            byte[] graph = field(model, 7);
-            if (graph == null) {
-                return new Result(model, List.of(), Set.of());
-            }
-            List<ZipMapNode> found = new ArrayList<>();
-            Set<String> outputs = new HashSet<>();
-            Proto g = new Proto(graph);
-            while (g.next()) {
-                if (g.field == 1 && g.wire == 2) {
-                    ZipMapNode z = zipMap(g.bytes());
-                    if (z != null) {
-                        found.add(z);
-                    }
-                } else if (g.field == 12 && g.wire == 2) {
-                    outputs.add(string(field(g.bytes(), 1)));
-                }
-            }
-            if (found.isEmpty()) {
-                return new Result(model, List.of(), Set.of());
-            }
-            ByteArrayOutputStream extra = new ByteArrayOutputStream();
-            Set<String> added = new HashSet<>();
-            for (ZipMapNode z : found) {
-                if (outputs.add(z.input())) {
-                    added.add(z.input());
-                    // ValueInfoProto{name, type: TypeProto{tensor_type: {elem_type: FLOAT}}}
-                    byte[] type = message(1, varint(1, 1));
-                    extra.writeBytes(message(12, concat(message(1, z.input().getBytes(StandardCharsets.UTF_8)),
-                            message(2, type))));
-                }
-            }
-            byte[] patched = concat(model, message(7, extra.toByteArray()));
-            return new Result(patched, List.copyOf(found), Set.copyOf(added));
-        } catch (RuntimeException e) {
-            // Not a protobuf we understand: load the original bytes and let ONNX Runtime judge them.
-            return new Result(model, List.of(), Set.of());
+    private ZipMapRewrite(ProtoReader reader) {
+        this.reader = reader;
+    }
+
+    static Result scan(Path model) {
+        try (InputStream stream = Files.newInputStream(model)) {
+            ZipMapRewrite rewrite = new ZipMapRewrite(new ProtoReader(stream));
+            rewrite.model();
+            return rewrite.result();
+        } catch (IOException | RuntimeException e) {
+            // Not a protobuf we understand: load the original file and let ONNX Runtime judge it.
+            return Result.NONE;
         }
     }
 
-    private static ZipMapNode zipMap(byte[] node) {
-        Proto n = new Proto(node);
+    private void model() throws IOException {
+        for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
+            if (ProtoReader.field(tag) == MODEL_GRAPH) {
+                int outer = reader.enter(tag);
+                graph();
+                reader.leave(outer);
+            } else {
+                reader.skip(tag);
+            }
+        }
+    }
+
+    private void graph() throws IOException {
+        for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
+            int field = ProtoReader.field(tag);
+            if (field == GRAPH_NODE || field == GRAPH_OUTPUT) {
+                int outer = reader.enter(tag);
+                if (field == GRAPH_NODE) {
+                    node();
+                } else {
+                    outputs.add(valueName());
+                }
+                reader.leave(outer);
+            } else {
+                reader.skip(tag); // initializers: the weights, never read
+            }
+        }
+    }
+
+    private Result result() {
+        if (found.isEmpty()) {
+            return Result.NONE;
+        }
+        ByteArrayOutputStream extra = new ByteArrayOutputStream();
+        Set<String> added = new HashSet<>();
+        for (ZipMapNode z : found) {
+            if (outputs.add(z.input())) {
+                added.add(z.input());
+                // ValueInfoProto{name, type: TypeProto{tensor_type: {elem_type: FLOAT}}}
+                byte[] type = message(1, varint(1, 1));
+                extra.writeBytes(message(12, concat(message(1, z.input().getBytes(StandardCharsets.UTF_8)),
+                        message(2, type))));
+            }
+        }
+        return new Result(message(MODEL_GRAPH, extra.toByteArray()), List.copyOf(found), Set.copyOf(added));
+    }
+
+    private String valueName() throws IOException {
+        String name = null;
+        for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
+            if (ProtoReader.field(tag) == VALUE_NAME) {
+                name = reader.readText(tag);
+            } else {
+                reader.skip(tag);
+            }
+        }
+        return name;
+    }
+
+    private void node() throws IOException {
         String opType = null;
         String domain = "";
         String input = null;
         String output = null;
         List<Long> longs = new ArrayList<>();
         List<String> strings = new ArrayList<>();
-        while (n.next()) {
-            switch (n.field) {
-                case 1 -> input = input == null ? string(n.bytes()) : input;
-                case 2 -> output = output == null ? string(n.bytes()) : output;
-                case 4 -> opType = string(n.bytes());
-                case 7 -> domain = string(n.bytes());
-                case 5 -> attribute(n.bytes(), longs, strings);
-                default -> { } // other node fields are not needed
+        for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
+            switch (ProtoReader.field(tag)) {
+                case NODE_INPUT -> input = input == null ? reader.readText(tag) : skipped(tag, input);
+                case NODE_OUTPUT -> output = output == null ? reader.readText(tag) : skipped(tag, output);
+                case NODE_OP_TYPE -> opType = reader.readText(tag);
+                case NODE_DOMAIN -> domain = reader.readText(tag);
+                case NODE_ATTRIBUTE -> {
+                    int outer = reader.enter(tag);
+                    attribute(longs, strings);
+                    reader.leave(outer);
+                }
+                default -> reader.skip(tag); // other node fields are not needed
             }
         }
         if (!"ZipMap".equals(opType) || !"ai.onnx.ml".equals(domain) || input == null || output == null) {
-            return null;
+            return;
         }
         if (!longs.isEmpty()) {
-            return new ZipMapNode(output, input, longs.stream().mapToLong(Long::longValue).toArray(), null);
+            found.add(new ZipMapNode(output, input, longs.stream().mapToLong(Long::longValue).toArray(), null));
+        } else if (!strings.isEmpty()) {
+            found.add(new ZipMapNode(output, input, null, strings.toArray(String[]::new)));
         }
-        return strings.isEmpty() ? null : new ZipMapNode(output, input, null, strings.toArray(String[]::new));
     }
 
-    private static void attribute(byte[] attr, List<Long> longs, List<String> strings) {
-        Proto a = new Proto(attr);
+    private String skipped(int tag, String kept) throws IOException {
+        reader.skip(tag);
+        return kept;
+    }
+
+    private void attribute(List<Long> longs, List<String> strings) throws IOException {
         String name = null;
         List<Long> ints = new ArrayList<>();
         List<String> strs = new ArrayList<>();
-        while (a.next()) {
-            if (a.field == 1) {
-                name = string(a.bytes());
-            } else if (a.field == 8 && a.wire == 0) {
-                ints.add(a.value);
-            } else if (a.field == 8 && a.wire == 2) {
-                Proto packed = new Proto(a.bytes());
-                while (packed.pos < packed.data.length) {
-                    ints.add(packed.varint());
-                }
-            } else if (a.field == 9) {
-                strs.add(string(a.bytes()));
+        for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
+            switch (ProtoReader.field(tag)) {
+                case ATTRIBUTE_NAME -> name = reader.readText(tag);
+                case ATTRIBUTE_INTS -> reader.readInt64s(tag, ints::add);
+                case ATTRIBUTE_STRINGS -> strs.add(reader.readText(tag));
+                default -> reader.skip(tag); // a Constant's tensor, a subgraph: skipped, not read
             }
         }
         if ("classlabels_int64s".equals(name)) {
@@ -128,21 +187,6 @@ final class ZipMapRewrite {
         } else if ("classlabels_strings".equals(name)) {
             strings.addAll(strs);
         }
-    }
-
-    /** The first length-delimited occurrence of a field, or null. */
-    private static byte[] field(byte[] message, int number) {
-        Proto p = new Proto(message);
-        while (p.next()) {
-            if (p.field == number && p.wire == 2) {
-                return p.bytes();
-            }
-        }
-        return null;
-    }
-
-    private static String string(byte[] b) {
-        return b == null ? null : new String(b, StandardCharsets.UTF_8);
     }
 
     private static byte[] message(int field, byte[] payload) {

@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ public final class HandlerProbe {
     public static void main(String[] args) throws Exception {
         String name = args.length > 0 ? args[0] : "xgboost_regressor";
         var model = ReferenceModels.named(name);
-        ModelLoader loader = new ModelLoader(1);
+        ModelLoader loader = new ModelLoader(1, Files.createTempDirectory("rtml-sessions"));
         LoadedVersion v = loader.load("svc", 1, null, model.sha256(), model.bytes(), model.file(), List.of());
         Services services = new Services();
         services.add(v);

@@ -1,4 +1,4 @@
-package io.rtml.registry.onnx;
+package io.rtml.onnx;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -10,10 +10,10 @@ import java.util.function.LongConsumer;
 
 /**
  * Streaming access to a protobuf file, one field at a time. Unlike a generated parser it never holds a
- * message whole: a field the inspector does not need is skipped, which for a file stream is a seek, so
+ * message whole: a field the reader does not need is skipped, which for a file stream is a seek, so
  * a 1 GiB {@code raw_data} costs no memory. Nested messages are entered with push/pop limits.
  */
-final class ProtoReader {
+public final class ProtoReader {
 
     static final String TRUNCATED = "the input ended unexpectedly in the middle of a message";
 
@@ -24,28 +24,28 @@ final class ProtoReader {
 
     private final CodedInputStream in;
 
-    ProtoReader(InputStream stream) {
+    public ProtoReader(InputStream stream) {
         // CodedInputStream buffers the stream itself; skipping past its buffer calls InputStream.skip.
         in = CodedInputStream.newInstance(stream, BUFFER_BYTES);
         in.setSizeLimit(Integer.MAX_VALUE);
     }
 
     /** The next tag of the current message; 0 at its end. */
-    int nextTag() throws IOException {
+    public int nextTag() throws IOException {
         return in.readTag();
     }
 
-    static int field(int tag) {
+    public static int field(int tag) {
         return WireFormat.getTagFieldNumber(tag);
     }
 
     /** Enters the length-delimited message of this tag; returns the outer limit to give to {@link #leave}. */
-    int enter(int tag) throws IOException {
+    public int enter(int tag) throws IOException {
         expect(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED);
         return in.pushLimit(in.readRawVarint32());
     }
 
-    void leave(int outerLimit) throws IOException {
+    public void leave(int outerLimit) throws IOException {
         // readTag also answers 0 at the end of the file: a message cut short ends before its limit.
         if (in.getBytesUntilLimit() > 0) {
             throw new InvalidProtocolBufferException(TRUNCATED);
@@ -53,18 +53,18 @@ final class ProtoReader {
         in.popLimit(outerLimit);
     }
 
-    long readInt64(int tag) throws IOException {
+    public long readInt64(int tag) throws IOException {
         expect(tag, WireFormat.WIRETYPE_VARINT);
         return in.readInt64();
     }
 
-    int readInt32(int tag) throws IOException {
+    public int readInt32(int tag) throws IOException {
         expect(tag, WireFormat.WIRETYPE_VARINT);
         return in.readInt32();
     }
 
     /** A repeated int64 written packed (proto3 writers) or one value per tag (proto2 writers). */
-    void readInt64s(int tag, LongConsumer sink) throws IOException {
+    public void readInt64s(int tag, LongConsumer sink) throws IOException {
         if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_VARINT) {
             sink.accept(in.readInt64());
             return;
@@ -77,16 +77,16 @@ final class ProtoReader {
     }
 
     /** A string kept as an identity (a name); refused when absurdly long, as truncating would change it. */
-    String readName(int tag, String what) throws IOException {
+    public String readName(int tag, String what) throws IOException {
         int length = stringLength(tag);
         if (length > MAX_STRING_BYTES) {
-            throw Refusals.tooComplex("a " + what + " is " + length + " bytes long (at most " + MAX_STRING_BYTES + ")");
+            throw OnnxRefusal.tooComplex("a " + what + " is " + length + " bytes long (at most " + MAX_STRING_BYTES + ")");
         }
         return new String(in.readRawBytes(length), StandardCharsets.UTF_8);
     }
 
     /** A string shown to people (documentation, metadata): cut to its first 64 KiB. */
-    String readText(int tag) throws IOException {
+    public String readText(int tag) throws IOException {
         int length = stringLength(tag);
         if (length <= MAX_STRING_BYTES) {
             return new String(in.readRawBytes(length), StandardCharsets.UTF_8);
@@ -100,7 +100,7 @@ final class ProtoReader {
      * Skips a field without reading its value into memory. Groups are refused rather than skipped:
      * ONNX never uses them, and skipping them recursively is how nested-group files overflow stacks.
      */
-    void skip(int tag) throws IOException {
+    public void skip(int tag) throws IOException {
         switch (WireFormat.getTagWireType(tag)) {
             case WireFormat.WIRETYPE_VARINT -> in.readRawVarint64();
             case WireFormat.WIRETYPE_FIXED64 -> in.skipRawBytes(8);
@@ -113,7 +113,7 @@ final class ProtoReader {
     }
 
     /** Bytes consumed so far, for messages. */
-    long position() {
+    public long position() {
         return in.getTotalBytesRead();
     }
 

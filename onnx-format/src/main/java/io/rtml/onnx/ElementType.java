@@ -1,4 +1,4 @@
-package io.rtml.registry.onnx;
+package io.rtml.onnx;
 
 /**
  * TensorProto.DataType codes with the name ONNX writes inside {@code tensor(...)}, the Open Inference
@@ -6,7 +6,7 @@ package io.rtml.registry.onnx;
  * bytes of one element where every element has the same width in {@code raw_data} (0 for strings and
  * for 4- and 2-bit types, which are packed).
  */
-enum ElementType {
+public enum ElementType {
     UNDEFINED(0, "undefined", null, 0),
     FLOAT(1, "float", "FP32", 4),
     UINT8(2, "uint8", "UINT8", 1),
@@ -52,17 +52,17 @@ enum ElementType {
     }
 
     /** The name inside {@code tensor(...)}; a code newer than this table is shown by number. */
-    static String onnxName(int code) {
+    public static String onnxName(int code) {
         return code >= 0 && code < BY_CODE.length ? BY_CODE[code].onnxName : "type" + code;
     }
 
     /** The Open Inference Protocol v2 datatype, or null where the protocol has none. */
-    static String datatype(int code) {
+    public static String datatype(int code) {
         return code >= 0 && code < BY_CODE.length ? BY_CODE[code].datatype : null;
     }
 
     /** Bytes per element in {@code raw_data}, or 0 where elements are not of one whole-byte width or the code is unknown. */
-    static int fixedWidthBytes(int code) {
+    public static int fixedWidthBytes(int code) {
         return code >= 0 && code < BY_CODE.length ? BY_CODE[code].fixedWidthBytes : 0;
     }
 
@@ -70,7 +70,7 @@ enum ElementType {
      * Whether the code is a real or complex floating-point type. Any bit pattern of such an element is
      * a value, so what those bytes hold cannot decide whether a model loads; integers can (indices, shapes).
      */
-    static boolean isFloatingPoint(int code) {
+    public static boolean isFloatingPoint(int code) {
         if (code < 0 || code >= BY_CODE.length) {
             return false;
         }

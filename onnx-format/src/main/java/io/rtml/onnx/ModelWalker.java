@@ -1,4 +1,4 @@
-package io.rtml.registry.onnx;
+package io.rtml.onnx;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
@@ -16,7 +16,7 @@ import java.util.Map;
  * are not ONNX, refer to external data or exceed the limits. Besides the main graph it walks the
  * model's local functions and training graphs, as ONNX Runtime may read tensors from them too.
  */
-final class ModelWalker {
+public final class ModelWalker {
 
     private static final int IR_VERSION = 1;
     private static final int PRODUCER_NAME = 2;
@@ -45,24 +45,29 @@ final class ModelWalker {
         this.graphs = new GraphWalker(reader, budget);
     }
 
-    /** Inspects the file; never opens any other file, never holds a tensor's data in memory. */
-    static ModelSignature walk(Path file, InspectionLimits limits) {
+    /**
+     * Inspects the file; never opens any other file, never holds a tensor's data in memory.
+     *
+     * @throws OnnxRefusal when the file is not a self-contained ONNX model within the limits
+     * @throws UncheckedIOException when the file cannot be read
+     */
+    public static ModelSignature walk(Path file, InspectionLimits limits) {
         try {
             long size = Files.size(file);
             if (size == 0) {
-                throw Refusals.empty();
+                throw OnnxRefusal.empty();
             }
             if (size > Integer.MAX_VALUE) {
                 // Protobuf cannot encode a message over 2 GiB: such models always use external data.
-                throw Refusals.tooComplex("the file is " + size + " bytes, and one ONNX protobuf cannot exceed 2 GiB "
-                        + "(larger models keep their weights in external files, which the registry does not accept)");
+                throw OnnxRefusal.tooComplex("the file is " + size + " bytes, and one ONNX protobuf cannot exceed 2 GiB "
+                        + "(larger models keep their weights in external files, which are not accepted)");
             }
             try (InputStream stream = Files.newInputStream(file)) {
                 ProtoReader reader = new ProtoReader(stream);
                 try {
                     return new ModelWalker(reader, new WalkBudget(limits)).model();
                 } catch (InvalidProtocolBufferException e) {
-                    throw Refusals.fromProtobuf(e.getMessage(), reader.position(), size, file);
+                    throw OnnxRefusal.malformed(e.getMessage(), reader.position(), size);
                 }
             }
         } catch (IOException e) {
@@ -109,13 +114,13 @@ final class ModelWalker {
             long modelVersion, String docString, GraphWalker.MainGraph main, List<OpsetImport> opsets,
             Map<String, String> metadata) {
         if (irVersion <= 0) {
-            throw Refusals.notOnnx("it has no IR version (field ir_version of ModelProto)");
+            throw OnnxRefusal.notOnnx("it has no IR version (field ir_version of ModelProto)");
         }
         if (main == null) {
-            throw Refusals.notOnnx("it contains no graph (IR version " + irVersion + ")");
+            throw OnnxRefusal.notOnnx("it contains no graph (IR version " + irVersion + ")");
         }
         if (main.outputs.isEmpty()) {
-            throw Refusals.notOnnx("its graph '" + main.name + "' declares no outputs");
+            throw OnnxRefusal.notOnnx("its graph '" + main.name + "' declares no outputs");
         }
         List<ValueSpec> inputs = main.inputs.stream().filter(input -> !main.initializers.contains(input.name())).toList();
         return new ModelSignature(irVersion, producerName, producerVersion, main.name, domain, modelVersion, docString,

@@ -1,4 +1,4 @@
-package io.rtml.registry.onnx;
+package io.rtml.onnx;
 
 /**
  * Counts what one walk has seen against the {@link InspectionLimits}, so that the walk stops at the
@@ -24,21 +24,21 @@ final class WalkBudget {
 
     void graphAt(int depth) {
         if (depth > limits.maxGraphDepth()) {
-            throw Refusals.tooComplex("its subgraphs (bodies of If, Loop, Scan, ...) nest more than "
+            throw OnnxRefusal.tooComplex("its subgraphs (bodies of If, Loop, Scan, ...) nest more than "
                     + limits.maxGraphDepth() + " levels deep");
         }
     }
 
     void typeAt(int depth) {
         if (depth > limits.maxGraphDepth()) {
-            throw Refusals.tooComplex("a value type (sequences, maps, optionals inside each other) nests more than "
+            throw OnnxRefusal.tooComplex("a value type (sequences, maps, optionals inside each other) nests more than "
                     + limits.maxGraphDepth() + " levels deep");
         }
     }
 
     void node() {
         if (++nodes > limits.maxNodes()) {
-            throw Refusals.tooComplex("it has more than " + limits.maxNodes() + " nodes");
+            throw OnnxRefusal.tooComplex("it has more than " + limits.maxNodes() + " nodes");
         }
     }
 
@@ -46,7 +46,7 @@ final class WalkBudget {
     void keep(String text) {
         keptChars += text == null ? 0 : text.length();
         if (++entries > limits.maxNodes() || keptChars > MAX_KEPT_CHARS) {
-            throw Refusals.tooComplex("its inputs, outputs, dimensions, initializer names and metadata together exceed "
+            throw OnnxRefusal.tooComplex("its inputs, outputs, dimensions, initializer names and metadata together exceed "
                     + limits.maxNodes() + " entries or " + MAX_KEPT_CHARS + " characters");
         }
     }

@@ -1,8 +1,8 @@
-package io.rtml.registry.onnx;
+package io.rtml.onnx;
 
 /**
  * Bounds on what the inspector accepts, so that a hostile upload cannot exhaust the registry's
- * memory or stack while being inspected. Checked while the file is walked, not after.
+ * (or a scoring node's) memory or stack while being inspected. Checked while the file is walked, not after.
  *
  * @param maxGraphDepth how deep subgraphs (If/Loop/Scan bodies) and value types (sequences of maps
  *     of ...) may nest; the main graph is depth 1

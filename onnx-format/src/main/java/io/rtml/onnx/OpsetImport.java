@@ -1,4 +1,4 @@
-package io.rtml.registry.onnx;
+package io.rtml.onnx;
 
 /**
  * One operator set the model imports. The default ONNX domain, written as an empty string in the

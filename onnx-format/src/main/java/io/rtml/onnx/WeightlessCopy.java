@@ -1,4 +1,4 @@
-package io.rtml.registry.onnx;
+package io.rtml.onnx;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
@@ -17,7 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A copy of a model for the ONNX Runtime load check only: each large initializer of the main graph
+ * A copy of a model for ONNX Runtime (the registry's load check, a scoring node's session): each large initializer of the main graph
  * refers to its own bytes inside the original file as external data instead of carrying them; every
  * other byte is the original's. ONNX Runtime maps external data rather than parsing and copying it,
  * so a 1 GiB initializer costs the check about 0.1 s and 100 MB instead of 4 s and 2.4 GiB of native
@@ -29,10 +29,10 @@ import java.util.List;
  * Called only after {@link ModelWalker} has accepted the file, which guarantees that no tensor
  * names external data of its own; the reference written here points only at the file itself.
  */
-final class WeightlessCopy {
+public final class WeightlessCopy {
 
     /** Smaller initializers stay in place: moving them saves nothing worth a second format. */
-    static final int MIN_BYTES = 1 << 20;
+    public static final int MIN_BYTES = 1 << 20;
 
     private static final int MODEL_GRAPH = 7;
     private static final int GRAPH_INITIALIZER = 5;
@@ -68,23 +68,46 @@ final class WeightlessCopy {
      * returns its path, or returns null when the model has no initializer worth moving. The caller
      * deletes the copy.
      */
-    static Path write(Path model) throws IOException {
+    public static Path write(Path model) throws IOException {
         return write(model, MIN_BYTES);
     }
 
     /** As {@link #write(Path)}, moving initializers of at least {@code minBytes}; tests move small ones too. */
-    static Path write(Path model, int minBytes) throws IOException {
-        List<Edit> edits;
-        try (InputStream stream = Files.newInputStream(model)) {
-            WeightlessCopy copy = new WeightlessCopy(model, stream, minBytes);
-            copy.modelProto();
-            edits = copy.edits;
-        }
+    public static Path write(Path model, int minBytes) throws IOException {
+        List<Edit> edits = edits(model, minBytes);
         if (edits.isEmpty()) {
             return null;
         }
-        edits.sort(Comparator.comparingLong(Edit::from));
         Path target = Files.createTempFile(model.toAbsolutePath().getParent(), "load-check-", ".onnx");
+        copy(model, edits, target);
+        return target;
+    }
+
+    /**
+     * Writes the copy to {@code target} (a new file, which must lie in {@code model}'s directory for
+     * ONNX Runtime to find the data) and returns true, or writes nothing and returns false when the
+     * model has no initializer of at least {@code minBytes} to move.
+     */
+    public static boolean writeTo(Path model, Path target, int minBytes) throws IOException {
+        List<Edit> edits = edits(model, minBytes);
+        if (edits.isEmpty()) {
+            return false;
+        }
+        Files.createFile(target);
+        copy(model, edits, target);
+        return true;
+    }
+
+    private static List<Edit> edits(Path model, int minBytes) throws IOException {
+        try (InputStream stream = Files.newInputStream(model)) {
+            WeightlessCopy copy = new WeightlessCopy(model, stream, minBytes);
+            copy.modelProto();
+            copy.edits.sort(Comparator.comparingLong(Edit::from));
+            return copy.edits;
+        }
+    }
+
+    private static void copy(Path model, List<Edit> edits, Path target) throws IOException {
         try (FileChannel source = FileChannel.open(model); FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE)) {
             long position = 0;
             for (Edit edit : edits) {
@@ -97,7 +120,6 @@ final class WeightlessCopy {
             Files.deleteIfExists(target);
             throw e;
         }
-        return target;
     }
 
     private void modelProto() throws IOException {

@@ -1,4 +1,4 @@
-package io.rtml.registry.onnx;
+package io.rtml.onnx;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

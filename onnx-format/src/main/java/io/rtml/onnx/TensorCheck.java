@@ -1,4 +1,4 @@
-package io.rtml.registry.onnx;
+package io.rtml.onnx;
 
 import java.io.IOException;
 import java.util.StringJoiner;
@@ -53,7 +53,7 @@ final class TensorCheck {
         String where = name.isEmpty() ? kind : kind + " '" + name + "'";
         if (external) {
             // Only named in the message: following the path would let an upload read the server's files.
-            throw Refusals.externalData(where, location);
+            throw OnnxRefusal.externalData(where, location);
         }
         dims.check(where, budget.limits().maxTensorElements());
         return name;
@@ -122,11 +122,11 @@ final class TensorCheck {
         void check(String where, long max) {
             String dims = count > 16 ? shown + " (" + count + " dims)" : shown.toString();
             if (negative < 0) {
-                throw Refusals.notOnnx(where + " declares a negative dimension " + negative + " in " + dims);
+                throw OnnxRefusal.notOnnx(where + " declares a negative dimension " + negative + " in " + dims);
             }
             if (!zero && (overflow || elements > max)) {
                 String size = overflow ? "more than 2^63" : Long.toString(elements);
-                throw Refusals.tooComplex(where + " declares " + size + " elements " + dims + "; at most " + max
+                throw OnnxRefusal.tooComplex(where + " declares " + size + " elements " + dims + "; at most " + max
                         + " are allowed per tensor");
             }
         }
