@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A scoring node (hub or edge): binds the HTTP port at once (live), reloads its saved state in the
  * background (or, with nothing to reload, asks the registry for its desired state when one is
- * configured), and reports ready when that is done. Plain Java rather than Spring Boot: the node
+ * configured), and reports ready once every service it should serve is active. Plain Java rather than Spring Boot: the node
  * has a dozen settings, no database and one Netty pipeline, and starts in well under a second.
  */
 public final class ScoringNode implements AutoCloseable {
@@ -51,6 +51,7 @@ public final class ScoringNode implements AutoCloseable {
     private final Channel channel;
     private final Services services;
     private final NodeAdmin admin;
+    private final Thread startup;
     private final String ioThreadPool = "scoring-io-" + INSTANCES.incrementAndGet();
 
     private ScoringNode(NodeConfig config) throws InterruptedException {
@@ -84,15 +85,14 @@ public final class ScoringNode implements AutoCloseable {
                 .bind(new InetSocketAddress(config.bindAddress(), config.port())).sync().channel();
         log.info("scoring node listening port={} config={}", port(), config);
         StateRestorer restorer = new StateRestorer(stateFile, cache, loader, services);
-        DesiredStateLoader desired = config.registry() == null ? null : new DesiredStateLoader(config.registry(), admin);
+        DesiredStateLoader desired = config.registry() == null ? null
+                : new DesiredStateLoader(config.registry(), admin, services);
         // Its own thread, not the admin executor: the desired-state loader waits for stages that run there.
-        Thread startup = new Thread(() -> {
-            try {
-                if (restorer.restore() == 0 && desired != null) {
-                    desired.load();
-                }
-            } finally {
-                services.markReady();
+        startup = new Thread(() -> {
+            StateRestorer.Restored restored = restorer.restore();
+            if (restored.versions() > 0 || desired == null || !desired.load()) {
+                // What it served before is what it should serve (nothing, for a node with no state).
+                services.expect(restored.activeServices());
             }
         }, "scoring-startup");
         startup.setDaemon(true);
@@ -123,6 +123,7 @@ public final class ScoringNode implements AutoCloseable {
 
     @Override
     public void close() {
+        startup.interrupt(); // stops asking the registry
         channel.close().syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

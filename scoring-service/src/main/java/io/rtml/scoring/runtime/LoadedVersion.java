@@ -42,12 +42,16 @@ public final class LoadedVersion {
     private final AtomicBoolean retired = new AtomicBoolean();
     /** Whether concurrent requests may share one run; decided by {@link Warmup} at load. */
     private volatile boolean batchable;
+    /** The registered example request (null: none), fed by the warm-up and the batching probe. */
+    private final ExampleRequest example;
+    private volatile WarmupOutcome warmup;
     /** Predictions answered and ONNX Runtime runs that answered them: fewer runs = requests merged. */
     private final LongAdder predictions = new LongAdder();
     private final LongAdder runs = new LongAdder();
 
     LoadedVersion(String service, int version, String versionId, String sha256, long sizeBytes, Path file,
-            OrtSession session, Signature signature, Map<String, ZipMapRewrite.ZipMapNode> zipMaps) {
+            OrtSession session, Signature signature, Map<String, ZipMapRewrite.ZipMapNode> zipMaps,
+            ExampleRequest example) {
         this.service = service;
         this.version = version;
         this.label = Integer.toString(version);
@@ -58,6 +62,7 @@ public final class LoadedVersion {
         this.session = session;
         this.signature = signature;
         this.zipMaps = Map.copyOf(zipMaps);
+        this.example = example;
         this.outputNames = signature.outputs().stream().map(TensorSpec::name).toList();
     }
 
@@ -94,6 +99,20 @@ public final class LoadedVersion {
 
     void batchable(boolean rowsIndependent) {
         this.batchable = rowsIndependent;
+    }
+
+    /** The version's example request, or null. */
+    public ExampleRequest example() {
+        return example;
+    }
+
+    /** How the warm-up went, with its measured run time ({@link WarmupOutcome#runTime()}). */
+    public WarmupOutcome warmup() {
+        return warmup;
+    }
+
+    void warmedUp(WarmupOutcome outcome) {
+        this.warmup = outcome;
     }
 
     /** Counts one ONNX Runtime run that answered {@code requests} predictions. */
