@@ -58,6 +58,14 @@ public final class WarmupHostileModels {
         return ProtoBuilder.model(graph).toByteArray();
     }
 
+    /** {@code model} with one more {@code metadata_props} entry (protobuf merges appended fields). */
+    public static byte[] withMetadata(byte[] model, String key, String value) {
+        byte[] entry = message().message(14, ProtoBuilder.entry(key, value)).toByteArray();
+        byte[] merged = java.util.Arrays.copyOf(model, model.length + entry.length);
+        System.arraycopy(entry, 0, merged, model.length, entry.length);
+        return merged;
+    }
+
     private static ProtoBuilder int64Tensor(String name, long[] dims, long... values) {
         ProtoBuilder tensor = message();
         if (dims.length > 0) {
