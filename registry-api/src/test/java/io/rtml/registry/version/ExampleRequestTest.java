@@ -119,4 +119,25 @@ class ExampleRequestTest extends RegistryApiTest {
         assertThat(desired.path("services").get(0).path("example").path("inputs").get(0).path("name").asString())
                 .isEqualTo("x");
     }
+
+    @Test
+    void aWarmupFailureANodeReportedShowsInTheServiceView() {
+        assertThat(api.uploadRaw("/api/v1/models/" + model + "/versions", WarmupHostileModels.reflectPad()).status())
+                .isEqualTo(201);
+        String target = uniqueName("hub");
+        assertThat(api.postJson("/api/v1/targets", Map.of("name", target, "kind", "HUB", "region", "eu",
+                "baseUrl", "http://127.0.0.1:1")).status()).isEqualTo(201);
+        String service = uniqueName("svc");
+        assertThat(api.postJson("/api/v1/services", Map.of("name", service, "model", model)).status()).isEqualTo(201);
+        long id = api.postJson("/api/v1/services/" + service + "/deployments", Map.of("version", 1,
+                "targets", List.of(target))).json().path("id").asLong();
+        // What the deployer writes when the node staged the version but its warm-up failed.
+        jdbc.update("update deployment_target set status = 'STAGED', warmup_error = ? where deployment_id = ?",
+                "warm-up with zeros failed, served unbatched: Pad reflect requires axis length >= 2", id);
+
+        JsonNode shown = api.get("/api/v1/services/" + service).json().path("deployments").get(0).path("targets").get(0);
+        assertThat(shown.path("warmupError").asString()).startsWith("warm-up with zeros failed");
+        assertThat(api.get("/api/v1/services/" + service + "/deployments/" + id).json().path("targets").get(0)
+                .path("warmupError").asString()).contains("Pad reflect");
+    }
 }
