@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A scoring node (hub or edge): binds the HTTP port at once (live), reloads its saved state in the
  * background (or, with nothing to reload, asks the registry for its desired state when one is
- * configured), and reports ready once every service it should serve is active. Plain Java rather than Spring Boot: the node
- * has a dozen settings, no database and one Netty pipeline, and starts in well under a second.
+ * configured), and reports ready once every service it should serve is active. Plain Java rather
+ * than Spring Boot: the node has a dozen settings, no database and one Netty pipeline, and starts
+ * in well under a second.
  */
 public final class ScoringNode implements AutoCloseable {
 
