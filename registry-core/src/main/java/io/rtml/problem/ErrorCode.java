@@ -36,6 +36,7 @@ public enum ErrorCode {
     MODEL_TOO_COMPLEX(422, "Model exceeds inspection limits"),
     MODEL_LOAD_FAILED(422, "ONNX Runtime cannot load the model"),
     RUNTIME_LOCALE_MISSING(422, "Model needs a locale the server lacks"),
+    INVALID_EXAMPLE(422, "Example request does not fit the model"),
     TOO_MANY_REQUESTS(429, "Too many requests"),
     INTERNAL_ERROR(500, "Internal error"),
     STORAGE_UNAVAILABLE(503, "Artifact storage unavailable");

@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A scoring node (hub or edge): binds the HTTP port at once (live), reloads its saved state in the
  * background (or, with nothing to reload, asks the registry for its desired state when one is
- * configured), and reports ready when that is done. Plain Java rather than Spring Boot: the node
- * has a dozen settings, no database and one Netty pipeline, and starts in well under a second.
+ * configured), and reports ready once every service it should serve is active. Plain Java rather
+ * than Spring Boot: the node has a dozen settings, no database and one Netty pipeline, and starts
+ * in well under a second.
  */
 public final class ScoringNode implements AutoCloseable {
 
@@ -55,6 +56,7 @@ public final class ScoringNode implements AutoCloseable {
     private final Channel adminChannel;
     private final Services services;
     private final NodeAdmin admin;
+    private final Thread startup;
     private final String ioThreadPool = "scoring-io-" + INSTANCES.incrementAndGet();
 
     private ScoringNode(NodeConfig config) throws InterruptedException {
@@ -85,18 +87,17 @@ public final class ScoringNode implements AutoCloseable {
         // The admin port serves everything (the deployer probes health and the gallery may point there);
         // the prediction port then has no admin API, so it alone can be published.
         adminChannel = adminApart ? listen(config, config.adminPort(), new RequestRouter(oip, records, adminApi,
-                config.apiKeys(), inference, config.maxBatchRows()), unfinished) : null;
+                config.apiKeys(), inference, modelExecutor, config.maxBatchRows()), unfinished) : null;
         log.info("scoring node listening port={} adminPort={} config={}", port(), adminPort(), config);
         StateRestorer restorer = new StateRestorer(stateFile, cache, loader, services);
-        DesiredStateLoader desired = config.registry() == null ? null : new DesiredStateLoader(config.registry(), admin);
+        DesiredStateLoader desired = config.registry() == null ? null
+                : new DesiredStateLoader(config.registry(), admin, services);
         // Its own thread, not the admin executor: the desired-state loader waits for stages that run there.
-        Thread startup = new Thread(() -> {
-            try {
-                if (restorer.restore() == 0 && desired != null) {
-                    desired.load();
-                }
-            } finally {
-                services.markReady();
+        startup = new Thread(() -> {
+            StateRestorer.Restored restored = restorer.restore();
+            if (restored.versions() > 0 || desired == null || !desired.load()) {
+                // What it served before is what it should serve (nothing, for a node with no state).
+                services.expect(restored.activeServices());
             }
         }, "scoring-startup");
         startup.setDaemon(true);
@@ -151,6 +152,7 @@ public final class ScoringNode implements AutoCloseable {
 
     @Override
     public void close() {
+        startup.interrupt(); // stops asking the registry
         channel.close().syncUninterruptibly();
         if (adminChannel != null) {
             adminChannel.close().syncUninterruptibly();

@@ -26,6 +26,13 @@ final class TestNode implements AutoCloseable {
     }
 
     static TestNode start(Path dataDir, Map<String, String> overrides) {
+        TestNode t = startLive(dataDir, overrides);
+        await().atMost(Duration.ofSeconds(60)).until(t.node::ready);
+        return t;
+    }
+
+    /** A started node that may not be ready yet (it is live: its port answers). */
+    static TestNode startLive(Path dataDir, Map<String, String> overrides) {
         Map<String, String> settings = new HashMap<>(Map.of(
                 "rtml.scoring.port", "0",
                 "rtml.scoring.bind-address", "127.0.0.1",
@@ -35,9 +42,7 @@ final class TestNode implements AutoCloseable {
                 "rtml.scoring.node.kind", "EDGE",
                 "rtml.scoring.node.region", "eu-test"));
         settings.putAll(overrides);
-        TestNode t = new TestNode(ScoringNode.start(NodeConfig.load(settings::get)), dataDir);
-        await().atMost(Duration.ofSeconds(60)).until(t.node::ready);
-        return t;
+        return new TestNode(ScoringNode.start(NodeConfig.load(settings::get)), dataDir);
     }
 
     static TestNode start(Path dataDir) {

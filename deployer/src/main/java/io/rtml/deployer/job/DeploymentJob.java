@@ -12,7 +12,7 @@ import java.util.List;
  */
 record DeploymentJob(long id, long serviceId, String service, DeploymentKind kind, int version,
         DeploymentStatus status, String requestedBy, Instant requestedAt, int attempts, String artifactKey,
-        String sha256, long sizeBytes, List<JobTarget> targets) {
+        String sha256, long sizeBytes, String example, List<JobTarget> targets) {
 
     List<String> targetNames() {
         return targets.stream().map(t -> t.node().name()).toList();

@@ -43,7 +43,7 @@ class DeploymentQueue {
 
     private static final String JOB = """
             SELECT d.id, d.service_id, s.name AS service, d.kind, d.version, d.status, d.requested_by,
-                   d.requested_at, d.attempts, v.artifact_key, v.sha256, v.size_bytes
+                   d.requested_at, d.attempts, v.artifact_key, v.sha256, v.size_bytes, v.example
             FROM deployment d
             JOIN service s ON s.id = d.service_id
             LEFT JOIN model_version v ON v.model_id = s.model_id AND v.version = d.version
@@ -85,7 +85,7 @@ class DeploymentQueue {
                 rs.getString("service"), DeploymentKind.valueOf(rs.getString("kind")), rs.getInt("version"),
                 DeploymentStatus.valueOf(rs.getString("status")), rs.getString("requested_by"),
                 rs.getTimestamp("requested_at").toInstant(), rs.getInt("attempts"), rs.getString("artifact_key"),
-                rs.getString("sha256"), rs.getLong("size_bytes"), targets), id);
+                rs.getString("sha256"), rs.getLong("size_bytes"), rs.getString("example"), targets), id);
     }
 
     private double leaseSeconds() {

@@ -31,7 +31,7 @@ class DeploymentRecorder {
             WHERE id = ? AND claimed_by = ? AND status = ?""";
 
     private static final String TARGET = """
-            UPDATE deployment_target SET status = ?, error = ?,
+            UPDATE deployment_target SET status = ?, error = ?, warmup_error = coalesce(?, warmup_error),
                    staged_at = CASE WHEN ? = 'STAGED' THEN now() ELSE staged_at END,
                    activated_at = CASE WHEN ? = 'ACTIVE' THEN now() ELSE activated_at END
             WHERE deployment_id = ? AND target_id = ?""";
@@ -116,11 +116,15 @@ class DeploymentRecorder {
     private void updateTargets(DeploymentJob job, List<TargetUpdate> targets) {
         if (!targets.isEmpty()) {
             jdbc.batchUpdate(TARGET, targets.stream().map(t -> new Object[] {t.status().name(), t.error(),
-                    t.status().name(), t.status().name(), job.id(), t.targetId()}).toList());
+                    t.warmupError(), t.status().name(), t.status().name(), job.id(), t.targetId()}).toList());
         }
     }
 
     static TargetUpdate target(JobTarget target, TargetDeploymentStatus status, String error) {
-        return new TargetUpdate(target.id(), status, error);
+        return target(target, status, error, null);
+    }
+
+    static TargetUpdate target(JobTarget target, TargetDeploymentStatus status, String error, String warmupError) {
+        return new TargetUpdate(target.id(), status, error, warmupError);
     }
 }

@@ -88,7 +88,8 @@ class DeploymentRunner {
         List<TargetUpdate> updates = new ArrayList<>();
         for (FanOut.Result<StageResult> r : results) {
             updates.add(DeploymentRecorder.target(r.target(),
-                    r.ok() ? TargetDeploymentStatus.STAGED : TargetDeploymentStatus.FAILED, r.error()));
+                    r.ok() ? TargetDeploymentStatus.STAGED : TargetDeploymentStatus.FAILED, r.error(),
+                    r.ok() ? r.value().warmupError() : null));
         }
         String errors = errors(results);
         if (errors != null) {
@@ -103,6 +104,10 @@ class DeploymentRunner {
         return nodes.stage(t.node(), job.service(), job.version(), artifact)
                 .thenApply(staged -> {
                     metrics.staged(staged.downloaded());
+                    if (staged.warmupError() != null) {
+                        log.warn("deployment={} target={} service={} version={}: {}", job.id(), t.node().name(),
+                                job.service(), job.version(), staged.warmupError());
+                    }
                     return staged;
                 });
     }
@@ -118,7 +123,7 @@ class DeploymentRunner {
         URL url = artifacts.presignGet(job.artifactKey());
         log.debug("staging deployment={} artifact={}", job.id(), ArtifactStore.redact(url));
         try {
-            return new Artifact(url.toURI(), job.sha256(), job.sizeBytes());
+            return new Artifact(url.toURI(), job.sha256(), job.sizeBytes(), job.example());
         } catch (URISyntaxException e) {
             throw new IllegalStateException("presigned URL is not a URI: " + ArtifactStore.redact(url), e);
         }

@@ -2,5 +2,8 @@ package io.rtml.deployer.job;
 
 import io.rtml.registry.deployment.TargetDeploymentStatus;
 
-/** The new status of one deployment_target row, with the readable error when it failed. */
-record TargetUpdate(long targetId, TargetDeploymentStatus status, String error) {}
+/**
+ * The new status of one deployment_target row, with the readable error when it failed, and the
+ * node's warm-up failure when it staged the version but could not warm it up (null: none reported).
+ */
+record TargetUpdate(long targetId, TargetDeploymentStatus status, String error, String warmupError) {}

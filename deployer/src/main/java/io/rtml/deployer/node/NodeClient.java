@@ -57,6 +57,9 @@ public class NodeClient {
         body.put("artifactUrl", artifact.url().toString());
         body.put("sha256", artifact.sha256());
         body.put("sizeBytes", artifact.sizeBytes());
+        if (artifact.example() != null) {
+            body.put("example", JSON.readTree(artifact.example()));
+        }
         body.put("waitMillis", stageWait.toMillis());
         return stage(target, body, System.nanoTime() + stageTimeout.toNanos());
     }
@@ -71,7 +74,7 @@ public class NodeClient {
         return post(target, "/admin/v1/stage", body, timeout).thenCompose(json -> "STAGING".equals(
                 json.path("status").asString(null)) ? stage(target, body, deadline)
                 : CompletableFuture.completedFuture(new StageResult(json.path("downloaded").asBoolean(false),
-                        json.path("alreadyLoaded").asBoolean(false))));
+                        json.path("alreadyLoaded").asBoolean(false), warmupError(json.path("warmup")))));
     }
 
     public CompletableFuture<Void> activate(NodeTarget target, String service, int version) {
@@ -140,11 +143,26 @@ public class NodeClient {
         return body.length() > 200 ? body.substring(0, 200) + "…" : body;
     }
 
-    /** What a stage answered: whether the node had to download the artifact. */
-    public record StageResult(boolean downloaded, boolean alreadyLoaded) {}
+    /** The node's line on a failed warm-up (input and error); null when it succeeded or was not reported. */
+    private static String warmupError(JsonNode warmup) {
+        if (!"FAILED".equals(warmup.path("status").asString(null))) {
+            return null;
+        }
+        return "warm-up with " + warmup.path("input").asString("?") + " failed, served unbatched: "
+                + warmup.path("error").asString("");
+    }
 
-    /** A presigned artifact URL with the checks the node applies to the bytes. */
-    public record Artifact(URI url, String sha256, long sizeBytes) {
+    /**
+     * What a stage answered: whether the node had to download the artifact, and why its warm-up
+     * failed (null: it did not), which does not fail the stage.
+     */
+    public record StageResult(boolean downloaded, boolean alreadyLoaded, String warmupError) {}
+
+    /**
+     * A presigned artifact URL with the checks the node applies to the bytes, and the version's
+     * example request (JSON, or null) for the node's warm-up.
+     */
+    public record Artifact(URI url, String sha256, long sizeBytes, String example) {
 
         @Override
         public String toString() {

@@ -25,7 +25,7 @@ class DriftRepair {
 
     private static final String DESIRED = """
             SELECT s.name AS service, st.service_id, st.desired_version, st.active_version,
-                   v.artifact_key, v.sha256, v.size_bytes
+                   v.artifact_key, v.sha256, v.size_bytes, v.example
             FROM service_target st
             JOIN service s ON s.id = st.service_id
             JOIN model_version v ON v.model_id = s.model_id AND v.version = st.desired_version
@@ -51,18 +51,19 @@ class DriftRepair {
     }
 
     private record Desired(String service, long serviceId, int version, Integer recordedActive, String artifactKey,
-            String sha256, long sizeBytes) {}
+            String sha256, long sizeBytes, String example) {}
 
     void repair(NodeTarget target, NodeState state) {
         List<Desired> desired = jdbc.query(DESIRED, (rs, n) -> new Desired(rs.getString("service"),
                 rs.getLong("service_id"), rs.getInt("desired_version"), (Integer) rs.getObject("active_version"),
-                rs.getString("artifact_key"), rs.getString("sha256"), rs.getLong("size_bytes")), target.id());
+                rs.getString("artifact_key"), rs.getString("sha256"), rs.getLong("size_bytes"),
+                rs.getString("example")), target.id());
         for (Desired d : desired) {
             Integer onNode = state.activeVersion(d.service());
             if (onNode == null || onNode != d.version()) {
                 try {
                     URL url = artifacts.presignGet(d.artifactKey());
-                    nodes.stage(target, d.service(), d.version(), new Artifact(url.toURI(), d.sha256(), d.sizeBytes()))
+                    nodes.stage(target, d.service(), d.version(), new Artifact(url.toURI(), d.sha256(), d.sizeBytes(), d.example()))
                             .thenCompose(staged -> nodes.activate(target, d.service(), d.version())).join();
                     log.info("reconciled target={} service={} version={} (node had {})", target.name(), d.service(),
                             d.version(), onNode == null ? "none" : onNode);

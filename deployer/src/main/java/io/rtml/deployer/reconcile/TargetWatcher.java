@@ -16,8 +16,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Every {@code reconcile-interval}: probes each target's readiness (target.health, last_seen_at)
- * and, for the targets that answer, reads their state and repairs drift from service_target's
- * desired versions (a node that restarted empty, or missed an activation).
+ * and, for the targets whose admin API answers (ready or not: a node is not ready until it serves
+ * what it should), reads their state and repairs drift from service_target's desired versions (a
+ * node that restarted empty, or missed an activation).
  */
 @Component
 class TargetWatcher implements SmartLifecycle {
@@ -64,7 +65,10 @@ class TargetWatcher implements SmartLifecycle {
         return nodes.ready(target).thenCompose(up -> {
             targets.recordHealth(target, up);
             if (!up) {
-                return CompletableFuture.completedFuture(null);
+                // Live but not ready may mean waiting for exactly this repair (a node that lost a
+                // version, or cannot reach the registry): repair every node whose admin API answers.
+                return nodes.state(target).thenAccept((NodeState state) -> repair.repair(target, state))
+                        .exceptionally(down -> null);
             }
             return nodes.state(target).thenAccept((NodeState state) -> repair.repair(target, state));
         }).exceptionally(e -> {

@@ -85,6 +85,13 @@ public final class Registry {
                 modelId);
     }
 
+    /** A version with an example request (JSON), as the registry stores one it checked. */
+    public void version(long modelId, int version, byte[] bytes, String example) {
+        version(modelId, version, bytes);
+        jdbc.update("UPDATE model_version SET example = ?::jsonb WHERE model_id = ? AND version = ?", example, modelId,
+                version);
+    }
+
     public long target(String name, String kind, String baseUrl) {
         return jdbc.queryForObject("""
                 INSERT INTO target (name, kind, region, base_url, created_at, created_by, updated_at)

@@ -8,7 +8,10 @@ public record DeploymentResponse(long id, String service, DeploymentKind kind, i
         String requestedBy, Instant requestedAt, Instant startedAt, Instant finishedAt, Long durationMs, String error,
         List<TargetProgress> targets) {
 
-    /** One target's part of a deployment. */
+    /**
+     * One target's part of a deployment; {@code warmupError}: the node staged the version but its
+     * warm-up failed (it serves it unbatched), null otherwise.
+     */
     public record TargetProgress(String target, TargetDeploymentStatus status, Integer previousVersion, String error,
-            Instant stagedAt, Instant activatedAt) {}
+            Instant stagedAt, Instant activatedAt, String warmupError) {}
 }

@@ -26,6 +26,7 @@ class DeploymentTarget {
     private String error;
     private Instant stagedAt;
     private Instant activatedAt;
+    private String warmupError;
 
     protected DeploymentTarget() {}
 
@@ -44,6 +45,7 @@ class DeploymentTarget {
     }
 
     DeploymentResponse.TargetProgress toProgress(String targetName) {
-        return new DeploymentResponse.TargetProgress(targetName, status, previousVersion, error, stagedAt, activatedAt);
+        return new DeploymentResponse.TargetProgress(targetName, status, previousVersion, error, stagedAt, activatedAt,
+                warmupError);
     }
 }

@@ -11,7 +11,9 @@ import io.rtml.registry.model.RegisteredModelRepository;
 import io.rtml.registry.target.Target;
 import io.rtml.registry.target.TargetService;
 import io.rtml.registry.version.ModelVersionResponse;
+import io.rtml.registry.version.ExampleService;
 import io.rtml.registry.version.VersionService;
+import tools.jackson.databind.json.JsonMapper;
 import java.util.List;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -28,14 +30,18 @@ public class DesiredStateService {
     private final ServiceEntryRepository services;
     private final RegisteredModelRepository models;
     private final VersionService versions;
+    private final ExampleService examples;
+    private final JsonMapper json;
 
     DesiredStateService(TargetService targets, ServiceTargetRepository serviceTargets, ServiceEntryRepository services,
-            RegisteredModelRepository models, VersionService versions) {
+            RegisteredModelRepository models, VersionService versions, ExampleService examples, JsonMapper json) {
         this.targets = targets;
         this.serviceTargets = serviceTargets;
         this.services = services;
         this.models = models;
         this.versions = versions;
+        this.examples = examples;
+        this.json = json;
     }
 
     /** The URLs are credentials for a few minutes, so only a deployer token for this target may ask. */
@@ -54,7 +60,9 @@ public class DesiredStateService {
         ServiceEntry service = services.findById(row.serviceId()).orElseThrow();
         String modelName = models.findById(service.modelId()).map(RegisteredModel::name).orElseThrow();
         ModelVersionResponse version = versions.get(modelName, row.desiredVersion().toString());
+        String example = examples.find(modelName, version.version());
         return new DesiredStateResponse.DesiredService(service.name(), version.version(), version.sha256(),
-                version.sizeBytes(), versions.presignArtifact(modelName, String.valueOf(version.version())).toString());
+                version.sizeBytes(), versions.presignArtifact(modelName, String.valueOf(version.version())).toString(),
+                example == null ? null : json.readTree(example));
     }
 }

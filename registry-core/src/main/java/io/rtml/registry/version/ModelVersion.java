@@ -37,6 +37,11 @@ class ModelVersion {
     @Column(columnDefinition = "jsonb")
     private ModelSignature signature;
 
+    /** The example request as checked by {@link ExampleCheck}; null when the version has none. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(columnDefinition = "jsonb")
+    private String example;
+
     private Instant createdAt;
     private String createdBy;
     private Instant updatedAt;
@@ -52,6 +57,7 @@ class ModelVersion {
         this.sizeBytes = details.sizeBytes();
         this.artifactKey = details.artifactKey();
         this.signature = details.signature();
+        this.example = details.example();
         this.createdBy = createdBy;
         this.createdAt = now;
         this.updatedAt = now;
@@ -65,6 +71,19 @@ class ModelVersion {
     void retag(Map<String, String> tags, Instant now) {
         this.tags = Map.copyOf(tags);
         this.updatedAt = now;
+    }
+
+    void replaceExample(String example, Instant now) {
+        this.example = example;
+        this.updatedAt = now;
+    }
+
+    String example() {
+        return example;
+    }
+
+    ModelSignature signature() {
+        return signature;
     }
 
     ModelVersionResponse toResponse(String modelName, java.util.List<String> aliases) {

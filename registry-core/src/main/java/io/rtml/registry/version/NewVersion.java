@@ -5,4 +5,4 @@ import java.util.Map;
 
 /** Everything known about an upload once its bytes are stored and inspected. */
 record NewVersion(String description, Map<String, String> tags, String sha256, long sizeBytes, String artifactKey,
-        ModelSignature signature) {}
+        ModelSignature signature, String example) {}

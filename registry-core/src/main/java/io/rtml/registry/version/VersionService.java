@@ -91,10 +91,12 @@ public class VersionService {
                         + " but the request said " + expectedSha256 + "; the bytes were damaged on the way, nothing was kept");
             }
             ModelSignature signature = inspector.inspect(upload.path());
+            String example = ExampleCheck.fromMetadata(signature);
             long inspected = System.nanoTime();
             String key = upload.store();
             long stored = System.nanoTime();
-            NewVersion details = new NewVersion(request.description(), tags, upload.sha256(), upload.size(), key, signature);
+            NewVersion details = new NewVersion(request.description(), tags, upload.sha256(), upload.size(), key, signature,
+                    example);
             ModelVersionResponse version = recorder.record(modelName, details, actor);
             if (ArtifactStore.isStaging(key)) {
                 staged.settleSoon(key, upload.sha256(), upload.size());

@@ -1,17 +1,21 @@
 package io.rtml.scoring.admin;
 
 import io.rtml.scoring.http.ApiException;
+import io.rtml.scoring.runtime.ExampleRequest;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
 
 /** Bodies of the admin calls, checked before any work starts. */
 final class AdminRequests {
 
     private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    /** The registry keeps examples to 64 KiB; the node takes a little more room (JSON re-encoding). */
+    private static final int MAX_EXAMPLE_CHARS = 128 * 1024;
 
     private AdminRequests() {}
 
@@ -19,10 +23,11 @@ final class AdminRequests {
      * Stage {@code version} of {@code service} from {@code artifactUrl}. {@code featureNames}
      * (optional) orders the columns of a 2-D input for the records API. {@code waitMillis}
      * (optional) bounds how long the call waits for the outcome before it answers 202 "still
-     * staging"; without it the call waits until the stage is done.
+     * staging"; without it the call waits until the stage is done. {@code example} (optional) is
+     * the version's example request, fed by the warm-up instead of zeros.
      */
     record StageRequest(String service, Integer version, String versionId, String artifactUrl, String sha256,
-            Long sizeBytes, List<String> featureNames, Long waitMillis) {
+            Long sizeBytes, List<String> featureNames, Long waitMillis, JsonNode example) {
 
         StageRequest normalized() {
             checkService(service);
@@ -49,8 +54,20 @@ final class AdminRequests {
             if (waitMillis != null && waitMillis < 0) {
                 throw ApiException.badRequest("'waitMillis' must be a non-negative integer");
             }
+            if (example != null && example.toString().length() > MAX_EXAMPLE_CHARS) {
+                throw ApiException.badRequest("'example' is longer than " + MAX_EXAMPLE_CHARS + " characters");
+            }
+            try {
+                ExampleRequest.of(example);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("'example': " + e.getMessage());
+            }
             return new StageRequest(service, version, versionId, artifactUrl, sha, sizeBytes,
-                    featureNames == null ? List.of() : List.copyOf(featureNames), waitMillis);
+                    featureNames == null ? List.of() : List.copyOf(featureNames), waitMillis, example);
+        }
+
+        ExampleRequest exampleRequest() {
+            return ExampleRequest.of(example);
         }
 
         URI uri() {

@@ -1,5 +1,6 @@
 package io.rtml.scoring.admin;
 
+import io.rtml.scoring.runtime.WarmupOutcome;
 import java.util.List;
 
 /** What the admin calls answer; the deployer reads these. Times are ISO-8601 instants. */
@@ -7,8 +8,21 @@ final class AdminResponses {
 
     private AdminResponses() {}
 
+    /** {@code warmup}: how the version's warm-up went (a failed one is recorded, not refused). */
     record Staged(String service, int version, String versionId, String sha256, String status, boolean downloaded,
-            boolean alreadyLoaded) {}
+            boolean alreadyLoaded, Warmup warmup) {}
+
+    /**
+     * {@code status} OK or FAILED; {@code input} example or zeros; {@code runMicros} the fastest
+     * warm-up run (0 when it failed); {@code error} why it failed.
+     */
+    record Warmup(String status, String input, long runMicros, String error) {
+
+        static Warmup of(WarmupOutcome outcome) {
+            return outcome == null ? null : new Warmup(outcome.status(), outcome.input(),
+                    outcome.runTime().toNanos() / 1000, outcome.error());
+        }
+    }
 
     /** The stage is still running after the time the caller was willing to wait: ask again. */
     record StillStaging(String service, int version, String status) {}
@@ -24,7 +38,7 @@ final class AdminResponses {
      * and {@code runs}: requests answered and the ONNX Runtime runs that answered them, since load.
      */
     record VersionView(int version, String versionId, String sha256, long sizeBytes, boolean active,
-            String loadedAt, String file, boolean batching, long predictions, long runs) {}
+            String loadedAt, String file, boolean batching, long predictions, long runs, Warmup warmup) {}
 
     record ServiceView(String service, Integer activeVersion, String activeSince, List<VersionView> versions) {}
 

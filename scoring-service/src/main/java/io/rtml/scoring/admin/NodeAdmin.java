@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Stage, activate and unload, as the deployer drives them (and as a node that starts empty drives
@@ -57,9 +58,9 @@ public final class NodeAdmin implements AutoCloseable {
      * a node that starts empty takes for each service of its desired state.
      */
     public CompletableFuture<Void> load(String service, int version, String artifactUrl, String sha256,
-            long sizeBytes) {
+            long sizeBytes, JsonNode example) {
         StageRequest r = new StageRequest(service, version, service + ":" + version, artifactUrl, sha256, sizeBytes,
-                List.of(), null).normalized();
+                List.of(), null, example).normalized();
         return stage(r).thenAccept(staged -> activate(new VersionRequest(service, version)));
     }
 
@@ -89,7 +90,7 @@ public final class NodeAdmin implements AutoCloseable {
         LoadedVersion loaded;
         try {
             loaded = loader.load(r.service(), r.version(), r.versionId(), r.sha256(), r.sizeBytes(), artifact.file(),
-                    r.featureNames());
+                    r.featureNames(), r.exampleRequest());
         } catch (ModelLoadException e) {
             log.warn("stage failed service={} version={}: {}", r.service(), r.version(), e.getMessage());
             throw new ApiException(422, e.getMessage());
@@ -102,7 +103,8 @@ public final class NodeAdmin implements AutoCloseable {
         saver.changed();
         log.info("staged service={} version={} sha256={} downloaded={}", r.service(), r.version(), r.sha256(),
                 artifact.downloaded());
-        return new Staged(r.service(), r.version(), r.versionId(), r.sha256(), "READY", artifact.downloaded(), false);
+        return new Staged(r.service(), r.version(), r.versionId(), r.sha256(), "READY", artifact.downloaded(), false,
+                AdminResponses.Warmup.of(loaded.warmup()));
     }
 
     private Staged alreadyLoaded(StageRequest r) {
@@ -115,7 +117,8 @@ public final class NodeAdmin implements AutoCloseable {
             throw new ApiException(409, "version " + r.version() + " of '" + r.service()
                     + "' is already loaded with sha-256 " + v.sha256());
         }
-        return new Staged(r.service(), r.version(), v.versionId(), v.sha256(), "READY", false, true);
+        return new Staged(r.service(), r.version(), v.versionId(), v.sha256(), "READY", false, true,
+                AdminResponses.Warmup.of(v.warmup()));
     }
 
     /** Deletes cached artifacts past the budget that no loaded version (active or standby) and no stage needs. */

@@ -30,7 +30,7 @@ final class StateView {
             for (LoadedVersion v : slot.versions()) {
                 versions.add(new VersionView(v.version(), v.versionId(), v.sha256(), v.sizeBytes(),
                         active != null && active.version() == v, v.loadedAt().toString(), v.file().toString(),
-                        v.batchable(), v.predictions(), v.runs()));
+                        v.batchable(), v.predictions(), v.runs(), AdminResponses.Warmup.of(v.warmup())));
             }
             list.add(new ServiceView(slot.name(), active == null ? null : active.version().version(),
                     active == null ? null : active.since().toString(), versions));

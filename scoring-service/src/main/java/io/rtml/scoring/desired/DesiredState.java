@@ -1,6 +1,7 @@
 package io.rtml.scoring.desired;
 
 import java.util.List;
+import tools.jackson.databind.JsonNode;
 
 /**
  * What the registry says a target should serve ({@code GET /api/v1/targets/{name}/desired-state}):
@@ -8,7 +9,8 @@ import java.util.List;
  */
 record DesiredState(String target, List<Service> services) {
 
-    record Service(String service, int version, String sha256, long sizeBytes, String artifactUrl) {}
+    /** {@code example}: the version's example request, or null. */
+    record Service(String service, int version, String sha256, long sizeBytes, String artifactUrl, JsonNode example) {}
 
     DesiredState {
         services = services == null ? List.of() : List.copyOf(services);

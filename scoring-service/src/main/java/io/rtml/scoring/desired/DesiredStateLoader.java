@@ -2,6 +2,8 @@ package io.rtml.scoring.desired;
 
 import io.rtml.scoring.NodeConfig.RegistryLink;
 import io.rtml.scoring.admin.NodeAdmin;
+import io.rtml.scoring.runtime.ServiceSlot;
+import io.rtml.scoring.runtime.Services;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -21,9 +23,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * For a node that starts with nothing to restore: asks the registry what this target should serve
  * and stages and activates each service by itself (the same stage path as the deployer's: streamed
- * download, sha-256 check, warm-up), so it serves again without waiting for the deployer. When the
- * registry cannot be asked, the node starts empty and says so in one line; the deployer's
- * reconciliation brings it up to date once it sees the node.
+ * download, sha-256 check, warm-up), so it serves again without waiting for the deployer. Until the
+ * registry has answered, the node does not know what it should serve and is not ready: it asks
+ * again, backing off from 1 s to 30 s, and says why in one line. The deployer's reconciliation
+ * may bring services up meanwhile; the node is ready once it knows its desired state and every
+ * service of it is active.
  */
 public final class DesiredStateLoader {
 
@@ -32,40 +36,73 @@ public final class DesiredStateLoader {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    private static final Duration LAST_RETRY = Duration.ofSeconds(30);
 
     private final RegistryLink registry;
     private final NodeAdmin admin;
+    private final Services services;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(CONNECT_TIMEOUT).build();
 
-    public DesiredStateLoader(RegistryLink registry, NodeAdmin admin) {
+    public DesiredStateLoader(RegistryLink registry, NodeAdmin admin, Services services) {
         this.registry = registry;
         this.admin = admin;
+        this.services = services;
     }
 
-    /** Loads the desired state; never throws: what fails is logged and left to reconciliation. */
-    public void load() {
+    /**
+     * Asks until the registry answers (or the thread is interrupted: the node stops), then tells
+     * {@link Services} what to expect and loads it. Never throws: a version that fails to load is
+     * logged and left to reconciliation.
+     *
+     * @return false when the node has no token to ask with (it then does not know a desired state)
+     */
+    public boolean load() {
         if (registry.token() == null) {
             log.warn("not asking the registry for the desired state: rtml.scoring.registry.url is set but"
                     + " rtml.scoring.registry.token is not; starting empty until the deployer reconciles this node");
-            return;
+            return false;
         }
-        DesiredState desired;
-        try {
-            desired = fetch();
-        } catch (Unavailable e) {
-            log.warn("desired state not loaded, starting empty until the deployer reconciles this node: {}",
-                    e.getMessage());
-            return;
+        DesiredState desired = null;
+        Duration wait = FIRST_RETRY;
+        for (int tries = 1; desired == null; tries++) {
+            try {
+                desired = fetch();
+                if (tries > 1) {
+                    log.info("desired state loaded after {} tries", tries);
+                }
+            } catch (Unavailable e) {
+                if (tries == 1) {
+                    log.warn("desired state not loaded, the node is not ready until it is (asking again, every {} s"
+                            + " at most): {}", LAST_RETRY.toSeconds(), e.getMessage());
+                } else {
+                    log.debug("desired state still not loaded (try {}): {}", tries, e.getMessage());
+                }
+                try {
+                    Thread.sleep(wait.toMillis());
+                } catch (InterruptedException stopping) {
+                    Thread.currentThread().interrupt();
+                    return true;
+                }
+                wait = wait.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : wait.multipliedBy(2);
+            }
         }
         log.info("desired state from {}: {} services", registry.url(), desired.services().size());
+        services.expect(desired.services().stream().map(DesiredState.Service::service).toList());
         CompletableFuture.allOf(desired.services().stream().map(this::load).toArray(CompletableFuture[]::new)).join();
+        return true;
     }
 
     private CompletableFuture<Void> load(DesiredState.Service s) {
+        ServiceSlot slot = services.get(s.service());
+        if (slot != null && slot.active() != null) {
+            // The deployer's reconciliation got there first while the registry was away; it knows better.
+            return CompletableFuture.completedFuture(null);
+        }
         CompletableFuture<Void> loading;
         try {
-            loading = admin.load(s.service(), s.version(), s.artifactUrl(), s.sha256(), s.sizeBytes());
+            loading = admin.load(s.service(), s.version(), s.artifactUrl(), s.sha256(), s.sizeBytes(), s.example());
         } catch (RuntimeException e) {
             loading = CompletableFuture.failedFuture(e);
         }

@@ -44,12 +44,16 @@ public final class LoadedVersion {
     private volatile boolean batchable;
     /** The fastest warm-up run of one row, in nanoseconds; unknown (max) until {@link Warmup} measured it. */
     private volatile long warmupNanos = Long.MAX_VALUE;
+    /** The registered example request (null: none), fed by the warm-up and the batching probe. */
+    private final ExampleRequest example;
+    private volatile WarmupOutcome warmup;
     /** Predictions answered and ONNX Runtime runs that answered them: fewer runs = requests merged. */
     private final LongAdder predictions = new LongAdder();
     private final LongAdder runs = new LongAdder();
 
     LoadedVersion(String service, int version, String versionId, String sha256, long sizeBytes, Path file,
-            OrtSession session, Signature signature, Map<String, ZipMapRewrite.ZipMapNode> zipMaps) {
+            OrtSession session, Signature signature, Map<String, ZipMapRewrite.ZipMapNode> zipMaps,
+            ExampleRequest example) {
         this.service = service;
         this.version = version;
         this.label = Integer.toString(version);
@@ -60,6 +64,7 @@ public final class LoadedVersion {
         this.session = session;
         this.signature = signature;
         this.zipMaps = Map.copyOf(zipMaps);
+        this.example = example;
         this.outputNames = signature.outputs().stream().map(TensorSpec::name).toList();
     }
 
@@ -100,15 +105,27 @@ public final class LoadedVersion {
 
     /**
      * How long one run of one row took at warm-up (the fastest of its runs, since a loaded machine
-     * only makes runs slower); {@link Long#MAX_VALUE} when warm-up did not measure it. The node
-     * runs a version on the event loop only when this is short.
+     * only makes runs slower); {@link Long#MAX_VALUE} when warm-up did not measure it, so a version
+     * whose warm-up failed runs off the event loop. The node runs a version on the event loop only
+     * when this is short.
      */
     public long warmupNanos() {
         return warmupNanos;
     }
 
-    void warmupNanos(long nanos) {
-        this.warmupNanos = nanos;
+    /** The version's example request, or null. */
+    public ExampleRequest example() {
+        return example;
+    }
+
+    /** How the warm-up went, with its measured run time ({@link WarmupOutcome#runTime()}). */
+    public WarmupOutcome warmup() {
+        return warmup;
+    }
+
+    void warmedUp(WarmupOutcome outcome) {
+        this.warmup = outcome;
+        this.warmupNanos = outcome.succeeded() ? outcome.runTime().toNanos() : Long.MAX_VALUE;
     }
 
     /** Counts one ONNX Runtime run that answered {@code requests} predictions. */

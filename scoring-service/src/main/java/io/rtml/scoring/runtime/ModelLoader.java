@@ -53,6 +53,12 @@ public final class ModelLoader {
 
     public LoadedVersion load(String service, int version, String versionId, String sha256, long sizeBytes,
             Path file, List<String> featureNames) throws ModelLoadException {
+        return load(service, version, versionId, sha256, sizeBytes, file, featureNames, null);
+    }
+
+    /** @param example the version's example request for the warm-up (null: zeros from the signature) */
+    public LoadedVersion load(String service, int version, String versionId, String sha256, long sizeBytes,
+            Path file, List<String> featureNames, ExampleRequest example) throws ModelLoadException {
         long start = System.nanoTime();
         OrtSession session = null;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
@@ -74,10 +80,11 @@ public final class ModelLoader {
                 }
             }
             LoadedVersion loaded = new LoadedVersion(service, version, versionId, sha256, sizeBytes, file,
-                    session, signature, zipMaps);
+                    session, signature, zipMaps, example);
             Warmup.run(env, loaded);
-            log.info("loaded service={} version={} sha256={} inputs={} outputs={} millis={}", service, version,
-                    sha256, signature.inputs(), signature.outputs(), (System.nanoTime() - start) / 1_000_000);
+            log.info("loaded service={} version={} sha256={} inputs={} outputs={} millis={} warmup={}", service,
+                    version, sha256, signature.inputs(), signature.outputs(), (System.nanoTime() - start) / 1_000_000,
+                    loaded.warmup().status());
             return loaded;
         } catch (OnnxRefusal e) {
             throw new ModelLoadException("the model is refused: " + e.getMessage(), e);

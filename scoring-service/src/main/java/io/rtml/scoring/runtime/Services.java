@@ -1,18 +1,23 @@
 package io.rtml.scoring.runtime;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Every service this node knows, by name, plus whether the node has finished restoring its saved
- * state (the readiness the health endpoint reports).
+ * Every service this node knows, by name, plus its readiness (the health endpoint's): ready once
+ * the node knows what it should serve (its saved state, or the registry's desired state) and
+ * every service of that has an active version. Until then it is live but not ready, so a load
+ * balancer does not send it requests it would answer 404.
  */
 public final class Services {
 
     private final ConcurrentHashMap<String, ServiceSlot> slots = new ConcurrentHashMap<>();
-    private volatile boolean ready;
+    /** The services this node should serve; null while it does not know yet. */
+    private volatile Set<String> expected;
 
     public ServiceSlot get(String name) {
         return slots.get(name);
@@ -34,11 +39,27 @@ public final class Services {
     }
 
     public boolean ready() {
-        return ready;
+        Set<String> wanted = expected;
+        if (wanted == null) {
+            return false;
+        }
+        for (String name : wanted) {
+            ServiceSlot slot = slots.get(name);
+            if (slot == null || slot.active() == null) {
+                return false;
+            }
+        }
+        return true;
     }
 
+    /** Now the node knows what it should serve: ready as soon as each of these has an active version. */
+    public void expect(Collection<String> services) {
+        expected = Set.copyOf(services);
+    }
+
+    /** Ready with nothing to serve (a node that has no saved state and no registry to ask). */
     public void markReady() {
-        ready = true;
+        expect(Set.of());
     }
 
     /** Adds a version to its service's slot, replacing (and retiring) a same-numbered one. */

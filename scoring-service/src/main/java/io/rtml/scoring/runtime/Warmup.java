@@ -2,15 +2,22 @@ package io.rtml.scoring.runtime;
 
 import ai.onnxruntime.OrtEnvironment;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a new session on an input built from its signature (dynamic dimensions as 1, zeros,
- * empty strings) and reads every output, so allocation and kernel selection happen at stage time.
- * Then decides whether the version's requests may be merged into one run (dynamic batching).
+ * Runs a new session a few times and reads every output, so allocation and kernel selection happen
+ * at stage time; measures the warmed-up run time; then decides whether the version's requests may
+ * be merged into one run (dynamic batching). It feeds the version's example request when it has
+ * one, else an input built from the signature (dynamic dimensions as 1, zeros, empty strings).
+ *
+ * <p>A warm-up that fails never refuses the version: the session loaded, and a graph may refuse
+ * zeros or length-1 dimensions that no real request contains (a reflect {@code Pad}, a sample rate
+ * that must be 8000 or 16000). The failure is recorded ({@link WarmupOutcome}, a WARN line) and
+ * switches off what it was probing, batching.
  */
 final class Warmup {
 
@@ -21,38 +28,52 @@ final class Warmup {
 
     static void run(OrtEnvironment env, LoadedVersion version) {
         Inference inference = new Inference(env);
-        List<Inference.Feed> zeros = feeds(version, false);
+        ExampleRequest example = version.example();
+        String input = example != null ? "example" : "zeros";
+        long fastest = Long.MAX_VALUE;
+        List<Inference.Feed> feeds = List.of();
         try {
-            long fastest = Long.MAX_VALUE;
+            feeds = example != null ? example.feeds(version.signature()) : feeds(version, false);
             for (int i = 0; i < RUNS; i++) {
                 long start = System.nanoTime();
-                inference.run(version, zeros, null);
+                inference.run(version, feeds, null);
                 fastest = Math.min(fastest, System.nanoTime() - start);
             }
-            version.warmupNanos(fastest);
+        } catch (RuntimeException e) {
+            String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            log.warn("service={} version={} warm-up with {} failed, serving it unbatched: {}", version.service(),
+                    version.version(), input, error);
+            version.warmedUp(WarmupOutcome.failed(input, error));
+            version.batchable(false);
+            return;
         } finally {
-            zeros.forEach(f -> f.tensor().close());
+            feeds.forEach(f -> f.tensor().close());
         }
-        version.batchable(rowsIndependent(inference, version));
+        version.warmedUp(WarmupOutcome.succeeded(input, Duration.ofNanos(fastest)));
+        version.batchable(rowsIndependent(inference, version, example));
     }
 
     /**
      * Whether two requests run as one give each exactly what they get alone. Needs a first
-     * dimension that is dynamic in every input (the row dimension), and then checks it: a row of
-     * zeros and a row of ones, alone and merged, must give the same outputs element for element.
-     * This catches what the signature cannot show: a graph that mixes rows (batch statistics, a
-     * reduction over the first axis) or a kernel whose result depends on how many rows it sees.
+     * dimension that is dynamic in every input (the row dimension), and then checks it: two
+     * requests, alone and merged, must give the same outputs element for element. The two are the
+     * example cut after its first row (or the example twice, when it has one row), else a row of
+     * zeros and a row of ones. This catches what the signature cannot show: a graph that mixes rows
+     * (batch statistics, a reduction over the first axis) or a kernel whose result depends on how
+     * many rows it sees.
      */
-    private static boolean rowsIndependent(Inference inference, LoadedVersion version) {
+    private static boolean rowsIndependent(Inference inference, LoadedVersion version, ExampleRequest example) {
         List<TensorSpec> inputs = version.signature().inputs();
         if (inputs.isEmpty() || inputs.stream().anyMatch(s -> s.rank() == 0 || s.dim(0) >= 0)) {
             return false;
         }
         List<Prediction> pair = new ArrayList<>();
         try {
+            List<ExampleRequest> parts = example == null ? null : example.splitFirstRow();
             List<List<OutputValue>> alone = new ArrayList<>();
-            for (boolean ones : new boolean[] {false, true}) {
-                List<Inference.Feed> feeds = feeds(version, ones);
+            for (int i = 0; i < 2; i++) {
+                List<Inference.Feed> feeds = example == null ? feeds(version, i == 1)
+                        : (parts == null ? example : parts.get(i)).feeds(version.signature());
                 pair.add(new Prediction(version, feeds, null, null));
                 alone.add(inference.run(version, feeds, null));
             }

@@ -5,6 +5,7 @@ import io.rtml.scoring.runtime.ServiceSlot;
 import io.rtml.scoring.runtime.Services;
 import java.util.ArrayList;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
 
 /**
  * What this node serves, as saved in its state file: per service the active version and the
@@ -17,8 +18,9 @@ public record NodeState(int format, List<ServiceState> services) {
 
     public record ServiceState(String service, Integer activeVersion, String activeSince, List<VersionState> versions) {}
 
+    /** {@code example}: the version's example request (null: none), for the warm-up after a restart. */
     public record VersionState(int version, String versionId, String sha256, long sizeBytes, String file,
-            List<String> featureNames) {}
+            List<String> featureNames, JsonNode example) {}
 
     public static NodeState empty() {
         return new NodeState(FORMAT, List.of());
@@ -31,7 +33,8 @@ public record NodeState(int format, List<ServiceState> services) {
             List<VersionState> versions = new ArrayList<>();
             for (LoadedVersion v : slot.versions()) {
                 versions.add(new VersionState(v.version(), v.versionId(), v.sha256(), v.sizeBytes(),
-                        v.file().toString(), v.signature().featureNames()));
+                        v.file().toString(), v.signature().featureNames(),
+                        v.example() == null ? null : v.example().json()));
             }
             if (!versions.isEmpty()) {
                 list.add(new ServiceState(slot.name(), active == null ? null : active.version().version(),

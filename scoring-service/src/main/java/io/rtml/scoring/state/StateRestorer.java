@@ -1,6 +1,7 @@
 package io.rtml.scoring.state;
 
 import io.rtml.scoring.artifact.ArtifactCache;
+import io.rtml.scoring.runtime.ExampleRequest;
 import io.rtml.scoring.runtime.LoadedVersion;
 import io.rtml.scoring.runtime.ModelLoadException;
 import io.rtml.scoring.runtime.ModelLoader;
@@ -8,6 +9,8 @@ import io.rtml.scoring.runtime.ServiceSlot;
 import io.rtml.scoring.runtime.Services;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,15 +35,22 @@ public final class StateRestorer {
         this.services = services;
     }
 
-    /** @return how many versions were reloaded (0: no state file, an empty or unreadable one, or nothing verified) */
-    public int restore() {
+    /**
+     * What a restore did: how many versions it reloaded (0: no state file, an empty or unreadable
+     * one, or nothing verified) and the services the saved state had active, which the node must
+     * serve again before it is ready.
+     */
+    public record Restored(int versions, Set<String> activeServices) {}
+
+    public Restored restore() {
         NodeState state = stateFile.read();
         int loaded = 0;
         for (NodeState.ServiceState s : state.services()) {
             loaded += restore(s);
         }
         log.info("restored state services={} versions={} from={}", state.services().size(), loaded, stateFile.path());
-        return loaded;
+        return new Restored(loaded, state.services().stream().filter(s -> s.activeVersion() != null)
+                .map(NodeState.ServiceState::service).collect(Collectors.toUnmodifiableSet()));
     }
 
     private int restore(NodeState.ServiceState s) {
@@ -73,7 +83,7 @@ public final class StateRestorer {
         }
         try {
             LoadedVersion loaded = loader.load(service, v.version(), v.versionId(), v.sha256(), v.sizeBytes(),
-                    file, v.featureNames());
+                    file, v.featureNames(), ExampleRequest.of(v.example()));
             services.add(loaded);
             return true;
         } catch (ModelLoadException e) {

@@ -1,0 +1,40 @@
+package io.rtml.registry.version;
+
+import io.rtml.registry.access.Actor;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** A version's example request, as JSON text: checked and stored as the registry keeps it. */
+@RestController
+@RequestMapping(path = "/api/v1/models/{name}/versions/{ref}/example", produces = MediaType.APPLICATION_JSON_VALUE)
+class ExampleController {
+
+    private final ExampleService examples;
+
+    ExampleController(ExampleService examples) {
+        this.examples = examples;
+    }
+
+    @GetMapping
+    String get(@PathVariable String name, @PathVariable String ref) {
+        return examples.get(name, ref);
+    }
+
+    @PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    String put(@PathVariable String name, @PathVariable String ref, @RequestBody String body, Actor actor) {
+        return examples.put(name, ref, body, actor);
+    }
+
+    @DeleteMapping
+    ResponseEntity<Void> delete(@PathVariable String name, @PathVariable String ref, Actor actor) {
+        examples.delete(name, ref, actor);
+        return ResponseEntity.noContent().build();
+    }
+}
