@@ -61,9 +61,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(UncheckedIOException.class)
     ResponseEntity<Object> interrupted(UncheckedIOException e) {
-        if (causedBy(e, BodyTooSlowException.class) instanceof BodyTooSlowException slow) {
-            return tooSlow(slow);
-        }
         log.debug("request body could not be read: {}", e.getMessage());
         return respond(Problems.of(ErrorCode.MALFORMED_REQUEST,
                 "the request body could not be read to the end (" + e.getMessage() + "); nothing was kept", List.of()));
@@ -79,9 +76,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     /** The container could not receive a multipart upload: the client's fault unless the server's disk is full. */
     @ExceptionHandler(MultipartException.class)
     ResponseEntity<Object> multipart(MultipartException e) {
-        if (causedBy(e, BodyTooSlowException.class) instanceof BodyTooSlowException slow) {
-            return tooSlow(slow);
-        }
         if (String.valueOf(NestedExceptionUtils.getMostSpecificCause(e).getMessage()).contains("No space left")) {
             log.error("multipart upload could not be stored: {}", e.getMessage(), e);
             return respond(Problems.of(ErrorCode.INSUFFICIENT_STORAGE, "the server has no disk space left to receive"
@@ -102,20 +96,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         }
         log.error("unexpected failure", e);
         return respond(Problems.of(ErrorCode.INTERNAL_ERROR, "an unexpected error occurred; it has been logged", List.of()));
-    }
-
-    private ResponseEntity<Object> tooSlow(BodyTooSlowException e) {
-        log.debug("request body too slow: {}", e.getMessage());
-        return respond(Problems.of(ErrorCode.REQUEST_TIMEOUT, e.getMessage() + "; nothing was kept", List.of()));
-    }
-
-    private static Throwable causedBy(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return t;
-            }
-        }
-        return null;
     }
 
     /** A value the domain refused while the JSON was read (an unknown role, say) keeps its own code and message. */
@@ -166,7 +146,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static ResponseEntity<Object> respond(ProblemDetail problem) {
         var response = ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
-        if (problem.getStatus() == 413 || problem.getStatus() == 408) {
+        if (problem.getStatus() == 413) {
             // The rest of an oversized body is never read: closing stops the client sending it and
             // stops the server waiting for it.
             response.header(HttpHeaders.CONNECTION, "close");
