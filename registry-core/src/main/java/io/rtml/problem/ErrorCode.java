@@ -37,9 +37,12 @@ public enum ErrorCode {
     MODEL_LOAD_FAILED(422, "ONNX Runtime cannot load the model"),
     RUNTIME_LOCALE_MISSING(422, "Model needs a locale the server lacks"),
     INVALID_EXAMPLE(422, "Example request does not fit the model"),
+    REQUEST_TIMEOUT(408, "Request body arrived too slowly"),
     TOO_MANY_REQUESTS(429, "Too many requests"),
     INTERNAL_ERROR(500, "Internal error"),
-    STORAGE_UNAVAILABLE(503, "Artifact storage unavailable");
+    STORAGE_UNAVAILABLE(503, "Artifact storage unavailable"),
+    DATABASE_UNAVAILABLE(503, "Database unavailable"),
+    INSUFFICIENT_STORAGE(507, "Server out of disk space");
 
     private final int status;
     private final String title;

@@ -24,6 +24,10 @@ class ProblemErrorController implements ErrorController {
         String detail = switch (status) {
             case 404 -> "no such resource: " + request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
             case 413 -> "the request body is larger than this endpoint accepts";
+            case 408 -> request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof BodyTooSlowException slow
+                    ? slow.getMessage() + "; nothing was kept"
+                    : "the client sent nothing for longer than the read timeout (rtml.api.clients.read-timeout);"
+                            + " nothing was kept";
             default -> status >= 500 ? "an unexpected error occurred; it has been logged" : "the request was refused";
         };
         return ResponseEntity.status(status)

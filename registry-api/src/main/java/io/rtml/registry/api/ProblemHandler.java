@@ -22,6 +22,7 @@ import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -46,6 +47,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             audit.recordAlone(actor, "access.forbidden", "request", request.getMethod() + " " + request.getRequestURI(),
                     Map.of("reason", e.getMessage()));
         }
+        if (e.code() == ErrorCode.TOO_MANY_REQUESTS) {
+            return ResponseEntity.status(429).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .header(HttpHeaders.RETRY_AFTER, "5").body(Problems.of(e.code(), e.getMessage(), e.errors()));
+        }
         if (e.code().status() >= 500) {
             log.error("request failed: {}", e.getMessage(), e);
         } else {
@@ -68,8 +73,27 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 "the artifact store did not answer as expected; try again later", List.of()));
     }
 
+    /** The container could not receive a multipart upload: the client's fault unless the server's disk is full. */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<Object> multipart(MultipartException e) {
+        if (String.valueOf(NestedExceptionUtils.getMostSpecificCause(e).getMessage()).contains("No space left")) {
+            log.error("multipart upload could not be stored: {}", e.getMessage(), e);
+            return respond(Problems.of(ErrorCode.INSUFFICIENT_STORAGE, "the server has no disk space left to receive"
+                    + " the upload; nothing was kept, try again later", List.of()));
+        }
+        log.debug("multipart body could not be read: {}", e.getMessage());
+        return respond(Problems.of(ErrorCode.MALFORMED_REQUEST, "the multipart body could not be read to the end ("
+                + firstLine(NestedExceptionUtils.getMostSpecificCause(e).getMessage()) + "); nothing was kept", List.of()));
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e) {
+        if (DatabaseFailures.isUnavailable(e)) {
+            log.error("database unavailable: {}", e.getMessage());
+            return ResponseEntity.status(503).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .header(HttpHeaders.RETRY_AFTER, DatabaseFailures.RETRY_AFTER_SECONDS)
+                    .body(DatabaseFailures.problem());
+        }
         log.error("unexpected failure", e);
         return respond(Problems.of(ErrorCode.INTERNAL_ERROR, "an unexpected error occurred; it has been logged", List.of()));
     }

@@ -35,11 +35,13 @@ public final class Problems {
             case 404 -> ErrorCode.NOT_FOUND;
             case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
             case 406 -> ErrorCode.NOT_ACCEPTABLE;
+            case 408 -> ErrorCode.REQUEST_TIMEOUT;
             case 409 -> ErrorCode.CONFLICT;
             case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
             case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
             case 429 -> ErrorCode.TOO_MANY_REQUESTS;
             case 503 -> ErrorCode.STORAGE_UNAVAILABLE;
+            case 507 -> ErrorCode.INSUFFICIENT_STORAGE;
             default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.MALFORMED_REQUEST;
         };
     }

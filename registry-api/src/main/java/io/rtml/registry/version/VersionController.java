@@ -1,5 +1,7 @@
 package io.rtml.registry.version;
 
+import io.rtml.problem.ErrorCode;
+import io.rtml.problem.RtmlException;
 import io.rtml.registry.api.Paging;
 import io.rtml.registry.access.Actor;
 import io.rtml.registry.model.TagFilter;
@@ -21,9 +23,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.multipart.MultipartHttpServletRequest;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 @RestController
@@ -33,22 +35,36 @@ class VersionController {
     private final VersionService versions;
     private final UploadLimit uploadLimit;
     private final Paging paging;
+    private final UploadSlots slots;
 
-    VersionController(VersionService versions, UploadLimit uploadLimit, Paging paging) {
+    VersionController(VersionService versions, UploadLimit uploadLimit, Paging paging, UploadSlots slots) {
         this.versions = versions;
         this.uploadLimit = uploadLimit;
         this.paging = paging;
+        this.slots = slots;
     }
 
-    /** Upload as {@code multipart/form-data}: part {@code file}, optional {@code description} and {@code tag} parts. */
+    /**
+     * Upload as {@code multipart/form-data}: part {@code file}, optional {@code description} and {@code tag} parts.
+     * The container parses the body (to disk) only when a part or parameter is first asked for, so this
+     * asks only once the token may publish to the model and has a free upload slot.
+     */
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<ModelVersionResponse> uploadMultipart(@PathVariable String name, @RequestPart("file") MultipartFile file,
-            @RequestParam(required = false) String description, @RequestParam(required = false) List<String> tag,
+    ResponseEntity<ModelVersionResponse> uploadMultipart(@PathVariable String name, MultipartHttpServletRequest request,
             @RequestHeader(value = "Content-SHA256", required = false) String sha256,
             @RequestHeader(value = "X-Checksum-Sha256", required = false) String checksum, Actor actor) throws IOException {
-        try (InputStream body = file.getInputStream()) {
-            // The part is already on the server's disk: there is nothing to overlap with its S3 PUT.
-            return created(versions.register(name, body, upload(description, tag, sha256, checksum, null), actor));
+        versions.checkMayPublish(name, actor);
+        try (UploadSlots.Slot slot = slots.take(actor)) {
+            MultipartFile file = request.getFile("file");
+            if (file == null) {
+                throw new RtmlException(ErrorCode.MALFORMED_REQUEST, "the multipart body has no part named 'file'");
+            }
+            String[] tags = request.getParameterValues("tag");
+            try (InputStream body = file.getInputStream()) {
+                // The part is already on the server's disk: there is nothing to overlap with its S3 PUT.
+                return created(versions.register(name, body, upload(request.getParameter("description"),
+                        tags == null ? null : List.of(tags), sha256, checksum, null), actor));
+            }
         }
     }
 
@@ -60,7 +76,7 @@ class VersionController {
             @RequestHeader(value = "X-Checksum-Sha256", required = false) String checksum, Actor actor) throws IOException {
         long length = request.getContentLengthLong();
         uploadLimit.checkDeclaredLength(length);
-        try (InputStream body = request.getInputStream()) {
+        try (UploadSlots.Slot slot = slots.take(actor); InputStream body = request.getInputStream()) {
             return created(versions.register(name, body, upload(description, tag, sha256, checksum, length < 0 ? null : length),
                     actor));
         }

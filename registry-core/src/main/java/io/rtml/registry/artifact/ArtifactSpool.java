@@ -87,6 +87,20 @@ public class ArtifactSpool implements AutoCloseable {
         return new SpooledArtifact(file, sha256, size, leftOut);
     }
 
+    /**
+     * A spool file that cannot be created or written is the server's failure, not the client's: a
+     * full disk is 507, anything else 503; both are logged at ERROR where they are answered.
+     */
+    static RtmlException spoolFailure(IOException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("No space left") || message.contains("quota")) {
+            return new RtmlException(ErrorCode.INSUFFICIENT_STORAGE, "the server has no disk space left to receive"
+                    + " the upload (" + message + "); nothing was kept, try again later", e);
+        }
+        return new RtmlException(ErrorCode.STORAGE_UNAVAILABLE, "the server could not write the upload to its spool"
+                + " folder (" + message + "); nothing was kept, try again later", e);
+    }
+
     public static RtmlException tooLarge(long maxBytes) {
         return new RtmlException(ErrorCode.PAYLOAD_TOO_LARGE,
                 "the artifact is larger than the limit of " + maxBytes + " bytes (rtml.registry.upload.max-size)");
@@ -97,7 +111,7 @@ public class ArtifactSpool implements AutoCloseable {
             Files.createDirectories(properties.spoolDir());
             return Files.createTempFile(properties.spoolDir(), "upload-", ".onnx");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a spool file in " + properties.spoolDir(), e);
+            throw spoolFailure(e);
         }
     }
 

@@ -4,7 +4,6 @@ import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.registry.onnx.FloatWeights;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -19,12 +18,16 @@ final class SpoolWriter implements FloatWeights.Runs, AutoCloseable {
     /** The buffer being scanned, for {@link #keep}. */
     private byte[] scanned;
 
-    SpoolWriter(Path file, FloatWeights weights) throws IOException {
-        this.channel = FileChannel.open(file, StandardOpenOption.WRITE);
+    SpoolWriter(Path file, FloatWeights weights) {
+        try {
+            this.channel = FileChannel.open(file, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw ArtifactSpool.spoolFailure(e);
+        }
         this.weights = weights;
     }
 
-    void write(byte[] bytes, int length) throws IOException {
+    void write(byte[] bytes, int length) {
         if (weights == null) {
             writeFully(bytes, 0, length, written);
         } else {
@@ -36,11 +39,7 @@ final class SpoolWriter implements FloatWeights.Runs, AutoCloseable {
 
     @Override
     public void keep(int offset, int length) {
-        try {
-            writeFully(scanned, offset, length, written + offset);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        writeFully(scanned, offset, length, written + offset);
     }
 
     @Override
@@ -52,21 +51,34 @@ final class SpoolWriter implements FloatWeights.Runs, AutoCloseable {
      * Gives the file its full length, even where it ends in a hole; returns the bytes left out.
      * Refuses a model whose left-out bytes turned out to matter ({@link FloatWeights#contradiction()}).
      */
-    long finish(long size) throws IOException {
+    long finish(long size) {
         if (weights != null && weights.contradiction() != null) {
             throw new RtmlException(ErrorCode.NOT_ONNX, "the model cannot be checked: " + weights.contradiction());
         }
-        if (channel.size() < size) {
+        if (length() < size) {
             // The last byte was left out: any byte there will do, as none of it is read for its value.
             writeFully(new byte[1], 0, 1, size - 1);
         }
         return weights == null ? 0 : weights.leftOut();
     }
 
-    private void writeFully(byte[] bytes, int offset, int length, long position) throws IOException {
+    private long length() {
+        try {
+            return channel.size();
+        } catch (IOException e) {
+            throw ArtifactSpool.spoolFailure(e);
+        }
+    }
+
+    /** A failure here is the server's own (a full disk, say), never the client's: see {@link ArtifactSpool#spoolFailure}. */
+    private void writeFully(byte[] bytes, int offset, int length, long position) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
-        while (buffer.hasRemaining()) {
-            position += channel.write(buffer, position);
+        try {
+            while (buffer.hasRemaining()) {
+                position += channel.write(buffer, position);
+            }
+        } catch (IOException e) {
+            throw ArtifactSpool.spoolFailure(e);
         }
     }
 

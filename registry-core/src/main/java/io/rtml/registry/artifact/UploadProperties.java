@@ -18,9 +18,12 @@ import org.springframework.util.unit.DataSize;
  *     a URL handed out before the move still works
  * @param stagingSweepInterval how often the registry moves staged uploads that a restart
  *     interrupted and deletes the staging objects nothing needs any more (default 10m)
+ * @param multipartDir folder where the servlet container keeps the parts of a multipart upload while
+ *     it is received (default: {@code spoolDir}/multipart); swept at start like {@code spoolDir}
  */
 @ConfigurationProperties("rtml.registry.upload")
-public record UploadProperties(DataSize maxSize, Path spoolDir, Duration stagingRetention, Duration stagingSweepInterval) {
+public record UploadProperties(DataSize maxSize, Path spoolDir, Duration stagingRetention, Duration stagingSweepInterval,
+        Path multipartDir) {
 
     private static final DataSize LARGEST_S3_PUT = DataSize.ofGigabytes(5);
 
@@ -34,9 +37,10 @@ public record UploadProperties(DataSize maxSize, Path spoolDir, Duration staging
         spoolDir = spoolDir == null ? Path.of(System.getProperty("java.io.tmpdir"), "rtml-uploads") : spoolDir;
         stagingRetention = stagingRetention == null ? Duration.ofMinutes(30) : stagingRetention;
         stagingSweepInterval = stagingSweepInterval == null ? Duration.ofMinutes(10) : stagingSweepInterval;
+        multipartDir = multipartDir == null ? spoolDir.resolve("multipart") : multipartDir;
     }
 
     public UploadProperties(DataSize maxSize, Path spoolDir) {
-        this(maxSize, spoolDir, null, null);
+        this(maxSize, spoolDir, null, null, null);
     }
 }

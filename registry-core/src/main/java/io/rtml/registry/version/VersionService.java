@@ -76,6 +76,14 @@ public class VersionService {
         this.clock = clock;
     }
 
+    /** Refuses an upload the actor may not make, before its body is read. */
+    public void checkMayPublish(String modelName, Actor actor) {
+        actor.require(Role.PUBLISHER, modelName);
+        if (!models.existsByName(modelName)) {
+            throw ModelService.notFound(modelName);
+        }
+    }
+
     public ModelVersionResponse register(String modelName, InputStream body, UploadRequest request, Actor actor) {
         actor.require(Role.PUBLISHER, modelName);
         Map<String, String> tags = Names.checkTags(request.tags());

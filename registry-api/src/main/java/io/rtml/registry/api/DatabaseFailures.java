@@ -1,0 +1,33 @@
+package io.rtml.registry.api;
+
+import io.rtml.problem.ErrorCode;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.http.ProblemDetail;
+import org.springframework.transaction.CannotCreateTransactionException;
+
+/** Recognises "the database cannot be reached", which is worth a 503 and a retry, not a 500. */
+final class DatabaseFailures {
+
+    /** Seconds a client should wait before it tries again. */
+    static final String RETRY_AFTER_SECONDS = "5";
+
+    private DatabaseFailures() {}
+
+    static boolean isUnavailable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+                    || t instanceof CannotCreateTransactionException || t instanceof DataAccessResourceFailureException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static ProblemDetail problem() {
+        return Problems.of(ErrorCode.DATABASE_UNAVAILABLE,
+                "the registry's database does not answer; nothing was changed, try again after Retry-After seconds",
+                java.util.List.of());
+    }
+}
