@@ -60,14 +60,24 @@ class TargetWatcher implements SmartLifecycle {
         }
     }
 
+    /** One target; whatever goes wrong with it is logged and ends here, so the other targets are still checked. */
     private CompletableFuture<Void> check(NodeTarget target) {
-        return nodes.ready(target).thenCompose(up -> {
-            targets.recordHealth(target, up);
-            if (!up) {
-                return CompletableFuture.completedFuture(null);
-            }
-            return nodes.state(target).thenAccept((NodeState state) -> repair.repair(target, state));
-        }).exceptionally(e -> {
+        CompletableFuture<Void> checked;
+        try {
+            checked = nodes.ready(target).thenCompose(up -> {
+                targets.recordHealth(target, up);
+                if (!up) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                return nodes.state(target).thenAccept((NodeState state) -> {
+                    targets.recordHeld(target, state);
+                    repair.repair(target, state);
+                });
+            });
+        } catch (RuntimeException e) {
+            checked = CompletableFuture.failedFuture(e);
+        }
+        return checked.exceptionally(e -> {
             log.warn("reconciling target {} failed: {}", target.name(),
                     e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
             return null;
