@@ -9,9 +9,11 @@ import tools.jackson.databind.deser.jdk.StringDeserializer;
 import tools.jackson.databind.module.SimpleModule;
 
 /**
- * Every string and map key read from a JSON body (names, descriptions, tags, labels) is refused
- * when it holds a NUL character ({@link NulCharacters}); the problem names the JSON field. Spring
- * Boot registers this module with the application's JsonMapper.
+ * Every string and map key read from a JSON body (descriptions, tags, labels, references) is
+ * refused when it holds a NUL character ({@link NulCharacters}); the problem names the JSON field.
+ * Fields called {@code name} are checked by their own rules (models, services and targets by
+ * {@code Names}, INVALID_NAME; tokens by {@code CreateTokenRequest}). Spring Boot registers this
+ * module with the application's JsonMapper.
  */
 @Component
 class NulCharacterModule extends SimpleModule {
@@ -21,7 +23,10 @@ class NulCharacterModule extends SimpleModule {
         addDeserializer(String.class, new StringDeserializer() {
             @Override
             public String deserialize(JsonParser p, DeserializationContext ctxt) {
-                return NulCharacters.refuse(field(p), super.deserialize(p, ctxt));
+                String value = super.deserialize(p, ctxt);
+                String field = field(p);
+                // A "name" is left to its naming rule, which refuses a NUL as INVALID_NAME and says the rule.
+                return field.equals("name") ? value : NulCharacters.refuse(field, value);
             }
         });
         addKeyDeserializer(String.class, new KeyDeserializer() {

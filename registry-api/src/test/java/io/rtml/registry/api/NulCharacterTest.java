@@ -93,6 +93,14 @@ class NulCharacterTest extends RegistryApiTest {
     }
 
     @Test
+    void aNameWithANulCharacterBreaksTheNamingRule() {
+        assertProblem(api().postJson("/api/v1/services", Map.of("name", "s" + NUL, "model", model)), 400,
+                "INVALID_NAME");
+        assertProblem(api().postJson("/api/v1/targets", Map.of("name", "t" + NUL, "kind", "EDGE", "region", "eu",
+                "baseUrl", "http://127.0.0.1:2")), 400, "INVALID_NAME");
+    }
+
+    @Test
     void aPageTokenThatDecodesToANulCharacterIsRefused() {
         // base64url of the bytes 00 61 62 63: no %00 in the query, a NUL once decoded
         for (String path : List.of("/api/v1/models", "/api/v1/services", "/api/v1/audit",
