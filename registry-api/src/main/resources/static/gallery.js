@@ -54,7 +54,8 @@ async function showGallery() {
 async function showService(name) {
   const service = await api("/api/v1/services/" + encodeURIComponent(name));
   const hub = service.targets[0];
-  const example = hub ? `curl -s -X POST ${hub.endpoints.predict} \\\n  -H 'Content-Type: application/json' \\\n  -d '{"records":[{…}]}'` : "";
+  // Built by the registry with every value shell-quoted: never paste a URL into a command here.
+  const example = hub ? hub.endpoints.predictCurl : "";
   main.replaceChildren(
     el("h2", {}, service.name, " ", status(service.status)),
     el("p", {}, `Model ${service.model}. ${service.description || ""}`),

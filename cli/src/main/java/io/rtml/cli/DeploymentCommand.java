@@ -14,7 +14,7 @@ import tools.jackson.databind.JsonNode;
 abstract class DeploymentCommand extends ApiCommand {
 
     private static final Duration POLL_INTERVAL = Duration.ofMillis(150);
-    private static final List<String> FINAL = List.of("SUCCEEDED", "FAILED", "ROLLED_BACK", "SUPERSEDED");
+    private static final List<String> FINAL = List.of("SUCCEEDED", "FAILED", "ROLLED_BACK");
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "120s", converter = DurationConverter.class,
             description = "How long to wait for the end (default 120s; e.g. 30s, 500ms, 5m).")

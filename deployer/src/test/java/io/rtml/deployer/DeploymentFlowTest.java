@@ -145,9 +145,23 @@ class DeploymentFlowTest {
         var health = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/actuator/health"))
                 .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(health.body()).contains("\"UP\"");
-        var metrics = http.send(java.net.http.HttpRequest.newBuilder(
+        assertThat(health.body()).contains("\"UP\"").doesNotContain("components", "bucket", "path");
+        var anonymousMetrics = http.send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create(base + "/actuator/prometheus")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymousMetrics.statusCode()).isEqualTo(401);
+        assertThat(anonymousMetrics.body()).doesNotContain("rtml_deployer");
+        String viewer = registry.apiToken("viewer");
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/actuator/metrics"))
+                .header("Authorization", "Bearer " + viewer).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+
+        String admin = registry.apiToken("admin");
+        var detailed = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/actuator/health"))
+                .header("Authorization", "Bearer " + admin).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(detailed.body()).contains("components", "db");
+        var metrics = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(base + "/actuator/prometheus")).header("Authorization", "Bearer " + admin).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.body()).contains("rtml_deployer_deployments_total{kind=\"deploy\",outcome=\"succeeded\"}")
                 .contains("rtml_deployer_deployment_duration_seconds_count").contains("rtml_deployer_stages_total");

@@ -182,6 +182,74 @@ class FaultsTest {
         }
     }
 
+    @Test
+    void aTargetWithABrokenUrlFailsOnlyItselfAndTheRoundStillReachesEveryOtherTarget() {
+        // As an older registry could have stored it, or a hand-written row: not a URL at all.
+        long broken = registry.target(Registry.unique("broken"), "EDGE", "http://bad host:99999/x y");
+        String service = Registry.unique("brokenurl");
+        long serviceId = DeploymentFlowTest.newService(registry, service);
+        try (TestNodes.Node late = TestNodes.edge("edge-late")) {
+            long lateId = registry.target(Registry.unique("late"), "EDGE", late.baseUrl());
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> "UP".equals(
+                    registry.jdbc.queryForObject("SELECT health FROM target WHERE id = ?", String.class, lateId)));
+            awaitFinal(registry.deploy(serviceId, "DEPLOY", 1, List.of(hubId, lateId)), "SUCCEEDED");
+
+            late.restartEmpty();
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> "1".equals(predictor.version(late.baseUrl(), service)));
+
+            long toBroken = registry.deploy(serviceId, "DEPLOY", 2, List.of(hubId, broken));
+            awaitFinal(toBroken, "FAILED");
+            assertThat((String) registry.deployment(toBroken).get("error"))
+                    .contains("base URL is not a valid http(s) URL").doesNotContain("bad host");
+            assertThat(registry.jdbc.queryForObject("SELECT health FROM target WHERE id = ?", String.class, broken))
+                    .isEqualTo("DOWN");
+        } finally {
+            registry.jdbc.update("DELETE FROM deployment_target WHERE target_id = ?", broken);
+            registry.jdbc.update("DELETE FROM target WHERE id = ?", broken);
+        }
+    }
+
+    @Test
+    void anXmlErrorFromAHostThatIsNoNodeIsSummarisedNotCopied() {
+        // A target pointed at the S3 server by mistake: it answers the node calls with S3 XML errors.
+        String s3 = io.rtml.testing.TestS3.server().endpoint().toString();
+        long notANode = registry.target(Registry.unique("s3"), "EDGE", s3);
+        String service = Registry.unique("xml");
+        long serviceId = DeploymentFlowTest.newService(registry, service);
+        try {
+            long deployment = registry.deploy(serviceId, "DEPLOY", 1, List.of(hubId, notANode));
+            awaitFinal(deployment, "FAILED");
+
+            String error = (String) registry.deployment(deployment).get("error");
+            assertThat(error).startsWith("staging failed, nothing was activated: s3-").contains("POST /admin/v1/stage answered")
+                    .doesNotContain("<", "\n", "RequestId").hasSizeLessThan(400);
+            String targetError = registry.jdbc.queryForObject(
+                    "SELECT error FROM deployment_target WHERE deployment_id = ? AND target_id = ?", String.class,
+                    deployment, notANode);
+            assertThat(targetError).doesNotContain("<", "\n").hasSizeLessThan(300);
+        } finally {
+            registry.jdbc.update("DELETE FROM deployment_target WHERE target_id = ?", notANode);
+            registry.jdbc.update("DELETE FROM target WHERE id = ?", notANode);
+        }
+    }
+
+    @Test
+    void whatANodeHoldsIsRecordedForTheGallery() {
+        String service = Registry.unique("held");
+        long serviceId = DeploymentFlowTest.newService(registry, service);
+        long model = registry.jdbc.queryForObject("SELECT model_id FROM service WHERE id = ?", Long.class, serviceId);
+        registry.version(model, 3, Registry.mnistVersion(3));
+        for (int version = 1; version <= 3; version++) {
+            awaitFinal(registry.deploy(serviceId, "DEPLOY", version, List.of(hubId)), "SUCCEEDED");
+        }
+
+        // The node keeps the active version and two standby ones (rtml.scoring.standby-versions = 2).
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> "[3, 2, 1]".equals(
+                registry.jdbc.queryForObject("SELECT held_versions::text FROM service_target"
+                        + " WHERE service_id = ? AND target_id = ?", String.class, serviceId, hubId)));
+    }
+
     static void awaitFinal(long deploymentId, String expected) {
         DeploymentFlowTest.awaitFinal(registry, deploymentId, expected);
     }

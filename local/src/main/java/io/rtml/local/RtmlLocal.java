@@ -64,10 +64,11 @@ public final class RtmlLocal {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(RtmlLocal::stopAll, "rtml-local-stop"));
         started("embedded PostgreSQL", db);
-        String adminToken = LocalSecret.readOrCreate(home, "admin-token");
-        String nodeToken = LocalSecret.readOrCreate(home, "node-token");
+        LocalCredentials credentials = LocalCredentials.of(home);
+        String adminToken = credentials.adminToken();
+        String nodeToken = credentials.nodeToken();
         EmbeddedS3Server s3 = started("S3 server", EmbeddedS3Server.start(home.resolve("s3"),
-                port("RTML_LOCAL_S3_PORT", 9000), BUCKET, "rtml-local", "rtml-local-secret"));
+                port("RTML_LOCAL_S3_PORT", 9000), BUCKET, credentials.s3AccessKey(), credentials.s3SecretKey()));
 
         Map<String, Object> shared = shared(db, s3);
         Map<String, Object> registrySettings = new HashMap<>(shared);
@@ -89,7 +90,7 @@ public final class RtmlLocal {
         // SERVER_PORT in the environment is the registry's port; the deployer has its own.
         deployerSettings.put("server.port", port("RTML_LOCAL_DEPLOYER_PORT", 8081));
         started("deployer", DeployerApplication.application().initializers(first(deployerSettings)).run());
-        printWelcome(registry, layout, s3, db, home, adminToken);
+        printWelcome(registry, layout, s3, db, home, credentials);
     }
 
     /**
@@ -139,7 +140,7 @@ public final class RtmlLocal {
     }
 
     private static void printWelcome(ConfigurableApplicationContext registry, List<LocalNodes.Node> layout,
-            EmbeddedS3Server s3, LocalDatabase.Target db, Path home, String adminToken) {
+            EmbeddedS3Server s3, LocalDatabase.Target db, Path home, LocalCredentials credentials) {
         String api = registryUrl(registry);
         System.out.println();
         System.out.println("rtml is running (Ctrl-C stops it)");
@@ -151,7 +152,7 @@ public final class RtmlLocal {
         }
         System.out.println("  S3 (artifacts) " + s3.endpoint() + "/" + BUCKET + "  (data in " + home + ")");
         System.out.println("  database       " + db.url() + "  (" + db.origin() + ")");
-        System.out.println("  admin token    " + adminToken + "  (also in " + home.resolve("admin-token") + ")");
+        System.out.println(credentials.adminTokenLine(home));
     }
 
     private static int port(String variable, int fallback) {

@@ -95,7 +95,9 @@ class GalleryBrowserIT {
         row.findElement(By.linkText(SERVICE)).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h2"), SERVICE));
         assertThat(browser.findElement(By.tagName("main")).getText())
-                .contains("What runs where", "Deployments", "Signature", "curl -s -X POST");
+                .contains("What runs where", "Deployments", "Signature", "curl -s -X POST")
+                // The "Call it" command comes from the registry with every value shell-quoted.
+                .contains("curl -s -X POST 'http://127.0.0.1:");
         browser.findElement(By.id("rollback")).click();
         wait.until(ExpectedConditions.textMatches(By.id("message"), java.util.regex.Pattern.compile("Deployment \\d+: SUCCEEDED")));
         screenshot("service-after-rollback");

@@ -86,23 +86,31 @@ public class NodeClient {
 
     /** Active version per service, as the node reports it. */
     public CompletableFuture<NodeState> state(NodeTarget target) {
-        return send(target, HttpRequest.newBuilder(target.uri("/admin/v1/state")).GET(), callTimeout, true)
+        return call(() -> send(target, HttpRequest.newBuilder(target.uri("/admin/v1/state")).GET(), callTimeout, true))
                 .thenApply(NodeState::from);
     }
 
     /** True when the node answers 200 on its readiness probe. */
     public CompletableFuture<Boolean> ready(NodeTarget target) {
-        HttpRequest request = HttpRequest.newBuilder(target.uri("/v2/health/ready")).timeout(callTimeout).GET().build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+        return call(() -> http.sendAsync(HttpRequest.newBuilder(target.uri("/v2/health/ready")).timeout(callTimeout)
+                .GET().build(), HttpResponse.BodyHandlers.discarding()))
                 .handle((response, error) -> error == null && response.statusCode() == 200);
+    }
+
+    /** A failure while building a request (a bad base URL, no token) fails the future, not the caller. */
+    private static <T> CompletableFuture<T> call(java.util.function.Supplier<CompletableFuture<T>> request) {
+        try {
+            return request.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private CompletableFuture<JsonNode> post(NodeTarget target, String path, Map<String, Object> body,
             Duration timeout) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(target.uri(path))
+        return call(() -> send(target, HttpRequest.newBuilder(target.uri(path))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        return send(target, request, timeout, true);
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))), timeout, true));
     }
 
     private CompletableFuture<JsonNode> send(NodeTarget target, HttpRequest.Builder request, Duration timeout,
@@ -123,24 +131,11 @@ public class NodeClient {
                     }
                     if (response.statusCode() / 100 != 2) {
                         throw new NodeCallException(target.name() + ": " + what + " answered "
-                                + response.statusCode() + " " + detail(response.body()), response.statusCode());
+                                + response.statusCode() + " " + NodeErrorSummary.of(response.body()),
+                                response.statusCode());
                     }
                     return JSON.readTree(response.body().isEmpty() ? "{}" : response.body());
                 });
-    }
-
-    private static String detail(String body) {
-        try {
-            JsonNode json = JSON.readTree(body);
-            for (String field : new String[] {"detail", "error", "message"}) {
-                if (json.hasNonNull(field)) {
-                    return json.get(field).asString();
-                }
-            }
-        } catch (RuntimeException e) {
-            // not JSON: fall through to the raw text
-        }
-        return body.length() > 200 ? body.substring(0, 200) + "…" : body;
     }
 
     /** The node's line on a failed warm-up (input and error); null when it succeeded or was not reported. */

@@ -61,17 +61,24 @@ class TargetWatcher implements SmartLifecycle {
         }
     }
 
+    /** One target; whatever goes wrong with it is logged and ends here, so the other targets are still checked. */
     private CompletableFuture<Void> check(NodeTarget target) {
-        return nodes.ready(target).thenCompose(up -> {
-            targets.recordHealth(target, up);
-            if (!up) {
+        CompletableFuture<Void> checked;
+        try {
+            checked = nodes.ready(target).thenCompose(up -> {
+                targets.recordHealth(target, up);
+                CompletableFuture<Void> repaired = nodes.state(target).thenAccept((NodeState state) -> {
+                    targets.recordHeld(target, state);
+                    repair.repair(target, state);
+                });
                 // Live but not ready may mean waiting for exactly this repair (a node that lost a
                 // version, or cannot reach the registry): repair every node whose admin API answers.
-                return nodes.state(target).thenAccept((NodeState state) -> repair.repair(target, state))
-                        .exceptionally(down -> null);
-            }
-            return nodes.state(target).thenAccept((NodeState state) -> repair.repair(target, state));
-        }).exceptionally(e -> {
+                return up ? repaired : repaired.exceptionally(down -> null);
+            });
+        } catch (RuntimeException e) {
+            checked = CompletableFuture.failedFuture(e);
+        }
+        return checked.exceptionally(e -> {
             log.warn("reconciling target {} failed: {}", target.name(),
                     e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
             return null;

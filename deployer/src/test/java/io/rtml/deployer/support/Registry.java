@@ -98,6 +98,16 @@ public final class Registry {
                 VALUES (?, ?, 'test', ?, now(), 'test', now()) RETURNING id""", Long.class, name, kind, baseUrl);
     }
 
+    /** A live registry API token with one role, stored as the registry stores it (its SHA-256); returns the secret. */
+    public String apiToken(String role) {
+        String secret = "rtml_test_" + UUID.randomUUID().toString().replace("-", "");
+        jdbc.update("""
+                INSERT INTO api_token (name, secret_hash, prefix, roles, created_at, created_by)
+                VALUES (?, ?, ?, ?::jsonb, now(), 'test')""", unique(role), sha256(secret.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)), secret.substring(0, 12), "[\"" + role + "\"]");
+        return secret;
+    }
+
     public long service(String name, long modelId) {
         return jdbc.queryForObject("""
                 INSERT INTO service (name, model_id, created_at, created_by)

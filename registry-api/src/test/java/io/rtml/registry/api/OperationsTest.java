@@ -17,6 +17,17 @@ class OperationsTest extends RegistryApiTest {
     }
 
     @Test
+    void healthShowsItsDetailsOnlyWithAToken() {
+        var open = anonymous().get("/actuator/health");
+        assertThat(open.status()).isEqualTo(200);
+        assertThat(open.json().path("status").asString()).isEqualTo("UP");
+        assertThat(open.text()).doesNotContain("components", "bucket", "path");
+        assertThat(api("not-a-token").get("/actuator/health").text()).doesNotContain("components");
+        assertThat(api().get("/actuator/health").json().path("components").path("artifactStore").path("details")
+                .path("bucket").asString()).isNotBlank();
+    }
+
+    @Test
     void theGalleryPageIsServedWithoutATokenButItsDataIsNot() {
         var page = anonymous().get("/");
         assertThat(page.status()).isEqualTo(200);

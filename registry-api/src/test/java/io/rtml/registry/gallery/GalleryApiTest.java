@@ -167,6 +167,51 @@ class GalleryApiTest extends RegistryApiTest {
         assertProblem(api(nodeToken).get("/api/v1/targets/" + edge + "/desired-state"), 403, "FORBIDDEN");
     }
 
+    @Test
+    void theCallItCommandQuotesEveryValueForTheShell() throws Exception {
+        // A URL that parses (';' and '$' are legal in a path) but runs a second command when pasted unquoted.
+        java.nio.file.Path marker = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), uniqueName("pwned"));
+        String sneaky = uniqueName("sneaky");
+        String url = "http://127.0.0.1:1/p;touch$IFS" + marker + ";";
+        assertThat(api().postJson("/api/v1/targets", Map.of("name", sneaky, "kind", "HUB", "region", "central",
+                "baseUrl", url)).status()).isEqualTo(201);
+        finish(deploy(Map.of("version", 1, "targets", List.of(sneaky))));
+        JsonNode endpoints = api().get("/api/v1/services/" + service).json().path("targets").get(0).path("endpoints");
+        String command = endpoints.path("predictCurl").asString();
+
+        // The pasted command, run by a real shell with curl standing in to print its arguments.
+        Process shell = new ProcessBuilder("bash", "-c", "curl() { printf '%s\\n' \"$@\"; }\n" + command)
+                .redirectErrorStream(true).start();
+        String printed = new String(shell.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(shell.waitFor()).as(printed).isZero();
+
+        assertThat(marker).doesNotExist();
+        assertThat(printed.lines().toList()).containsExactly("-s", "-X", "POST", endpoints.path("predict").asString(),
+                "-H", "Content-Type: application/json", "-d", "{\"records\":[{…}]}");
+        assertThat(endpoints.path("predict").asString()).isEqualTo(url + "/v1/services/" + service + "/predict");
+    }
+
+    @Test
+    void standbyVersionsAreWhatTheNodeHoldsAsTheDeployerProbedIt() {
+        api().uploadRaw("/api/v1/models/" + model + "/versions",
+                ReferenceModels.bundled("sklearn_rf_iris_zipmap").readBytes());
+        for (int version = 1; version <= 3; version++) {
+            finish(deploy(Map.of("version", version, "targets", List.of(hub, edge))));
+        }
+        // What the deployer records from each node's /admin/v1/state: the hub keeps two standby
+        // versions, the edge restarted and holds only the active one.
+        jdbc.update("update service_target st set held_versions = case t.name when ? then '[3, 2, 1]'::jsonb"
+                + " else '[3]'::jsonb end from target t where t.id = st.target_id and st.service_id ="
+                + " (select id from service where name = ?)", hub, service);
+
+        JsonNode placements = api().get("/api/v1/services/" + service).json().path("targets");
+
+        assertThat(placements.get(0).path("target").asString()).isEqualTo(hub);
+        assertThat(placements.get(0).path("standbyVersions")).extracting(JsonNode::asInt).containsExactly(2, 1);
+        assertThat(placements.get(1).path("target").asString()).isEqualTo(edge);
+        assertThat(placements.get(1).path("standbyVersions")).isEmpty();
+    }
+
     private long deploy(Map<String, Object> body) {
         var response = api().postJson("/api/v1/services/" + service + "/deployments", body);
         assertThat(response.status()).as(response.text()).isEqualTo(202);

@@ -1,5 +1,6 @@
 package io.rtml.registry.access;
 
+import io.rtml.problem.NulCharacters;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -16,5 +17,6 @@ public record CreateTokenRequest(
 
     public CreateTokenRequest {
         scopes = scopes == null ? List.of() : scopes;
+        NulCharacters.refuse("name", name); // PostgreSQL refuses U+0000 in text
     }
 }

@@ -112,11 +112,23 @@ public class GalleryService {
                 .collect(Collectors.toMap(Target::id, Function.identity()));
         return rows.stream().filter(st -> byId.containsKey(st.targetId())).map(st -> {
             Target t = byId.get(st.targetId());
-            List<Integer> standby = st.previousVersion() == null ? List.of() : List.of(st.previousVersion());
+            List<Integer> standby = standby(st);
             return new ServiceResponse.Placement(t.name(), t.kind(), t.region(), t.health(), st.activeVersion(),
                     st.desiredVersion(), standby, st.deployedAt(), st.deployedBy(),
                     ServiceResponse.Endpoints.of(t.baseUrl(), service.name()));
         }).sorted(Comparator.comparing((ServiceResponse.Placement p) -> p.kind()).thenComparing(p -> p.target())).toList();
+    }
+
+    /**
+     * The versions the node keeps loaded besides the active one, newest first, as the deployer's
+     * probe last saw them; before the first probe, the version active before this one.
+     */
+    private static List<Integer> standby(ServiceTarget st) {
+        if (st.heldVersions() == null) {
+            return st.previousVersion() == null ? List.of() : List.of(st.previousVersion());
+        }
+        return st.heldVersions().stream().filter(v -> !v.equals(st.activeVersion()))
+                .sorted(Comparator.reverseOrder()).toList();
     }
 
     private static String status(List<DeploymentResponse> history) {

@@ -19,12 +19,19 @@ public record ServiceResponse(String name, String model, String description, Str
             Integer desiredVersion, List<Integer> standbyVersions, Instant deployedAt, String deployedBy,
             Endpoints endpoints) {}
 
-    /** Where applications call the service on a target. */
-    public record Endpoints(String infer, String predict, String metadata) {
+    /**
+     * Where applications call the service on a target; {@code predictCurl} is a shell command to
+     * paste (the gallery's "Call it"), every value in it quoted for the shell.
+     */
+    public record Endpoints(String infer, String predict, String metadata, String predictCurl) {
 
         static Endpoints of(String baseUrl, String service) {
-            return new Endpoints(baseUrl + "/v2/models/" + service + "/infer", baseUrl + "/v1/services/" + service
-                    + "/predict", baseUrl + "/v2/models/" + service);
+            String predict = baseUrl + "/v1/services/" + service + "/predict";
+            String curl = "curl -s -X POST " + ShellQuote.of(predict)
+                    + " \\\n  -H " + ShellQuote.of("Content-Type: application/json")
+                    + " \\\n  -d " + ShellQuote.of("{\"records\":[{…}]}");
+            return new Endpoints(baseUrl + "/v2/models/" + service + "/infer", predict, baseUrl + "/v2/models/" + service,
+                    curl);
         }
     }
 }

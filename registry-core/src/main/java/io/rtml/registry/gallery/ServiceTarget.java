@@ -1,10 +1,14 @@
 package io.rtml.registry.gallery;
 
+import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
 import jakarta.persistence.EmbeddedId;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.List;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 /**
  * What runs where: per service and target, the version that should run and the one that does.
@@ -25,6 +29,11 @@ public class ServiceTarget {
     private Integer previousVersion;
     private Instant deployedAt;
     private String deployedBy;
+
+    /** What the node holds, active and standby versions, as the deployer's last probe saw it; null before. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(columnDefinition = "jsonb")
+    private List<Integer> heldVersions;
 
     protected ServiceTarget() {}
 
@@ -54,5 +63,9 @@ public class ServiceTarget {
 
     public String deployedBy() {
         return deployedBy;
+    }
+
+    public List<Integer> heldVersions() {
+        return heldVersions;
     }
 }

@@ -17,8 +17,9 @@ public record PageToken(String key) {
         }
         try {
             String key = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-            if (key.isEmpty() || key.length() > 200) {
-                throw new IllegalArgumentException("bad length");
+            if (key.isEmpty() || key.length() > 200 || key.indexOf('\0') >= 0) {
+                // A NUL would reach PostgreSQL, which refuses it in text.
+                throw new IllegalArgumentException("bad length or a NUL character");
             }
             return new PageToken(key);
         } catch (IllegalArgumentException e) {

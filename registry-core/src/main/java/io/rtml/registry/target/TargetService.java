@@ -32,6 +32,7 @@ public class TargetService {
         actor.requireUnscoped(Role.DEPLOYER);
         Names.checkModelName(request.name());
         Names.checkTags(request.labels());
+        TargetUrls.checkBaseUrl(request.baseUrl());
         if (targets.existsByName(request.name())) {
             throw exists(request.name(), null);
         }
@@ -62,6 +63,9 @@ public class TargetService {
         Target target = find(name);
         if (request.labels() != null) {
             Names.checkTags(request.labels());
+        }
+        if (request.baseUrl() != null) {
+            TargetUrls.checkBaseUrl(request.baseUrl());
         }
         target.update(request, clock.instant());
         audit.record(actor, "target.update", "target", name, Map.of());

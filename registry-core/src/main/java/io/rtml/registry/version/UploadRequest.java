@@ -1,5 +1,6 @@
 package io.rtml.registry.version;
 
+import io.rtml.problem.NulCharacters;
 import java.util.Map;
 
 /**
@@ -13,5 +14,11 @@ public record UploadRequest(String description, Map<String, String> tags, String
     public UploadRequest {
         description = description == null ? "" : description;
         tags = tags == null ? Map.of() : tags;
+        // Form fields of a multipart upload come here unchecked by the JSON reader.
+        NulCharacters.refuse("description", description);
+        tags.forEach((key, value) -> {
+            NulCharacters.refuse("tag", key);
+            NulCharacters.refuse("tag", value);
+        });
     }
 }
