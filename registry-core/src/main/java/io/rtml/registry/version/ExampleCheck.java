@@ -2,8 +2,8 @@ package io.rtml.registry.version;
 
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
-import io.rtml.registry.onnx.ModelSignature;
-import io.rtml.registry.onnx.ValueSpec;
+import io.rtml.onnx.ModelSignature;
+import io.rtml.onnx.ValueSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
