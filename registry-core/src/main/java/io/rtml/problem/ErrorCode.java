@@ -38,7 +38,8 @@ public enum ErrorCode {
     RUNTIME_LOCALE_MISSING(422, "Model needs a locale the server lacks"),
     TOO_MANY_REQUESTS(429, "Too many requests"),
     INTERNAL_ERROR(500, "Internal error"),
-    STORAGE_UNAVAILABLE(503, "Artifact storage unavailable");
+    STORAGE_UNAVAILABLE(503, "Artifact storage unavailable"),
+    NODE_CREDENTIALS_UNCONFIGURED(503, "Node credentials are not configured");
 
     private final int status;
     private final String title;

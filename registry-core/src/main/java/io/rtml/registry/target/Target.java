@@ -43,6 +43,8 @@ public class Target {
     private Instant createdAt;
     private String createdBy;
     private Instant updatedAt;
+    private String nodeCredentialSalt;
+    private String nodeCredentialHash;
 
     protected Target() {}
 
@@ -75,9 +77,16 @@ public class Target {
         updatedAt = now;
     }
 
+    /** Gives this target a new node credential: from now on only {@code credential} is accepted from its node. */
+    void issueCredential(String salt, String credential, Instant now) {
+        nodeCredentialSalt = salt;
+        nodeCredentialHash = NodeCredentials.hash(credential);
+        updatedAt = now;
+    }
+
     public TargetResponse toResponse() {
         return new TargetResponse(name, kind, region, baseUrl, adminTokenRef, labels, health, lastSeenAt, createdAt,
-                createdBy);
+                createdBy, null);
     }
 
     public Long id() {

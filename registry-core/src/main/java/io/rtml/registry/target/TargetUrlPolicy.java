@@ -1,0 +1,70 @@
+package io.rtml.registry.target;
+
+import io.rtml.problem.ErrorCode;
+import io.rtml.problem.RtmlException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.stereotype.Component;
+
+/**
+ * Checks a target's base URL against {@link TargetUrlProperties} before it is stored. The refusal
+ * never quotes the URL: it may carry a password, and refusals are logged and audited.
+ */
+@Component
+public class TargetUrlPolicy {
+
+    private final TargetUrlProperties properties;
+    private final List<Cidr> cidrs;
+
+    public TargetUrlPolicy(TargetUrlProperties properties) {
+        this.properties = properties;
+        this.cidrs = properties.allowedCidrs().stream().map(Cidr::parse).toList();
+    }
+
+    public void check(String baseUrl) {
+        URI uri;
+        try {
+            uri = new URI(baseUrl);
+        } catch (URISyntaxException e) {
+            throw refused("is not a valid URL");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw refused("carries credentials (user:password@): refused and not stored; each target gets its own"
+                    + " node credential from the registry");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw refused("has a query or fragment: a base URL has neither, and credentials do not belong in URLs");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!properties.allowedSchemes().contains(scheme)) {
+            throw refused("uses a scheme that is not allowed; allowed: " + properties.allowedSchemes()
+                    + " (rtml.targets.allowed-schemes)");
+        }
+        String host = uri.getHost() == null ? null : uri.getHost().toLowerCase(Locale.ROOT);
+        if (host == null || !allowed(host)) {
+            throw refused("names a host that is not allowed: list it in rtml.targets.allowed-hosts or its address"
+                    + " range in rtml.targets.allowed-cidrs (RTML_TARGETS_ALLOWED_HOSTS, RTML_TARGETS_ALLOWED_CIDRS)");
+        }
+    }
+
+    private boolean allowed(String host) {
+        InetAddress literal = Cidr.literal(host);
+        if (literal != null) {
+            return cidrs.stream().anyMatch(c -> c.contains(literal));
+        }
+        for (String allowed : properties.allowedHosts()) {
+            if (allowed.startsWith("*.") ? host.endsWith(allowed.substring(1)) : host.equals(allowed)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static RtmlException refused(String why) {
+        return new RtmlException(ErrorCode.VALIDATION_FAILED, "baseUrl " + why,
+                List.of(new RtmlException.FieldError("baseUrl", why)), null);
+    }
+}
