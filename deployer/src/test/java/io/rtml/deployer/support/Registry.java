@@ -1,6 +1,8 @@
 package io.rtml.deployer.support;
 
 import io.rtml.registry.artifact.ArtifactStore;
+import io.rtml.registry.target.NodeCredentialProperties;
+import io.rtml.registry.target.NodeCredentials;
 import io.rtml.testing.ProtoBuilder;
 import io.rtml.testing.ReferenceModels;
 import io.rtml.testing.TestDatabase;
@@ -89,6 +91,24 @@ public final class Registry {
         return jdbc.queryForObject("""
                 INSERT INTO target (name, kind, region, base_url, created_at, created_by, updated_at)
                 VALUES (?, ?, 'test', ?, now(), 'test', now()) RETURNING id""", Long.class, name, kind, baseUrl);
+    }
+
+    /**
+     * Gives the target a node credential as the registry does (salt and hash stored, the
+     * credential returned once) and returns it.
+     */
+    public String issueNodeCredential(long targetId) {
+        String name = jdbc.queryForObject("SELECT name FROM target WHERE id = ?", String.class, targetId);
+        String salt = NodeCredentials.newSalt();
+        String credential = new NodeCredentials(new NodeCredentialProperties(Deployers.NODE_CREDENTIAL_KEY))
+                .derive(name, salt);
+        jdbc.update("UPDATE target SET node_credential_salt = ?, node_credential_hash = ? WHERE id = ?", salt,
+                NodeCredentials.hash(credential), targetId);
+        return credential;
+    }
+
+    public void moveTarget(long targetId, String baseUrl) {
+        jdbc.update("UPDATE target SET base_url = ? WHERE id = ?", baseUrl, targetId);
     }
 
     public long service(String name, long modelId) {
