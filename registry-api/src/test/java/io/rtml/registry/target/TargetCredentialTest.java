@@ -100,6 +100,21 @@ class TargetCredentialTest extends RegistryApiTest {
     }
 
     @Test
+    void aTargetStoredWithAPasswordBeforeTheseChecksIsShownWithoutIt() {
+        String name = uniqueName("edge-legacy");
+        jdbc.update("""
+                insert into target (name, kind, region, base_url, created_at, created_by, updated_at)
+                values (?, 'EDGE', 'eu', 'http://admin:hunter2-OLD@127.0.0.1:7011/?key=hunter2-OLD', now(), 'sql', now())""",
+                name);
+        String viewer = api().postJson("/api/v1/tokens", Map.of("name", uniqueName("v"), "roles", List.of("viewer")))
+                .json().path("secret").asString();
+
+        assertThat(api(viewer).get("/api/v1/targets/" + name).json().path("baseUrl").asString())
+                .isEqualTo("http://127.0.0.1:7011/");
+        assertThat(api(viewer).get("/api/v1/targets").text()).doesNotContain("hunter2");
+    }
+
+    @Test
     void movingATargetIsAnAdminsChangeAndGivesItANewCredential() {
         String name = uniqueName("edge-move");
         String old = register(api(), name, "http://127.0.0.1:7009");

@@ -85,7 +85,7 @@ public class Target {
     }
 
     public TargetResponse toResponse() {
-        return new TargetResponse(name, kind, region, baseUrl, adminTokenRef, labels, health, lastSeenAt, createdAt,
+        return new TargetResponse(name, kind, region, baseUrl(), adminTokenRef, labels, health, lastSeenAt, createdAt,
                 createdBy, null);
     }
 
@@ -105,8 +105,9 @@ public class Target {
         return region;
     }
 
+    /** Never with user info or a query, even on a row stored before base URLs were checked. */
     public String baseUrl() {
-        return baseUrl;
+        return TargetUrlPolicy.shown(baseUrl);
     }
 
     public String health() {

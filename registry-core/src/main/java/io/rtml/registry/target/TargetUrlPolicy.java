@@ -50,6 +50,22 @@ public class TargetUrlPolicy {
         }
     }
 
+    /**
+     * A stored base URL as readers see it: one stored before this policy existed may still carry
+     * user info, a query or a fragment, which are dropped (the deployer still reads the column).
+     */
+    static String shown(String baseUrl) {
+        try {
+            URI uri = new URI(baseUrl);
+            if (uri.getRawUserInfo() == null && uri.getRawQuery() == null && uri.getRawFragment() == null) {
+                return baseUrl;
+            }
+            return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null).toString();
+        } catch (URISyntaxException | RuntimeException e) {
+            return "(not a valid URL)";
+        }
+    }
+
     private boolean allowed(String host) {
         InetAddress literal = Cidr.literal(host);
         if (literal != null) {
