@@ -46,7 +46,10 @@ final class RunningRegistry {
                     "--rtml.s3.access-key=" + s3.accessKey(),
                     "--rtml.s3.secret-key=" + s3.secretKey(),
                     "--rtml.registry.upload.spool-dir=" + Files.createTempDirectory("rtml-cli-test-spool"),
-                    "--rtml.security.bootstrap-admin-token=" + ADMIN_TOKEN);
+                    "--rtml.security.bootstrap-admin-token=" + ADMIN_TOKEN,
+                    "--rtml.node-credentials.key=cli-test-node-credential-key-" + UUID.randomUUID(),
+                    "--rtml.targets.allowed-schemes=http",
+                    "--rtml.targets.allowed-cidrs=127.0.0.0/8");
             Runtime.getRuntime().addShutdownHook(new Thread(context::close));
             return "http://127.0.0.1:" + context.getEnvironment().getRequiredProperty("local.server.port");
         } catch (Exception e) {

@@ -1,5 +1,6 @@
 package io.rtml.deployer;
 
+import io.rtml.registry.target.NodeCredentialProperties;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -18,7 +19,7 @@ import org.springframework.context.annotation.FilterType;
         includeFilters = @ComponentScan.Filter(type = FilterType.REGEX,
                 pattern = "io\\.rtml\\.registry\\.artifact\\.(ArtifactStore|S3Configuration)"))
 @ComponentScan(basePackages = "io.rtml.deployer")
-@EnableConfigurationProperties(DeployerProperties.class)
+@EnableConfigurationProperties({DeployerProperties.class, NodeCredentialProperties.class})
 public class DeployerApplication {
 
     /**

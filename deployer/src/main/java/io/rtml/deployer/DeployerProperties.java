@@ -25,8 +25,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     stage-wait + call-timeout, not stage-timeout
  * @param callTimeout longest wait for one answer from a node: activate, state, health, and a stage
  *     call beyond its stage-wait (default 10s)
- * @param defaultNodeToken admin token for targets whose {@code admin_token_ref} is null
- * @param nodeTokens admin tokens by {@code admin_token_ref} ({@code rtml.deployer.node-tokens.eu=…})
+ * @param defaultNodeToken admin token for targets whose {@code admin_token_ref} is null; only for
+ *     targets registered before node credentials (the others get their own, see NodeTokens)
+ * @param nodeTokens admin tokens by {@code admin_token_ref} ({@code rtml.deployer.node-tokens.eu=…}),
+ *     likewise only for such targets
  */
 @ConfigurationProperties("rtml.deployer")
 public record DeployerProperties(String instanceId, Duration pollInterval, Duration lease, Integer maxAttempts,

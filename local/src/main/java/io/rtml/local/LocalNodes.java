@@ -1,10 +1,8 @@
 package io.rtml.local;
 
 import io.rtml.registry.access.Actor;
-import io.rtml.registry.access.CreateTokenRequest;
-import io.rtml.registry.access.Role;
-import io.rtml.registry.access.TokenService;
 import io.rtml.registry.target.CreateTargetRequest;
+import io.rtml.registry.target.NodeAuthenticator;
 import io.rtml.registry.target.Target;
 import io.rtml.registry.target.TargetRepository;
 import io.rtml.registry.target.TargetService;
@@ -16,13 +14,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The embedded stack's scoring nodes: a hub and two edges in this process, each with its own port
- * and data folder, registered as targets in the registry the first time. Each node may ask the
- * registry for its desired state when it starts with an empty data folder, with a token of its own
- * (deployer role, scoped to its target), kept in the data folder like the other secrets.
+ * and data folder, registered as targets in the registry the first time. Each node takes its
+ * target's own node credential, kept in the data folder like the other secrets: the deployer shows
+ * it on admin calls, and the node shows it to the registry to read its desired state when it
+ * starts with an empty data folder.
  */
 final class LocalNodes implements AutoCloseable {
 
@@ -42,8 +40,8 @@ final class LocalNodes implements AutoCloseable {
                 new Node("edge-us", Target.Kind.EDGE, "us", firstPort + 2));
     }
 
-    /** @param registryTokens per node name, the token it shows the registry at {@code registryUrl} */
-    void start(List<Node> nodes, Path home, String nodeToken, String registryUrl, Map<String, String> registryTokens) {
+    /** @param credentials per node name, its target's node credential */
+    void start(List<Node> nodes, Path home, String registryUrl, Map<String, String> credentials) {
         for (Node node : nodes) {
             Map<String, String> settings = new HashMap<>(Map.of(
                     "rtml.scoring.node.name", node.name(),
@@ -51,39 +49,44 @@ final class LocalNodes implements AutoCloseable {
                     "rtml.scoring.node.region", node.region(),
                     "rtml.scoring.bind-address", "127.0.0.1",
                     "rtml.scoring.port", String.valueOf(node.port()),
-                    "rtml.scoring.admin-token", nodeToken,
+                    "rtml.scoring.admin-token", credentials.get(node.name()),
                     "rtml.scoring.data-dir", home.resolve("nodes").resolve(node.name()).toString(),
                     "rtml.scoring.io-threads", "1",
                     "rtml.scoring.registry.url", registryUrl));
-            settings.put("rtml.scoring.registry.token", registryTokens.get(node.name()));
             running.add(ScoringNode.start(NodeConfig.load(settings::get)));
         }
     }
 
-    /** Registers the nodes that the registry does not know yet; kept as they are otherwise. */
-    static void register(List<Node> nodes, TargetService targets, TargetRepository repository) {
+    /** Registers the nodes that the registry does not know yet, keeping the credential each gets. */
+    static void register(List<Node> nodes, Path home, TargetService targets, TargetRepository repository)
+            throws IOException {
         for (Node node : nodes) {
             if (repository.findByName(node.name()).isEmpty()) {
-                targets.create(new CreateTargetRequest(node.name(), node.kind(), node.region(), node.baseUrl(), null,
-                        Map.of("stack", "local")), Actor.system());
+                String credential = targets.create(new CreateTargetRequest(node.name(), node.kind(), node.region(),
+                        node.baseUrl(), null, Map.of("stack", "local")), Actor.system()).nodeCredential();
+                LocalSecret.write(home, credentialFile(node), credential);
             }
         }
     }
 
     /**
-     * The registry token of {@code node}: the one kept in the data folder while the registry still
-     * accepts it, else a new one (first start, or a database that was reset).
+     * The node credential of {@code node}: the one kept in the data folder while the registry still
+     * accepts it for this target, else a new one (a target registered before node credentials
+     * existed, or a database that was reset); the registry keeps only hashes, so a lost one is rotated.
      */
-    static String registryToken(Node node, Path home, TokenService tokens) throws IOException {
-        String file = "registry-token-" + node.name();
-        String kept = LocalSecret.read(home, file);
-        if (kept != null && tokens.authenticate(kept, "127.0.0.1").isPresent()) {
+    static String credential(Node node, Path home, TargetService targets, NodeAuthenticator nodes) throws IOException {
+        String kept = LocalSecret.read(home, credentialFile(node));
+        if (kept != null && nodes.authenticate(kept, "127.0.0.1").filter(a -> a.name().equals("node:" + node.name()))
+                .isPresent()) {
             return kept;
         }
-        String secret = tokens.create(new CreateTokenRequest("node-" + node.name(), Set.of(Role.DEPLOYER),
-                List.of(node.name()), null), Actor.system()).secret();
-        LocalSecret.write(home, file, secret);
-        return secret;
+        String fresh = targets.rotateCredential(node.name(), Actor.system()).nodeCredential();
+        LocalSecret.write(home, credentialFile(node), fresh);
+        return fresh;
+    }
+
+    private static String credentialFile(Node node) {
+        return "node-credential-" + node.name();
     }
 
     @Override

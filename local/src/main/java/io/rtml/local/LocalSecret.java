@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * A secret of the embedded stack (the admin token, the node token, the nodes' registry tokens), kept in the data folder
+ * A secret of the embedded stack (the admin token, the node-credential key, the nodes' credentials), kept in the data folder
  * (mode 0600) so that it survives restarts and a newcomer can read it back:
  * {@code cat .rtml/admin-token}.
  */

@@ -3,7 +3,7 @@ package io.rtml.local;
 import io.rtml.deployer.DeployerApplication;
 import io.rtml.embedded.s3.EmbeddedS3Server;
 import io.rtml.registry.RegistryApiApplication;
-import io.rtml.registry.access.TokenService;
+import io.rtml.registry.target.NodeAuthenticator;
 import io.rtml.registry.target.TargetRepository;
 import io.rtml.registry.target.TargetService;
 import java.nio.file.Path;
@@ -64,33 +64,39 @@ public final class RtmlLocal {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(RtmlLocal::stopAll, "rtml-local-stop"));
         started("embedded PostgreSQL", db);
-        LocalCredentials credentials = LocalCredentials.of(home);
-        String adminToken = credentials.adminToken();
-        String nodeToken = credentials.nodeToken();
+        LocalCredentials secrets = LocalCredentials.of(home);
+        String adminToken = secrets.adminToken();
+        // The control plane's node-credential key: each node's credential is derived from it.
+        String nodeCredentialKey = secrets.nodeCredentialKey();
         EmbeddedS3Server s3 = started("S3 server", EmbeddedS3Server.start(home.resolve("s3"),
-                port("RTML_LOCAL_S3_PORT", 9000), BUCKET, credentials.s3AccessKey(), credentials.s3SecretKey()));
+                port("RTML_LOCAL_S3_PORT", 9000), BUCKET, secrets.s3AccessKey(), secrets.s3SecretKey()));
 
         Map<String, Object> shared = shared(db, s3);
+        shared.put("rtml.node-credentials.key", nodeCredentialKey);
         Map<String, Object> registrySettings = new HashMap<>(shared);
         registrySettings.put("rtml.security.bootstrap-admin-token", adminToken);
         registrySettings.put("rtml.registry.upload.spool-dir", home.resolve("spool").toString());
+        // The embedded stack's nodes are on loopback; targets anywhere else are refused.
+        registrySettings.put("rtml.targets.allowed-schemes", "http");
+        registrySettings.put("rtml.targets.allowed-cidrs", "127.0.0.0/8,::1/128");
         ConfigurableApplicationContext registry = started("registry",
                 new SpringApplicationBuilder(RegistryApiApplication.class).initializers(first(registrySettings)).run(args));
         List<LocalNodes.Node> layout = LocalNodes.layout(port("RTML_LOCAL_NODE_PORT", 8090));
-        LocalNodes.register(layout, registry.getBean(TargetService.class), registry.getBean(TargetRepository.class));
-        Map<String, String> registryTokens = new HashMap<>();
+        TargetService targets = registry.getBean(TargetService.class);
+        LocalNodes.register(layout, home, targets, registry.getBean(TargetRepository.class));
+        Map<String, String> credentials = new HashMap<>();
         for (LocalNodes.Node node : layout) {
-            registryTokens.put(node.name(), LocalNodes.registryToken(node, home, registry.getBean(TokenService.class)));
+            credentials.put(node.name(), LocalNodes.credential(node, home, targets,
+                    registry.getBean(NodeAuthenticator.class)));
         }
         LocalNodes nodes = started("scoring nodes", new LocalNodes());
         // A node whose data folder was emptied loads its desired state from the registry by itself.
-        nodes.start(layout, home, nodeToken, registryUrl(registry), registryTokens);
+        nodes.start(layout, home, registryUrl(registry), credentials);
         Map<String, Object> deployerSettings = new HashMap<>(shared);
-        deployerSettings.put("rtml.deployer.default-node-token", nodeToken);
         // SERVER_PORT in the environment is the registry's port; the deployer has its own.
         deployerSettings.put("server.port", port("RTML_LOCAL_DEPLOYER_PORT", 8081));
         started("deployer", DeployerApplication.application().initializers(first(deployerSettings)).run());
-        printWelcome(registry, layout, s3, db, home, credentials);
+        printWelcome(registry, layout, s3, db, home, secrets);
     }
 
     /**

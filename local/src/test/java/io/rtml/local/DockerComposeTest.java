@@ -3,6 +3,8 @@ package io.rtml.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtml.deployer.DeployerProperties;
+import io.rtml.registry.target.NodeCredentialProperties;
+import io.rtml.registry.target.TargetUrlProperties;
 import io.rtml.registry.access.SecurityProperties;
 import io.rtml.registry.api.ApiProperties;
 import io.rtml.registry.artifact.S3Properties;
@@ -58,14 +60,15 @@ class DockerComposeTest {
     @Test
     void everyRegistryVariableIsARegistrySetting() throws IOException {
         Set<String> known = springSettings(ROOT.resolve("registry-api/src/main/resources/application.yml"),
-                S3Properties.class, UploadProperties.class, SecurityProperties.class, ApiProperties.class);
+                S3Properties.class, UploadProperties.class, SecurityProperties.class, ApiProperties.class,
+                NodeCredentialProperties.class, TargetUrlProperties.class);
         assertThat(unknown(environment("registry"), known)).isEmpty();
     }
 
     @Test
     void everyDeployerVariableIsADeployerSetting() throws IOException {
         Set<String> known = springSettings(ROOT.resolve("deployer/src/main/resources/deployer.yml"),
-                DeployerProperties.class, S3Properties.class);
+                DeployerProperties.class, S3Properties.class, NodeCredentialProperties.class);
         assertThat(unknown(environment("deployer"), known)).isEmpty();
     }
 

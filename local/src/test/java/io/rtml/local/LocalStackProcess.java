@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 final class LocalStackProcess implements AutoCloseable {
 
     static final Path REPO = Path.of(System.getProperty("rtml.repo-root", "..")).toAbsolutePath().normalize();
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    /** Generous: on a loaded build machine the registry alone has taken over two minutes to start. */
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(6);
 
     private static LocalStackProcess shared;
 

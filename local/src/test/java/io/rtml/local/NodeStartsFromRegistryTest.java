@@ -5,8 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.rtml.deployer.DeployerApplication;
 import io.rtml.registry.RegistryApiApplication;
-import io.rtml.registry.access.TokenService;
+import io.rtml.registry.target.NodeAuthenticator;
 import io.rtml.registry.target.Target;
+import io.rtml.registry.target.TargetRepository;
+import io.rtml.registry.target.TargetService;
 import io.rtml.scoring.NodeConfig;
 import io.rtml.scoring.ScoringNode;
 import io.rtml.testing.ReferenceModels;
@@ -43,7 +45,7 @@ class NodeStartsFromRegistryTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String ADMIN_TOKEN = "local-test-admin-" + UUID.randomUUID();
-    private static final String NODE_TOKEN = "local-test-node-token";
+    private static final String NODE_CREDENTIAL_KEY = "local-test-node-credential-key-" + UUID.randomUUID();
     private static final String IRIS_INFER = "{\"inputs\":[{\"name\":\"float_input\",\"datatype\":\"FP32\","
             + "\"shape\":[1,4],\"data\":[5.1,3.5,1.4,0.2]}]}";
 
@@ -74,13 +76,17 @@ class NodeStartsFromRegistryTest {
         String target = unique("hub");
         String service = unique("iris");
         Path firstDisk = home.resolve("first");
-        try (ScoringNode first = node(target, firstDisk, null)) {
-            deployWithARealDeployer(target, service, "http://127.0.0.1:" + first.port());
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
         }
-        String token = call("POST", "/api/v1/tokens", ADMIN_TOKEN, Map.of("name", "node-" + target,
-                "roles", List.of("deployer"), "scopes", List.of(target))).path("secret").asString();
+        String credential = call("POST", "/api/v1/targets", ADMIN_TOKEN, Map.of("name", target, "kind", "HUB",
+                "region", "test", "baseUrl", "http://127.0.0.1:" + port)).path("nodeCredential").asString();
+        try (ScoringNode first = node(target, port, firstDisk, credential, false)) {
+            deployWithARealDeployer(target, service);
+        }
 
-        try (ScoringNode restarted = node(target, home.resolve("empty-disk"), token)) {
+        try (ScoringNode restarted = node(target, 0, home.resolve("empty-disk"), credential, true)) {
             await().atMost(Duration.ofSeconds(60)).until(restarted::ready);
             HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + restarted.port() + "/v2/models/" + service + "/infer"))
@@ -93,38 +99,38 @@ class NodeStartsFromRegistryTest {
     }
 
     @Test
-    void theEmbeddedStackKeepsOneRegistryTokenPerNodeScopedToItsTarget() throws Exception {
+    void theEmbeddedStackKeepsOneNodeCredentialPerNode() throws Exception {
         String target = unique("edge");
         LocalNodes.Node node = new LocalNodes.Node(target, Target.Kind.EDGE, "test", 1);
-        call("POST", "/api/v1/targets", ADMIN_TOKEN, Map.of("name", target, "kind", "EDGE", "region", "test",
-                "baseUrl", node.baseUrl()));
-        TokenService tokens = registry.getBean(TokenService.class);
+        TargetService targets = registry.getBean(TargetService.class);
+        NodeAuthenticator nodes = registry.getBean(NodeAuthenticator.class);
+        LocalNodes.register(List.of(node), home, targets, registry.getBean(TargetRepository.class));
 
-        String token = LocalNodes.registryToken(node, home, tokens);
-        assertThat(LocalNodes.registryToken(node, home, tokens)).as("kept across restarts").isEqualTo(token);
-        assertThat(call("GET", "/api/v1/targets/" + target + "/desired-state", token).path("target").asString())
+        String credential = LocalNodes.credential(node, home, targets, nodes);
+        assertThat(credential).startsWith("rtml_node_");
+        assertThat(LocalNodes.credential(node, home, targets, nodes)).as("kept across restarts").isEqualTo(credential);
+        assertThat(call("GET", "/api/v1/targets/" + target + "/desired-state", credential).path("target").asString())
                 .isEqualTo(target);
-        assertThat(status("GET", "/api/v1/targets/hub/desired-state", token)).as("other targets").isEqualTo(403);
+        assertThat(status("GET", "/api/v1/targets/hub/desired-state", credential)).as("other targets").isEqualTo(403);
+        assertThat(status("GET", "/api/v1/models", credential)).as("anything else").isEqualTo(403);
 
-        Files.writeString(home.resolve("registry-token-" + target), "rtml_from_a_database_that_was_reset\n");
-        String replaced = LocalNodes.registryToken(node, home, tokens);
-        assertThat(replaced).isNotEqualTo(token).startsWith("rtml_");
+        Files.writeString(home.resolve("node-credential-" + target), "rtml_node_from_a_database_that_was_reset\n");
+        String replaced = LocalNodes.credential(node, home, targets, nodes);
+        assertThat(replaced).isNotEqualTo(credential).startsWith("rtml_node_");
         assertThat(status("GET", "/api/v1/targets/" + target + "/desired-state", replaced)).isEqualTo(200);
+        assertThat(status("GET", "/api/v1/targets/" + target + "/desired-state", credential)).isEqualTo(401);
     }
 
     /** Version 1 then 2 of a model, deployed to {@code target} by a real deployer that is stopped afterwards. */
-    private void deployWithARealDeployer(String target, String service, String baseUrl) throws Exception {
+    private void deployWithARealDeployer(String target, String service) throws Exception {
         ReferenceModel iris = ReferenceModels.bundled("sklearn_rf_iris_zipmap");
         call("POST", "/api/v1/models", ADMIN_TOKEN, Map.of("name", service + "-model"));
         for (int v = 1; v <= 2; v++) {
             call("POST", "/api/v1/models/" + service + "-model/versions", ADMIN_TOKEN, iris.readBytes());
         }
-        call("POST", "/api/v1/targets", ADMIN_TOKEN, Map.of("name", target, "kind", "HUB", "region", "test",
-                "baseUrl", baseUrl));
         call("POST", "/api/v1/services", ADMIN_TOKEN, Map.of("name", service, "model", service + "-model"));
         Map<String, Object> properties = infrastructure();
         properties.put("server.port", "0");
-        properties.put("rtml.deployer.default-node-token", NODE_TOKEN);
         try (ConfigurableApplicationContext deployer = DeployerApplication.application().run(arguments(properties))) {
             long id = call("POST", "/api/v1/services/" + service + "/deployments", ADMIN_TOKEN,
                     Map.of("version", 2, "targets", List.of(target))).path("id").asLong();
@@ -134,14 +140,14 @@ class NodeStartsFromRegistryTest {
         }
     }
 
-    private static ScoringNode node(String name, Path dataDir, String registryToken) {
-        Map<String, String> settings = new HashMap<>(Map.of("rtml.scoring.port", "0",
-                "rtml.scoring.bind-address", "127.0.0.1", "rtml.scoring.admin-token", NODE_TOKEN,
+    /** A node that takes its target's node credential; with {@code askRegistry}, it also shows it to the registry. */
+    private static ScoringNode node(String name, int port, Path dataDir, String credential, boolean askRegistry) {
+        Map<String, String> settings = new HashMap<>(Map.of("rtml.scoring.port", String.valueOf(port),
+                "rtml.scoring.bind-address", "127.0.0.1", "rtml.scoring.admin-token", credential,
                 "rtml.scoring.data-dir", dataDir.toString(), "rtml.scoring.node.name", name,
                 "rtml.scoring.io-threads", "1"));
-        if (registryToken != null) {
+        if (askRegistry) {
             settings.put("rtml.scoring.registry.url", api);
-            settings.put("rtml.scoring.registry.token", registryToken);
         }
         ScoringNode node = ScoringNode.start(NodeConfig.load(settings::get));
         await().atMost(Duration.ofSeconds(60)).until(node::ready);
@@ -189,6 +195,9 @@ class NodeStartsFromRegistryTest {
         properties.put("rtml.s3.access-key", s3.accessKey());
         properties.put("rtml.s3.secret-key", s3.secretKey());
         properties.put("rtml.s3.create-bucket", "true");
+        properties.put("rtml.node-credentials.key", NODE_CREDENTIAL_KEY);
+        properties.put("rtml.targets.allowed-schemes", "http");
+        properties.put("rtml.targets.allowed-cidrs", "127.0.0.0/8");
         return properties;
     }
 

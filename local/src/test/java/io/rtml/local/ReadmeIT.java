@@ -92,6 +92,8 @@ class ReadmeIT {
         checks.put("bin/rtml rollback", out -> assertThat(out).contains("SUCCEEDED"));
         checks.put("bin/rtml services list", out -> assertThat(out).contains("survival"));
         checks.put("\"name\":\"team-a-ci\"", out -> assertThat(json(out).get("secret").asString()).startsWith("rtml_"));
+        checks.put("\"name\":\"team-a-cd\"", out -> assertThat(json(out).get("token").get("scopes").toString())
+                .contains("service:team-a.*", "model:team-a.*"));
         return checks;
     }
 

@@ -29,6 +29,9 @@ public abstract class RegistryApiTest {
     /** The admin token every test starts from; others are created through the API. */
     protected static final String ADMIN_TOKEN = "test-admin-token-" + UUID.randomUUID();
 
+    /** The key node credentials are derived from in tests. */
+    protected static final String NODE_CREDENTIAL_KEY = "test-node-credential-key-" + UUID.randomUUID();
+
     /** Where uploads are spooled in tests, to check that nothing is left behind. */
     protected static final Path SPOOL_DIR = createTempDir("rtml-test-spool");
 
@@ -52,6 +55,10 @@ public abstract class RegistryApiTest {
         registry.add("rtml.registry.upload.max-size", () -> MAX_UPLOAD + "B");
         registry.add("rtml.registry.upload.spool-dir", SPOOL_DIR::toString);
         registry.add("rtml.security.bootstrap-admin-token", () -> ADMIN_TOKEN);
+        registry.add("rtml.node-credentials.key", () -> NODE_CREDENTIAL_KEY);
+        // Targets in tests are loopback ports; everything else stays refused, as in production.
+        registry.add("rtml.targets.allowed-schemes", () -> "http,https");
+        registry.add("rtml.targets.allowed-cidrs", () -> "127.0.0.0/8,::1/128");
         // The sweep is the registry's safety net for a move to the content key that did not happen
         // (a restart); here it runs often, so that tests counting objects never wait long for one.
         registry.add("rtml.registry.upload.staging-sweep-interval", () -> "2s");

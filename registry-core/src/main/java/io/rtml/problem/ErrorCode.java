@@ -42,7 +42,8 @@ public enum ErrorCode {
     INTERNAL_ERROR(500, "Internal error"),
     STORAGE_UNAVAILABLE(503, "Artifact storage unavailable"),
     DATABASE_UNAVAILABLE(503, "Database unavailable"),
-    INSUFFICIENT_STORAGE(507, "Server out of disk space");
+    INSUFFICIENT_STORAGE(507, "Server out of disk space"),
+    NODE_CREDENTIALS_UNCONFIGURED(503, "Node credentials are not configured");
 
     private final int status;
     private final String title;

@@ -43,7 +43,8 @@ public record NodeConfig(
     /**
      * Where a node that starts with nothing to restore asks for its desired state:
      * {@code GET {url}/api/v1/targets/{target}/desired-state} with {@code Authorization: Bearer
-     * {token}}, a registry token with the deployer role scoped to the target.
+     * {token}}: the target's node credential ({@code rtml.scoring.registry.token}, by default the
+     * admin token, which is that same credential), which may read only this target's desired state.
      */
     public record RegistryLink(URI url, String target, String token) {
 
@@ -139,7 +140,8 @@ public record NodeConfig(
     private static RegistryLink registry(Settings s, String nodeName) {
         String url = s.string("rtml.scoring.registry.url", null);
         String target = s.string("rtml.scoring.registry.target", nodeName);
-        String token = s.string("rtml.scoring.registry.token", null);
+        // A node credential is both the admin token and the registry token, so one setting is enough.
+        String token = s.string("rtml.scoring.registry.token", s.string("rtml.scoring.admin-token", null));
         if (url == null) {
             return null;
         }

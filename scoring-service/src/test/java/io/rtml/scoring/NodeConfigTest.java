@@ -40,6 +40,14 @@ class NodeConfigTest {
     }
 
     @Test
+    void theNodeCredentialIsBothTheAdminTokenAndTheRegistryToken() {
+        NodeConfig c = NodeConfig.load(Map.of("rtml.scoring.registry.url", "http://registry:8080",
+                "rtml.scoring.admin-token", "rtml_node_abc")::get);
+        assertThat(c.registry().token()).isEqualTo("rtml_node_abc");
+        assertThat(c.toString()).doesNotContain("rtml_node_abc");
+    }
+
+    @Test
     void rejectsBadValuesAndNeverPrintsTheToken() {
         assertThatThrownBy(() -> NodeConfig.load(Map.of("rtml.scoring.node.kind", "CLOUD")::get))
                 .hasMessageContaining("HUB or EDGE");

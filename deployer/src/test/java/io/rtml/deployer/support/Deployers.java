@@ -14,6 +14,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class Deployers {
 
+    /** The key node credentials are derived from, as the registry and every deployer share it. */
+    public static final String NODE_CREDENTIAL_KEY = "deployer-test-node-credential-key-0123456789";
+
     private static boolean migrated;
 
     private Deployers() {}
@@ -44,6 +47,7 @@ public final class Deployers {
         props.put("rtml.s3.create-bucket", "true");
         props.put("rtml.deployer.instance-id", instanceId);
         props.put("rtml.deployer.default-node-token", TestNodes.TOKEN);
+        props.put("rtml.node-credentials.key", NODE_CREDENTIAL_KEY);
         props.put("rtml.deployer.poll-interval", "20ms");
         props.put("rtml.deployer.lease", "2s");
         props.put("rtml.deployer.reconcile-interval", "0s");

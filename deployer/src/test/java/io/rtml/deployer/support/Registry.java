@@ -1,6 +1,8 @@
 package io.rtml.deployer.support;
 
 import io.rtml.registry.artifact.ArtifactStore;
+import io.rtml.registry.target.NodeCredentialProperties;
+import io.rtml.registry.target.NodeCredentials;
 import io.rtml.testing.ProtoBuilder;
 import io.rtml.testing.ReferenceModels;
 import io.rtml.testing.TestDatabase;
@@ -106,6 +108,24 @@ public final class Registry {
                 VALUES (?, ?, ?, ?::jsonb, now(), 'test')""", unique(role), sha256(secret.getBytes(
                 java.nio.charset.StandardCharsets.UTF_8)), secret.substring(0, 12), "[\"" + role + "\"]");
         return secret;
+    }
+
+    /**
+     * Gives the target a node credential as the registry does (salt and hash stored, the
+     * credential returned once) and returns it.
+     */
+    public String issueNodeCredential(long targetId) {
+        String name = jdbc.queryForObject("SELECT name FROM target WHERE id = ?", String.class, targetId);
+        String salt = NodeCredentials.newSalt();
+        String credential = new NodeCredentials(new NodeCredentialProperties(Deployers.NODE_CREDENTIAL_KEY))
+                .derive(name, salt);
+        jdbc.update("UPDATE target SET node_credential_salt = ?, node_credential_hash = ? WHERE id = ?", salt,
+                NodeCredentials.hash(credential), targetId);
+        return credential;
+    }
+
+    public void moveTarget(long targetId, String baseUrl) {
+        jdbc.update("UPDATE target SET base_url = ? WHERE id = ?", baseUrl, targetId);
     }
 
     public long service(String name, long modelId) {

@@ -23,14 +23,20 @@ public final class TestNodes {
 
         public final String name;
         private final String kind;
+        private final String adminToken;
         private ScoringNode node;
         private boolean running = true;
         private final int port;
 
         Node(String name, String kind, int port) {
+            this(name, kind, port, TOKEN);
+        }
+
+        Node(String name, String kind, int port, String adminToken) {
             this.name = name;
             this.kind = kind;
-            this.node = start(name, kind, port, tempDir(name));
+            this.adminToken = adminToken;
+            this.node = start(name, kind, port, tempDir(name), adminToken);
             this.port = node.port();
         }
 
@@ -51,7 +57,7 @@ public final class TestNodes {
 
         public void restartEmpty() {
             stop();
-            node = start(name, kind, port, tempDir(name));
+            node = start(name, kind, port, tempDir(name), adminToken);
             running = true;
         }
 
@@ -69,11 +75,16 @@ public final class TestNodes {
         return new Node(name, "EDGE", 0);
     }
 
-    private static ScoringNode start(String name, String kind, int port, Path dataDir) {
+    /** An edge that takes only {@code adminToken}: its target's node credential. */
+    public static Node edge(String name, String adminToken) {
+        return new Node(name, "EDGE", 0, adminToken);
+    }
+
+    private static ScoringNode start(String name, String kind, int port, Path dataDir, String adminToken) {
         Map<String, String> settings = Map.of(
                 "rtml.scoring.port", Integer.toString(port),
                 "rtml.scoring.bind-address", "127.0.0.1",
-                "rtml.scoring.admin-token", TOKEN,
+                "rtml.scoring.admin-token", adminToken,
                 "rtml.scoring.data-dir", dataDir.toString(),
                 "rtml.scoring.node.name", name,
                 "rtml.scoring.node.kind", kind,

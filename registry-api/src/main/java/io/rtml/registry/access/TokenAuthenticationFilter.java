@@ -3,6 +3,7 @@ package io.rtml.registry.access;
 import io.rtml.problem.ErrorCode;
 import io.rtml.registry.api.ProblemWriter;
 import io.rtml.registry.audit.AuditLog;
+import io.rtml.registry.target.NodeAuthenticator;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -30,13 +32,19 @@ class TokenAuthenticationFilter extends OncePerRequestFilter {
     private static final Set<String> GALLERY_ASSETS = Set.of("/", "/index.html", "/gallery.js", "/gallery.css",
             "/favicon.ico");
 
+    /** All a node credential may ask for; the service then checks that the target is its own. */
+    private static final Pattern NODE_PATHS = Pattern.compile("/api/v1/targets/[^/]+/desired-state");
+
     private final TokenService tokens;
+    private final NodeAuthenticator nodes;
     private final RateLimiter limiter;
     private final AuditLog audit;
     private final ProblemWriter problems;
 
-    TokenAuthenticationFilter(TokenService tokens, RateLimiter limiter, AuditLog audit, ProblemWriter problems) {
+    TokenAuthenticationFilter(TokenService tokens, NodeAuthenticator nodes, RateLimiter limiter, AuditLog audit,
+            ProblemWriter problems) {
         this.tokens = tokens;
+        this.nodes = nodes;
         this.limiter = limiter;
         this.audit = audit;
         this.problems = problems;
@@ -57,9 +65,19 @@ class TokenAuthenticationFilter extends OncePerRequestFilter {
             refuse(request, response, "this endpoint needs 'Authorization: Bearer <token>'");
             return;
         }
-        Optional<Actor> actor = tokens.authenticate(header.substring(7).trim(), request.getRemoteAddr());
+        String secret = header.substring(7).trim();
+        Optional<Actor> actor = tokens.authenticate(secret, request.getRemoteAddr())
+                .or(() -> nodes.authenticate(secret, request.getRemoteAddr()));
         if (actor.isEmpty()) {
             refuse(request, response, "the bearer token is not valid: unknown, expired or revoked");
+            return;
+        }
+        if (actor.get().isNode() && !(READ_METHODS.contains(request.getMethod())
+                && NODE_PATHS.matcher(request.getRequestURI()).matches())) {
+            String detail = actor.get().name() + " may only read its own target's desired state";
+            audit.recordAlone(actor.get(), "access.forbidden", "request",
+                    request.getMethod() + " " + truncate(request.getRequestURI()), Map.of("reason", detail));
+            problems.write(response, ErrorCode.FORBIDDEN, detail);
             return;
         }
         if (!READ_METHODS.contains(request.getMethod())) {

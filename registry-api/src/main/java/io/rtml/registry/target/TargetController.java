@@ -40,6 +40,12 @@ class TargetController {
         return ResponseEntity.created(URI.create("/api/v1/targets/" + created.name())).body(created);
     }
 
+    /** A new node credential for the target, shown once; the old one stops working at once (admin). */
+    @PostMapping("/{name}/node-credential")
+    TargetResponse rotateCredential(@PathVariable String name, Actor actor) {
+        return targets.rotateCredential(name, actor);
+    }
+
     @GetMapping
     List<TargetResponse> list() {
         return targets.list();

@@ -153,7 +153,7 @@ class GalleryApiTest extends RegistryApiTest {
     void aNodeFetchesItsDesiredStateWithPresignedUrlsUsingATokenForItsTarget() throws Exception {
         finish(deploy(Map.of("version", 2, "targets", List.of(hub))));
         String nodeToken = api().postJson("/api/v1/tokens", Map.of("name", uniqueName("node"), "roles",
-                List.of("deployer"), "scopes", List.of(hub))).json().path("secret").asString();
+                List.of("deployer"), "scopes", List.of("target:" + hub))).json().path("secret").asString();
 
         JsonNode desired = api(nodeToken).get("/api/v1/targets/" + hub + "/desired-state").json();
 

@@ -11,8 +11,8 @@ import java.util.Set;
  * call, and the services check it: the domain, not the HTTP layer, decides what is allowed, so
  * every entry point (REST, CLI, jobs) gets the same rules.
  *
- * @param scopes name patterns ({@code team-a.*}) that limit the roles to some models and
- *     services; empty means all
+ * @param scopes typed name patterns ({@code model:team-a.*}, see {@link Scopes}) that limit the
+ *     roles to some models, services or targets; empty means all
  */
 public record Actor(String name, String address, Set<Role> roles, List<String> scopes) {
 
@@ -28,24 +28,58 @@ public record Actor(String name, String address, Set<Role> roles, List<String> s
         return new Actor("system", null, Set.of(Role.ADMIN), List.of());
     }
 
-    /** Refuses unless this actor holds {@code role} for the named model or service. */
-    public void require(Role role, String resourceName) {
-        if (!allows(role, resourceName)) {
+    /** A scoring node, authenticated by its target's node credential: it may act only as that target. */
+    public static Actor node(String targetName, String address) {
+        return new Actor("node:" + targetName, address, Set.of(Role.NODE), List.of(Resource.TARGET.prefix() + targetName));
+    }
+
+    /** Whether this actor is a scoring node's credential (and nothing else). */
+    public boolean isNode() {
+        return roles.equals(Set.of(Role.NODE));
+    }
+
+    /** Refuses unless this actor holds {@code role} for the {@code kind} named {@code resourceName}. */
+    public void require(Role role, Resource kind, String resourceName) {
+        if (!allows(role, kind, resourceName)) {
             throw new RtmlException(ErrorCode.FORBIDDEN, name + " may not do this: it needs the " + role.label()
-                    + " role" + (resourceName == null ? " without scope limits" : " for '" + resourceName + "'"));
+                    + " role for " + kind.prefix() + "'" + resourceName + "'");
+        }
+    }
+
+    /**
+     * Refuses unless this actor holds {@code role} for the model or service {@code resourceName}
+     * (a scope of either kind will do). Prefer {@link #require(Role, Resource, String)}, which
+     * says which kind is meant; null asks for no scope limits.
+     */
+    public void require(Role role, String resourceName) {
+        if (resourceName == null) {
+            requireUnscoped(role);
+        } else if (!allows(role, Resource.MODEL, resourceName) && !allows(role, Resource.SERVICE, resourceName)) {
+            throw new RtmlException(ErrorCode.FORBIDDEN, name + " may not do this: it needs the " + role.label()
+                    + " role for '" + resourceName + "'");
         }
     }
 
     /** Refuses unless this actor holds {@code role} with no scope limit (token management, say). */
     public void requireUnscoped(Role role) {
-        require(role, null);
+        if (!hasRole(role) || !scopes.isEmpty()) {
+            throw new RtmlException(ErrorCode.FORBIDDEN, name + " may not do this: it needs the " + role.label()
+                    + " role without scope limits");
+        }
     }
 
+    public boolean allows(Role role, Resource kind, String resourceName) {
+        return hasRole(role) && Scopes.matches(scopes, kind, resourceName);
+    }
+
+    /** As {@link #require(Role, String)} asks: the role for a model or service of that name; null: unscoped. */
     public boolean allows(Role role, String resourceName) {
-        boolean hasRole = roles.contains(Role.ADMIN) || roles.contains(role) || (role == Role.VIEWER && !roles.isEmpty());
-        if (!hasRole) {
-            return false;
-        }
-        return resourceName == null ? scopes.isEmpty() : Scopes.matches(scopes, resourceName);
+        return resourceName == null ? hasRole(role) && scopes.isEmpty()
+                : allows(role, Resource.MODEL, resourceName) || allows(role, Resource.SERVICE, resourceName);
+    }
+
+    /** Every role but a node's may read; admin may do everything. */
+    private boolean hasRole(Role role) {
+        return roles.contains(Role.ADMIN) || roles.contains(role) || (role == Role.VIEWER && !roles.isEmpty() && !isNode());
     }
 }

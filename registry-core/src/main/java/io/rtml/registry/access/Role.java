@@ -7,7 +7,7 @@ import io.rtml.problem.RtmlException;
 import java.util.Locale;
 
 /**
- * What a token may do. Every role may read; {@code admin} may do everything.
+ * What a token may do. Every role but {@code node} may read; {@code admin} may do everything.
  */
 public enum Role {
     /** Read models, versions, services, audit. */
@@ -17,7 +17,12 @@ public enum Role {
     /** Deploy and roll back services, manage targets. */
     DEPLOYER,
     /** Tokens and deletes, and everything the other roles may do. */
-    ADMIN;
+    ADMIN,
+    /**
+     * A scoring node's credential: it reads its own target's desired state and nothing else. Never
+     * given to an API token; each target has its own node credential (see docs/security.md).
+     */
+    NODE;
 
     @JsonValue
     public String label() {

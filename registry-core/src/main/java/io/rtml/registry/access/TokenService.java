@@ -33,6 +33,10 @@ public class TokenService {
     @Transactional
     public CreatedTokenResponse create(CreateTokenRequest request, Actor actor) {
         actor.requireUnscoped(Role.ADMIN);
+        if (request.roles().contains(Role.NODE)) {
+            throw new RtmlException(ErrorCode.VALIDATION_FAILED, "the node role is not given to API tokens: every"
+                    + " target gets its own node credential when it is registered (POST /api/v1/targets)");
+        }
         List<String> scopes = Scopes.check(request.scopes());
         if (request.expiresAt() != null && !request.expiresAt().isAfter(clock.instant())) {
             throw new RtmlException(ErrorCode.VALIDATION_FAILED, "expiresAt must be in the future");

@@ -3,6 +3,7 @@ package io.rtml.registry.deployment;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.registry.access.Actor;
+import io.rtml.registry.access.Resource;
 import io.rtml.registry.access.Role;
 import io.rtml.registry.audit.AuditLog;
 import io.rtml.registry.gallery.ServiceEntry;
@@ -56,7 +57,7 @@ public class DeploymentService {
 
     @Transactional
     public DeploymentResponse deploy(String serviceName, DeployRequest request, Actor actor) {
-        actor.require(Role.DEPLOYER, serviceName);
+        actor.require(Role.DEPLOYER, Resource.SERVICE, serviceName);
         ServiceEntry service = services.lockByName(serviceName).orElseThrow(() -> notFound(serviceName));
         if ((request.version() == null) == (request.alias() == null)) {
             throw new RtmlException(ErrorCode.VALIDATION_FAILED, "give either a version number or an alias");
@@ -69,7 +70,7 @@ public class DeploymentService {
 
     @Transactional
     public DeploymentResponse rollback(String serviceName, RollbackRequest request, Actor actor) {
-        actor.require(Role.DEPLOYER, serviceName);
+        actor.require(Role.DEPLOYER, Resource.SERVICE, serviceName);
         ServiceEntry service = services.lockByName(serviceName).orElseThrow(() -> notFound(serviceName));
         List<ServiceTarget> running = serviceTargets.findByKeyServiceId(service.id()).stream()
                 .filter(st -> st.activeVersion() != null).toList();

@@ -1,6 +1,7 @@
 package io.rtml.registry.deployment;
 
 import io.rtml.registry.access.Actor;
+import io.rtml.registry.access.Resource;
 import io.rtml.registry.access.Role;
 import io.rtml.registry.gallery.ServiceEntry;
 import io.rtml.registry.gallery.ServiceEntryRepository;
@@ -44,10 +45,15 @@ public class DesiredStateService {
         this.json = json;
     }
 
-    /** The URLs are credentials for a few minutes, so only a deployer token for this target may ask. */
+    /**
+     * The URLs are credentials for a few minutes, so only this target's own node credential, a
+     * deployer token for this target ({@code target:} scope) or an unscoped deployer may ask.
+     */
     @Transactional(readOnly = true)
     public DesiredStateResponse of(String targetName, Actor actor) {
-        actor.require(Role.DEPLOYER, targetName);
+        if (!actor.allows(Role.NODE, Resource.TARGET, targetName)) {
+            actor.require(Role.DEPLOYER, Resource.TARGET, targetName);
+        }
         Target target = targets.find(targetName);
         List<DesiredStateResponse.DesiredService> wanted = serviceTargets.findByKeyTargetId(target.id()).stream()
                 .filter(st -> st.desiredVersion() != null)

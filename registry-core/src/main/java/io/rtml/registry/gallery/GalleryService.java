@@ -3,6 +3,7 @@ package io.rtml.registry.gallery;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.registry.access.Actor;
+import io.rtml.registry.access.Resource;
 import io.rtml.registry.access.Role;
 import io.rtml.registry.audit.AuditLog;
 import io.rtml.registry.deployment.DeploymentRepository;
@@ -64,7 +65,9 @@ public class GalleryService {
     @Transactional
     public ServiceResponse create(CreateServiceRequest request, Actor actor) {
         Names.checkModelName(request.name());
-        actor.require(Role.DEPLOYER, request.name());
+        actor.require(Role.DEPLOYER, Resource.SERVICE, request.name());
+        // A service serves its model's versions to everyone: binding one needs read rights on the model.
+        actor.require(Role.VIEWER, Resource.MODEL, request.model());
         RegisteredModel model = models.findByName(request.model()).orElseThrow(() -> ModelService.notFound(request.model()));
         if (services.existsByName(request.name())) {
             throw new RtmlException(ErrorCode.SERVICE_ALREADY_EXISTS, "a service named '" + request.name() + "' exists");

@@ -3,6 +3,7 @@ package io.rtml.registry.model;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.registry.access.Actor;
+import io.rtml.registry.access.Resource;
 import io.rtml.registry.access.Role;
 import io.rtml.registry.audit.AuditLog;
 import java.time.Clock;
@@ -34,7 +35,7 @@ public class AliasService {
 
     @Transactional
     public AliasResponse set(String modelName, String alias, int version, Actor actor) {
-        actor.require(Role.PUBLISHER, modelName);
+        actor.require(Role.PUBLISHER, Resource.MODEL, modelName);
         Names.checkAlias(alias);
         RegisteredModel model = models.lockByName(modelName).orElseThrow(() -> ModelService.notFound(modelName));
         if (version > model.latestVersion()) {
@@ -57,7 +58,7 @@ public class AliasService {
 
     @Transactional
     public void delete(String modelName, String alias, Actor actor) {
-        actor.require(Role.PUBLISHER, modelName);
+        actor.require(Role.PUBLISHER, Resource.MODEL, modelName);
         RegisteredModel model = models.lockByName(modelName).orElseThrow(() -> ModelService.notFound(modelName));
         ModelAlias row = aliases.findByKeyModelIdAndKeyAlias(model.id(), alias).orElseThrow(() -> notFound(modelName, alias));
         aliases.delete(row);

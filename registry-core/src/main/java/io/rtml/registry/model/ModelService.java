@@ -3,6 +3,7 @@ package io.rtml.registry.model;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.registry.access.Actor;
+import io.rtml.registry.access.Resource;
 import io.rtml.registry.access.Role;
 import io.rtml.registry.audit.AuditLog;
 import io.rtml.registry.paging.Page;
@@ -36,7 +37,7 @@ public class ModelService {
     @Transactional
     public ModelResponse create(CreateModelRequest request, Actor actor) {
         String name = Names.checkModelName(request.name());
-        actor.require(Role.PUBLISHER, name);
+        actor.require(Role.PUBLISHER, Resource.MODEL, name);
         Map<String, String> tags = Names.checkTags(request.tags());
         if (models.existsByName(name)) {
             throw alreadyExists(name, null);
@@ -70,7 +71,7 @@ public class ModelService {
 
     @Transactional
     public ModelResponse update(String name, UpdateModelRequest request, Actor actor) {
-        actor.require(Role.PUBLISHER, name);
+        actor.require(Role.PUBLISHER, Resource.MODEL, name);
         RegisteredModel model = find(name);
         Map<String, Object> changes = new LinkedHashMap<>();
         if (request.description() != null) {
@@ -92,7 +93,7 @@ public class ModelService {
      */
     @Transactional
     public void delete(String name, Actor actor) {
-        actor.require(Role.ADMIN, name);
+        actor.require(Role.ADMIN, Resource.MODEL, name);
         RegisteredModel model = models.lockByName(name).orElseThrow(() -> notFound(name));
         try {
             models.delete(model);

@@ -43,6 +43,8 @@ public class Target {
     private Instant createdAt;
     private String createdBy;
     private Instant updatedAt;
+    private String nodeCredentialSalt;
+    private String nodeCredentialHash;
 
     protected Target() {}
 
@@ -75,9 +77,16 @@ public class Target {
         updatedAt = now;
     }
 
+    /** Gives this target a new node credential: from now on only {@code credential} is accepted from its node. */
+    void issueCredential(String salt, String credential, Instant now) {
+        nodeCredentialSalt = salt;
+        nodeCredentialHash = NodeCredentials.hash(credential);
+        updatedAt = now;
+    }
+
     public TargetResponse toResponse() {
-        return new TargetResponse(name, kind, region, baseUrl, adminTokenRef, labels, health, lastSeenAt, createdAt,
-                createdBy);
+        return new TargetResponse(name, kind, region, baseUrl(), adminTokenRef, labels, health, lastSeenAt, createdAt,
+                createdBy, null);
     }
 
     public Long id() {
@@ -96,8 +105,9 @@ public class Target {
         return region;
     }
 
+    /** Never with user info or a query, even on a row stored before base URLs were checked. */
     public String baseUrl() {
-        return baseUrl;
+        return TargetUrlPolicy.shown(baseUrl);
     }
 
     public String health() {

@@ -10,6 +10,8 @@ public interface TargetRepository extends JpaRepository<Target, Long> {
 
     boolean existsByName(String name);
 
+    Optional<Target> findByNodeCredentialHash(String nodeCredentialHash);
+
     List<Target> findAllByOrderByName();
 
     List<Target> findByNameInOrderByName(List<String> names);

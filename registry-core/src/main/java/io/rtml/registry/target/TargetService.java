@@ -13,18 +13,27 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Registers the scoring nodes that services are deployed to. */
+/**
+ * Registers the scoring nodes that services are deployed to. A target's base URL must pass the
+ * {@link TargetUrlPolicy}, and each target gets its own node credential, shown once: at
+ * registration, when an admin moves it to another URL, and when an admin rotates it.
+ */
 @Service
 public class TargetService {
 
     private final TargetRepository targets;
     private final AuditLog audit;
     private final Clock clock;
+    private final TargetUrlPolicy urls;
+    private final NodeCredentials credentials;
 
-    TargetService(TargetRepository targets, AuditLog audit, Clock clock) {
+    TargetService(TargetRepository targets, AuditLog audit, Clock clock, TargetUrlPolicy urls,
+            NodeCredentialProperties credentials) {
         this.targets = targets;
         this.audit = audit;
         this.clock = clock;
+        this.urls = urls;
+        this.credentials = new NodeCredentials(credentials);
     }
 
     @Transactional
@@ -32,19 +41,37 @@ public class TargetService {
         actor.requireUnscoped(Role.DEPLOYER);
         Names.checkModelName(request.name());
         Names.checkTags(request.labels());
-        TargetUrls.checkBaseUrl(request.baseUrl());
+        urls.check(request.baseUrl());
         if (targets.existsByName(request.name())) {
             throw exists(request.name(), null);
         }
-        Target target;
+        Target target = new Target(request, actor.name(), clock.instant());
+        String credential = issueCredential(target);
         try {
-            target = targets.saveAndFlush(new Target(request, actor.name(), clock.instant()));
+            target = targets.saveAndFlush(target);
         } catch (DataIntegrityViolationException e) {
             throw exists(request.name(), e);
         }
         audit.record(actor, "target.create", "target", request.name(),
                 Map.of("kind", request.kind().name(), "region", request.region(), "baseUrl", request.baseUrl()));
-        return target.toResponse();
+        return target.toResponse().withNodeCredential(credential);
+    }
+
+    /** A new node credential for the target; the old one stops working at once. Admins only. */
+    @Transactional
+    public TargetResponse rotateCredential(String name, Actor actor) {
+        actor.requireUnscoped(Role.ADMIN);
+        Target target = find(name);
+        String credential = issueCredential(target);
+        audit.record(actor, "target.rotate-credential", "target", name, Map.of());
+        return target.toResponse().withNodeCredential(credential);
+    }
+
+    private String issueCredential(Target target) {
+        String salt = NodeCredentials.newSalt();
+        String credential = credentials.derive(target.name(), salt);
+        target.issueCredential(salt, credential, clock.instant());
+        return credential;
     }
 
     @Transactional(readOnly = true)
@@ -57,19 +84,26 @@ public class TargetService {
         return find(name).toResponse();
     }
 
+    /**
+     * Moving a target to another base URL is an admin's change and gives it a new node credential:
+     * otherwise whoever moved it would receive the credential of the node that was there.
+     */
     @Transactional
     public TargetResponse update(String name, UpdateTargetRequest request, Actor actor) {
         actor.requireUnscoped(Role.DEPLOYER);
         Target target = find(name);
+        boolean moves = request.baseUrl() != null && !request.baseUrl().equals(target.baseUrl());
+        if (moves) {
+            actor.requireUnscoped(Role.ADMIN);
+            urls.check(request.baseUrl());
+        }
         if (request.labels() != null) {
             Names.checkTags(request.labels());
         }
-        if (request.baseUrl() != null) {
-            TargetUrls.checkBaseUrl(request.baseUrl());
-        }
         target.update(request, clock.instant());
-        audit.record(actor, "target.update", "target", name, Map.of());
-        return target.toResponse();
+        String credential = moves ? issueCredential(target) : null;
+        audit.record(actor, "target.update", "target", name, moves ? Map.of("baseUrl", request.baseUrl()) : Map.of());
+        return target.toResponse().withNodeCredential(credential);
     }
 
     @Transactional

@@ -37,7 +37,8 @@ public final class TargetUrls {
             throw refused("must start with http:// or https://");
         }
         if (uri.getRawUserInfo() != null) {
-            throw refused("must not contain credentials (user:password@); name the node's token with adminTokenRef");
+            throw refused("must not contain credentials (user:password@): refused and not stored; each target gets its"
+                    + " own node credential from the registry");
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw refused("must name a host (letters, digits, '-' and '.', an IPv4 address or a bracketed IPv6 one)");

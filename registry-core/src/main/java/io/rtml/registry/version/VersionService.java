@@ -6,6 +6,7 @@ import io.rtml.registry.artifact.ArtifactReceiver;
 import io.rtml.registry.artifact.ArtifactStore;
 import io.rtml.registry.artifact.ReceivedArtifact;
 import io.rtml.registry.access.Actor;
+import io.rtml.registry.access.Resource;
 import io.rtml.registry.access.Role;
 import io.rtml.registry.audit.AuditLog;
 import io.rtml.registry.model.AliasService;
@@ -85,7 +86,7 @@ public class VersionService {
     }
 
     public ModelVersionResponse register(String modelName, InputStream body, UploadRequest request, Actor actor) {
-        actor.require(Role.PUBLISHER, modelName);
+        actor.require(Role.PUBLISHER, Resource.MODEL, modelName);
         Map<String, String> tags = Names.checkTags(request.tags());
         String expectedSha256 = normalizeSha256(request.expectedSha256());
         if (!models.existsByName(modelName)) {
@@ -141,7 +142,7 @@ public class VersionService {
 
     @Transactional
     public ModelVersionResponse update(String modelName, String ref, UpdateVersionRequest request, Actor actor) {
-        actor.require(Role.PUBLISHER, modelName);
+        actor.require(Role.PUBLISHER, Resource.MODEL, modelName);
         RegisteredModel model = model(modelName);
         ModelVersion version = resolve(model, ref);
         Map<String, Object> changes = new LinkedHashMap<>();
