@@ -32,7 +32,7 @@ public interface RegisteredModelRepository extends JpaRepository<RegisteredModel
     @Modifying
     @Query(value = """
             INSERT INTO artifact_release (artifact_key, released_at)
-            SELECT DISTINCT artifact_key, :now FROM model_version
+            SELECT DISTINCT artifact_key, CAST(:now AS timestamptz) FROM model_version
             WHERE model_id = :modelId AND artifact_key NOT LIKE 'staging/%'
             ON CONFLICT (artifact_key) DO UPDATE SET released_at = EXCLUDED.released_at
             WHERE artifact_release.reclaimed_at IS NULL""", nativeQuery = true)
