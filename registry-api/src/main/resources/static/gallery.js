@@ -14,7 +14,9 @@ async function api(path, options = {}) {
   });
   const body = response.status === 204 ? null : await response.json();
   if (!response.ok) {
-    throw new Error((body && body.detail) || response.statusText);
+    const error = new Error((body && body.detail) || response.statusText);
+    error.status = response.status;
+    throw error;
   }
   return body;
 }
@@ -61,10 +63,12 @@ async function showService(name) {
     el("p", {}, `Model ${service.model}. ${service.description || ""}`),
     actions(service),
     el("h3", {}, "What runs where"),
-    table(["Target", "Kind", "Region", "Active", "Standby", "Health", "Deployed", "Endpoints"], service.targets.map(t => [
+    table(["Target", "Kind", "Region", "Active", "Standby", "Health", "Deployed", "Endpoints", ""], service.targets.map(t => [
       t.target, t.kind, t.region, t.activeVersion, t.standbyVersions.join(", ") || "–", status(t.health),
       t.deployedAt ? `${t.deployedAt} by ${t.deployedBy}` : "–",
-      el("code", {}, t.endpoints.infer)])),
+      el("code", {}, t.endpoints.infer),
+      el("button", { type: "button", class: "secondary undeploy", "aria-label": "Undeploy from " + t.target,
+        onclick: () => act(service.name, "deployments", { kind: "UNDEPLOY", targets: [t.target] }) }, "Undeploy")])),
     hub ? el("h3", {}, "Call it") : "", hub ? copyable(example) : "",
     el("h3", {}, "Deployments"),
     table(["#", "Kind", "Version", "Status", "Requested", "Duration", "Error"], service.deployments.map(d => [
@@ -89,14 +93,40 @@ function actions(service) {
     version,
     el("button", { type: "button", id: "deploy", onclick: () => act(service.name, "deployments",
       { version: Number(version.value) }) }, "Deploy"),
-    el("button", { type: "button", id: "rollback", onclick: () => act(service.name, "rollback", {}) }, "Roll back"));
+    el("button", { type: "button", id: "rollback", onclick: () => act(service.name, "rollback", {}) }, "Roll back"),
+    el("button", { type: "button", id: "delete", class: "secondary", onclick: () => removeService(service.name) },
+      "Delete service"));
+}
+
+// A delete undeploys from every target first; the deployer then deletes the service, so its
+// deployment answers 404 from then on: that is the success.
+async function removeService(name) {
+  if (!confirm(`Delete service ${name}? It is undeployed from every target first.`)) return;
+  try {
+    const deployment = await api("/api/v1/services/" + encodeURIComponent(name), { method: "DELETE" });
+    if (deployment) {
+      say(`Undeployment ${deployment.id} accepted; the service is deleted when it succeeds.`);
+      await waitFor(name, deployment.id);
+      return;
+    }
+    say(`Deleted service ${name}.`);
+    location.hash = "#/";
+  } catch (e) {
+    if (e.status === 404) {
+      say(`Deleted service ${name}.`);
+      location.hash = "#/";
+    } else {
+      say(e.message);
+    }
+  }
 }
 
 async function act(name, what, body) {
   try {
     const deployment = await api(`/api/v1/services/${encodeURIComponent(name)}/${what}`,
       { method: "POST", body: JSON.stringify(body) });
-    say(`Deployment ${deployment.id} accepted (${deployment.kind} to v${deployment.version}).`);
+    say(`Deployment ${deployment.id} accepted (${deployment.kind}`
+      + (deployment.kind === "UNDEPLOY" ? ")." : ` to v${deployment.version}).`));
     await waitFor(name, deployment.id);
   } catch (e) {
     say(e.message);
@@ -105,7 +135,7 @@ async function act(name, what, body) {
 
 async function waitFor(name, id) {
   for (let i = 0; i < 300; i++) {
-    const d = await api(`/api/v1/services/${encodeURIComponent(name)}/deployments/${id}`);
+    const d = await api(`/api/v1/services/${encodeURIComponent(name)}/deployments/${id}`); // 404 once a delete is done
     if (!["PENDING", "STAGING", "ACTIVATING"].includes(d.status)) {
       say(`Deployment ${id}: ${d.status}${d.error ? " – " + d.error : ""}`);
       return route();

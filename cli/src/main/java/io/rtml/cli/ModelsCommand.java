@@ -12,9 +12,10 @@ import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** {@code rtml models create|list|show}. */
-@Command(name = "models", mixinStandardHelpOptions = true, description = "Create, list and show registered models.",
-        subcommands = {ModelsCommand.Create.class, ModelsCommand.ListModels.class, ModelsCommand.Show.class})
+/** {@code rtml models create|list|show|delete}. */
+@Command(name = "models", mixinStandardHelpOptions = true, description = "Create, list, show and delete registered models.",
+        subcommands = {ModelsCommand.Create.class, ModelsCommand.ListModels.class, ModelsCommand.Show.class,
+                ModelsCommand.Delete.class})
 final class ModelsCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Register a model (no versions yet).")
@@ -92,6 +93,21 @@ final class ModelsCommand {
             table.row("tags", pairs(m.path("tags"), "="));
             table.row("aliases", pairs(m.path("aliases"), " -> "));
             table.print(out());
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Delete a model with its versions; refused while a service is bound to it.")
+    static final class Delete extends ApiCommand {
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        int run() {
+            client().delete("/api/v1/models/" + segment(name));
+            out().println("Deleted model " + name);
             return ExitCodes.OK;
         }
     }

@@ -63,6 +63,15 @@ final class RegistryClient {
                 .POST(HttpRequest.BodyPublishers.ofString(Json.compact(body))));
     }
 
+    Response delete(String path) {
+        return call(request(path).timeout(REQUEST_TIMEOUT).DELETE());
+    }
+
+    Response patch(String path, JsonNode body) {
+        return call(request(path).timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(Json.compact(body))));
+    }
+
     /** Streams {@code content} as {@code application/octet-stream}; no timeout: large files take their time. */
     Response upload(String path, Supplier<InputStream> content, long size, String sha256) {
         HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(

@@ -11,9 +11,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 
-/** {@code rtml services create|list|show}: the service gallery. */
-@Command(name = "services", mixinStandardHelpOptions = true, description = "Create, list and show services (the gallery).",
-        subcommands = {ServicesCommand.Create.class, ServicesCommand.ListServices.class, ServicesCommand.Show.class})
+/** {@code rtml services create|list|show|delete|undeploy|rebind}: the service gallery. */
+@Command(name = "services", mixinStandardHelpOptions = true,
+        description = "Create, list, show, delete, undeploy and rebind services (the gallery).",
+        subcommands = {ServicesCommand.Create.class, ServicesCommand.ListServices.class, ServicesCommand.Show.class,
+                ServiceLifecycleCommands.Delete.class, ServiceLifecycleCommands.Undeploy.class,
+                ServiceLifecycleCommands.Rebind.class})
 final class ServicesCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a service bound to a model.")

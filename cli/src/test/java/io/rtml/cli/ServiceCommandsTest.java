@@ -58,4 +58,49 @@ class ServiceCommandsTest {
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(result.err()).startsWith("rtml: ").endsWith("(MODEL_NOT_FOUND)\n");
     }
+
+    @Test
+    void deleteRebindAndUndeployAServiceThatRanNowhere() {
+        Cli cli = Cli.admin(home);
+        String model = VersionCommandsTest.modelWithVersion(cli, "svc-life-model");
+        String other = VersionCommandsTest.modelWithVersion(cli, "svc-life-other");
+        String service = RunningRegistry.uniqueName("svc-life");
+        assertThat(cli.run("services", "create", service, "--model", model).exitCode()).isZero();
+        String target = RunningRegistry.createTarget(RunningRegistry.uniqueName("edge"), "EDGE", "eu", "http://127.0.0.1:9");
+
+        Cli.Result undeploy = cli.run("services", "undeploy", service, "--targets", target, "--no-wait");
+        assertThat(undeploy.exitCode()).as(undeploy.toString()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(undeploy.err()).contains("does not run on " + target).endsWith("(VALIDATION_FAILED)\n");
+
+        Cli.Result rebind = cli.run("services", "rebind", service, "--model", other);
+        assertThat(rebind.exitCode()).as(rebind.toString()).isZero();
+        assertThat(rebind.out()).isEqualTo("Service " + service + " is bound to model " + other + " (was " + model
+                + "); deploy a version of it to serve it\n");
+        assertThat(cli.run("services", "rebind", service, "--model", RunningRegistry.uniqueName("nope")).exitCode())
+                .isEqualTo(ExitCodes.NOT_FOUND);
+
+        Cli.Result delete = cli.run("services", "delete", service);
+        assertThat(delete.exitCode()).as(delete.toString()).isZero();
+        assertThat(delete.out()).isEqualTo("Deleted service " + service + " (it ran nowhere)\n");
+        assertThat(cli.run("services", "show", service).exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(cli.run("models", "delete", model).exitCode()).as("nothing holds the model any more").isZero();
+    }
+
+    @Test
+    void deletingAServiceWhileItIsBeingDeployedIsAConflict() {
+        Cli cli = Cli.admin(home);
+        String model = VersionCommandsTest.modelWithVersion(cli, "svc-busy-model");
+        String service = RunningRegistry.uniqueName("svc-busy");
+        assertThat(cli.run("services", "create", service, "--model", model).exitCode()).isZero();
+        String target = RunningRegistry.createTarget(RunningRegistry.uniqueName("edge"), "EDGE", "eu", "http://127.0.0.1:9");
+        assertThat(cli.run("deploy", service, "1", "--targets", target, "--no-wait").exitCode()).isZero();
+
+        Cli.Result delete = cli.run("services", "delete", service);
+
+        assertThat(delete.exitCode()).as(delete.toString()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(delete.err()).endsWith("(DEPLOYMENT_IN_PROGRESS)\n");
+        Cli.Result modelDelete = cli.run("models", "delete", model);
+        assertThat(modelDelete.exitCode()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(modelDelete.err()).contains("service '" + service + "'").contains("DELETE /api/v1/services/");
+    }
 }

@@ -181,6 +181,30 @@ class AdminApiTest extends OneNodeTest {
     }
 
     @Test
+    void removeTakesAWholeServiceOffTheNodeActiveVersionIncludedAndCanBeRepeated() {
+        ReferenceModel xgb = model("xgboost_regressor");
+        node.deploy(artifacts, "leaving", 1, xgb, null);
+        node.deploy(artifacts, "leaving", 2, xgb, null);
+        node.deploy(artifacts, "staying", 1, xgb, null);
+
+        NodeClient.Response removed = node.client.admin("POST", "/admin/v1/remove", Map.of("service", "leaving"));
+        assertThat(removed.status()).as(removed.raw()).isEqualTo(200);
+        assertThat(removed.body().path("removed").asBoolean()).isTrue();
+        assertThat(removed.body().path("versions").toString()).isEqualTo("[1,2]");
+        assertThat(node.client.post("/v2/models/leaving/infer", xgbRequest()).status()).isEqualTo(404);
+        assertThat(node.client.get("/v2/models/leaving/versions/1/ready").status()).isEqualTo(404);
+        assertThat(StreamSupport.stream(state().path("services").spliterator(), false)
+                .map(s -> s.path("service").asString())).doesNotContain("leaving").contains("staying");
+        assertThat(node.client.post("/v2/models/staying/infer", xgbRequest()).modelVersion()).isEqualTo("1");
+
+        NodeClient.Response again = node.client.admin("POST", "/admin/v1/remove", Map.of("service", "leaving"));
+        assertThat(again.status()).as("a resumed undeployment repeats the call").isEqualTo(200);
+        assertThat(again.body().path("removed").asBoolean()).isFalse();
+        assertThat(node.client.admin("POST", "/admin/v1/remove", Map.of("service", "../x")).status()).isEqualTo(400);
+        assertThat(node.client.admin("POST", "/admin/v1/remove", "{}").status()).isEqualTo(400);
+    }
+
+    @Test
     void stateListsTheNode() {
         JsonNode state = state();
         assertThat(state.path("node").path("name").asString()).isEqualTo("test-edge");

@@ -44,6 +44,25 @@ class RestartTest {
     }
 
     @Test
+    void aRemovedServiceStaysRemovedAfterARestart() {
+        ReferenceModel xgb = ReferenceModels.named("xgboost_regressor");
+        try (ArtifactServer artifacts = new ArtifactServer()) {
+            try (TestNode node = TestNode.start(dataDir)) {
+                node.deploy(artifacts, "gone", 1, xgb, null);
+                node.deploy(artifacts, "kept", 1, xgb, null);
+                assertThat(node.client.admin("POST", "/admin/v1/remove", java.util.Map.of("service", "gone")).status())
+                        .isEqualTo(200);
+            }
+            try (TestNode restarted = TestNode.start(dataDir)) {
+                assertThat(restarted.client.post("/v2/models/gone/infer", AdminApiTest.xgbRequest()).status())
+                        .isEqualTo(404);
+                assertThat(restarted.client.post("/v2/models/kept/infer", AdminApiTest.xgbRequest()).modelVersion())
+                        .isEqualTo("1");
+            }
+        }
+    }
+
+    @Test
     void aCorruptStateFileStartsEmptyButReady() throws Exception {
         Files.writeString(dataDir.resolve("state.json"), "{ this is not json");
         try (TestNode node = TestNode.start(dataDir)) {

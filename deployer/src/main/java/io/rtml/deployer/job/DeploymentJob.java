@@ -8,11 +8,12 @@ import java.util.List;
 /**
  * A claimed deployment as read at claim time: what to deploy (the artifact of the service's model
  * at {@code version}; null key when that version does not exist) and where, with each target's
- * recorded progress, from which a resumed attempt carries on.
+ * recorded progress, from which a resumed attempt carries on. {@code deletesService}: an UNDEPLOY
+ * from every target after which the service row is deleted.
  */
 record DeploymentJob(long id, long serviceId, String service, DeploymentKind kind, int version,
         DeploymentStatus status, String requestedBy, Instant requestedAt, int attempts, String artifactKey,
-        String sha256, long sizeBytes, String example, List<JobTarget> targets) {
+        String sha256, long sizeBytes, String example, List<JobTarget> targets, boolean deletesService) {
 
     List<String> targetNames() {
         return targets.stream().map(t -> t.node().name()).toList();

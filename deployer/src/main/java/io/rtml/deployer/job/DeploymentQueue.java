@@ -43,7 +43,7 @@ class DeploymentQueue {
 
     private static final String JOB = """
             SELECT d.id, d.service_id, s.name AS service, d.kind, d.version, d.status, d.requested_by,
-                   d.requested_at, d.attempts, v.artifact_key, v.sha256, v.size_bytes, v.example
+                   d.requested_at, d.attempts, d.deletes_service, v.artifact_key, v.sha256, v.size_bytes, v.example
             FROM deployment d
             JOIN service s ON s.id = d.service_id
             LEFT JOIN model_version v ON v.model_id = s.model_id AND v.version = d.version
@@ -54,6 +54,11 @@ class DeploymentQueue {
             FROM deployment_target dt JOIN target t ON t.id = dt.target_id
             WHERE dt.deployment_id = ?
             ORDER BY t.id""";
+
+    private static final String ARTIFACT = """
+            SELECT v.artifact_key, v.sha256, v.size_bytes, v.example
+            FROM service s JOIN model_version v ON v.model_id = s.model_id
+            WHERE s.id = ? AND v.version = ?""";
 
     private final JdbcTemplate jdbc;
     private final DeployerProperties properties;
@@ -85,8 +90,18 @@ class DeploymentQueue {
                 rs.getString("service"), DeploymentKind.valueOf(rs.getString("kind")), rs.getInt("version"),
                 DeploymentStatus.valueOf(rs.getString("status")), rs.getString("requested_by"),
                 rs.getTimestamp("requested_at").toInstant(), rs.getInt("attempts"), rs.getString("artifact_key"),
-                rs.getString("sha256"), rs.getLong("size_bytes"), rs.getString("example"), targets), id);
+                rs.getString("sha256"), rs.getLong("size_bytes"), rs.getString("example"), targets,
+                rs.getBoolean("deletes_service")), id);
     }
+
+    /** The artifact of {@code version} of the service's model, or null when there is no such version. */
+    VersionArtifact artifactOf(long serviceId, int version) {
+        return jdbc.query(ARTIFACT, (rs, n) -> new VersionArtifact(rs.getString("artifact_key"),
+                rs.getString("sha256"), rs.getLong("size_bytes"), rs.getString("example")), serviceId, version).stream().findFirst().orElse(null);
+    }
+
+    /** Where the bytes of one version are. */
+    record VersionArtifact(String key, String sha256, long sizeBytes, String example) {}
 
     private double leaseSeconds() {
         return properties.lease().toMillis() / 1000.0;

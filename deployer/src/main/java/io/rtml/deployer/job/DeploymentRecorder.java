@@ -1,6 +1,7 @@
 package io.rtml.deployer.job;
 
 import io.rtml.deployer.DeployerProperties;
+import io.rtml.registry.deployment.DeploymentKind;
 import io.rtml.registry.deployment.DeploymentStatus;
 import io.rtml.registry.deployment.TargetDeploymentStatus;
 import java.util.LinkedHashMap;
@@ -48,6 +49,8 @@ class DeploymentRecorder {
                 deployed_at = EXCLUDED.deployed_at,
                 deployed_by = EXCLUDED.deployed_by""";
 
+    private static final String FORGET_PLACEMENT = "DELETE FROM service_target WHERE service_id = ? AND target_id = ?";
+
     private static final String AUDIT = """
             INSERT INTO audit_event (occurred_at, actor, action, entity_type, entity_name, details)
             VALUES (now(), ?, ?, 'service', ?, ?::jsonb)""";
@@ -79,7 +82,10 @@ class DeploymentRecorder {
         tx.executeWithoutResult(status -> {
             moveStatus(job, from, to, error);
             updateTargets(job, targets);
-            if (to == DeploymentStatus.SUCCEEDED) {
+            if (to == DeploymentStatus.SUCCEEDED && job.kind() == DeploymentKind.UNDEPLOY) {
+                jdbc.batchUpdate(FORGET_PLACEMENT, job.targets().stream()
+                        .map(target -> new Object[] {job.serviceId(), target.id()}).toList());
+            } else if (to == DeploymentStatus.SUCCEEDED) {
                 jdbc.batchUpdate(SERVICE_TARGET, job.targets().stream().map(target -> new Object[] {
                         job.serviceId(), target.id(), job.version(), job.version(), target.previousVersion(),
                         job.requestedBy()}).toList());
@@ -94,6 +100,12 @@ class DeploymentRecorder {
             }
             jdbc.update(AUDIT, "deployer:" + instanceId, "deployment." + to.name().toLowerCase(java.util.Locale.ROOT),
                     job.service(), JSON.writeValueAsString(details));
+            if (to == DeploymentStatus.SUCCEEDED && job.deletesService()) {
+                // The service's deployments go with it (ON DELETE CASCADE); the audit log keeps the story.
+                jdbc.update("DELETE FROM service WHERE id = ?", job.serviceId());
+                jdbc.update(AUDIT, job.requestedBy(), "service.delete", job.service(), JSON.writeValueAsString(
+                        Map.of("deploymentId", job.id(), "undeployedFrom", job.targetNames())));
+            }
         });
     }
 

@@ -47,20 +47,30 @@ class DeploymentRunner {
     private final ArtifactStore artifacts;
     private final DeploymentRecorder recorder;
     private final DeploymentMetrics metrics;
+    private final Undeployment undeployment;
     private final int maxAttempts;
 
     DeploymentRunner(NodeClient nodes, ArtifactStore artifacts, DeploymentRecorder recorder,
-            DeploymentMetrics metrics, DeployerProperties properties) {
+            DeploymentMetrics metrics, Undeployment undeployment, DeployerProperties properties) {
         this.nodes = nodes;
         this.artifacts = artifacts;
         this.recorder = recorder;
         this.metrics = metrics;
+        this.undeployment = undeployment;
         this.maxAttempts = properties.maxAttempts();
     }
 
     void run(DeploymentJob job) {
         log.info("deployment claimed id={} service={} kind={} version={} status={} attempt={} targets={}",
                 job.id(), job.service(), job.kind(), job.version(), job.status(), job.attempts(), job.targetNames());
+        if (job.kind() == DeploymentKind.UNDEPLOY) {
+            if (job.attempts() > maxAttempts) {
+                undeployment.giveUp(job, giveUpReason(job), this::end);
+            } else {
+                undeployment.run(job, this::end);
+            }
+            return;
+        }
         if (job.attempts() > maxAttempts) {
             giveUp(job);
             return;
@@ -177,7 +187,7 @@ class DeploymentRunner {
 
     /** Too many attempts: end without going forward, leaving every target on its previous version. */
     private void giveUp(DeploymentJob job) {
-        String reason = "gave up after " + (job.attempts() - 1) + " attempts (the deployers working on it stopped)";
+        String reason = giveUpReason(job);
         if (job.status() == ACTIVATING) {
             List<TargetUpdate> updates = new ArrayList<>();
             String revertErrors = revert(job, job.targets(), updates);
@@ -186,6 +196,10 @@ class DeploymentRunner {
         } else {
             end(job, job.status(), FAILED, reason, List.of());
         }
+    }
+
+    private static String giveUpReason(DeploymentJob job) {
+        return "gave up after " + (job.attempts() - 1) + " attempts (the deployers working on it stopped)";
     }
 
     private void end(DeploymentJob job, DeploymentStatus from, DeploymentStatus to, String error,
@@ -201,7 +215,7 @@ class DeploymentRunner {
         }
     }
 
-    private static String errors(List<? extends FanOut.Result<?>> results) {
+    static String errors(List<? extends FanOut.Result<?>> results) {
         String joined = results.stream().filter(r -> !r.ok()).map(FanOut.Result::error)
                 .collect(Collectors.joining("; "));
         return joined.isEmpty() ? null : joined;

@@ -84,6 +84,11 @@ public class NodeClient {
         return post(target, "/admin/v1/activate", body, callTimeout).thenApply(json -> null);
     }
 
+    /** Takes the whole service off the node (every version, the active one too); idempotent. */
+    public CompletableFuture<Void> remove(NodeTarget target, String service) {
+        return post(target, "/admin/v1/remove", Map.of("service", service), callTimeout).thenApply(json -> null);
+    }
+
     /** Active version per service, as the node reports it. */
     public CompletableFuture<NodeState> state(NodeTarget target) {
         return call(() -> send(target, HttpRequest.newBuilder(target.uri("/admin/v1/state")).GET(), callTimeout, true))

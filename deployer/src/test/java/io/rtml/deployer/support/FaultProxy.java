@@ -30,6 +30,7 @@ public final class FaultProxy implements AutoCloseable {
     private final String upstream;
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     private volatile boolean refuseActivate;
+    private volatile boolean refuseRemove;
     private volatile CountDownLatch stageGate;
     private volatile CountDownLatch stageArrived = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -53,6 +54,10 @@ public final class FaultProxy implements AutoCloseable {
 
     public void refuseActivate(boolean refuse) {
         refuseActivate = refuse;
+    }
+
+    public void refuseRemove(boolean refuse) {
+        refuseRemove = refuse;
     }
 
     /** From now on stage calls wait until {@link #releaseStages()}; {@link #awaitStageArrived} waits for the next one. */
@@ -96,6 +101,10 @@ public final class FaultProxy implements AutoCloseable {
             byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
+            }
+            if (path.equals("/admin/v1/remove") && refuseRemove) {
+                reply(exchange, 503, "{\"detail\":\"node going down (fault proxy)\"}");
+                return;
             }
             if (path.equals("/admin/v1/activate") && refuseActivate) {
                 reply(exchange, 503, "{\"detail\":\"node going down (fault proxy)\"}");

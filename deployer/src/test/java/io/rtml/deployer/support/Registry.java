@@ -151,6 +151,28 @@ public final class Registry {
         });
     }
 
+    /** An UNDEPLOY as the registry records it (version 0); {@code deletesService} as DELETE /services/{name} asks. */
+    public long undeploy(long serviceId, List<Long> targetIds, boolean deletesService) {
+        return inTransaction(() -> {
+            long id = jdbc.queryForObject("""
+                    INSERT INTO deployment (service_id, kind, version, status, requested_by, requested_at, deletes_service)
+                    VALUES (?, 'UNDEPLOY', 0, 'PENDING', 'alice', now(), ?) RETURNING id""", Long.class, serviceId,
+                    deletesService);
+            for (long target : targetIds) {
+                jdbc.update("""
+                        INSERT INTO deployment_target (deployment_id, target_id, status, previous_version)
+                        VALUES (?, ?, 'PENDING', (SELECT active_version FROM service_target
+                                                  WHERE service_id = ? AND target_id = ?))""",
+                        id, target, serviceId, target);
+            }
+            return id;
+        });
+    }
+
+    public long count(String sql, Object... args) {
+        return jdbc.queryForObject(sql, Long.class, args);
+    }
+
     public String status(long deploymentId) {
         return jdbc.queryForObject("SELECT status FROM deployment WHERE id = ?", String.class, deploymentId);
     }

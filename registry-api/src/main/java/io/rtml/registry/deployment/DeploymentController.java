@@ -6,6 +6,7 @@ import io.rtml.registry.paging.Page;
 import jakarta.validation.Valid;
 import java.net.URI;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -19,11 +20,23 @@ import org.springframework.web.bind.annotation.RestController;
 class DeploymentController {
 
     private final DeploymentService deployments;
+    private final ServiceRemoval removal;
     private final Paging paging;
 
-    DeploymentController(DeploymentService deployments, Paging paging) {
+    DeploymentController(DeploymentService deployments, ServiceRemoval removal, Paging paging) {
         this.deployments = deployments;
+        this.removal = removal;
         this.paging = paging;
+    }
+
+    /**
+     * 204 when the service never reached a node (deleted at once); else 202 with the UNDEPLOY
+     * deployment, after which the deployer deletes the service (the Location answers 404 then).
+     */
+    @DeleteMapping
+    ResponseEntity<DeploymentResponse> delete(@PathVariable String name, Actor actor) {
+        return removal.delete(name, actor).map(DeploymentController::accepted)
+                .orElseGet(() -> ResponseEntity.noContent().build());
     }
 
     /** Accepted, not done: the deployer carries it out; poll the Location for its progress. */

@@ -7,6 +7,7 @@ import jakarta.validation.Valid;
 import java.net.URI;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -19,10 +20,12 @@ import org.springframework.web.bind.annotation.RestController;
 class GalleryController {
 
     private final GalleryService gallery;
+    private final ServiceRebinding rebinding;
     private final Paging paging;
 
-    GalleryController(GalleryService gallery, Paging paging) {
+    GalleryController(GalleryService gallery, ServiceRebinding rebinding, Paging paging) {
         this.gallery = gallery;
+        this.rebinding = rebinding;
         this.paging = paging;
     }
 
@@ -43,5 +46,11 @@ class GalleryController {
     @GetMapping("/{name}")
     ServiceResponse get(@PathVariable String name) {
         return gallery.get(name);
+    }
+
+    /** Binds the service to another model; the next deployment takes a version of it. */
+    @PatchMapping("/{name}")
+    RebindResponse rebind(@PathVariable String name, @Valid @RequestBody RebindServiceRequest request, Actor actor) {
+        return rebinding.rebind(name, request, actor);
     }
 }

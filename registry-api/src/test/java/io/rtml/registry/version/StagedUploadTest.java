@@ -51,6 +51,9 @@ class StagedUploadTest extends RegistryApiTest {
     TransactionTemplate transaction;
 
     @Autowired
+    ArtifactReclaimer reclaimer;
+
+    @Autowired
     VersionService versionService;
 
     private ApiClient api;
@@ -132,7 +135,7 @@ class StagedUploadTest extends RegistryApiTest {
 
     /** One sweep as a registry whose clock is {@code ahead} of now would run it. */
     private void sweepAt(Duration ahead) {
-        try (StagedArtifacts registry = new StagedArtifacts(store, versions, transaction, upload, s3,
+        try (StagedArtifacts registry = new StagedArtifacts(store, versions, transaction, reclaimer, upload, s3,
                 Clock.offset(Clock.systemUTC(), ahead))) {
             registry.sweep();
         }

@@ -35,13 +35,21 @@ public class Deployment {
     private Instant startedAt;
     private Instant finishedAt;
     private String error;
+    private boolean deletesService;
 
     protected Deployment() {}
 
     Deployment(Long serviceId, DeploymentKind kind, int version, String requestedBy, Instant now) {
+        this(serviceId, kind, version, false, requestedBy, now);
+    }
+
+    /** @param deletesService an UNDEPLOY from every target, after which the deployer deletes the service */
+    Deployment(Long serviceId, DeploymentKind kind, int version, boolean deletesService, String requestedBy,
+            Instant now) {
         this.serviceId = serviceId;
         this.kind = kind;
         this.version = version;
+        this.deletesService = deletesService;
         this.status = DeploymentStatus.PENDING;
         this.requestedBy = requestedBy;
         this.requestedAt = now;

@@ -1,6 +1,9 @@
 package io.rtml.registry.deployment;
 
-/** A deployment moves a service forward (DEPLOY) or back to a version it ran before (ROLLBACK). */
+/**
+ * A deployment moves a service forward (DEPLOY), back to a version it ran before (ROLLBACK), or
+ * takes it off targets (UNDEPLOY: every version removed there, docs/deployer.md).
+ */
 public enum DeploymentKind {
-    DEPLOY, ROLLBACK
+    DEPLOY, ROLLBACK, UNDEPLOY
 }

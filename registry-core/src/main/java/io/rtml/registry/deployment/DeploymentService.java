@@ -5,7 +5,6 @@ import io.rtml.problem.RtmlException;
 import io.rtml.registry.access.Actor;
 import io.rtml.registry.access.Resource;
 import io.rtml.registry.access.Role;
-import io.rtml.registry.audit.AuditLog;
 import io.rtml.registry.gallery.ServiceEntry;
 import io.rtml.registry.gallery.ServiceEntryRepository;
 import io.rtml.registry.gallery.ServiceTarget;
@@ -15,7 +14,6 @@ import io.rtml.registry.paging.PageRequest;
 import io.rtml.registry.target.Target;
 import io.rtml.registry.target.TargetRepository;
 import io.rtml.registry.version.VersionService;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -24,7 +22,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Accepts deployment and rollback requests: it records them (PENDING, one row per target) and
+ * Accepts deployment, rollback and undeployment requests: it records them (PENDING, one row per target) and
  * the schema wakes the deployers (a NOTIFY trigger); the deployer process carries them out. A rollback is a new deployment of
  * an older version, so history is never rewritten.
  */
@@ -36,28 +34,33 @@ public class DeploymentService {
     private final ServiceTargetRepository serviceTargets;
     private final DeploymentRepository deployments;
     private final DeploymentViews views;
-    private final DeploymentTargetRepository deploymentTargets;
     private final VersionService versions;
-    private final AuditLog audit;
-    private final Clock clock;
+    private final DeploymentStarter starter;
+    private final ServiceRemoval removal;
 
     DeploymentService(ServiceEntryRepository services, TargetRepository targets, ServiceTargetRepository serviceTargets,
-            DeploymentRepository deployments, DeploymentViews views, DeploymentTargetRepository deploymentTargets,
-            VersionService versions, AuditLog audit, Clock clock) {
+            DeploymentRepository deployments, DeploymentViews views, VersionService versions,
+            DeploymentStarter starter, ServiceRemoval removal) {
         this.services = services;
         this.targets = targets;
         this.serviceTargets = serviceTargets;
         this.deployments = deployments;
         this.views = views;
-        this.deploymentTargets = deploymentTargets;
         this.versions = versions;
-        this.audit = audit;
-        this.clock = clock;
+        this.starter = starter;
+        this.removal = removal;
     }
 
     @Transactional
     public DeploymentResponse deploy(String serviceName, DeployRequest request, Actor actor) {
         actor.require(Role.DEPLOYER, Resource.SERVICE, serviceName);
+        if (request.undeploys()) {
+            return removal.undeploy(serviceName, request, actor);
+        }
+        if (request.kind() == DeploymentKind.ROLLBACK) {
+            throw new RtmlException(ErrorCode.VALIDATION_FAILED,
+                    "a rollback has its own endpoint: POST /api/v1/services/" + serviceName + "/rollback");
+        }
         ServiceEntry service = services.lockByName(serviceName).orElseThrow(() -> notFound(serviceName));
         if ((request.version() == null) == (request.alias() == null)) {
             throw new RtmlException(ErrorCode.VALIDATION_FAILED, "give either a version number or an alias");
@@ -65,7 +68,7 @@ public class DeploymentService {
         String ref = request.version() != null ? request.version().toString() : request.alias();
         int version = versions.resolveNumber(service.modelId(), ref);
         List<Target> chosen = TargetSelection.select(request.targets(), targets.findAllByOrderByName());
-        return start(service, DeploymentKind.DEPLOY, version, chosen, actor);
+        return starter.start(service, DeploymentKind.DEPLOY, version, false, chosen, actor);
     }
 
     @Transactional
@@ -80,7 +83,7 @@ public class DeploymentService {
         int version = request.toVersion() != null ? versions.resolveNumber(service.modelId(), request.toVersion().toString())
                 : mostCommonPrevious(running, serviceName);
         List<Target> where = targets.findAllById(running.stream().map(ServiceTarget::targetId).toList());
-        return start(service, DeploymentKind.ROLLBACK, version, where, actor);
+        return starter.start(service, DeploymentKind.ROLLBACK, version, false, where, actor);
     }
 
     @Transactional(readOnly = true)
@@ -98,28 +101,6 @@ public class DeploymentService {
         List<Deployment> rows = deployments.findByServiceIdAndIdLessThanOrderByIdDesc(service.id(), before,
                 Limit.of(page.size() + 1));
         return Page.of(views.of(rows, serviceName), page.size(), d -> String.valueOf(d.id()));
-    }
-
-    private DeploymentResponse start(ServiceEntry service, DeploymentKind kind, int version, List<Target> where,
-            Actor actor) {
-        deployments.findFirstByServiceIdAndStatusIn(service.id(), DeploymentStatus.IN_FLIGHT).ifPresent(running -> {
-            throw new RtmlException(ErrorCode.DEPLOYMENT_IN_PROGRESS, "service '" + service.name()
-                    + "' is being deployed by deployment " + running.id() + "; wait for it or watch "
-                    + "/api/v1/services/" + service.name() + "/deployments/" + running.id());
-        });
-        Deployment deployment = deployments.saveAndFlush(new Deployment(service.id(), kind, version, actor.name(),
-                clock.instant()));
-        Map<Long, Integer> active = serviceTargets.findByKeyServiceId(service.id()).stream()
-                .filter(st -> st.activeVersion() != null)
-                .collect(Collectors.toMap(ServiceTarget::targetId, ServiceTarget::activeVersion));
-        for (Target target : where) {
-            deploymentTargets.save(new DeploymentTarget(deployment.id(), target.id(), active.get(target.id())));
-        }
-        audit.record(actor, kind == DeploymentKind.DEPLOY ? "deployment.request" : "rollback.request", "service",
-                service.name(), Map.of("deploymentId", deployment.id(), "version", version,
-                        "targets", where.stream().map(Target::name).toList()));
-        deploymentTargets.flush();
-        return views.of(List.of(deployment), service.name()).get(0);
     }
 
     private static int mostCommonPrevious(List<ServiceTarget> running, String serviceName) {

@@ -2,5 +2,7 @@ package io.rtml.registry.deployment;
 
 /** Progress of one deployment on one target. */
 public enum TargetDeploymentStatus {
-    PENDING, STAGED, ACTIVE, FAILED, REVERTED
+    PENDING, STAGED, ACTIVE, FAILED, REVERTED,
+    /** An UNDEPLOY took the service off this target. */
+    REMOVED
 }

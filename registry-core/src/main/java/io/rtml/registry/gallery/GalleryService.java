@@ -104,7 +104,8 @@ public class GalleryService {
 
     /** The signature of the version running somewhere; only the detail view shows it. */
     private ModelSignature activeSignature(String modelName, List<ServiceResponse.Placement> placements) {
-        return placements.stream().map(ServiceResponse.Placement::activeVersion)
+        // a placement without a desired version runs a version of the model bound before a rebind
+        return placements.stream().filter(p -> p.desiredVersion() != null).map(ServiceResponse.Placement::activeVersion)
                 .filter(v -> v != null).findFirst()
                 .map(v -> versions.get(modelName, v.toString()).signature()).orElse(null);
     }

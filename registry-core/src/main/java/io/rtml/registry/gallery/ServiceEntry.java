@@ -32,6 +32,11 @@ public class ServiceEntry {
         this.createdAt = now;
     }
 
+    /** Binds the service to another model; what runs on the nodes is untouched until the next deployment. */
+    void rebind(Long modelId) {
+        this.modelId = modelId;
+    }
+
     public Long id() {
         return id;
     }

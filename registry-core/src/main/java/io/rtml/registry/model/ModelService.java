@@ -95,14 +95,26 @@ public class ModelService {
     public void delete(String name, Actor actor) {
         actor.require(Role.ADMIN, Resource.MODEL, name);
         RegisteredModel model = models.lockByName(name).orElseThrow(() -> notFound(name));
+        List<String> users = models.findServiceNamesUsing(model.id());
+        if (!users.isEmpty()) {
+            throw inUse(name, users, null);
+        }
+        models.releaseArtifacts(model.id(), clock.instant());
         try {
             models.delete(model);
             models.flush();
         } catch (DataIntegrityViolationException e) {
-            throw new RtmlException(ErrorCode.MODEL_IN_USE,
-                    "model '" + name + "' is used by a service; delete or rebind the service first", e);
+            throw inUse(name, models.findServiceNamesUsing(model.id()), e); // a service bound to it meanwhile
         }
         audit.record(actor, "model.delete", "model", name, Map.of("versions", model.latestVersion()));
+    }
+
+    private static RtmlException inUse(String name, List<String> services, Throwable cause) {
+        String which = services.isEmpty() ? "a service" : "service" + (services.size() > 1 ? "s " : " ")
+                + services.stream().map(s -> "'" + s + "'").collect(java.util.stream.Collectors.joining(", "));
+        return new RtmlException(ErrorCode.MODEL_IN_USE, "model '" + name + "' is used by " + which
+                + "; delete the service (DELETE /api/v1/services/{name}, which undeploys it first) or bind it to"
+                + " another model (PATCH /api/v1/services/{name} {\"model\": …}), then delete the model", cause);
     }
 
     private RegisteredModel find(String name) {

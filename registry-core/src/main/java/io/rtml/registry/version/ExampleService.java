@@ -3,6 +3,7 @@ package io.rtml.registry.version;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.registry.access.Actor;
+import io.rtml.registry.access.Resource;
 import io.rtml.registry.access.Role;
 import io.rtml.registry.audit.AuditLog;
 import io.rtml.registry.model.RegisteredModel;
@@ -48,7 +49,7 @@ public class ExampleService {
 
     @Transactional
     public String put(String modelName, String ref, String body, Actor actor) {
-        actor.require(Role.PUBLISHER, modelName);
+        actor.require(Role.PUBLISHER, Resource.MODEL, modelName);
         RegisteredModel model = versions.model(modelName);
         ModelVersion version = versions.resolve(model, ref);
         String example = ExampleCheck.check(body, version.signature(), "");
@@ -60,7 +61,7 @@ public class ExampleService {
 
     @Transactional
     public void delete(String modelName, String ref, Actor actor) {
-        actor.require(Role.PUBLISHER, modelName);
+        actor.require(Role.PUBLISHER, Resource.MODEL, modelName);
         ModelVersion version = versions.resolve(versions.model(modelName), ref);
         version.replaceExample(null, clock.instant());
         audit.record(actor, "version.example.delete", "model_version", modelName + "/" + version.version(), Map.of());

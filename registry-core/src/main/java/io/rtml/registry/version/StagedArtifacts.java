@@ -36,12 +36,13 @@ public class StagedArtifacts implements AutoCloseable {
     private final ArtifactStore store;
     private final ModelVersionRepository versions;
     private final TransactionTemplate transaction;
+    private final ArtifactReclaimer reclaimer;
     private final Duration retention;
     private final Clock clock;
     private final ScheduledExecutorService worker;
 
     StagedArtifacts(ArtifactStore store, ModelVersionRepository versions, TransactionTemplate transaction,
-            UploadProperties upload, S3Properties s3, Clock clock) {
+            ArtifactReclaimer reclaimer, UploadProperties upload, S3Properties s3, Clock clock) {
         if (upload.stagingRetention().compareTo(s3.presignTtl()) <= 0) {
             throw new IllegalArgumentException("rtml.registry.upload.staging-retention (" + upload.stagingRetention()
                     + ") must be longer than rtml.s3.presign-ttl (" + s3.presignTtl() + ")");
@@ -49,6 +50,7 @@ public class StagedArtifacts implements AutoCloseable {
         this.store = store;
         this.versions = versions;
         this.transaction = transaction;
+        this.reclaimer = reclaimer;
         this.retention = upload.stagingRetention();
         this.clock = clock;
         this.worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -75,6 +77,7 @@ public class StagedArtifacts implements AutoCloseable {
         long start = System.nanoTime();
         store.copyToContentKey(stagingKey, sha256, size);
         int moved = transaction.execute(status -> {
+            reclaimer.claim(ArtifactStore.keyFor(sha256));
             int rows = versions.moveArtifact(stagingKey, ArtifactStore.keyFor(sha256));
             versions.release(stagingKey, clock.instant());
             return rows;

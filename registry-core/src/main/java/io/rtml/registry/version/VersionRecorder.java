@@ -22,18 +22,22 @@ class VersionRecorder {
     private final RegisteredModelRepository models;
     private final ModelVersionRepository versions;
     private final AuditLog audit;
+    private final ArtifactReclaimer reclaimer;
     private final Clock clock;
 
-    VersionRecorder(RegisteredModelRepository models, ModelVersionRepository versions, AuditLog audit, Clock clock) {
+    VersionRecorder(RegisteredModelRepository models, ModelVersionRepository versions, AuditLog audit,
+            ArtifactReclaimer reclaimer, Clock clock) {
         this.models = models;
         this.versions = versions;
         this.audit = audit;
+        this.reclaimer = reclaimer;
         this.clock = clock;
     }
 
     @Transactional
     ModelVersionResponse record(String modelName, NewVersion details, Actor actor) {
         RegisteredModel model = models.lockByName(modelName).orElseThrow(() -> ModelService.notFound(modelName));
+        reclaimer.claim(details.artifactKey());
         int number = model.allocateVersionNumber(clock.instant());
         ModelVersion version = versions.save(new ModelVersion(model.id(), number, details, actor.name(), clock.instant()));
         audit.record(actor, "version.create", "model_version", modelName + "/" + number,

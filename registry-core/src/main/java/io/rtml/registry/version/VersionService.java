@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -79,7 +80,7 @@ public class VersionService {
 
     /** Refuses an upload the actor may not make, before its body is read. */
     public void checkMayPublish(String modelName, Actor actor) {
-        actor.require(Role.PUBLISHER, modelName);
+        actor.require(Role.PUBLISHER, Resource.MODEL, modelName);
         if (!models.existsByName(modelName)) {
             throw ModelService.notFound(modelName);
         }
@@ -173,6 +174,15 @@ public class VersionService {
     @Transactional(readOnly = true)
     public URL presignArtifact(String modelName, String ref) {
         return store.presignGet(resolve(model(modelName), ref).artifactKey());
+    }
+
+    /** The model's newest version, if it has any. */
+    @Transactional(readOnly = true)
+    public Optional<ModelVersionResponse> latest(String modelName) {
+        RegisteredModel model = model(modelName);
+        return versions.findByModelIdAndVersionLessThanOrderByVersionDesc(model.id(), Integer.MAX_VALUE, Limit.of(1))
+                .stream().findFirst()
+                .map(v -> v.toResponse(modelName, aliasesByVersion(model).getOrDefault(v.version(), List.of())));
     }
 
     /** The version number that {@code ref} (a number or an alias) names for the model, checked to exist. */

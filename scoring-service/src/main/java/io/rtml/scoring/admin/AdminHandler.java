@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.rtml.scoring.admin.AdminRequests.ServiceRequest;
 import io.rtml.scoring.admin.AdminRequests.StageRequest;
 import io.rtml.scoring.admin.AdminRequests.VersionRequest;
 import io.rtml.scoring.admin.AdminResponses.StillStaging;
@@ -27,7 +28,7 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The admin API under {@code /admin/v1} (stage, activate, unload, state), for the deployer only:
+ * The admin API under {@code /admin/v1} (stage, activate, unload, remove, state), for the deployer only:
  * every call needs {@code Authorization: Bearer <node token>}. The token check and body parsing
  * happen on the event loop (cheap); the work runs on the admin executor, so a download or a
  * session creation never stalls predictions. An activation, and a stage of a version that is
@@ -80,6 +81,11 @@ public final class AdminHandler {
                 Routes.require(method, HttpMethod.POST);
                 VersionRequest r = parse(body, VersionRequest.class).validated();
                 yield run(alloc, () -> admin.unload(r));
+            }
+            case "remove" -> {
+                Routes.require(method, HttpMethod.POST);
+                ServiceRequest r = parse(body, ServiceRequest.class).validated();
+                yield run(alloc, () -> admin.remove(r));
             }
             default -> throw Routes.noRoute();
         };

@@ -89,6 +89,15 @@ final class AdminRequests {
         }
     }
 
+    /** A whole service (remove). */
+    record ServiceRequest(String service) {
+
+        ServiceRequest validated() {
+            checkService(service);
+            return this;
+        }
+    }
+
     private static void checkService(String service) {
         if (service == null || !SERVICE.matcher(service).matches()) {
             throw ApiException.badRequest("'service' must be 1-128 letters, digits, '.', '_' or '-'");

@@ -31,6 +31,9 @@ final class AdminResponses {
 
     record Unloaded(String service, int version) {}
 
+    /** A whole service removed; {@code versions} empty when the node did not hold it (a repeated call). */
+    record Removed(String service, boolean removed, List<Integer> versions) {}
+
     record NodeView(String name, String kind, String region) {}
 
     /**

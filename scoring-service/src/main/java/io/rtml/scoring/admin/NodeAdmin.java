@@ -1,8 +1,10 @@
 package io.rtml.scoring.admin;
 
+import io.rtml.scoring.admin.AdminRequests.ServiceRequest;
 import io.rtml.scoring.admin.AdminRequests.StageRequest;
 import io.rtml.scoring.admin.AdminRequests.VersionRequest;
 import io.rtml.scoring.admin.AdminResponses.Activated;
+import io.rtml.scoring.admin.AdminResponses.Removed;
 import io.rtml.scoring.admin.AdminResponses.Staged;
 import io.rtml.scoring.admin.AdminResponses.Unloaded;
 import io.rtml.scoring.artifact.ArtifactCache;
@@ -176,6 +178,20 @@ public final class NodeAdmin implements AutoCloseable {
         saver.changed();
         log.info("unloaded service={} version={}", r.service(), r.version());
         return new Unloaded(r.service(), r.version());
+    }
+
+    /**
+     * Removes a service with every version, the active one included (an undeployment). Idempotent:
+     * a node that no longer holds the service answers {@code removed: false}, so a deployer that
+     * resumes an undeployment can repeat the call.
+     */
+    synchronized Removed remove(ServiceRequest r) {
+        List<Integer> versions = services.remove(r.service());
+        if (!versions.isEmpty()) {
+            saver.changed();
+            log.info("removed service={} versions={}", r.service(), versions);
+        }
+        return new Removed(r.service(), !versions.isEmpty(), versions);
     }
 
     /** What the state file gets: taken under the lock, so never between two steps of a change. */

@@ -120,6 +120,21 @@ public final class ServiceSlot {
         return true;
     }
 
+    /**
+     * Unloads every version, the active one included: the service stops answering (requests already
+     * running finish on the version they hold). Returns the versions that were loaded.
+     */
+    public synchronized List<Integer> clear() {
+        active.set(null);
+        List<Integer> removed = new ArrayList<>(loaded.keySet());
+        removed.sort(null);
+        for (Integer version : removed) {
+            loaded.remove(version).retire();
+        }
+        idleSince.clear();
+        return removed;
+    }
+
     /** Unloads the longest-idle non-active versions beyond {@code standby}, sparing {@code keep}. */
     public synchronized List<Integer> trim(int standby, int keep) {
         List<Integer> idle = new ArrayList<>(idleSince.keySet());

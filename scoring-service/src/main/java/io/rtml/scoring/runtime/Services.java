@@ -38,6 +38,12 @@ public final class Services {
         slots.computeIfPresent(name, (k, slot) -> slot.isEmpty() ? null : slot);
     }
 
+    /** Forgets a service with every version it held; the versions loaded, empty if it was not here. */
+    public List<Integer> remove(String name) {
+        ServiceSlot slot = slots.remove(name);
+        return slot == null ? List.of() : slot.clear();
+    }
+
     public boolean ready() {
         Set<String> wanted = expected;
         if (wanted == null) {

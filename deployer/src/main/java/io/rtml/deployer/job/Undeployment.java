@@ -1,0 +1,138 @@
+package io.rtml.deployer.job;
+
+import static io.rtml.registry.deployment.DeploymentStatus.ACTIVATING;
+import static io.rtml.registry.deployment.DeploymentStatus.FAILED;
+import static io.rtml.registry.deployment.DeploymentStatus.PENDING;
+import static io.rtml.registry.deployment.DeploymentStatus.ROLLED_BACK;
+import static io.rtml.registry.deployment.DeploymentStatus.STAGING;
+import static io.rtml.registry.deployment.DeploymentStatus.SUCCEEDED;
+
+import io.rtml.deployer.job.DeploymentQueue.VersionArtifact;
+import io.rtml.deployer.node.NodeClient;
+import io.rtml.deployer.node.NodeClient.Artifact;
+import io.rtml.registry.artifact.ArtifactStore;
+import io.rtml.registry.deployment.DeploymentStatus;
+import io.rtml.registry.deployment.TargetDeploymentStatus;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.springframework.stereotype.Component;
+
+/**
+ * Carries out an UNDEPLOY in the two phases of a deployment, so that it happens on every target
+ * or on none. Check (STAGING): every target must answer its admin state call with the node token;
+ * one that does not fails the undeployment before anything was removed anywhere. Remove
+ * (ACTIVATING): {@code POST /admin/v1/remove} on every target at once; if some fail, the targets
+ * that removed the service are given their version back (staged from the registry's artifact and
+ * activated) and the undeployment ends ROLLED_BACK. A restore that fails too is named in the error,
+ * and reconciliation repairs that target, because its service_target row still desires the version.
+ * On success the deployer drops the service_target rows (and, for a service delete, the service).
+ */
+@Component
+class Undeployment {
+
+    private final NodeClient nodes;
+    private final ArtifactStore artifacts;
+    private final DeploymentQueue queue;
+    private final DeploymentRecorder recorder;
+
+    Undeployment(NodeClient nodes, ArtifactStore artifacts, DeploymentQueue queue, DeploymentRecorder recorder) {
+        this.nodes = nodes;
+        this.artifacts = artifacts;
+        this.queue = queue;
+        this.recorder = recorder;
+    }
+
+    /** @param end finishes the deployment (records, metrics, log) */
+    void run(DeploymentJob job, Ending end) {
+        DeploymentStatus status = job.status();
+        if (status == PENDING) {
+            recorder.move(job, PENDING, STAGING, List.of());
+            status = STAGING;
+        }
+        if (status == STAGING && !check(job, end)) {
+            return;
+        }
+        remove(job, end);
+    }
+
+    /** Too many attempts: end, putting back whatever may have been removed. */
+    void giveUp(DeploymentJob job, String reason, Ending end) {
+        if (job.status() != ACTIVATING) {
+            end.finish(job, job.status(), FAILED, reason, List.of());
+            return;
+        }
+        List<TargetUpdate> updates = new ArrayList<>();
+        String restoreErrors = restore(job, job.targets(), updates);
+        end.finish(job, ACTIVATING, ROLLED_BACK, reason + (restoreErrors == null ? "" : "; restore failed: "
+                + restoreErrors), updates);
+    }
+
+    private boolean check(DeploymentJob job, Ending end) {
+        List<FanOut.Result<Object>> results = FanOut.all(job.targets(),
+                t -> nodes.state(t.node()).thenApply(state -> (Object) state));
+        List<TargetUpdate> updates = results.stream().map(r -> DeploymentRecorder.target(r.target(),
+                r.ok() ? TargetDeploymentStatus.STAGED : TargetDeploymentStatus.FAILED, r.error())).toList();
+        String errors = DeploymentRunner.errors(results);
+        if (errors != null) {
+            end.finish(job, STAGING, FAILED, "a target cannot be reached, nothing was removed: " + errors, updates);
+            return false;
+        }
+        recorder.move(job, STAGING, ACTIVATING, updates);
+        return true;
+    }
+
+    private void remove(DeploymentJob job, Ending end) {
+        List<FanOut.Result<Void>> results = FanOut.all(job.targets(), t -> nodes.remove(t.node(), job.service()));
+        String errors = DeploymentRunner.errors(results);
+        if (errors == null) {
+            end.finish(job, ACTIVATING, SUCCEEDED, null, results.stream()
+                    .map(r -> DeploymentRecorder.target(r.target(), TargetDeploymentStatus.REMOVED, null)).toList());
+            return;
+        }
+        List<JobTarget> removed = results.stream().filter(FanOut.Result::ok).map(FanOut.Result::target).toList();
+        List<TargetUpdate> updates = new ArrayList<>(results.stream().filter(r -> !r.ok())
+                .map(r -> DeploymentRecorder.target(r.target(), TargetDeploymentStatus.FAILED, r.error())).toList());
+        String restoreErrors = restore(job, removed, updates);
+        end.finish(job, ACTIVATING, ROLLED_BACK, "removal failed, the other targets got their version back: " + errors
+                + (restoreErrors == null ? "" : "; restore failed: " + restoreErrors), updates);
+    }
+
+    /** Stages and activates each target's previous version again; returns the errors, null if none. */
+    private String restore(DeploymentJob job, List<JobTarget> removed, List<TargetUpdate> updates) {
+        List<JobTarget> restorable = removed.stream().filter(t -> t.previousVersion() != null).toList();
+        List<FanOut.Result<Void>> results = FanOut.all(restorable, t -> restoreOn(t, job));
+        for (FanOut.Result<Void> r : results) {
+            updates.add(DeploymentRecorder.target(r.target(),
+                    r.ok() ? TargetDeploymentStatus.REVERTED : TargetDeploymentStatus.REMOVED, r.error()));
+        }
+        removed.stream().filter(t -> t.previousVersion() == null).forEach(t -> updates.add(
+                DeploymentRecorder.target(t, TargetDeploymentStatus.REMOVED, "no version to give back")));
+        return DeploymentRunner.errors(results);
+    }
+
+    private CompletableFuture<Void> restoreOn(JobTarget t, DeploymentJob job) {
+        int version = t.previousVersion();
+        VersionArtifact stored = queue.artifactOf(job.serviceId(), version);
+        if (stored == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(t.node().name() + ": version " + version
+                    + " of the service's model no longer exists"));
+        }
+        Artifact artifact;
+        try {
+            artifact = new Artifact(artifacts.presignGet(stored.key()).toURI(), stored.sha256(), stored.sizeBytes(),
+                    stored.example());
+        } catch (URISyntaxException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return nodes.stage(t.node(), job.service(), version, artifact)
+                .thenCompose(staged -> nodes.activate(t.node(), job.service(), version));
+    }
+
+    /** How the runner ends a deployment. */
+    interface Ending {
+        void finish(DeploymentJob job, DeploymentStatus from, DeploymentStatus to, String error,
+                List<TargetUpdate> updates);
+    }
+}

@@ -1,0 +1,126 @@
+package io.rtml.registry.version;
+
+import static io.rtml.registry.ProblemAssert.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rtml.registry.RegistryApiTest;
+import io.rtml.registry.artifact.ArtifactStore;
+import io.rtml.registry.artifact.S3Properties;
+import io.rtml.testing.ProtoBuilder;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Objects of deleted versions leave S3 after the grace period (here the shortest allowed: the
+ * presign TTL), and only when no version refers to their content-addressed key: an identical
+ * upload elsewhere keeps the object, an identical upload during the grace period cancels the
+ * release, and one that races the sweep is refused and then stored anew.
+ */
+class ArtifactReclaimTest extends RegistryApiTest {
+
+    @Autowired
+    ArtifactStore store;
+
+    @Autowired
+    S3Properties s3;
+
+    @Test
+    void aDeletedModelsObjectsGoAfterTheGraceUnlessAnotherVersionSharesThem() throws Exception {
+        byte[] shared = uniqueModel();
+        byte[] own = uniqueModel();
+        String deleted = model(shared, own);
+        String keeper = model(shared);
+        long objects = storedObjects();
+        long versions = versionRows();
+
+        assertThat(api().delete("/api/v1/models/" + deleted).status()).isEqualTo(204);
+        assertThat(versionRows()).isEqualTo(versions - 2);
+        assertThat(sweepAt(Duration.ZERO)).as("within the grace period").isEmpty();
+        assertThat(storedObjects()).isEqualTo(objects);
+
+        // other tests' deleted models may be past their grace at that clock too: count what the sweep named
+        List<String> reclaimed = sweepAt(s3.presignTtl().plusMinutes(1));
+        assertThat(reclaimed).contains(keyOf(own)).doesNotContain(keyOf(shared));
+        assertThat(storedObjects()).isEqualTo(objects - reclaimed.size());
+        assertThat(store.exists(keyOf(own))).isFalse();
+        assertThat(store.exists(keyOf(shared))).isTrue();
+        assertThat(api().get("/api/v1/models/" + keeper + "/versions/1/artifact").raw().body()).isEqualTo(shared);
+        assertThat(jdbc.queryForObject("select count(*) from artifact_release where artifact_key in (?, ?)", Long.class,
+                keyOf(shared), keyOf(own))).as("nothing left to do for either key").isZero();
+    }
+
+    @Test
+    void anIdenticalUploadDuringTheGracePeriodKeepsTheObject() throws Exception {
+        byte[] bytes = uniqueModel();
+        assertThat(api().delete("/api/v1/models/" + model(bytes)).status()).isEqualTo(204);
+        String again = model(bytes);
+
+        assertThat(sweepAt(s3.presignTtl().plusMinutes(1))).doesNotContain(keyOf(bytes));
+        assertThat(api().get("/api/v1/models/" + again + "/versions/1/artifact").raw().body()).isEqualTo(bytes);
+    }
+
+    @Test
+    void anUploadThatRacesTheSweepIsRefusedAndTheRepeatStoresTheBytesAgain() throws Exception {
+        byte[] bytes = uniqueModel();
+        assertThat(api().delete("/api/v1/models/" + model(bytes)).status()).isEqualTo(204);
+        // the sweep has decided (its mark is committed) but not yet deleted the object
+        jdbc.update("update artifact_release set reclaimed_at = now() where artifact_key = ?", keyOf(bytes));
+        String racer = uniqueName("racer");
+        api().postJson("/api/v1/models", Map.of("name", racer));
+        long versions = versionRows();
+
+        // with its SHA-256 declared, the upload finds the object still there and skips the PUT
+        assertProblem(api().uploadRaw("/api/v1/models/" + racer + "/versions", bytes, "Content-SHA256", shaOf(bytes)),
+                503, "STORAGE_UNAVAILABLE");
+        assertThat(versionRows()).isEqualTo(versions);
+        assertThat(sweepAt(Duration.ZERO)).contains(keyOf(bytes));
+        assertThat(store.exists(keyOf(bytes))).isFalse();
+
+        assertThat(api().uploadRaw("/api/v1/models/" + racer + "/versions", bytes, "Content-SHA256", shaOf(bytes))
+                .status()).isEqualTo(201);
+        assertThat(api().get("/api/v1/models/" + racer + "/versions/1/artifact").raw().body()).isEqualTo(bytes);
+    }
+
+    /** One sweep as a registry whose clock is {@code ahead} of now would run it, with the shortest grace allowed. */
+    private List<String> sweepAt(Duration ahead) {
+        try (ArtifactReclaimer reclaimer = new ArtifactReclaimer(jdbc, store,
+                new ReclaimProperties(s3.presignTtl(), Duration.ofHours(1)), s3, Clock.offset(Clock.systemUTC(), ahead))) {
+            return reclaimer.sweep();
+        }
+    }
+
+    private String model(byte[]... versions) {
+        String name = uniqueName("reclaim");
+        api().postJson("/api/v1/models", Map.of("name", name));
+        for (byte[] bytes : versions) {
+            var created = api().uploadRaw("/api/v1/models/" + name + "/versions", bytes);
+            assertThat(created.status()).as(created.text()).isEqualTo(201);
+        }
+        storedObjects(); // waits until the uploads have moved from their staging keys to their content keys
+        return name;
+    }
+
+    /** y = Identity(x) under a graph name of its own: bytes, and so a content key, no other test uses. */
+    private static byte[] uniqueModel() {
+        return ProtoBuilder.model(ProtoBuilder.message()
+                .message(1, ProtoBuilder.node("Identity", new String[] {"x"}, "y"))
+                .string(2, "reclaim-" + UUID.randomUUID())
+                .message(11, ProtoBuilder.tensorValue("x", 1, "N", 3L))
+                .message(12, ProtoBuilder.tensorValue("y", 1, "N", 3L))).toByteArray();
+    }
+
+    private static String keyOf(byte[] bytes) throws Exception {
+        return ArtifactStore.keyFor(shaOf(bytes));
+    }
+
+    private static String shaOf(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+}

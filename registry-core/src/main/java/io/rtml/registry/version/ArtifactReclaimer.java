@@ -1,0 +1,114 @@
+package io.rtml.registry.version;
+
+import io.rtml.problem.ErrorCode;
+import io.rtml.problem.RtmlException;
+import io.rtml.registry.artifact.ArtifactStore;
+import io.rtml.registry.artifact.S3Properties;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Deletes the objects of deleted versions once {@code rtml.registry.artifacts.reclaim-grace} has
+ * passed since their release (a model delete notes it in {@code artifact_release}), and only when no
+ * version refers to the key by then: keys are content addressed, so an identical upload shares them.
+ *
+ * <p>The race with such an upload is closed in the database. The sweep first marks the release
+ * {@code reclaimed_at} in one committed statement, and deletes the object only after that; every
+ * transaction that makes a version refer to a key ({@link #claim}) deletes an unmarked release of it
+ * (which the marking statement waits for, row lock, and then skips) or, when it finds the mark,
+ * refuses with 503: its upload may have skipped the PUT because the object was still there, so it
+ * must be sent again, and the repeat stores the bytes anew once the object is gone.
+ */
+@Component
+@EnableConfigurationProperties(ReclaimProperties.class)
+public class ArtifactReclaimer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ArtifactReclaimer.class);
+
+    private static final String MARK = """
+            UPDATE artifact_release r SET reclaimed_at = coalesce(reclaimed_at, now())
+            WHERE reclaimed_at IS NOT NULL
+               OR (released_at < ? AND NOT EXISTS (SELECT 1 FROM model_version v WHERE v.artifact_key = r.artifact_key))
+            RETURNING artifact_key""";
+
+    /** Releases of keys that a version refers to again (another model holds identical bytes). */
+    private static final String FORGET_REFERENCED = """
+            DELETE FROM artifact_release r WHERE reclaimed_at IS NULL
+              AND EXISTS (SELECT 1 FROM model_version v WHERE v.artifact_key = r.artifact_key)""";
+
+    private final JdbcTemplate jdbc;
+    private final ArtifactStore store;
+    private final Duration grace;
+    private final Clock clock;
+    private final ScheduledExecutorService worker;
+
+    ArtifactReclaimer(JdbcTemplate jdbc, ArtifactStore store, ReclaimProperties properties, S3Properties s3,
+            Clock clock) {
+        if (properties.reclaimGrace().compareTo(s3.presignTtl()) < 0) {
+            throw new IllegalArgumentException("rtml.registry.artifacts.reclaim-grace (" + properties.reclaimGrace()
+                    + ") must be at least rtml.s3.presign-ttl (" + s3.presignTtl() + ")");
+        }
+        this.jdbc = jdbc;
+        this.store = store;
+        this.grace = properties.reclaimGrace();
+        this.clock = clock;
+        this.worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "artifact-reclaimer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = properties.reclaimInterval().toMillis();
+        worker.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Called inside the transaction that makes a version refer to {@code key}: cancels a pending
+     * release of the key, or refuses when the sweep has already decided to delete its object.
+     */
+    void claim(String key) {
+        jdbc.update("DELETE FROM artifact_release WHERE artifact_key = ? AND reclaimed_at IS NULL", key);
+        Integer marked = jdbc.queryForObject("SELECT count(*) FROM artifact_release WHERE artifact_key = ?",
+                Integer.class, key);
+        if (marked != null && marked > 0) {
+            throw new RtmlException(ErrorCode.STORAGE_UNAVAILABLE, "identical bytes were stored before and are being"
+                    + " deleted right now; send the upload again in a few seconds");
+        }
+    }
+
+    /** Deletes the objects past their grace that no version refers to; returns their keys. */
+    List<String> sweep() {
+        Timestamp cutoff = Timestamp.from(clock.instant().minus(grace));
+        jdbc.update(FORGET_REFERENCED);
+        List<String> keys = jdbc.queryForList(MARK, String.class, cutoff);
+        for (String key : keys) {
+            store.delete(key);
+            jdbc.update("DELETE FROM artifact_release WHERE artifact_key = ?", key);
+            log.info("reclaimed the artifact {} (no version refers to it since its grace period began)", key);
+        }
+        return keys;
+    }
+
+    private void sweepQuietly() {
+        try {
+            sweep();
+        } catch (RuntimeException | Error e) {
+            // Not rethrown: the executor would end the schedule. A marked key is deleted by the next sweep.
+            log.warn("the sweep of released artifacts failed; it runs again in a while", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+    }
+}
