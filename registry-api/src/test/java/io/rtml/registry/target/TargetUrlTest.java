@@ -43,7 +43,7 @@ class TargetUrlTest extends RegistryApiTest {
         assertThat(problem.toString()).doesNotContain("hunter22");
         assertThat(api().get("/api/v1/targets/" + name).json().path("baseUrl").asString())
                 .isEqualTo("https://[::1]:8443/nodes/eu");
-        assertThat(api().patchJson("/api/v1/targets/" + name, Map.of("baseUrl", "http://edge-eu.internal:8091"))
+        assertThat(api().patchJson("/api/v1/targets/" + name, Map.of("baseUrl", "http://127.0.0.2:8091"))
                 .status()).isEqualTo(200);
     }
 }
