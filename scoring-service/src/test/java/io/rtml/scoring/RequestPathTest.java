@@ -2,12 +2,17 @@ package io.rtml.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * The path is decoded once and must be in canonical form, so that what a proxy in front of the
@@ -40,8 +45,18 @@ class RequestPathTest extends OneNodeTest {
         "/admin%2Fv1/state|the path is not in canonical form: it has '%2F', an escape of '/' that must be written as is",
     })
     void malformedOrNonCanonicalPathsAre400AndNeverReachTheAdminApi(String target, String message) {
-        String reply = RawHttp.get(node.node.port(), target, TestNode.TOKEN);
-        assertThat(reply).startsWith("HTTP/1.1 400").contains("{\"error\":\"" + message + "\"}");
+        Logger router = (Logger) LoggerFactory.getLogger(RequestRouter.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        router.addAppender(events);
+        try {
+            String reply = RawHttp.get(node.node.port(), target, TestNode.TOKEN);
+            assertThat(reply).startsWith("HTTP/1.1 400").contains("{\"error\":\"" + message + "\"}");
+        } finally {
+            router.detachAppender(events);
+        }
+        // A caller's mistake, not the node's: no stack trace at ERROR (it used to be a 500 with one).
+        assertThat(events.list).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
     }
 
     @Test

@@ -25,11 +25,11 @@ public final class InputTensor implements AutoCloseable {
         }
     }
 
-    private final String name;
-    private final Datatype type;
     /** What a string element costs besides its characters: its slot in the array. */
     private static final int REFERENCE_BYTES = 8;
 
+    private final String name;
+    private final Datatype type;
     private final ByteBuf buf;
     private final TensorBudget budget;
     private String[] strings;
