@@ -1,6 +1,7 @@
 package io.rtml.registry.api;
 
 import io.rtml.problem.ErrorCode;
+import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -18,11 +19,17 @@ final class DatabaseFailures {
     static boolean isUnavailable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
-                    || t instanceof CannotCreateTransactionException || t instanceof DataAccessResourceFailureException) {
+                    || t instanceof CannotCreateTransactionException || t instanceof DataAccessResourceFailureException
+                    || t instanceof SQLException sql && isConnectionState(sql.getSQLState())) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Class 08 (connection exception) and the server shutting down or starting (57P01, 57P02, 57P03). */
+    private static boolean isConnectionState(String state) {
+        return state != null && (state.startsWith("08") || state.startsWith("57P0"));
     }
 
     static ProblemDetail problem() {

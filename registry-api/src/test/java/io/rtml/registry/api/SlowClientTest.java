@@ -30,7 +30,7 @@ import org.springframework.test.context.TestPropertySource;
  */
 @TestPropertySource(properties = {"server.tomcat.threads.max=" + SlowClientTest.THREADS,
         "server.tomcat.threads.min-spare=" + SlowClientTest.THREADS, "rtml.api.clients.read-timeout=3s",
-        "rtml.api.clients.upload-time-limit=4s", "rtml.api.clients.uploads-per-token=1"})
+        "rtml.api.clients.upload-time-limit=8s", "rtml.api.clients.uploads-per-token=1"})
 class SlowClientTest extends RegistryApiTest {
 
     static final int THREADS = 4;
@@ -90,15 +90,21 @@ class SlowClientTest extends RegistryApiTest {
     void oneTokenHasAtMostItsShareOfUploadsInFlight() {
         String publisher = token("publisher");
         RawConnection first = dripping(head("POST", versions(), publisher, "application/octet-stream", 1_000_000), "x");
-        RawConnection second = new RawConnection(port);
-        connections.add(second);
-        await().atMost(PROMPTLY).until(() -> {
-            second.send(head("POST", versions(), publisher, "application/octet-stream", 1_000_000) + "x");
-            return second.status(Duration.ofMillis(500)) != null;
-        });
+        // Until the first upload holds its slot, a second one may take it and wait for its body: hang up and try again.
+        RawConnection second = await().atMost(Duration.ofSeconds(5)).until(() -> {
+            RawConnection attempt = new RawConnection(port);
+            connections.add(attempt);
+            attempt.send(head("POST", versions(), publisher, "application/octet-stream", 1_000_000) + "x");
+            if (attempt.status(Duration.ofSeconds(1)) == null) {
+                attempt.close();
+                return null;
+            }
+            return attempt;
+        }, java.util.Objects::nonNull);
         assertThat(second.status(PROMPTLY)).as(second.received()).isEqualTo(429);
         assertThat(second.received()).containsIgnoringCase("Retry-After:").contains("TOO_MANY_REQUESTS");
         assertThat(second.closedWithin(PROMPTLY)).isTrue();
+        assertThat(first.status(Duration.ZERO)).as("the first upload is still in flight").isNull();
         // another token is not held back by this one
         assertThat(api().uploadRaw(versions(), IRIS.readBytes()).status()).isEqualTo(201);
         first.close();
@@ -112,13 +118,13 @@ class SlowClientTest extends RegistryApiTest {
         long objects = storedObjects();
         String publisher = token("publisher");
         RawConnection raw = dripping(head("POST", versions(), publisher, "application/octet-stream", 1_000_000), "x".repeat(50));
-        assertThat(raw.status(Duration.ofSeconds(8))).as(raw.received()).isEqualTo(408);
+        assertThat(raw.status(Duration.ofSeconds(15))).as(raw.received()).isEqualTo(408);
         assertThat(raw.received()).contains("REQUEST_TIMEOUT");
         assertThat(raw.closedWithin(PROMPTLY)).isTrue();
         String other = token("publisher");
         RawConnection multipart = dripping(head("POST", versions(), other, "multipart/form-data; boundary=b", 1_000_000)
                 + "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.onnx\"\r\n\r\n", "x".repeat(50));
-        assertThat(multipart.status(Duration.ofSeconds(8))).as(multipart.received()).isEqualTo(408);
+        assertThat(multipart.status(Duration.ofSeconds(15))).as(multipart.received()).isEqualTo(408);
         assertThat(multipart.closedWithin(PROMPTLY)).isTrue();
         assertThat(versionRows()).isEqualTo(rows);
         assertThat(storedObjects()).isEqualTo(objects);

@@ -20,13 +20,16 @@ class ConcurrentUploadTest extends RegistryApiTest {
         String model = uniqueName("race");
         api().postJson("/api/v1/models", Map.of("name", model));
         byte[] bytes = ReferenceModels.bundled("xgboost_regressor").readBytes();
+        // One token per upload: a token may have only rtml.api.clients.uploads-per-token uploads in flight.
+        List<String> tokens = IntStream.range(0, 20).mapToObj(i -> api().postJson("/api/v1/tokens",
+                Map.of("name", uniqueName("racer"), "roles", List.of("publisher"))).json().path("secret").asString()).toList();
 
         List<Integer> versions;
         ExecutorService pool = Executors.newFixedThreadPool(20);
         try {
             List<CompletableFuture<Integer>> uploads = IntStream.range(0, 20)
                     .mapToObj(i -> CompletableFuture.supplyAsync(() -> {
-                        var response = api().uploadRaw("/api/v1/models/" + model + "/versions", bytes);
+                        var response = api(tokens.get(i)).uploadRaw("/api/v1/models/" + model + "/versions", bytes);
                         assertThat(response.status()).as(response.text()).isEqualTo(201);
                         return response.json().path("version").asInt();
                     }, pool))
