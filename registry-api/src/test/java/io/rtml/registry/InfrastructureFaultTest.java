@@ -135,7 +135,8 @@ class InfrastructureFaultTest {
             var health = anonymous.get("/actuator/health");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(PROMPTLY);
             assertThat(health.status()).isEqualTo(503);
-            assertThat(health.json().path("components").path("db").path("status").asString()).isEqualTo("DOWN");
+            // Anonymous: the status only (details need a token, which cannot be checked without the database).
+            assertThat(health.json().path("status").asString()).isEqualTo("DOWN");
         } finally {
             postgres.resume();
         }

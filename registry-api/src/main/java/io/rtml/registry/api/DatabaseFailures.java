@@ -20,7 +20,7 @@ final class DatabaseFailures {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
                     || t instanceof CannotCreateTransactionException || t instanceof DataAccessResourceFailureException
-                    || t instanceof SQLException sql && isConnectionState(sql.getSQLState())) {
+                    || t instanceof SQLException sql && (isConnectionState(sql.getSQLState()) || isClosedByPool(sql))) {
                 return true;
             }
         }
@@ -30,6 +30,15 @@ final class DatabaseFailures {
     /** Class 08 (connection exception) and the server shutting down or starting (57P01, 57P02, 57P03). */
     private static boolean isConnectionState(String state) {
         return state != null && (state.startsWith("08") || state.startsWith("57P0"));
+    }
+
+    /**
+     * Hikari's stand-in for a connection it marked broken (the server ended it) answers every call
+     * with this SQLState-less exception. It surfaces when the rollback after the real failure hits
+     * it: the transaction manager then throws the rollback's failure instead of the 57P01.
+     */
+    private static boolean isClosedByPool(SQLException e) {
+        return e.getSQLState() == null && "Connection is closed".equals(e.getMessage());
     }
 
     static ProblemDetail problem() {
