@@ -23,6 +23,8 @@ import java.util.function.Consumer;
  */
 final class ModelExecutor implements AutoCloseable {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ModelExecutor.class);
+
     static final int RETRY_AFTER_SECONDS = 1;
 
     private final ThreadPoolExecutor pool;
@@ -57,6 +59,10 @@ final class ModelExecutor implements AutoCloseable {
             pool.execute(() -> {
                 try {
                     run.accept(group);
+                } catch (Throwable e) {
+                    // An Error (out of direct memory, say) must still answer every request of the
+                    // group: a missing reply would hold up every later reply on its connection.
+                    answerFailed(group, e);
                 } finally {
                     try {
                         loop.execute(() -> group.forEach(p -> ReplyOrder.finished(p, writer)));
@@ -81,6 +87,17 @@ final class ModelExecutor implements AutoCloseable {
                         RETRY_AFTER_SECONDS);
             }
             return false;
+        }
+    }
+
+    private static void answerFailed(List<PendingReply> group, Throwable e) {
+        log.error("a run on the model executor failed: {}", e.toString(), e);
+        for (PendingReply p : group) {
+            if (p.reply == null && p.answer instanceof Prediction prediction) {
+                prediction.close();
+                p.reply = Reply.error(p.ctx.alloc(), 500, "the request was not run: " + e.getClass().getSimpleName(),
+                        prediction.version().label());
+            }
         }
     }
 

@@ -46,6 +46,9 @@ final class RequestDeadlines extends ChannelInboundHandlerAdapter {
     private boolean inRequest;     // headers read, body not complete
     private boolean partialHeader; // bytes read that have not made a request yet
     private boolean decoded;       // a message came out of the current read
+    /** How long a refusal may take to reach a client before the connection is closed regardless. */
+    private static final int FORCED_CLOSE_SECONDS = 2;
+
     private boolean refused;       // answered 408/503; the rest is dropped until the close
     private long requestStart;
     private long lastRead;
@@ -166,5 +169,9 @@ final class RequestDeadlines extends ChannelInboundHandlerAdapter {
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        // A client that does not read would keep the write, and so the connection, pending forever.
+        ctx.executor().schedule(() -> {
+            ctx.close();
+        }, FORCED_CLOSE_SECONDS, TimeUnit.SECONDS);
     }
 }

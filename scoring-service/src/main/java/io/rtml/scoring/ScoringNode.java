@@ -95,6 +95,7 @@ public final class ScoringNode implements AutoCloseable {
         // Its own thread, not the admin executor: the desired-state loader waits for stages that run there.
         startup = new Thread(() -> {
             StateRestorer.Restored restored = restorer.restore();
+            admin.restoreFinished();
             if (restored.versions() > 0 || desired == null || !desired.load()) {
                 // What it served before is what it should serve (nothing, for a node with no state).
                 services.expect(restored.activeServices());

@@ -128,6 +128,29 @@ class DesiredStateTest {
         }
     }
 
+    @Test
+    void aServiceRemovedWhileTheNodeWaitsForItNoLongerKeepsItUnready() throws IOException {
+        ReferenceModel iris = ReferenceModels.named("sklearn_rf_iris_zipmap");
+        try (ArtifactServer artifacts = new ArtifactServer()) {
+            try (TestNode node = TestNode.start(dataDir)) {
+                node.deploy(artifacts, "iris", 1, iris, null);
+            }
+            try (var files = Files.list(dataDir.resolve("artifacts"))) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            try (TestNode node = TestNode.startLive(dataDir, Map.of())) {
+                await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                        .until(() -> node.client.get("/v2/health/ready").status() == 503);
+                // What an undeployment does: the service it waited for is gone, so is the wait.
+                assertThat(node.client.admin("POST", "/admin/v1/remove", Map.of("service", "iris")).status())
+                        .isEqualTo(200);
+                assertThat(node.client.get("/v2/health/ready").status()).isEqualTo(200);
+            }
+        }
+    }
+
     private static Map<String, String> registry(String url) {
         return Map.of("rtml.scoring.registry.url", url, "rtml.scoring.registry.token", "rtml_node_token");
     }

@@ -37,6 +37,8 @@ public final class NodeAdmin implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NodeAdmin.class);
 
+    /** False until the startup restore is done: eviction waits for it. */
+    private volatile boolean restored;
     private final Services services;
     private final ModelLoader loader;
     private final ArtifactCache cache;
@@ -124,12 +126,24 @@ public final class NodeAdmin implements AutoCloseable {
     }
 
     /** Deletes cached artifacts past the budget that no loaded version (active or standby) and no stage needs. */
-    private void evictUnused() {
-        Set<String> loaded = new HashSet<>();
-        synchronized (this) {
-            services.all().forEach(slot -> slot.versions().forEach(v -> loaded.add(v.sha256())));
+    /**
+     * Deletes cached files no loaded or staging version needs. Under the lock that adds versions to
+     * slots, so a stage finishing meanwhile cannot lose its file between the keep set and the
+     * delete; and not before the node has restored its saved state, whose files are not loaded yet.
+     */
+    private synchronized void evictUnused() {
+        if (!restored) {
+            return;
         }
+        Set<String> loaded = new HashSet<>();
+        services.all().forEach(slot -> slot.versions().forEach(v -> loaded.add(v.sha256())));
         cache.evict(loaded);
+    }
+
+    /** The saved state is loaded (or there was none): from now on unused files may be evicted. */
+    public void restoreFinished() {
+        restored = true;
+        evictUnused();
     }
 
     /** Swaps the pointer and answers; the state file follows in the background. */

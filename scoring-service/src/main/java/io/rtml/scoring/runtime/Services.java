@@ -40,6 +40,7 @@ public final class Services {
 
     /** Forgets a service with every version it held; the versions loaded, empty if it was not here. */
     public List<Integer> remove(String name) {
+        giveUp(name);
         ServiceSlot slot = slots.remove(name);
         return slot == null ? List.of() : slot.clear();
     }
@@ -59,8 +60,19 @@ public final class Services {
     }
 
     /** Now the node knows what it should serve: ready as soon as each of these has an active version. */
-    public void expect(Collection<String> services) {
+    public synchronized void expect(Collection<String> services) {
         expected = Set.copyOf(services);
+    }
+
+    /**
+     * No longer waits for {@code name} (it was removed, or its desired version cannot be loaded and
+     * is left to the deployer's reconciliation): one service must not keep the whole node unready.
+     */
+    public synchronized void giveUp(String name) {
+        Set<String> wanted = expected;
+        if (wanted != null && wanted.contains(name)) {
+            expected = wanted.stream().filter(n -> !n.equals(name)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        }
     }
 
     /** Ready with nothing to serve (a node that has no saved state and no registry to ask). */
