@@ -151,6 +151,24 @@ class UndeployTest {
     }
 
     /** A service with v1 then v2 deployed on the targets (v1 standby there). */
+    @Test
+    void afterARebindTheOldModelsVersionIsNotRecordedAsPreviousNorRestored() {
+        String service = Registry.unique("rebound");
+        long serviceId = deployed(service, List.of(hubId)); // the old model's version 2 is active
+        long other = registry.model(service + "-other");
+        // version 3: the node still holds the old model's 1 and 2 and would refuse other bytes under them
+        registry.version(other, 3, Registry.mnistVersion(7));
+        registry.rebind(serviceId, other);
+
+        long deploy = registry.deploy(serviceId, "DEPLOY", 3, List.of(hubId));
+        DeploymentFlowTest.awaitFinal(registry, deploy, "SUCCEEDED");
+
+        assertThat(registry.serviceTargets(serviceId)).singleElement().satisfies(row -> {
+            assertThat(row.get("active_version")).isEqualTo(3);
+            assertThat(row.get("previous_version")).as("version 2 was the old model's").isNull();
+        });
+    }
+
     private static long deployed(String service, List<Long> targets) {
         long serviceId = DeploymentFlowTest.newService(registry, service);
         DeploymentFlowTest.awaitFinal(registry, registry.deploy(serviceId, "DEPLOY", 1, targets), "SUCCEEDED");

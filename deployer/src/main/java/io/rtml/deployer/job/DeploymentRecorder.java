@@ -37,6 +37,10 @@ class DeploymentRecorder {
                    activated_at = CASE WHEN ? = 'ACTIVE' THEN now() ELSE activated_at END
             WHERE deployment_id = ? AND target_id = ?""";
 
+    /**
+     * A row whose desired version is null was rebound to another model ({@code forgetVersions}):
+     * its active version is the old model's number, so it must not become the previous version.
+     */
     private static final String SERVICE_TARGET = """
             INSERT INTO service_target AS st (service_id, target_id, desired_version, active_version,
                                               previous_version, deployed_at, deployed_by)
@@ -44,7 +48,8 @@ class DeploymentRecorder {
             ON CONFLICT (service_id, target_id) DO UPDATE SET
                 desired_version = EXCLUDED.desired_version,
                 active_version = EXCLUDED.active_version,
-                previous_version = CASE WHEN st.active_version IS DISTINCT FROM EXCLUDED.active_version
+                previous_version = CASE WHEN st.desired_version IS NULL THEN NULL
+                                        WHEN st.active_version IS DISTINCT FROM EXCLUDED.active_version
                                         THEN st.active_version ELSE st.previous_version END,
                 deployed_at = EXCLUDED.deployed_at,
                 deployed_by = EXCLUDED.deployed_by""";

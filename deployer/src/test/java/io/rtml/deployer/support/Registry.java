@@ -144,7 +144,8 @@ public final class Registry {
                 jdbc.update("""
                         INSERT INTO deployment_target (deployment_id, target_id, status, previous_version)
                         VALUES (?, ?, 'PENDING', (SELECT active_version FROM service_target
-                                                  WHERE service_id = ? AND target_id = ?))""",
+                                                  WHERE service_id = ? AND target_id = ?
+                                                    AND desired_version IS NOT NULL))""",
                         id, target, serviceId, target);
             }
             return id;
@@ -162,11 +163,19 @@ public final class Registry {
                 jdbc.update("""
                         INSERT INTO deployment_target (deployment_id, target_id, status, previous_version)
                         VALUES (?, ?, 'PENDING', (SELECT active_version FROM service_target
-                                                  WHERE service_id = ? AND target_id = ?))""",
+                                                  WHERE service_id = ? AND target_id = ?
+                                                    AND desired_version IS NOT NULL))""",
                         id, target, serviceId, target);
             }
             return id;
         });
+    }
+
+    /** What PATCH /services/{name} with another model does: rebinds the service and forgets its versions. */
+    public void rebind(long serviceId, long modelId) {
+        jdbc.update("UPDATE service SET model_id = ? WHERE id = ?", modelId, serviceId);
+        jdbc.update("UPDATE service_target SET desired_version = NULL, previous_version = NULL WHERE service_id = ?",
+                serviceId);
     }
 
     public long count(String sql, Object... args) {

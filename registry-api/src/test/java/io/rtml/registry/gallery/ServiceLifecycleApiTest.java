@@ -163,6 +163,28 @@ class ServiceLifecycleApiTest extends RegistryApiTest {
     }
 
     @Test
+    void aDeploymentAfterARebindDoesNotTakeTheOldModelsNumberAsThePreviousVersion() {
+        finish(deploy(Map.of("version", 1, "targets", List.of(hub, edge))));
+        String retrained = uniqueName("iris-retrained");
+        api().postJson("/api/v1/models", Map.of("name", retrained));
+        api().uploadRaw("/api/v1/models/" + retrained + "/versions",
+                ReferenceModels.bundled("sklearn_rf_iris_zipmap").readBytes());
+        assertThat(api().patchJson("/api/v1/services/" + service, Map.of("model", retrained)).status()).isEqualTo(200);
+
+        var deployed = api().postJson("/api/v1/services/" + service + "/deployments",
+                Map.of("version", 1, "targets", List.of(hub, edge)));
+        assertThat(deployed.status()).as(deployed.text()).isEqualTo(202);
+        assertThat(deployed.json().path("targets")).hasSize(2).allSatisfy(t -> assertThat(t.path("previousVersion")
+                .isNumber()).as("version 1 of the old model is nothing an undeploy could restore: " + t).isFalse());
+        long id = deployed.json().path("id").asLong();
+        assertThat(jdbc.queryForObject("select count(*) from deployment_target where deployment_id = ?"
+                + " and previous_version is not null", Long.class, id)).isZero();
+
+        finish(id);
+        assertProblem(api().postJson("/api/v1/services/" + service + "/rollback", Map.of()), 409, "NOTHING_TO_ROLL_BACK");
+    }
+
+    @Test
     void onlyDeployersDeleteUndeployAndRebind() {
         String secret = api().postJson("/api/v1/tokens", Map.of("name", uniqueName("pub"), "roles", List.of("publisher")))
                 .json().path("secret").asString();
@@ -179,7 +201,7 @@ class ServiceLifecycleApiTest extends RegistryApiTest {
         return response.json().path("id").asLong();
     }
 
-    /** Writes what the deployer writes when a deployment succeeds on all its targets. */
+    /** Writes what the deployer writes (DeploymentRecorder) when a deployment succeeds on all its targets. */
     private void finish(long deploymentId) {
         jdbc.update("update deployment set status = 'SUCCEEDED', started_at = now(), finished_at = now() where id = ?",
                 deploymentId);
@@ -189,7 +211,10 @@ class ServiceLifecycleApiTest extends RegistryApiTest {
                 insert into service_target (service_id, target_id, desired_version, active_version, deployed_at, deployed_by)
                 select d.service_id, dt.target_id, d.version, d.version, now(), d.requested_by
                 from deployment d join deployment_target dt on dt.deployment_id = d.id where d.id = ?
-                on conflict (service_id, target_id) do update set previous_version = service_target.active_version,
+                on conflict (service_id, target_id) do update set previous_version = case
+                    when service_target.desired_version is null then null
+                    when service_target.active_version is distinct from excluded.active_version
+                    then service_target.active_version else service_target.previous_version end,
                     active_version = excluded.active_version, desired_version = excluded.desired_version,
                     deployed_at = excluded.deployed_at, deployed_by = excluded.deployed_by""", deploymentId);
     }

@@ -2,7 +2,10 @@ package io.rtml.registry.version;
 
 import static io.rtml.registry.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rtml.problem.ErrorCode;
+import io.rtml.problem.RtmlException;
 import io.rtml.registry.RegistryApiTest;
 import io.rtml.registry.artifact.ArtifactStore;
 import io.rtml.registry.artifact.S3Properties;
@@ -52,8 +55,14 @@ class ArtifactReclaimTest extends RegistryApiTest {
         assertThat(store.exists(keyOf(own))).isFalse();
         assertThat(store.exists(keyOf(shared))).isTrue();
         assertThat(api().get("/api/v1/models/" + keeper + "/versions/1/artifact").raw().body()).isEqualTo(shared);
-        assertThat(jdbc.queryForObject("select count(*) from artifact_release where artifact_key in (?, ?)", Long.class,
-                keyOf(shared), keyOf(own))).as("nothing left to do for either key").isZero();
+        assertThat(jdbc.queryForObject("select count(*) from artifact_release where artifact_key in (?, ?)"
+                + " and deleted_at is null", Long.class, keyOf(shared), keyOf(own))).as("nothing left to do for either key")
+                .isZero();
+        assertThat(sweepAt(s3.presignTtl().plusMinutes(2))).as("a tombstone is not swept again")
+                .doesNotContain(keyOf(own));
+        assertThat(sweepAt(ArtifactReclaimer.TOMBSTONE_TTL.plusMinutes(1))).doesNotContain(keyOf(own));
+        assertThat(jdbc.queryForObject("select count(*) from artifact_release where artifact_key = ?", Long.class,
+                keyOf(own))).as("the tombstone is purged after its time").isZero();
     }
 
     @Test
@@ -86,6 +95,38 @@ class ArtifactReclaimTest extends RegistryApiTest {
         assertThat(api().uploadRaw("/api/v1/models/" + racer + "/versions", bytes, "Content-SHA256", shaOf(bytes))
                 .status()).isEqualTo(201);
         assertThat(api().get("/api/v1/models/" + racer + "/versions/1/artifact").raw().body()).isEqualTo(bytes);
+    }
+
+    @Test
+    void anUploadThatSawTheObjectBeforeTheSweepDeletedItIsRefusedWhenItClaimsAfterwards() throws Exception {
+        byte[] bytes = uniqueModel();
+        String key = keyOf(bytes);
+        assertThat(api().delete("/api/v1/models/" + model(bytes)).status()).isEqualTo(204);
+        // an upload's store() finds the object here and skips its PUT; then the whole sweep runs ...
+        assertThat(store.exists(key)).isTrue();
+        assertThat(sweepAt(s3.presignTtl().plusMinutes(1))).contains(key);
+        assertThat(store.exists(key)).isFalse();
+        // ... and only then does the upload's recording transaction claim the key
+        try (ArtifactReclaimer reclaimer = reclaimer(Duration.ZERO)) {
+            assertThatThrownBy(() -> reclaimer.claim(key)).isInstanceOfSatisfying(RtmlException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE));
+        }
+
+        // the repeat finds no object, PUTs the bytes and may then claim the key
+        String racer = uniqueName("racer");
+        api().postJson("/api/v1/models", Map.of("name", racer));
+        var again = api().uploadRaw("/api/v1/models/" + racer + "/versions", bytes, "Content-SHA256", shaOf(bytes));
+        assertThat(again.status()).as(again.text()).isEqualTo(201);
+        assertThat(api().get("/api/v1/models/" + racer + "/versions/1/artifact").raw().body()).isEqualTo(bytes);
+        assertThat(jdbc.queryForObject("select count(*) from artifact_release where artifact_key = ?", Long.class, key))
+                .as("the claim removed the tombstone").isZero();
+        assertThat(sweepAt(s3.presignTtl().plusMinutes(1))).doesNotContain(key);
+        assertThat(store.exists(key)).isTrue();
+    }
+
+    private ArtifactReclaimer reclaimer(Duration ahead) {
+        return new ArtifactReclaimer(jdbc, store, new ReclaimProperties(s3.presignTtl(), Duration.ofHours(1)), s3,
+                Clock.offset(Clock.systemUTC(), ahead));
     }
 
     /** One sweep as a registry whose clock is {@code ahead} of now would run it, with the shortest grace allowed. */

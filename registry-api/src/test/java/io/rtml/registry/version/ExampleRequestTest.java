@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtml.registry.ApiClient;
 import io.rtml.registry.RegistryApiTest;
+import io.rtml.testing.ReferenceModels;
 import io.rtml.testing.WarmupHostileModels;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +95,50 @@ class ExampleRequestTest extends RegistryApiTest {
         assertProblem(api.send("PUT", path, "application/json", huge.getBytes()), 413, "PAYLOAD_TOO_LARGE");
         assertProblem(api.send("PUT", "/api/v1/models/" + model + "/versions/9/example", "application/json",
                 PAD_EXAMPLE.getBytes()), 404, "VERSION_NOT_FOUND");
+        assertProblem(api.get(path), 404, "NOT_FOUND");
+    }
+
+    @Test
+    void aNulCharacterInAnExampleIsRefusedNotA500() {
+        // PostgreSQL's jsonb refuses U+0000 (SQLState 22P05); a BYTES value may otherwise hold anything.
+        byte[] titanic = ReferenceModels.bundled("sklearn_titanic_pipeline").readBytes();
+        String withNul = "{\"inputs\":["
+                + "{\"name\":\"pclass\",\"datatype\":\"BYTES\",\"shape\":[1,1],\"data\":[\"1\\u0000\"]},"
+                + "{\"name\":\"sex\",\"datatype\":\"BYTES\",\"shape\":[1,1],\"data\":[\"male\"]},"
+                + "{\"name\":\"age\",\"datatype\":\"FP32\",\"shape\":[1,1],\"data\":[30]},"
+                + "{\"name\":\"fare\",\"datatype\":\"FP32\",\"shape\":[1,1],\"data\":[7.5]},"
+                + "{\"name\":\"embarked\",\"datatype\":\"BYTES\",\"shape\":[1,1],\"data\":[\"S\"]}]}";
+        assertThat(api.uploadRaw("/api/v1/models/" + model + "/versions", titanic).status()).isEqualTo(201);
+        String path = "/api/v1/models/" + model + "/versions/1/example";
+        assertProblem(api.send("PUT", path, "application/json", withNul.getBytes()), 422, "INVALID_EXAMPLE");
+        assertProblem(api.get(path), 404, "NOT_FOUND");
+        String fine = withNul.replace("1\\u0000", "1");
+        assertThat(api.send("PUT", path, "application/json", fine.getBytes()).status()).isEqualTo(200);
+
+        byte[] carrying = WarmupHostileModels.withMetadata(titanic, "rtml.example", withNul);
+        assertProblem(api.uploadRaw("/api/v1/models/" + model + "/versions", carrying), 422, "INVALID_EXAMPLE");
+        assertThat(api.get("/api/v1/models/" + model + "/versions").json().path("items")).hasSize(1);
+    }
+
+    @Test
+    void aShapeWhoseProductOverflowsOrIsHugeIsRefused() {
+        assertThat(api.uploadRaw("/api/v1/models/" + model + "/versions", WarmupHostileModels.reflectPad()).status())
+                .isEqualTo(201);
+        String path = "/api/v1/models/" + model + "/versions/1/example";
+        Map<String, String> bad = Map.of(
+                "product overflows to 0", "[4294967296,4294967296]",
+                "product overflows past long", "[9223372036854775807,3]",
+                "beyond long", "[99999999999999999999999,1]",
+                "fractional", "[1.5,2]",
+                "huge but not overflowing", "[65537,0]",
+                "more values than any example", "[65536,2]");
+        bad.forEach((why, shape) -> {
+            String body = "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":" + shape
+                    + ",\"data\":[]}]}";
+            var response = api.send("PUT", path, "application/json", body.getBytes());
+            assertThat(response.status()).as(why + ": " + response.text()).isEqualTo(422);
+            assertProblem(response, 422, "INVALID_EXAMPLE");
+        });
         assertProblem(api.get(path), 404, "NOT_FOUND");
     }
 

@@ -46,20 +46,6 @@ public record Actor(String name, String address, Set<Role> roles, List<String> s
         }
     }
 
-    /**
-     * Refuses unless this actor holds {@code role} for the model or service {@code resourceName}
-     * (a scope of either kind will do). Prefer {@link #require(Role, Resource, String)}, which
-     * says which kind is meant; null asks for no scope limits.
-     */
-    public void require(Role role, String resourceName) {
-        if (resourceName == null) {
-            requireUnscoped(role);
-        } else if (!allows(role, Resource.MODEL, resourceName) && !allows(role, Resource.SERVICE, resourceName)) {
-            throw new RtmlException(ErrorCode.FORBIDDEN, name + " may not do this: it needs the " + role.label()
-                    + " role for '" + resourceName + "'");
-        }
-    }
-
     /** Refuses unless this actor holds {@code role} with no scope limit (token management, say). */
     public void requireUnscoped(Role role) {
         if (!hasRole(role) || !scopes.isEmpty()) {
@@ -70,12 +56,6 @@ public record Actor(String name, String address, Set<Role> roles, List<String> s
 
     public boolean allows(Role role, Resource kind, String resourceName) {
         return hasRole(role) && Scopes.matches(scopes, kind, resourceName);
-    }
-
-    /** As {@link #require(Role, String)} asks: the role for a model or service of that name; null: unscoped. */
-    public boolean allows(Role role, String resourceName) {
-        return resourceName == null ? hasRole(role) && scopes.isEmpty()
-                : allows(role, Resource.MODEL, resourceName) || allows(role, Resource.SERVICE, resourceName);
     }
 
     /** Every role but a node's may read; admin may do everything. */

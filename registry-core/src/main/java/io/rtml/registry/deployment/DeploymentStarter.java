@@ -46,7 +46,9 @@ class DeploymentStarter {
         Deployment deployment = deployments.saveAndFlush(new Deployment(service.id(), kind, version, deletesService,
                 actor.name(), clock.instant()));
         Map<Long, Integer> active = serviceTargets.findByKeyServiceId(service.id()).stream()
-                .filter(st -> st.activeVersion() != null)
+                // a null desired version marks a row rebound to another model: its active version
+                // is the old model's number, which a rollback or undeploy must not restore
+                .filter(st -> st.desiredVersion() != null && st.activeVersion() != null)
                 .collect(Collectors.toMap(ServiceTarget::targetId, ServiceTarget::activeVersion));
         for (Target target : where) {
             deploymentTargets.save(new DeploymentTarget(deployment.id(), target.id(), active.get(target.id())));

@@ -28,6 +28,14 @@ import org.springframework.stereotype.Component;
  * (which the marking statement waits for, row lock, and then skips) or, when it finds the mark,
  * refuses with 503: its upload may have skipped the PUT because the object was still there, so it
  * must be sent again, and the repeat stores the bytes anew once the object is gone.
+ *
+ * <p>The upload's check for the object and its claim are not atomic, so it may see the object, skip
+ * its PUT, and claim only after the sweep has deleted the object. So the sweep does not delete the
+ * row after the object but keeps it as a tombstone ({@code deleted_at}); a claim that finds one
+ * passes only when the object exists again (an upload stored it anew after the delete, and no sweep
+ * deletes it again: a tombstone is never marked afresh), and then removes the tombstone; otherwise it
+ * refuses with 503 and the repeat, finding no object, PUTs the bytes. Tombstones are purged after
+ * {@link #TOMBSTONE_TTL}, far longer than any upload takes from its check to its claim.
  */
 @Component
 @EnableConfigurationProperties(ReclaimProperties.class)
@@ -37,9 +45,13 @@ public class ArtifactReclaimer implements AutoCloseable {
 
     private static final String MARK = """
             UPDATE artifact_release r SET reclaimed_at = coalesce(reclaimed_at, now())
-            WHERE reclaimed_at IS NOT NULL
-               OR (released_at < ? AND NOT EXISTS (SELECT 1 FROM model_version v WHERE v.artifact_key = r.artifact_key))
+            WHERE (reclaimed_at IS NOT NULL AND deleted_at IS NULL)
+               OR (reclaimed_at IS NULL AND released_at < ?
+                   AND NOT EXISTS (SELECT 1 FROM model_version v WHERE v.artifact_key = r.artifact_key))
             RETURNING artifact_key""";
+
+    /** How long a reclaimed key's row stays as a tombstone after its object was deleted. */
+    static final Duration TOMBSTONE_TTL = Duration.ofDays(1);
 
     /** Releases of keys that a version refers to again (another model holds identical bytes). */
     private static final String FORGET_REFERENCED = """
@@ -77,22 +89,34 @@ public class ArtifactReclaimer implements AutoCloseable {
      */
     void claim(String key) {
         jdbc.update("DELETE FROM artifact_release WHERE artifact_key = ? AND reclaimed_at IS NULL", key);
-        Integer marked = jdbc.queryForObject("SELECT count(*) FROM artifact_release WHERE artifact_key = ?",
-                Integer.class, key);
-        if (marked != null && marked > 0) {
+        List<Boolean> deleted = jdbc.queryForList(
+                "SELECT deleted_at IS NOT NULL FROM artifact_release WHERE artifact_key = ? FOR UPDATE", Boolean.class, key);
+        if (deleted.isEmpty()) {
+            return;
+        }
+        if (!deleted.get(0)) {
             throw new RtmlException(ErrorCode.STORAGE_UNAVAILABLE, "identical bytes were stored before and are being"
                     + " deleted right now; send the upload again in a few seconds");
         }
+        // A tombstone: the object was deleted, perhaps after this upload saw it and skipped its PUT.
+        if (!store.exists(key)) {
+            throw new RtmlException(ErrorCode.STORAGE_UNAVAILABLE, "identical bytes were stored before and have just"
+                    + " been deleted; send the upload again");
+        }
+        jdbc.update("DELETE FROM artifact_release WHERE artifact_key = ?", key);
     }
 
     /** Deletes the objects past their grace that no version refers to; returns their keys. */
     List<String> sweep() {
         Timestamp cutoff = Timestamp.from(clock.instant().minus(grace));
         jdbc.update(FORGET_REFERENCED);
+        jdbc.update("DELETE FROM artifact_release WHERE deleted_at < ?",
+                Timestamp.from(clock.instant().minus(TOMBSTONE_TTL)));
         List<String> keys = jdbc.queryForList(MARK, String.class, cutoff);
         for (String key : keys) {
             store.delete(key);
-            jdbc.update("DELETE FROM artifact_release WHERE artifact_key = ?", key);
+            // kept as a tombstone, see the class comment
+            jdbc.update("UPDATE artifact_release SET deleted_at = now() WHERE artifact_key = ?", key);
             log.info("reclaimed the artifact {} (no version refers to it since its grace period began)", key);
         }
         return keys;

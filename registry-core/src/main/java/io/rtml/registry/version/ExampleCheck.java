@@ -27,6 +27,8 @@ final class ExampleCheck {
     /** Metadata key under which a model file may carry its example (metadata values are kept to 64 KiB). */
     static final String METADATA_KEY = "rtml.example";
     static final int MAX_BYTES = 64 * 1024;
+    /** The most values one input may hold; an example is at most 64 KiB, so more could never be given. */
+    static final long MAX_VALUES = 65_536;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Set<String> INTEGERS = Set.of("INT8", "INT16", "INT32", "INT64", "UINT8", "UINT16",
@@ -51,6 +53,10 @@ final class ExampleCheck {
             json = JSON.readTree(text);
         } catch (JacksonException e) {
             throw invalid(where + "not JSON: " + e.getOriginalMessage());
+        }
+        if (holdsNul(json)) {
+            // PostgreSQL's jsonb refuses U+0000 (SQLState 22P05), so it would fail the insert as a 500
+            throw invalid(where + "an example request must not contain NUL characters (U+0000)");
         }
         if (!json.isObject() || !json.path("inputs").isArray() || json.path("inputs").isEmpty()) {
             throw invalid(where + "an example request is an object with a non-empty 'inputs' array");
@@ -95,10 +101,17 @@ final class ExampleCheck {
         for (int i = 0; i < shape.size(); i++) {
             JsonNode dim = shape.get(i);
             Object declared = spec.shape() == null ? null : spec.shape().get(i);
-            if (!dim.isIntegralNumber() || dim.asLong() < 0 || (declared instanceof Long fixed && fixed != dim.asLong())) {
+            if (!dim.isIntegralNumber() || !dim.canConvertToLong() || dim.asLong() < 0
+                    || (declared instanceof Long fixed && fixed != dim.asLong())) {
                 throw invalid(where + "shape " + shape + " does not fit the declared " + spec.shape());
             }
-            count *= dim.asLong();
+            if (dim.asLong() > MAX_VALUES) {
+                throw invalid(where + "shape " + shape + " holds more than " + MAX_VALUES + " values");
+            }
+            count *= dim.asLong(); // both at most MAX_VALUES, so no overflow
+            if (count > MAX_VALUES) {
+                throw invalid(where + "shape " + shape + " holds more than " + MAX_VALUES + " values");
+            }
         }
         ArrayNode data = JsonNodeFactory.instance.arrayNode();
         flatten(in.path("data"), data);
@@ -121,6 +134,28 @@ final class ExampleCheck {
         out.set("shape", shape);
         out.set("data", data);
         return out;
+    }
+
+    private static boolean holdsNul(JsonNode node) {
+        if (node.isString()) {
+            return node.asString().indexOf('\0') >= 0;
+        }
+        if (node.isObject()) {
+            for (String name : node.propertyNames()) {
+                if (name.indexOf('\0') >= 0 || holdsNul(node.get(name))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (node.isArray()) {
+            for (JsonNode child : node) {
+                if (holdsNul(child)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static void flatten(JsonNode node, ArrayNode into) {
