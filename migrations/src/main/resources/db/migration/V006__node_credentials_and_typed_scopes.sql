@@ -16,14 +16,15 @@ COMMENT ON COLUMN target.node_credential_salt IS
     'Random per-target input of the node credential derivation; the credential itself is never stored.';
 COMMENT ON COLUMN target.node_credential_hash IS 'SHA-256 (hex) of the target''s node credential.';
 
--- Scopes without a kind keep covering models and services. The ones that named a target were the
--- node tokens of that time (a deployer token scoped to its target): they become target scopes, so
--- they keep reading their target's desired state and no longer cover a service of the same name.
+-- Scopes without a kind keep covering models and services. The node tokens of that time (a token
+-- with only the deployer role, every scope of which names a target) become target scopes, so they
+-- keep reading their target's desired state and no longer cover a service of the same name. Any
+-- other token keeps its scopes as they were: a publisher scoped to `fraud` stays one, even when a
+-- target is called `fraud` too.
 UPDATE api_token t
-SET scopes = (SELECT jsonb_agg(CASE WHEN EXISTS (SELECT 1 FROM target g WHERE g.name = e.scope)
-                                    THEN to_jsonb('target:' || e.scope) ELSE to_jsonb(e.scope) END
-                               ORDER BY e.ord)
+SET scopes = (SELECT jsonb_agg(to_jsonb('target:' || e.scope) ORDER BY e.ord)
               FROM jsonb_array_elements_text(t.scopes) WITH ORDINALITY AS e(scope, ord))
 WHERE jsonb_array_length(t.scopes) > 0
-  AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(t.scopes) AS s(scope)
-              JOIN target g ON g.name = s.scope);
+  AND t.roles = '["deployer"]'::jsonb
+  AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(t.scopes) AS s(scope)
+                  WHERE NOT EXISTS (SELECT 1 FROM target g WHERE g.name = s.scope));

@@ -28,14 +28,18 @@ class ScopeMigrationTest {
         jdbc.update("""
                 INSERT INTO target (name, kind, region, base_url, created_at, created_by, updated_at)
                 VALUES ('edge-eu', 'EDGE', 'eu', 'http://edge-eu:8090', now(), 'test', now())""");
-        insertToken(jdbc, "node-edge-eu", "[\"edge-eu\"]", "a");
-        insertToken(jdbc, "team-a-ci", "[\"team-a.*\", \"edge-eu\", \"fraud\"]", "b");
-        insertToken(jdbc, "admin", "[]", "c");
+        insertToken(jdbc, "node-edge-eu", "[\"deployer\"]", "[\"edge-eu\"]", "a");
+        insertToken(jdbc, "team-a-ci", "[\"deployer\"]", "[\"team-a.*\", \"edge-eu\", \"fraud\"]", "b");
+        insertToken(jdbc, "admin", "[\"admin\"]", "[]", "c");
+        // A publisher scoped to a name that a target happens to have too: a model scope, kept.
+        insertToken(jdbc, "edge-eu-models", "[\"publisher\"]", "[\"edge-eu\"]", "d");
 
         migrate(db, schema, "6");
 
         assertThat(scopes(jdbc, "node-edge-eu")).isEqualTo("[\"target:edge-eu\"]");
-        assertThat(scopes(jdbc, "team-a-ci")).isEqualTo("[\"team-a.*\", \"target:edge-eu\", \"fraud\"]");
+        // Not a node token (its scopes name models too): kept as it was, no scope changes kind.
+        assertThat(scopes(jdbc, "team-a-ci")).isEqualTo("[\"team-a.*\", \"edge-eu\", \"fraud\"]");
+        assertThat(scopes(jdbc, "edge-eu-models")).isEqualTo("[\"edge-eu\"]");
         assertThat(scopes(jdbc, "admin")).isEqualTo("[]");
         assertThat(jdbc.queryForObject("SELECT node_credential_salt IS NULL FROM target", Boolean.class)).isTrue();
         ds.destroy();
@@ -48,11 +52,11 @@ class ScopeMigrationTest {
                 .defaultSchema(schema).locations("classpath:db/migration").target(version).load().migrate();
     }
 
-    private static void insertToken(JdbcTemplate jdbc, String name, String scopes, String hashDigit) {
+    private static void insertToken(JdbcTemplate jdbc, String name, String roles, String scopes, String hashDigit) {
         jdbc.update("""
                 INSERT INTO api_token (name, secret_hash, prefix, roles, scopes, created_at, created_by)
-                VALUES (?, ?, 'rtml_x', '["deployer"]'::jsonb, ?::jsonb, now(), 'test')""",
-                name, hashDigit.repeat(64), scopes);
+                VALUES (?, ?, 'rtml_x', ?::jsonb, ?::jsonb, now(), 'test')""",
+                name, hashDigit.repeat(64), roles, scopes);
     }
 
     private static String scopes(JdbcTemplate jdbc, String name) {
