@@ -109,46 +109,42 @@ class DesiredStateTest {
     @Test
     void aRestartedNodeIsNotReadyUntilEveryServiceItServedIsActiveAgain() throws IOException {
         ReferenceModel iris = ReferenceModels.named("sklearn_rf_iris_zipmap");
-        try (ArtifactServer artifacts = new ArtifactServer()) {
-            try (TestNode node = TestNode.start(dataDir)) {
-                node.deploy(artifacts, "iris", 1, iris, null);
-            }
-            // Its artifact is lost: the restore cannot bring "iris" back.
-            try (var files = Files.list(dataDir.resolve("artifacts"))) {
-                for (Path f : files.toList()) {
-                    Files.delete(f);
-                }
-            }
-            try (TestNode node = TestNode.startLive(dataDir, Map.of())) {
-                await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
-                        .until(() -> node.client.get("/v2/health/ready").status() == 503);
-                node.deploy(artifacts, "iris", 1, iris, null); // what the deployer's reconciliation does
-                assertThat(node.client.get("/v2/health/ready").status()).isEqualTo(200);
-            }
+        try (ArtifactServer artifacts = new ArtifactServer();
+                TestNode node = restartedWithoutItsArtifact(artifacts, iris)) {
+            node.deploy(artifacts, "iris", 1, iris, null); // what the deployer's reconciliation does
+            assertThat(node.client.get("/v2/health/ready").status()).isEqualTo(200);
         }
     }
 
     @Test
     void aServiceRemovedWhileTheNodeWaitsForItNoLongerKeepsItUnready() throws IOException {
         ReferenceModel iris = ReferenceModels.named("sklearn_rf_iris_zipmap");
-        try (ArtifactServer artifacts = new ArtifactServer()) {
-            try (TestNode node = TestNode.start(dataDir)) {
-                node.deploy(artifacts, "iris", 1, iris, null);
-            }
-            try (var files = Files.list(dataDir.resolve("artifacts"))) {
-                for (Path f : files.toList()) {
-                    Files.delete(f);
-                }
-            }
-            try (TestNode node = TestNode.startLive(dataDir, Map.of())) {
-                await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
-                        .until(() -> node.client.get("/v2/health/ready").status() == 503);
-                // What an undeployment does: the service it waited for is gone, so is the wait.
-                assertThat(node.client.admin("POST", "/admin/v1/remove", Map.of("service", "iris")).status())
-                        .isEqualTo(200);
-                assertThat(node.client.get("/v2/health/ready").status()).isEqualTo(200);
+        try (ArtifactServer artifacts = new ArtifactServer();
+                TestNode node = restartedWithoutItsArtifact(artifacts, iris)) {
+            // What an undeployment does: the service it waited for is gone, so is the wait.
+            assertThat(node.client.admin("POST", "/admin/v1/remove", Map.of("service", "iris")).status())
+                    .isEqualTo(200);
+            assertThat(node.client.get("/v2/health/ready").status()).isEqualTo(200);
+        }
+    }
+
+    /**
+     * A node that served "iris", restarted after its artifact was lost: the restore cannot bring
+     * the service back, so the node is live and not ready.
+     */
+    private TestNode restartedWithoutItsArtifact(ArtifactServer artifacts, ReferenceModel iris) throws IOException {
+        try (TestNode node = TestNode.start(dataDir)) {
+            node.deploy(artifacts, "iris", 1, iris, null);
+        }
+        try (var files = Files.list(dataDir.resolve("artifacts"))) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
             }
         }
+        TestNode node = TestNode.startLive(dataDir, Map.of());
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> node.client.get("/v2/health/ready").status() == 503);
+        return node;
     }
 
     private static Map<String, String> registry(String url) {
