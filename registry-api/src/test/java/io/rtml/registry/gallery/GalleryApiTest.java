@@ -218,21 +218,6 @@ class GalleryApiTest extends RegistryApiTest {
         return response.json().path("id").asLong();
     }
 
-    /** Writes what the deployer writes when a deployment succeeds on all its targets. */
-    private void finish(long deploymentId) {
-        jdbc.update("update deployment set status = 'SUCCEEDED', started_at = now(), finished_at = now() where id = ?",
-                deploymentId);
-        jdbc.update("update deployment_target set status = 'ACTIVE', activated_at = now() where deployment_id = ?",
-                deploymentId);
-        jdbc.update("""
-                insert into service_target (service_id, target_id, desired_version, active_version, deployed_at, deployed_by)
-                select d.service_id, dt.target_id, d.version, d.version, now(), d.requested_by
-                from deployment d join deployment_target dt on dt.deployment_id = d.id where d.id = ?
-                on conflict (service_id, target_id) do update set previous_version = service_target.active_version,
-                    active_version = excluded.active_version, desired_version = excluded.desired_version,
-                    deployed_at = excluded.deployed_at, deployed_by = excluded.deployed_by""", deploymentId);
-    }
-
     private static List<String> names(JsonNode page) {
         List<String> names = new java.util.ArrayList<>();
         page.path("items").forEach(s -> names.add(s.path("name").asString()));

@@ -200,22 +200,4 @@ class ServiceLifecycleApiTest extends RegistryApiTest {
         assertThat(response.status()).as(response.text()).isEqualTo(202);
         return response.json().path("id").asLong();
     }
-
-    /** Writes what the deployer writes (DeploymentRecorder) when a deployment succeeds on all its targets. */
-    private void finish(long deploymentId) {
-        jdbc.update("update deployment set status = 'SUCCEEDED', started_at = now(), finished_at = now() where id = ?",
-                deploymentId);
-        jdbc.update("update deployment_target set status = 'ACTIVE', activated_at = now() where deployment_id = ?",
-                deploymentId);
-        jdbc.update("""
-                insert into service_target (service_id, target_id, desired_version, active_version, deployed_at, deployed_by)
-                select d.service_id, dt.target_id, d.version, d.version, now(), d.requested_by
-                from deployment d join deployment_target dt on dt.deployment_id = d.id where d.id = ?
-                on conflict (service_id, target_id) do update set previous_version = case
-                    when service_target.desired_version is null then null
-                    when service_target.active_version is distinct from excluded.active_version
-                    then service_target.active_version else service_target.previous_version end,
-                    active_version = excluded.active_version, desired_version = excluded.desired_version,
-                    deployed_at = excluded.deployed_at, deployed_by = excluded.deployed_by""", deploymentId);
-    }
 }
