@@ -4,7 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import io.rtml.registry.artifact.ArtifactSpool;
-import io.rtml.registry.artifact.ArtifactStore;
+import io.rtml.artifact.ArtifactStore;
 import io.rtml.registry.artifact.SpooledArtifact;
 import io.rtml.registry.artifact.UploadProperties;
 import io.rtml.onnx.InspectionLimits;
@@ -236,7 +236,7 @@ public final class UploadBenchmark {
     }
 
     private static S3Client s3ClientLikeRegistry(BenchStack stack) {
-        // As registry-core's S3Configuration builds it.
+        // As artifact-store's ArtifactStoreConfiguration builds it.
         return S3Client.builder()
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(

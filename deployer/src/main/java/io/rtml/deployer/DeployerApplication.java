@@ -1,24 +1,20 @@
 package io.rtml.deployer;
 
-import io.rtml.registry.target.NodeCredentialProperties;
+import io.rtml.artifact.ArtifactStoreConfiguration;
+import io.rtml.deployment.NodeCredentialProperties;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.annotation.ComponentScan;
-import org.springframework.context.annotation.FilterType;
+import org.springframework.context.annotation.Import;
 
 /**
  * The deployer worker: claims deployment jobs from PostgreSQL, drives scoring nodes through stage
- * and activate, and reconciles nodes with their desired versions. From registry-core it uses only
- * the artifact store (to presign artifact URLs); its own persistence is plain SQL, so JPA is off.
+ * and activate, and reconciles nodes with their desired versions. It shares the deployment model
+ * with the registry (module {@code deployment}) and presigns artifact URLs with the artifact store
+ * (module {@code artifact-store}); its persistence is plain SQL.
  */
-@SpringBootApplication(excludeName = {
-        "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
-        "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration"})
-@ComponentScan(basePackages = "io.rtml.registry.artifact", useDefaultFilters = false,
-        includeFilters = @ComponentScan.Filter(type = FilterType.REGEX,
-                pattern = "io\\.rtml\\.registry\\.artifact\\.(ArtifactStore|S3Configuration)"))
-@ComponentScan(basePackages = "io.rtml.deployer")
+@SpringBootApplication
+@Import(ArtifactStoreConfiguration.class)
 @EnableConfigurationProperties({DeployerProperties.class, NodeCredentialProperties.class})
 public class DeployerApplication {
 

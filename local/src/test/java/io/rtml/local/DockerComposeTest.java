@@ -3,11 +3,11 @@ package io.rtml.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtml.deployer.DeployerProperties;
-import io.rtml.registry.target.NodeCredentialProperties;
+import io.rtml.deployment.NodeCredentialProperties;
 import io.rtml.registry.target.TargetUrlProperties;
 import io.rtml.registry.access.SecurityProperties;
 import io.rtml.registry.api.ApiProperties;
-import io.rtml.registry.artifact.S3Properties;
+import io.rtml.artifact.S3Properties;
 import io.rtml.registry.artifact.UploadProperties;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;

@@ -1,14 +1,21 @@
 package io.rtml.registry;
 
+import io.rtml.artifact.ArtifactStoreConfiguration;
+import io.rtml.deployment.NodeCredentialProperties;
 import io.rtml.onnx.InspectionLimits;
+import io.rtml.registry.artifact.UploadProperties;
 import io.rtml.registry.onnx.OnnxInspector;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
-/** Beans of the registry core that are plain classes rather than components. */
+/** Beans of the registry core that are plain classes rather than components, and the modules it builds on. */
 @Configuration(proxyBeanMethods = false)
+@Import(ArtifactStoreConfiguration.class)
+@EnableConfigurationProperties({UploadProperties.class, NodeCredentialProperties.class})
 public class RegistryCoreConfiguration {
 
     @Bean

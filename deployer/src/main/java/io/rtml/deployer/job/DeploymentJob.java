@@ -1,7 +1,7 @@
 package io.rtml.deployer.job;
 
-import io.rtml.registry.deployment.DeploymentKind;
-import io.rtml.registry.deployment.DeploymentStatus;
+import io.rtml.deployment.DeploymentKind;
+import io.rtml.deployment.DeploymentStatus;
 import java.time.Instant;
 import java.util.List;
 

@@ -3,7 +3,7 @@ package io.rtml.deployer.job;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.rtml.registry.deployment.DeploymentStatus;
+import io.rtml.deployment.DeploymentStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;

@@ -2,9 +2,9 @@ package io.rtml.deployer.job;
 
 import io.rtml.deployer.DeployerProperties;
 import io.rtml.deployer.node.NodeTarget;
-import io.rtml.registry.deployment.DeploymentKind;
-import io.rtml.registry.deployment.DeploymentStatus;
-import io.rtml.registry.deployment.TargetDeploymentStatus;
+import io.rtml.deployment.DeploymentKind;
+import io.rtml.deployment.DeploymentStatus;
+import io.rtml.deployment.TargetDeploymentStatus;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;

@@ -1,21 +1,21 @@
 package io.rtml.deployer.job;
 
-import static io.rtml.registry.deployment.DeploymentStatus.ACTIVATING;
-import static io.rtml.registry.deployment.DeploymentStatus.FAILED;
-import static io.rtml.registry.deployment.DeploymentStatus.PENDING;
-import static io.rtml.registry.deployment.DeploymentStatus.ROLLED_BACK;
-import static io.rtml.registry.deployment.DeploymentStatus.STAGING;
-import static io.rtml.registry.deployment.DeploymentStatus.SUCCEEDED;
+import static io.rtml.deployment.DeploymentStatus.ACTIVATING;
+import static io.rtml.deployment.DeploymentStatus.FAILED;
+import static io.rtml.deployment.DeploymentStatus.PENDING;
+import static io.rtml.deployment.DeploymentStatus.ROLLED_BACK;
+import static io.rtml.deployment.DeploymentStatus.STAGING;
+import static io.rtml.deployment.DeploymentStatus.SUCCEEDED;
 
 import io.rtml.deployer.DeployerProperties;
 import io.rtml.deployer.node.NodeCallException;
 import io.rtml.deployer.node.NodeClient;
 import io.rtml.deployer.node.NodeClient.Artifact;
 import io.rtml.deployer.node.NodeClient.StageResult;
-import io.rtml.registry.artifact.ArtifactStore;
-import io.rtml.registry.deployment.DeploymentKind;
-import io.rtml.registry.deployment.DeploymentStatus;
-import io.rtml.registry.deployment.TargetDeploymentStatus;
+import io.rtml.artifact.ArtifactStore;
+import io.rtml.deployment.DeploymentKind;
+import io.rtml.deployment.DeploymentStatus;
+import io.rtml.deployment.TargetDeploymentStatus;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.rtml.deployer.job;
 
-import io.rtml.registry.deployment.TargetDeploymentStatus;
+import io.rtml.deployment.TargetDeploymentStatus;
 
 /**
  * The new status of one deployment_target row, with the readable error when it failed, and the

@@ -1,18 +1,18 @@
 package io.rtml.deployer.job;
 
-import static io.rtml.registry.deployment.DeploymentStatus.ACTIVATING;
-import static io.rtml.registry.deployment.DeploymentStatus.FAILED;
-import static io.rtml.registry.deployment.DeploymentStatus.PENDING;
-import static io.rtml.registry.deployment.DeploymentStatus.ROLLED_BACK;
-import static io.rtml.registry.deployment.DeploymentStatus.STAGING;
-import static io.rtml.registry.deployment.DeploymentStatus.SUCCEEDED;
+import static io.rtml.deployment.DeploymentStatus.ACTIVATING;
+import static io.rtml.deployment.DeploymentStatus.FAILED;
+import static io.rtml.deployment.DeploymentStatus.PENDING;
+import static io.rtml.deployment.DeploymentStatus.ROLLED_BACK;
+import static io.rtml.deployment.DeploymentStatus.STAGING;
+import static io.rtml.deployment.DeploymentStatus.SUCCEEDED;
 
 import io.rtml.deployer.job.DeploymentQueue.VersionArtifact;
 import io.rtml.deployer.node.NodeClient;
 import io.rtml.deployer.node.NodeClient.Artifact;
-import io.rtml.registry.artifact.ArtifactStore;
-import io.rtml.registry.deployment.DeploymentStatus;
-import io.rtml.registry.deployment.TargetDeploymentStatus;
+import io.rtml.artifact.ArtifactStore;
+import io.rtml.deployment.DeploymentStatus;
+import io.rtml.deployment.TargetDeploymentStatus;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.rtml.deployer.node;
 
 import io.rtml.deployer.DeployerProperties;
-import io.rtml.registry.target.NodeCredentialProperties;
-import io.rtml.registry.target.NodeCredentials;
+import io.rtml.deployment.NodeCredentialProperties;
+import io.rtml.deployment.NodeCredentials;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;

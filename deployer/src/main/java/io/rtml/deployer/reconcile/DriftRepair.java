@@ -4,7 +4,7 @@ import io.rtml.deployer.node.NodeClient;
 import io.rtml.deployer.node.NodeClient.Artifact;
 import io.rtml.deployer.node.NodeState;
 import io.rtml.deployer.node.NodeTarget;
-import io.rtml.registry.artifact.ArtifactStore;
+import io.rtml.artifact.ArtifactStore;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.util.List;

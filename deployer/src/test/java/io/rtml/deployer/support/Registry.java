@@ -1,8 +1,8 @@
 package io.rtml.deployer.support;
 
-import io.rtml.registry.artifact.ArtifactStore;
-import io.rtml.registry.target.NodeCredentialProperties;
-import io.rtml.registry.target.NodeCredentials;
+import io.rtml.artifact.ArtifactStore;
+import io.rtml.deployment.NodeCredentialProperties;
+import io.rtml.deployment.NodeCredentials;
 import io.rtml.testing.ProtoBuilder;
 import io.rtml.testing.ReferenceModels;
 import io.rtml.testing.TestDatabase;

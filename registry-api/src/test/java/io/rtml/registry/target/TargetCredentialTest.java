@@ -1,5 +1,8 @@
 package io.rtml.registry.target;
 
+import io.rtml.deployment.NodeCredentialProperties;
+import io.rtml.deployment.NodeCredentials;
+
 import static io.rtml.registry.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.rtml.registry.ApiClient;
 import io.rtml.registry.RegistryApiTest;
-import io.rtml.registry.artifact.ArtifactStore;
-import io.rtml.registry.artifact.S3Properties;
+import io.rtml.artifact.ArtifactStore;
+import io.rtml.artifact.S3Properties;
 import io.rtml.registry.artifact.UploadProperties;
 import io.rtml.testing.ReferenceModels;
 import io.rtml.testing.ReferenceModels.ReferenceModel;

@@ -1,5 +1,7 @@
 package io.rtml.registry.artifact;
 
+import io.rtml.artifact.ArtifactStore;
+
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;

@@ -1,5 +1,7 @@
 package io.rtml.registry.artifact;
 
+import io.rtml.artifact.ArtifactStore;
+
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import java.nio.file.Path;
@@ -69,7 +71,7 @@ public final class ReceivedArtifact implements AutoCloseable {
             throw new RtmlException(ErrorCode.STORAGE_UNAVAILABLE,
                     "the artifact store failed while the upload arrived; nothing was kept, send it again");
         }
-        return store.store(spooled);
+        return store.store(spooled.path(), spooled.sha256());
     }
 
     @Override

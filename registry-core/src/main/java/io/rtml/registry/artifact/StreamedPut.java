@@ -1,5 +1,7 @@
 package io.rtml.registry.artifact;
 
+import io.rtml.artifact.ArtifactStore;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;

@@ -1,5 +1,7 @@
 package io.rtml.registry.deployment;
 
+import io.rtml.deployment.DeploymentKind;
+
 import jakarta.validation.constraints.Positive;
 import tools.jackson.databind.JsonNode;
 

@@ -1,5 +1,8 @@
 package io.rtml.registry.deployment;
 
+import io.rtml.deployment.DeploymentKind;
+import io.rtml.deployment.DeploymentStatus;
+
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;

@@ -1,5 +1,7 @@
 package io.rtml.registry.deployment;
 
+import io.rtml.deployment.DeploymentStatus;
+
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,9 @@
 package io.rtml.registry.deployment;
 
+import io.rtml.deployment.DeploymentKind;
+import io.rtml.deployment.DeploymentStatus;
+import io.rtml.deployment.TargetDeploymentStatus;
+
 import java.time.Instant;
 import java.util.List;
 

@@ -1,5 +1,8 @@
 package io.rtml.registry.deployment;
 
+import io.rtml.deployment.DeploymentKind;
+import io.rtml.deployment.DeploymentStatus;
+
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.registry.access.Actor;

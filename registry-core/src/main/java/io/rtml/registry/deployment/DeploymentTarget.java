@@ -1,5 +1,7 @@
 package io.rtml.registry.deployment;
 
+import io.rtml.deployment.TargetDeploymentStatus;
+
 import jakarta.persistence.Embeddable;
 import jakarta.persistence.EmbeddedId;
 import jakarta.persistence.Entity;

@@ -7,7 +7,7 @@ import io.rtml.registry.access.Resource;
 import io.rtml.registry.access.Role;
 import io.rtml.registry.audit.AuditLog;
 import io.rtml.registry.deployment.DeploymentRepository;
-import io.rtml.registry.deployment.DeploymentStatus;
+import io.rtml.deployment.DeploymentStatus;
 import io.rtml.registry.model.ModelService;
 import io.rtml.registry.model.RegisteredModel;
 import io.rtml.registry.model.RegisteredModelRepository;

@@ -1,5 +1,7 @@
 package io.rtml.registry.target;
 
+import io.rtml.deployment.NodeCredentials;
+
 import io.rtml.registry.access.Actor;
 import java.util.Optional;
 import org.springframework.stereotype.Component;

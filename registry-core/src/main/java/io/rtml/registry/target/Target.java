@@ -1,5 +1,7 @@
 package io.rtml.registry.target;
 
+import io.rtml.deployment.NodeCredentials;
+
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;

@@ -1,5 +1,8 @@
 package io.rtml.registry.target;
 
+import io.rtml.deployment.NodeCredentialProperties;
+import io.rtml.deployment.NodeCredentials;
+
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.registry.access.Actor;
@@ -69,6 +72,9 @@ public class TargetService {
 
     private String issueCredential(Target target) {
         String salt = NodeCredentials.newSalt();
+        if (!credentials.configured()) {
+            throw new RtmlException(ErrorCode.NODE_CREDENTIALS_UNCONFIGURED, NodeCredentials.UNCONFIGURED);
+        }
         String credential = credentials.derive(target.name(), salt);
         target.issueCredential(salt, credential, clock.instant());
         return credential;

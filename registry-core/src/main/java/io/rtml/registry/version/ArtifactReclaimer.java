@@ -2,8 +2,8 @@ package io.rtml.registry.version;
 
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
-import io.rtml.registry.artifact.ArtifactStore;
-import io.rtml.registry.artifact.S3Properties;
+import io.rtml.artifact.ArtifactStore;
+import io.rtml.artifact.S3Properties;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;

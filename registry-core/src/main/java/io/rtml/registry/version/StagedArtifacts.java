@@ -1,7 +1,7 @@
 package io.rtml.registry.version;
 
-import io.rtml.registry.artifact.ArtifactStore;
-import io.rtml.registry.artifact.S3Properties;
+import io.rtml.artifact.ArtifactStore;
+import io.rtml.artifact.S3Properties;
 import io.rtml.registry.artifact.UploadProperties;
 import java.time.Clock;
 import java.time.Duration;

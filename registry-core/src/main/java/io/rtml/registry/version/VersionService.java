@@ -3,7 +3,7 @@ package io.rtml.registry.version;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.registry.artifact.ArtifactReceiver;
-import io.rtml.registry.artifact.ArtifactStore;
+import io.rtml.artifact.ArtifactStore;
 import io.rtml.registry.artifact.ReceivedArtifact;
 import io.rtml.registry.access.Actor;
 import io.rtml.registry.access.Resource;

@@ -1,5 +1,9 @@
 package io.rtml.registry.artifact;
 
+import io.rtml.artifact.ArtifactStore;
+import io.rtml.artifact.ArtifactStoreConfiguration;
+import io.rtml.artifact.S3Properties;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -45,7 +49,7 @@ class ArtifactReceiverTest {
         var s3 = TestS3.server();
         S3Properties properties = new S3Properties(s3.endpoint(), null, TestS3.BUCKET, s3.accessKey(), s3.secretKey(),
                 true, true, null);
-        S3Configuration configuration = new S3Configuration();
+        ArtifactStoreConfiguration configuration = new ArtifactStoreConfiguration();
         store = new ArtifactStore(configuration.s3Client(properties), configuration.s3Presigner(properties), properties);
         receiver = new ArtifactReceiver(new ArtifactSpool(new UploadProperties(null, dir.resolve("spool"))), store);
     }
@@ -208,7 +212,7 @@ class ArtifactReceiverTest {
     @Test
     void anUploadWhosePutFailedIsRefusedWhenItsSpoolFileLacksTheWeights() throws IOException {
         S3Properties nowhere = new S3Properties(URI.create("http://127.0.0.1:9"), null, "nowhere", "key", "secret", true, false, null);
-        S3Configuration configuration = new S3Configuration();
+        ArtifactStoreConfiguration configuration = new ArtifactStoreConfiguration();
         ArtifactStore deadStore = new ArtifactStore(configuration.s3Client(nowhere), configuration.s3Presigner(nowhere), nowhere);
         byte[] weights = unique(2 * 1024 * 1024);
         byte[] model = ProtoBuilder.model(ProtoBuilder.message().string(2, "weights")

@@ -1,5 +1,9 @@
 package io.rtml.registry.artifact;
 
+import io.rtml.artifact.ArtifactStore;
+import io.rtml.artifact.ArtifactStoreConfiguration;
+import io.rtml.artifact.S3Properties;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -31,7 +35,7 @@ class ArtifactStoreTest {
         ArtifactStore store = store(Duration.ofMinutes(5));
         SpooledArtifact file = spooled("model bytes " + UUID.randomUUID());
 
-        String key = store.store(file);
+        String key = store.store(file.path(), file.sha256());
 
         assertThat(key).isEqualTo("artifacts/sha256/" + file.sha256().substring(0, 2) + "/" + file.sha256());
         assertThat(store.exists(key)).isTrue();
@@ -45,7 +49,8 @@ class ArtifactStoreTest {
     @Test
     void presignedUrlsExpire() throws Exception {
         ArtifactStore store = store(Duration.ofSeconds(1));
-        String key = store.store(spooled("short-lived " + UUID.randomUUID()));
+        SpooledArtifact file = spooled("short-lived " + UUID.randomUUID());
+        String key = store.store(file.path(), file.sha256());
         URL url = store.presignGet(key);
 
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500))
@@ -64,7 +69,7 @@ class ArtifactStoreTest {
         var s3 = TestS3.server();
         S3Properties properties = new S3Properties(s3.endpoint(), null, TestS3.BUCKET, s3.accessKey(), s3.secretKey(),
                 true, true, ttl);
-        S3Configuration configuration = new S3Configuration();
+        ArtifactStoreConfiguration configuration = new ArtifactStoreConfiguration();
         S3Client client = configuration.s3Client(properties);
         return new ArtifactStore(client, configuration.s3Presigner(properties), properties);
     }

@@ -1,4 +1,4 @@
-package io.rtml.registry.deployment;
+package io.rtml.deployment;
 
 /** Progress of one deployment on one target. */
 public enum TargetDeploymentStatus {

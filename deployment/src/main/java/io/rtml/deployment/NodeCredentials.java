@@ -1,7 +1,5 @@
-package io.rtml.registry.target;
+package io.rtml.deployment;
 
-import io.rtml.problem.ErrorCode;
-import io.rtml.problem.RtmlException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -22,6 +20,10 @@ public final class NodeCredentials {
 
     /** Tells a node credential apart from an API token ({@code rtml_}) at a glance and in the filter. */
     public static final String PREFIX = "rtml_node_";
+
+    /** Why no credential can be derived when the key is not set. */
+    public static final String UNCONFIGURED = "rtml.node-credentials.key (RTML_NODE_CREDENTIALS_KEY) is not set, so no"
+            + " node credential can be issued or derived; set the same key on the registry and the deployers";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -45,9 +47,7 @@ public final class NodeCredentials {
     /** The credential of the target {@code targetName} with {@code salt}. */
     public String derive(String targetName, String salt) {
         if (key == null) {
-            throw new RtmlException(ErrorCode.NODE_CREDENTIALS_UNCONFIGURED, "rtml.node-credentials.key"
-                    + " (RTML_NODE_CREDENTIALS_KEY) is not set, so no node credential can be issued or derived;"
-                    + " set the same key on the registry and the deployers");
+            throw new IllegalStateException(UNCONFIGURED);
         }
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

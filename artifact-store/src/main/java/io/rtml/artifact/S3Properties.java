@@ -1,4 +1,4 @@
-package io.rtml.registry.artifact;
+package io.rtml.artifact;
 
 import java.net.URI;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.rtml.registry.target;
+package io.rtml.deployment;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 

@@ -1,4 +1,4 @@
-package io.rtml.registry.artifact;
+package io.rtml.artifact;
 
 import java.io.IOException;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
@@ -10,7 +10,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
  * The URLConnection HTTP client, except that a request that fails is aborted, which closes its
  * connection. URLConnection otherwise leaves a connection whose request body broke off open until it
  * is garbage-collected, and the S3 server keeps the partial upload until its idle timeout; the PUTs
- * that {@link ArtifactReceiver} abandons are such requests.
+ * that the registry's upload path abandons are such requests.
  */
 final class AbortingHttpClient implements SdkHttpClient {
 

@@ -1,4 +1,4 @@
-package io.rtml.registry.deployment;
+package io.rtml.deployment;
 
 import java.util.EnumSet;
 import java.util.Set;

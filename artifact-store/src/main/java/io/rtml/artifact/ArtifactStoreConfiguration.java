@@ -1,4 +1,4 @@
-package io.rtml.registry.artifact;
+package io.rtml.artifact;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -14,13 +14,23 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
+/**
+ * The S3 client, presigner and {@link ArtifactStore} from {@code rtml.s3.*}; imported by the registry
+ * (which stores artifacts) and by the deployer (which presigns them for nodes).
+ */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({S3Properties.class, UploadProperties.class})
-class S3Configuration {
+@EnableConfigurationProperties(S3Properties.class)
+public class ArtifactStoreConfiguration {
+
+    @Bean
+    ArtifactStore artifactStore(S3Client s3, S3Presigner presigner, S3Properties properties) {
+        return new ArtifactStore(s3, presigner, properties);
+    }
+
 
 
     @Bean(destroyMethod = "close")
-    S3Client s3Client(S3Properties properties) {
+    public S3Client s3Client(S3Properties properties) {
         var builder = S3Client.builder()
                 .region(Region.of(properties.region()))
                 .credentialsProvider(credentials(properties))
@@ -37,7 +47,7 @@ class S3Configuration {
     }
 
     @Bean(destroyMethod = "close")
-    S3Presigner s3Presigner(S3Properties properties) {
+    public S3Presigner s3Presigner(S3Properties properties) {
         var builder = S3Presigner.builder()
                 .region(Region.of(properties.region()))
                 .credentialsProvider(credentials(properties))

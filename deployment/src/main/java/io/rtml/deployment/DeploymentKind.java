@@ -1,4 +1,4 @@
-package io.rtml.registry.deployment;
+package io.rtml.deployment;
 
 /**
  * A deployment moves a service forward (DEPLOY), back to a version it ran before (ROLLBACK), or

@@ -1,14 +1,14 @@
-package io.rtml.registry.artifact;
+package io.rtml.artifact;
 
 import java.net.URL;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
-import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.stereotype.Component;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -22,7 +22,6 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * Artifact bytes in S3, content addressed: the key is derived from the SHA-256 of the bytes, so an
  * object never changes meaning and identical uploads are stored once.
  */
-@Component
 public class ArtifactStore {
 
     private static final Logger log = LoggerFactory.getLogger(ArtifactStore.class);
@@ -32,7 +31,7 @@ public class ArtifactStore {
     private final String bucket;
     private final Duration presignTtl;
 
-    ArtifactStore(S3Client s3, S3Presigner presigner, S3Properties properties) {
+    public ArtifactStore(S3Client s3, S3Presigner presigner, S3Properties properties) {
         this.s3 = s3;
         this.presigner = presigner;
         this.bucket = properties.bucket();
@@ -52,7 +51,7 @@ public class ArtifactStore {
      * A key for an upload whose SHA-256 is not known when its PUT starts. Versions may refer to it
      * until {@code StagedArtifacts} has copied it to its content key.
      */
-    static String newStagingKey() {
+    public static String newStagingKey() {
         return STAGING + UUID.randomUUID();
     }
 
@@ -60,17 +59,17 @@ public class ArtifactStore {
         return key.startsWith(STAGING);
     }
 
-    /** Stores the spooled file under its content key unless identical bytes are already there. */
-    public String store(SpooledArtifact file) {
-        String key = keyFor(file.sha256());
+    /** Stores the file, whose SHA-256 is {@code sha256}, under its content key unless identical bytes are already there. */
+    public String store(Path file, String sha256) {
+        String key = keyFor(sha256);
         if (!exists(key)) {
-            put(key, file.sha256(), RequestBody.fromFile(file.path()));
+            put(key, sha256, RequestBody.fromFile(file));
         }
         return key;
     }
 
     /** One PUT of {@code content}; S3 creates the object only if it completes. {@code sha256}: null when not known yet. */
-    void put(String key, String sha256, RequestBody content) {
+    public void put(String key, String sha256, RequestBody content) {
         s3.putObject(b -> b.bucket(bucket).key(key).contentLength(content.optionalContentLength().orElseThrow())
                 .contentType("application/octet-stream")
                 .metadata(sha256 == null ? Map.of() : Map.of("sha256", sha256)), content);

@@ -1,4 +1,4 @@
-package io.rtml.registry.deployment;
+package io.rtml.deployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
