@@ -1,6 +1,11 @@
 package io.rtml.deployer;
 
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
+
 import io.rtml.artifact.ArtifactStoreConfiguration;
+import io.rtml.deployment.Claimant;
+import io.rtml.deployment.DeploymentLedger;
 import io.rtml.deployment.NodeCredentialProperties;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -17,6 +22,13 @@ import org.springframework.context.annotation.Import;
 @Import(ArtifactStoreConfiguration.class)
 @EnableConfigurationProperties({DeployerProperties.class, NodeCredentialProperties.class})
 public class DeployerApplication {
+
+    /** The deployment tables' writes for this deployer, fenced on its instance id. */
+    @Bean
+    DeploymentLedger deploymentLedger(JdbcTemplate jdbc, DeployerProperties properties) {
+        return new DeploymentLedger(jdbc, new Claimant(properties.instanceId(), properties.lease(),
+                properties.maxAttempts()));
+    }
 
     /**
      * The deployer's settings file is {@code deployer.yml}, not {@code application.yml}, so that it

@@ -1,6 +1,7 @@
 package io.rtml.deployer.job;
 
 import io.rtml.deployer.DeployerProperties;
+import io.rtml.deployment.LostClaimException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;

@@ -3,21 +3,28 @@ package io.rtml.registry.gallery;
 import static io.rtml.registry.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rtml.deployment.DeploymentKind;
+import io.rtml.deployment.DeploymentRequests;
 import io.rtml.registry.RegistryApiTest;
 import io.rtml.testing.ReferenceModels;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The registry's side of deployments: requests are recorded and refused by the rules; the gallery
  * shows what the deployer reports. The deployer's own work is stood in for by {@link #finish},
- * which writes what a deployer writes when a deployment succeeds (the deployer module tests the
- * real thing end to end).
+ * which ends a deployment with the deployment module's writer, as a deployer does (the deployer
+ * module tests the real thing end to end).
  */
 class GalleryApiTest extends RegistryApiTest {
+
+    @Autowired
+    private DeploymentRequests requests;
 
     private String model;
     private String service;
@@ -68,8 +75,9 @@ class GalleryApiTest extends RegistryApiTest {
         api().postJson("/api/v1/services/" + service + "/deployments", Map.of("version", 1, "targets", List.of(hub)));
         Long serviceId = jdbc.queryForObject("select id from service where name = ?", Long.class, service);
         try {
-            jdbc.update("insert into deployment (service_id, kind, version, status, requested_by, requested_at)"
-                    + " values (?, 'DEPLOY', 2, 'PENDING', 'sql', now())", serviceId);
+            // The writer itself, without the registry's 409 check in front of it.
+            requests.start(serviceId, service, DeploymentKind.DEPLOY, 2, false, List.of(), List.of(),
+                    new DeploymentRequests.Requester("test", null), Instant.now());
             throw new AssertionError("a second in-flight deployment was accepted");
         } catch (org.springframework.dao.DataIntegrityViolationException expected) {
             assertThat(expected.getMessage()).contains("deployment_one_in_flight");
@@ -200,9 +208,8 @@ class GalleryApiTest extends RegistryApiTest {
         }
         // What the deployer records from each node's /admin/v1/state: the hub keeps two standby
         // versions, the edge restarted and holds only the active one.
-        jdbc.update("update service_target st set held_versions = case t.name when ? then '[3, 2, 1]'::jsonb"
-                + " else '[3]'::jsonb end from target t where t.id = st.target_id and st.service_id ="
-                + " (select id from service where name = ?)", hub, service);
+        deployer().held(hub, Map.of(service, List.of(3, 2, 1)));
+        deployer().held(edge, Map.of(service, List.of(3)));
 
         JsonNode placements = api().get("/api/v1/services/" + service).json().path("targets");
 
