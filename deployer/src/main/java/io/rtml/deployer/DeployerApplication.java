@@ -2,6 +2,8 @@ package io.rtml.deployer;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 import io.rtml.artifact.ArtifactStoreConfiguration;
 import io.rtml.deployment.Claimant;
@@ -19,9 +21,27 @@ import org.springframework.context.annotation.Import;
  * (module {@code artifact-store}); its persistence is plain SQL.
  */
 @SpringBootApplication
+@EnableScheduling
 @Import(ArtifactStoreConfiguration.class)
 @EnableConfigurationProperties({DeployerProperties.class, NodeCredentialProperties.class})
 public class DeployerApplication {
+
+    /**
+     * The pool claimed deployments run on ({@code concurrency} threads). When the context closes it
+     * is shut down at once, interrupting running jobs as a crash would (they write nothing more and
+     * are resumed elsewhere when their leases lapse), and waited for up to 5 s.
+     */
+    @Bean
+    ThreadPoolTaskExecutor deploymentJobs(DeployerProperties properties) {
+        ThreadPoolTaskExecutor jobs = new ThreadPoolTaskExecutor();
+        jobs.setCorePoolSize(properties.concurrency());
+        jobs.setMaxPoolSize(properties.concurrency());
+        jobs.setThreadNamePrefix("deployer-job-");
+        jobs.setDaemon(true);
+        jobs.setWaitForTasksToCompleteOnShutdown(false);
+        jobs.setAwaitTerminationSeconds(5);
+        return jobs;
+    }
 
     /** The deployment tables' writes for this deployer, fenced on its instance id. */
     @Bean
