@@ -27,9 +27,9 @@ import org.springframework.context.annotation.Import;
 public class DeployerApplication {
 
     /**
-     * The pool claimed deployments run on ({@code concurrency} threads). When the context closes it
-     * is shut down at once, interrupting running jobs as a crash would (they write nothing more and
-     * are resumed elsewhere when their leases lapse), and waited for up to 5 s.
+     * The pool claimed deployments run on ({@code concurrency} threads). When the context closes,
+     * DeploymentWorker interrupts the running jobs as a crash would (they write nothing more and are
+     * resumed elsewhere when their leases lapse); the pool is then shut down and waited for up to 5 s.
      */
     @Bean
     ThreadPoolTaskExecutor deploymentJobs(DeployerProperties properties) {

@@ -33,9 +33,10 @@ import org.springframework.stereotype.Component;
  * fails somewhere, put the targets that switched back on their previous version. Stage and
  * activate are idempotent on the nodes, so a resumed attempt simply repeats the current step.
  *
- * <p>A rollback skips the stage step (the claim moves it straight to ACTIVATING, DeploymentStatus.next): it returns to a
- * version the nodes served before and keep loaded, so it is one round trip per node instead of
- * two, which is what decides its latency to a distant edge. A node that turns out not to hold the
+ * <p>A rollback skips the stage step (the claim moves it straight to ACTIVATING,
+ * {@code DeploymentStatus.next}): it returns to a version the nodes served before and keep loaded,
+ * so it is one round trip per node instead of two, which is what decides its latency to a distant
+ * edge. A node that turns out not to hold the
  * version answers the activation with 404 and changes nothing; it is staged then activated, and
  * if that fails the targets that switched are reverted like after any failed activation.
  */

@@ -26,8 +26,8 @@ import org.springframework.stereotype.Component;
  * Polls the queue on the application's task scheduler, runs claimed deployments on the
  * {@code deploymentJobs} pool, and renews their leases every third of the lease while they run. A
  * lease that cannot be renewed (another deployer took over) stops the job; closing the application
- * interrupts running jobs without writing anything (the pool is shut down at once when the context
- * closes), exactly as a crash would, and another deployer resumes them once their leases lapse.
+ * interrupts running jobs without writing anything, exactly as a crash would, and another deployer
+ * resumes them once their leases lapse.
  */
 @Component
 class DeploymentWorker implements SchedulingConfigurer {
@@ -139,8 +139,14 @@ class DeploymentWorker implements SchedulingConfigurer {
         }
     }
 
+    /**
+     * Interrupts the running jobs as the context closes, before anything else stops: a job then
+     * writes nothing more (its next fenced write sees the interrupt), as if the process had died.
+     * The executor's own shutdown only stops taking tasks at this point and would let them run on.
+     */
     @EventListener(ContextClosedEvent.class)
     void stopped() {
+        running.values().forEach(job -> job.cancel(true));
         log.info("deployer stopping; unfinished deployments are resumed by another deployer when their leases lapse");
     }
 }
