@@ -6,13 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rtml.deployment.DeploymentKind;
 import io.rtml.deployment.DeploymentRequests;
 import io.rtml.registry.RegistryApiTest;
+import io.rtml.registry.deployment.DeploymentRepository;
 import io.rtml.testing.ReferenceModels;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -25,6 +28,12 @@ class GalleryApiTest extends RegistryApiTest {
 
     @Autowired
     private DeploymentRequests requests;
+
+    @Autowired
+    private DeploymentRepository deployments;
+
+    @Autowired
+    private PlatformTransactionManager transactions;
 
     private String model;
     private String service;
@@ -68,6 +77,30 @@ class GalleryApiTest extends RegistryApiTest {
         assertThat(assertProblem(second, 409, "DEPLOYMENT_IN_PROGRESS").path("detail").asString())
                 .contains(String.valueOf(deployment.path("id").asLong()));
         assertThat(api().get("/api/v1/services/" + service).json().path("status").asString()).isEqualTo("DEPLOYING");
+    }
+
+    /**
+     * The deployment module writes with JDBC inside the registry's JPA transactions: the rows must
+     * be on the transaction's connection (JPA reads them before commit) and go with its rollback.
+     */
+    @Test
+    void theDeploymentWritesJoinTheRegistrysJpaTransaction() {
+        Long serviceId = jdbc.queryForObject("select id from service where name = ?", Long.class, service);
+        Long hubId = jdbc.queryForObject("select id from target where name = ?", Long.class, hub);
+
+        Boolean seenInside = new TransactionTemplate(transactions).execute(tx -> {
+            long id = requests.start(serviceId, service, DeploymentKind.DEPLOY, 1, false, List.of(hubId),
+                    List.of(hub), new DeploymentRequests.Requester("test", null), Instant.now());
+            boolean seen = deployments.findById(id).isPresent();
+            tx.setRollbackOnly();
+            return seen;
+        });
+
+        assertThat(seenInside).isTrue();
+        assertThat(jdbc.queryForObject("select count(*) from deployment where service_id = ?", Long.class, serviceId))
+                .isZero();
+        assertThat(jdbc.queryForObject("select count(*) from audit_event where entity_name = ?"
+                + " and action = 'deployment.request'", Long.class, service)).isZero();
     }
 
     @Test
