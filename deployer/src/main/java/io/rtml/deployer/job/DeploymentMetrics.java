@@ -1,9 +1,9 @@
 package io.rtml.deployer.job;
 
-import io.rtml.deployment.DeploymentStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.rtml.deployment.DeploymentStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
