@@ -1,6 +1,13 @@
 package io.rtml.deployer;
 
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+
 import io.rtml.artifact.ArtifactStoreConfiguration;
+import io.rtml.deployment.Claimant;
+import io.rtml.deployment.DeploymentLedger;
 import io.rtml.deployment.NodeCredentialProperties;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -14,9 +21,34 @@ import org.springframework.context.annotation.Import;
  * (module {@code artifact-store}); its persistence is plain SQL.
  */
 @SpringBootApplication
+@EnableScheduling
 @Import(ArtifactStoreConfiguration.class)
 @EnableConfigurationProperties({DeployerProperties.class, NodeCredentialProperties.class})
 public class DeployerApplication {
+
+    /**
+     * The pool claimed deployments run on ({@code concurrency} threads). When the context closes,
+     * DeploymentWorker interrupts the running jobs as a crash would (they write nothing more and are
+     * resumed elsewhere when their leases lapse); the pool is then shut down and waited for up to 5 s.
+     */
+    @Bean
+    ThreadPoolTaskExecutor deploymentJobs(DeployerProperties properties) {
+        ThreadPoolTaskExecutor jobs = new ThreadPoolTaskExecutor();
+        jobs.setCorePoolSize(properties.concurrency());
+        jobs.setMaxPoolSize(properties.concurrency());
+        jobs.setThreadNamePrefix("deployer-job-");
+        jobs.setDaemon(true);
+        jobs.setWaitForTasksToCompleteOnShutdown(false);
+        jobs.setAwaitTerminationSeconds(5);
+        return jobs;
+    }
+
+    /** The deployment tables' writes for this deployer, fenced on its instance id. */
+    @Bean
+    DeploymentLedger deploymentLedger(JdbcTemplate jdbc, DeployerProperties properties) {
+        return new DeploymentLedger(jdbc, new Claimant(properties.instanceId(), properties.lease(),
+                properties.maxAttempts()));
+    }
 
     /**
      * The deployer's settings file is {@code deployer.yml}, not {@code application.yml}, so that it

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Settings of the deployer ({@code rtml.deployer.*}; as environment variables upper-case them and
@@ -31,22 +32,17 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     likewise only for such targets
  */
 @ConfigurationProperties("rtml.deployer")
-public record DeployerProperties(String instanceId, Duration pollInterval, Duration lease, Integer maxAttempts,
-        Integer concurrency, Duration reconcileInterval, Duration connectTimeout, Duration stageTimeout,
-        Duration stageWait, Duration callTimeout, String defaultNodeToken, Map<String, String> nodeTokens) {
+public record DeployerProperties(String instanceId, @DefaultValue("50ms") Duration pollInterval,
+        @DefaultValue("10s") Duration lease, @DefaultValue("3") int maxAttempts, @DefaultValue("4") int concurrency,
+        @DefaultValue("5s") Duration reconcileInterval, @DefaultValue("2s") Duration connectTimeout,
+        @DefaultValue("5m") Duration stageTimeout, @DefaultValue("2s") Duration stageWait,
+        @DefaultValue("10s") Duration callTimeout, String defaultNodeToken,
+        @DefaultValue Map<String, String> nodeTokens) {
 
     public DeployerProperties {
+        // Not a @DefaultValue: unique per process, so computed.
         instanceId = instanceId == null || instanceId.isBlank() ? defaultInstanceId() : instanceId;
-        pollInterval = pollInterval == null ? Duration.ofMillis(50) : pollInterval;
-        lease = lease == null ? Duration.ofSeconds(10) : lease;
-        maxAttempts = maxAttempts == null ? 3 : maxAttempts;
-        concurrency = concurrency == null ? 4 : concurrency;
-        reconcileInterval = reconcileInterval == null ? Duration.ofSeconds(5) : reconcileInterval;
-        connectTimeout = connectTimeout == null ? Duration.ofSeconds(2) : connectTimeout;
-        stageTimeout = stageTimeout == null ? Duration.ofMinutes(5) : stageTimeout;
-        stageWait = stageWait == null ? Duration.ofSeconds(2) : stageWait;
-        callTimeout = callTimeout == null ? Duration.ofSeconds(10) : callTimeout;
-        nodeTokens = nodeTokens == null ? Map.of() : Map.copyOf(nodeTokens);
+        nodeTokens = Map.copyOf(nodeTokens);
         if (pollInterval.isNegative() || pollInterval.isZero() || lease.toMillis() < 100 || maxAttempts < 1
                 || concurrency < 1 || reconcileInterval.isNegative() || stageWait.toMillis() < 10) {
             throw new IllegalArgumentException("invalid rtml.deployer settings: poll-interval and lease must be"

@@ -16,6 +16,23 @@ public enum DeploymentStatus {
     /** The statuses a deployer still has work to do in; the schema allows one such row per service. */
     public static final Set<DeploymentStatus> IN_FLIGHT = EnumSet.of(PENDING, STAGING, ACTIVATING);
 
+    /**
+     * {@link #IN_FLIGHT} as a text array, bound into SQL as {@code status = ANY(?)}: the set is
+     * written here only, never as a literal list in a query.
+     */
+    public static String[] inFlightNames() {
+        return IN_FLIGHT.stream().map(Enum::name).toArray(String[]::new);
+    }
+
+    /**
+     * The first move out of PENDING when a deployer takes the deployment: a rollback has nothing to
+     * stage (its version is still loaded on the nodes), every other kind stages (an UNDEPLOY's
+     * stage step checks that every target answers).
+     */
+    public static DeploymentStatus next(DeploymentKind kind) {
+        return kind == DeploymentKind.ROLLBACK ? ACTIVATING : STAGING;
+    }
+
     public boolean canMoveTo(DeploymentStatus next) {
         return switch (this) {
             case PENDING -> next == STAGING || next == ACTIVATING || next == FAILED;

@@ -3,6 +3,7 @@ package io.rtml.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.rtml.deployment.DeploymentStatus;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +18,6 @@ import tools.jackson.databind.json.JsonMapper;
 /** What the ITs check the running stack with, over its public HTTP APIs only. */
 final class StackApi {
 
-    private static final List<String> IN_FLIGHT = List.of("PENDING", "STAGING", "ACTIVATING");
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final JsonMapper json = JsonMapper.builder().build();
@@ -48,7 +48,7 @@ final class StackApi {
         JsonNode[] newest = new JsonNode[1];
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
             newest[0] = get("/api/v1/services/" + service + "/deployments").get("items").get(0);
-            return !IN_FLIGHT.contains(newest[0].get("status").asString());
+            return DeploymentStatus.valueOf(newest[0].get("status").asString()).isFinal();
         });
         return newest[0];
     }

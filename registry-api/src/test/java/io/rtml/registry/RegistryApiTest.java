@@ -13,6 +13,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
@@ -40,6 +41,9 @@ public abstract class RegistryApiTest {
 
     @Autowired
     protected JdbcTemplate jdbc;
+
+    @Autowired
+    private PlatformTransactionManager transactions;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -108,24 +112,13 @@ public abstract class RegistryApiTest {
         }
     }
 
-    /**
-     * Writes what the deployer writes (DeploymentRecorder) when a deployment succeeds on all its
-     * targets, for API tests that need a finished deployment without running a deployer.
-     */
+    /** Drives deployments with the deployment module's writer, as a deployer would. */
+    protected DeploymentDriver deployer() {
+        return new DeploymentDriver(jdbc, transactions);
+    }
+
+    /** Ends the deployment SUCCEEDED on all its targets, written as a deployer writes it. */
     protected void finish(long deploymentId) {
-        jdbc.update("update deployment set status = 'SUCCEEDED', started_at = now(), finished_at = now() where id = ?",
-                deploymentId);
-        jdbc.update("update deployment_target set status = 'ACTIVE', activated_at = now() where deployment_id = ?",
-                deploymentId);
-        jdbc.update("""
-                insert into service_target (service_id, target_id, desired_version, active_version, deployed_at, deployed_by)
-                select d.service_id, dt.target_id, d.version, d.version, now(), d.requested_by
-                from deployment d join deployment_target dt on dt.deployment_id = d.id where d.id = ?
-                on conflict (service_id, target_id) do update set previous_version = case
-                    when service_target.desired_version is null then null
-                    when service_target.active_version is distinct from excluded.active_version
-                    then service_target.active_version else service_target.previous_version end,
-                    active_version = excluded.active_version, desired_version = excluded.desired_version,
-                    deployed_at = excluded.deployed_at, deployed_by = excluded.deployed_by""", deploymentId);
+        deployer().succeed(deploymentId);
     }
 }

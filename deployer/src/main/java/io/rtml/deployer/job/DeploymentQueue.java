@@ -1,8 +1,8 @@
 package io.rtml.deployer.job;
 
-import io.rtml.deployer.DeployerProperties;
 import io.rtml.deployer.node.NodeTarget;
 import io.rtml.deployment.DeploymentKind;
+import io.rtml.deployment.DeploymentLedger;
 import io.rtml.deployment.DeploymentStatus;
 import io.rtml.deployment.TargetDeploymentStatus;
 import java.util.List;
@@ -11,35 +11,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The deployment table as a work queue. A claim takes the oldest in-flight deployment whose lease
- * is free or lapsed, skipping rows another deployer is claiming at this instant
- * ({@code FOR UPDATE SKIP LOCKED}), and stamps it with this instance and a fresh lease in the same
- * statement; {@code attempts} counts claims, so a deployment that keeps killing its deployers ends.
- * A PENDING deployment moves to STAGING in that same statement (PENDING may always move to
- * STAGING, see {@code DeploymentStatus.canMoveTo}), which saves a round trip on the hot path; a
- * PENDING rollback moves straight to ACTIVATING (it has nothing to stage, see DeploymentRunner).
+ * The deployment table as a work queue: claims and lease renewals go through the deployment
+ * module's {@link DeploymentLedger} (the only writer of the table); this reads what a claimed
+ * deployment needs, its targets and the artifact of its version.
  */
 @Component
 class DeploymentQueue {
-
-    private static final String CLAIM = """
-            UPDATE deployment SET claimed_by = ?, claimed_until = now() + make_interval(secs => ?),
-                   attempts = attempts + 1,
-                   status = CASE WHEN status = 'PENDING' AND attempts < ?
-                                 THEN CASE WHEN kind = 'ROLLBACK' THEN 'ACTIVATING' ELSE 'STAGING' END
-                                 ELSE status END,
-                   started_at = CASE WHEN status = 'PENDING' AND attempts < ? THEN now() ELSE started_at END
-            WHERE id = (SELECT id FROM deployment
-                        WHERE status IN ('PENDING', 'STAGING', 'ACTIVATING')
-                          AND (claimed_until IS NULL OR claimed_until < now())
-                        ORDER BY id
-                        FOR UPDATE SKIP LOCKED
-                        LIMIT 1)
-            RETURNING id""";
-
-    private static final String RENEW = """
-            UPDATE deployment SET claimed_until = now() + make_interval(secs => ?)
-            WHERE id = ? AND claimed_by = ? AND status IN ('PENDING', 'STAGING', 'ACTIVATING')""";
 
     private static final String JOB = """
             SELECT d.id, d.service_id, s.name AS service, d.kind, d.version, d.status, d.requested_by,
@@ -61,23 +38,21 @@ class DeploymentQueue {
             WHERE s.id = ? AND v.version = ?""";
 
     private final JdbcTemplate jdbc;
-    private final DeployerProperties properties;
+    private final DeploymentLedger ledger;
 
-    DeploymentQueue(JdbcTemplate jdbc, DeployerProperties properties) {
+    DeploymentQueue(JdbcTemplate jdbc, DeploymentLedger ledger) {
         this.jdbc = jdbc;
-        this.properties = properties;
+        this.ledger = ledger;
     }
 
     /** Claims the next deployment, if any, and reads it. */
     Optional<DeploymentJob> claim() {
-        int max = properties.maxAttempts();
-        List<Long> ids = jdbc.queryForList(CLAIM, Long.class, properties.instanceId(), leaseSeconds(), max, max);
-        return ids.isEmpty() ? Optional.empty() : Optional.of(load(ids.get(0)));
+        return ledger.claim().map(this::load);
     }
 
     /** Extends the lease; false when this instance no longer owns the deployment. */
     boolean renew(long deploymentId) {
-        return jdbc.update(RENEW, leaseSeconds(), deploymentId, properties.instanceId()) == 1;
+        return ledger.renew(deploymentId);
     }
 
     private DeploymentJob load(long id) {
@@ -102,8 +77,4 @@ class DeploymentQueue {
 
     /** Where the bytes of one version are. */
     record VersionArtifact(String key, String sha256, long sizeBytes, String example) {}
-
-    private double leaseSeconds() {
-        return properties.lease().toMillis() / 1000.0;
-    }
 }

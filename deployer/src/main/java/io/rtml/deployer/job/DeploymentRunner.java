@@ -2,20 +2,21 @@ package io.rtml.deployer.job;
 
 import static io.rtml.deployment.DeploymentStatus.ACTIVATING;
 import static io.rtml.deployment.DeploymentStatus.FAILED;
-import static io.rtml.deployment.DeploymentStatus.PENDING;
 import static io.rtml.deployment.DeploymentStatus.ROLLED_BACK;
 import static io.rtml.deployment.DeploymentStatus.STAGING;
 import static io.rtml.deployment.DeploymentStatus.SUCCEEDED;
 
-import io.rtml.deployer.DeployerProperties;
 import io.rtml.deployer.node.NodeCallException;
 import io.rtml.deployer.node.NodeClient;
 import io.rtml.deployer.node.NodeClient.Artifact;
 import io.rtml.deployer.node.NodeClient.StageResult;
 import io.rtml.artifact.ArtifactStore;
+import io.rtml.deployment.Claimant;
 import io.rtml.deployment.DeploymentKind;
+import io.rtml.deployment.DeploymentLedger;
 import io.rtml.deployment.DeploymentStatus;
 import io.rtml.deployment.TargetDeploymentStatus;
+import io.rtml.deployment.TargetProgress;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.util.ArrayList;
@@ -32,9 +33,10 @@ import org.springframework.stereotype.Component;
  * fails somewhere, put the targets that switched back on their previous version. Stage and
  * activate are idempotent on the nodes, so a resumed attempt simply repeats the current step.
  *
- * <p>A rollback skips the stage step (the claim moves it straight to ACTIVATING): it returns to a
- * version the nodes served before and keep loaded, so it is one round trip per node instead of
- * two, which is what decides its latency to a distant edge. A node that turns out not to hold the
+ * <p>A rollback skips the stage step (the claim moves it straight to ACTIVATING,
+ * {@code DeploymentStatus.next}): it returns to a version the nodes served before and keep loaded,
+ * so it is one round trip per node instead of two, which is what decides its latency to a distant
+ * edge. A node that turns out not to hold the
  * version answers the activation with 404 and changes nothing; it is staged then activated, and
  * if that fails the targets that switched are reverted like after any failed activation.
  */
@@ -48,30 +50,30 @@ class DeploymentRunner {
     private final DeploymentRecorder recorder;
     private final DeploymentMetrics metrics;
     private final Undeployment undeployment;
-    private final int maxAttempts;
+    private final Claimant claimant;
 
     DeploymentRunner(NodeClient nodes, ArtifactStore artifacts, DeploymentRecorder recorder,
-            DeploymentMetrics metrics, Undeployment undeployment, DeployerProperties properties) {
+            DeploymentMetrics metrics, Undeployment undeployment, DeploymentLedger ledger) {
         this.nodes = nodes;
         this.artifacts = artifacts;
         this.recorder = recorder;
         this.metrics = metrics;
         this.undeployment = undeployment;
-        this.maxAttempts = properties.maxAttempts();
+        this.claimant = ledger.claimant();
     }
 
     void run(DeploymentJob job) {
         log.info("deployment claimed id={} service={} kind={} version={} status={} attempt={} targets={}",
                 job.id(), job.service(), job.kind(), job.version(), job.status(), job.attempts(), job.targetNames());
         if (job.kind() == DeploymentKind.UNDEPLOY) {
-            if (job.attempts() > maxAttempts) {
+            if (claimant.exhausted(job.attempts())) {
                 undeployment.giveUp(job, giveUpReason(job), this::end);
             } else {
                 undeployment.run(job, this::end);
             }
             return;
         }
-        if (job.attempts() > maxAttempts) {
+        if (claimant.exhausted(job.attempts())) {
             giveUp(job);
             return;
         }
@@ -79,11 +81,6 @@ class DeploymentRunner {
         if (job.artifactKey() == null && status != ACTIVATING) {
             end(job, status, FAILED, missingVersion(job), List.of());
             return;
-        }
-        if (status == PENDING) { // only when the claim did not already move it (see DeploymentQueue)
-            DeploymentStatus next = job.kind() == DeploymentKind.ROLLBACK ? ACTIVATING : STAGING;
-            recorder.move(job, PENDING, next, List.of());
-            status = next;
         }
         if (status == STAGING && !stage(job)) {
             return;
@@ -95,7 +92,7 @@ class DeploymentRunner {
     private boolean stage(DeploymentJob job) {
         Artifact artifact = artifact(job);
         List<FanOut.Result<StageResult>> results = FanOut.all(job.targets(), t -> stageOn(t, job, artifact));
-        List<TargetUpdate> updates = new ArrayList<>();
+        List<TargetProgress> updates = new ArrayList<>();
         for (FanOut.Result<StageResult> r : results) {
             updates.add(DeploymentRecorder.target(r.target(),
                     r.ok() ? TargetDeploymentStatus.STAGED : TargetDeploymentStatus.FAILED, r.error(),
@@ -148,7 +145,7 @@ class DeploymentRunner {
             return;
         }
         List<JobTarget> switched = results.stream().filter(FanOut.Result::ok).map(FanOut.Result::target).toList();
-        List<TargetUpdate> updates = new ArrayList<>(results.stream().filter(r -> !r.ok())
+        List<TargetProgress> updates = new ArrayList<>(results.stream().filter(r -> !r.ok())
                 .map(r -> DeploymentRecorder.target(r.target(), TargetDeploymentStatus.FAILED, r.error())).toList());
         String revertErrors = revert(job, switched, updates);
         end(job, ACTIVATING, ROLLED_BACK, "activation failed, the other targets were reverted: " + errors
@@ -168,7 +165,7 @@ class DeploymentRunner {
     }
 
     /** Puts {@code switched} back on their previous versions; returns the errors, null if none. */
-    private String revert(DeploymentJob job, List<JobTarget> switched, List<TargetUpdate> updates) {
+    private String revert(DeploymentJob job, List<JobTarget> switched, List<TargetProgress> updates) {
         List<JobTarget> revertible = switched.stream().filter(t -> t.previousVersion() != null).toList();
         List<FanOut.Result<Void>> results = FanOut.all(revertible,
                 t -> nodes.activate(t.node(), job.service(), t.previousVersion()));
@@ -189,7 +186,7 @@ class DeploymentRunner {
     private void giveUp(DeploymentJob job) {
         String reason = giveUpReason(job);
         if (job.status() == ACTIVATING) {
-            List<TargetUpdate> updates = new ArrayList<>();
+            List<TargetProgress> updates = new ArrayList<>();
             String revertErrors = revert(job, job.targets(), updates);
             end(job, ACTIVATING, ROLLED_BACK, reason + (revertErrors == null ? "" : "; revert failed: " + revertErrors),
                     updates);
@@ -203,7 +200,7 @@ class DeploymentRunner {
     }
 
     private void end(DeploymentJob job, DeploymentStatus from, DeploymentStatus to, String error,
-            List<TargetUpdate> updates) {
+            List<TargetProgress> updates) {
         recorder.finish(job, from, to, error, updates);
         metrics.finished(job, to);
         if (to == SUCCEEDED) {

@@ -1,56 +1,63 @@
 package io.rtml.deployer.job;
 
 import io.rtml.deployer.DeployerProperties;
+import io.rtml.deployment.LostClaimException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.task.AsyncTaskExecutor;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
- * Polls the queue, runs claimed deployments on a small pool, and renews their leases every third
- * of the lease while they run. A lease that cannot be renewed (another deployer took over) stops
- * the job; stopping the application interrupts running jobs without writing anything, exactly as
- * a crash would, and another deployer resumes them once their leases lapse.
+ * Polls the queue on the application's task scheduler, runs claimed deployments on the
+ * {@code deploymentJobs} pool, and renews their leases every third of the lease while they run. A
+ * lease that cannot be renewed (another deployer took over) stops the job; closing the application
+ * interrupts running jobs without writing anything, exactly as a crash would, and another deployer
+ * resumes them once their leases lapse.
  */
 @Component
-class DeploymentWorker implements SmartLifecycle {
+class DeploymentWorker implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(DeploymentWorker.class);
 
     private final DeploymentQueue queue;
     private final DeploymentRunner runner;
     private final DeployerProperties properties;
+    private final TaskScheduler scheduler;
+    private final AsyncTaskExecutor jobs;
     private final Semaphore slots;
     private final Map<Long, Future<?>> running = new ConcurrentHashMap<>();
-    private volatile ScheduledExecutorService scheduler;
-    private volatile ExecutorService jobs;
     private volatile boolean queueDown;
 
-    DeploymentWorker(DeploymentQueue queue, DeploymentRunner runner, DeployerProperties properties) {
+    DeploymentWorker(DeploymentQueue queue, DeploymentRunner runner, DeployerProperties properties,
+            TaskScheduler scheduler, @Qualifier("deploymentJobs") AsyncTaskExecutor jobs) {
         this.queue = queue;
         this.runner = runner;
         this.properties = properties;
+        this.scheduler = scheduler;
+        this.jobs = jobs;
         this.slots = new Semaphore(properties.concurrency());
     }
 
     @Override
-    public void start() {
-        scheduler = Executors.newScheduledThreadPool(1, threads("deployer-poll"));
-        jobs = Executors.newFixedThreadPool(properties.concurrency(), threads("deployer-job"));
-        long poll = properties.pollInterval().toMillis();
-        long renew = Math.max(1, properties.lease().toMillis() / 3);
-        scheduler.scheduleWithFixedDelay(this::poll, 0, poll, TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(this::renewLeases, renew, renew, TimeUnit.MILLISECONDS);
+    public void configureTasks(ScheduledTaskRegistrar tasks) {
+        Duration renew = Duration.ofMillis(Math.max(1, properties.lease().toMillis() / 3));
+        tasks.addFixedDelayTask(this::poll, properties.pollInterval());
+        tasks.addFixedDelayTask(new FixedDelayTask(this::renewLeases, renew, renew));
         log.info("deployer started {}", properties);
     }
 
@@ -75,6 +82,8 @@ class DeploymentWorker implements SmartLifecycle {
                 log.info("deployment queue reachable again");
                 queueDown = false;
             }
+        } catch (RejectedExecutionException stopping) {
+            // the context is closing: nothing more to claim
         } catch (RuntimeException e) {
             if (!queueDown) {
                 log.warn("cannot poll the deployment queue: {}", e.getMessage());
@@ -83,37 +92,37 @@ class DeploymentWorker implements SmartLifecycle {
         }
     }
 
-    /** A deployment was committed (NOTIFY): claim now instead of at the next poll. */
+    /** A deployment was committed (NOTIFY), or a slot came free: claim now instead of at the next poll. */
     void wakeUp() {
-        ScheduledExecutorService s = scheduler;
-        if (s != null) {
-            try {
-                s.execute(this::poll);
-            } catch (java.util.concurrent.RejectedExecutionException stopping) {
-                // shutting down
-            }
+        try {
+            scheduler.schedule(this::poll, Instant.now());
+        } catch (RejectedExecutionException stopping) {
+            // shutting down: nothing more to claim
         }
     }
 
     private void submit(DeploymentJob job) {
-        Future<?> future = jobs.submit(() -> {
-            try {
-                runner.run(job);
-            } catch (LostClaimException e) {
-                log.info("stopped working on deployment id={}: {}", job.id(), e.getMessage());
-            } catch (RuntimeException e) {
-                // The lease lapses and another attempt (or the give-up path) takes it from here.
-                log.error("deployment id={} attempt {} broke off", job.id(), job.attempts(), e);
-            } finally {
-                running.remove(job.id());
-                slots.release();
+        Future<?> future;
+        try {
+            future = jobs.submit(() -> {
                 try {
-                    scheduler.execute(this::poll);
-                } catch (java.util.concurrent.RejectedExecutionException stopping) {
-                    // shutting down: nothing more to claim
+                    runner.run(job);
+                } catch (LostClaimException e) {
+                    log.info("stopped working on deployment id={}: {}", job.id(), e.getMessage());
+                } catch (RuntimeException e) {
+                    // The lease lapses and another attempt (or the give-up path) takes it from here.
+                    log.error("deployment id={} attempt {} broke off", job.id(), job.attempts(), e);
+                } finally {
+                    running.remove(job.id());
+                    slots.release();
+                    wakeUp();
                 }
-            }
-        });
+            });
+        } catch (RejectedExecutionException stopping) {
+            // Claimed as the context closed: the lease lapses and another deployer resumes it.
+            slots.release();
+            throw stopping;
+        }
         running.put(job.id(), future);
     }
 
@@ -130,29 +139,14 @@ class DeploymentWorker implements SmartLifecycle {
         }
     }
 
-    @Override
-    public void stop() {
-        scheduler.shutdownNow();
-        jobs.shutdownNow();
-        try {
-            jobs.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        log.info("deployer stopped; unfinished deployments are resumed by another deployer when their leases lapse");
-    }
-
-    @Override
-    public boolean isRunning() {
-        return scheduler != null && !scheduler.isShutdown();
-    }
-
-    private static java.util.concurrent.ThreadFactory threads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+    /**
+     * Interrupts the running jobs as the context closes, before anything else stops: a job then
+     * writes nothing more (its next fenced write sees the interrupt), as if the process had died.
+     * The executor's own shutdown only stops taking tasks at this point and would let them run on.
+     */
+    @EventListener(ContextClosedEvent.class)
+    void stopped() {
+        running.values().forEach(job -> job.cancel(true));
+        log.info("deployer stopping; unfinished deployments are resumed by another deployer when their leases lapse");
     }
 }

@@ -1,5 +1,6 @@
 package io.rtml.deployer.job;
 
+import io.rtml.deployment.LostClaimException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -99,6 +99,6 @@ class QueueListener implements SmartLifecycle {
 
     @Override
     public int getPhase() {
-        return DEFAULT_PHASE - 1; // stops after the worker has stopped claiming
+        return DEFAULT_PHASE - 1; // among the first to stop; the scheduler it wakes stopped taking work as the context closed
     }
 }

@@ -2,7 +2,6 @@ package io.rtml.deployer.job;
 
 import static io.rtml.deployment.DeploymentStatus.ACTIVATING;
 import static io.rtml.deployment.DeploymentStatus.FAILED;
-import static io.rtml.deployment.DeploymentStatus.PENDING;
 import static io.rtml.deployment.DeploymentStatus.ROLLED_BACK;
 import static io.rtml.deployment.DeploymentStatus.STAGING;
 import static io.rtml.deployment.DeploymentStatus.SUCCEEDED;
@@ -13,6 +12,7 @@ import io.rtml.deployer.node.NodeClient.Artifact;
 import io.rtml.artifact.ArtifactStore;
 import io.rtml.deployment.DeploymentStatus;
 import io.rtml.deployment.TargetDeploymentStatus;
+import io.rtml.deployment.TargetProgress;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,10 +47,6 @@ class Undeployment {
     /** @param end finishes the deployment (records, metrics, log) */
     void run(DeploymentJob job, Ending end) {
         DeploymentStatus status = job.status();
-        if (status == PENDING) {
-            recorder.move(job, PENDING, STAGING, List.of());
-            status = STAGING;
-        }
         if (status == STAGING && !check(job, end)) {
             return;
         }
@@ -63,7 +59,7 @@ class Undeployment {
             end.finish(job, job.status(), FAILED, reason, List.of());
             return;
         }
-        List<TargetUpdate> updates = new ArrayList<>();
+        List<TargetProgress> updates = new ArrayList<>();
         String restoreErrors = restore(job, job.targets(), updates);
         end.finish(job, ACTIVATING, ROLLED_BACK, reason + (restoreErrors == null ? "" : "; restore failed: "
                 + restoreErrors), updates);
@@ -72,7 +68,7 @@ class Undeployment {
     private boolean check(DeploymentJob job, Ending end) {
         List<FanOut.Result<Object>> results = FanOut.all(job.targets(),
                 t -> nodes.state(t.node()).thenApply(state -> (Object) state));
-        List<TargetUpdate> updates = results.stream().map(r -> DeploymentRecorder.target(r.target(),
+        List<TargetProgress> updates = results.stream().map(r -> DeploymentRecorder.target(r.target(),
                 r.ok() ? TargetDeploymentStatus.STAGED : TargetDeploymentStatus.FAILED, r.error())).toList();
         String errors = DeploymentRunner.errors(results);
         if (errors != null) {
@@ -92,7 +88,7 @@ class Undeployment {
             return;
         }
         List<JobTarget> removed = results.stream().filter(FanOut.Result::ok).map(FanOut.Result::target).toList();
-        List<TargetUpdate> updates = new ArrayList<>(results.stream().filter(r -> !r.ok())
+        List<TargetProgress> updates = new ArrayList<>(results.stream().filter(r -> !r.ok())
                 .map(r -> DeploymentRecorder.target(r.target(), TargetDeploymentStatus.FAILED, r.error())).toList());
         String restoreErrors = restore(job, removed, updates);
         end.finish(job, ACTIVATING, ROLLED_BACK, "removal failed, the other targets got their version back: " + errors
@@ -100,7 +96,7 @@ class Undeployment {
     }
 
     /** Stages and activates each target's previous version again; returns the errors, null if none. */
-    private String restore(DeploymentJob job, List<JobTarget> removed, List<TargetUpdate> updates) {
+    private String restore(DeploymentJob job, List<JobTarget> removed, List<TargetProgress> updates) {
         List<JobTarget> restorable = removed.stream().filter(t -> t.previousVersion() != null).toList();
         List<FanOut.Result<Void>> results = FanOut.all(restorable, t -> restoreOn(t, job));
         for (FanOut.Result<Void> r : results) {
@@ -133,6 +129,6 @@ class Undeployment {
     /** How the runner ends a deployment. */
     interface Ending {
         void finish(DeploymentJob job, DeploymentStatus from, DeploymentStatus to, String error,
-                List<TargetUpdate> updates);
+                List<TargetProgress> updates);
     }
 }

@@ -5,6 +5,8 @@ import io.rtml.deployer.node.NodeClient.Artifact;
 import io.rtml.deployer.node.NodeState;
 import io.rtml.deployer.node.NodeTarget;
 import io.rtml.artifact.ArtifactStore;
+import io.rtml.deployment.DeploymentLedger;
+import io.rtml.deployment.DeploymentStatus;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.util.List;
@@ -31,21 +33,16 @@ class DriftRepair {
             JOIN model_version v ON v.model_id = s.model_id AND v.version = st.desired_version
             WHERE st.target_id = ? AND st.desired_version IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM deployment d WHERE d.service_id = st.service_id
-                              AND d.status IN ('PENDING', 'STAGING', 'ACTIVATING'))""";
-
-    private static final String RECORD_ACTIVE = """
-            UPDATE service_target SET active_version = ?
-            WHERE service_id = ? AND target_id = ? AND desired_version = ?
-              AND active_version IS DISTINCT FROM ?
-              AND NOT EXISTS (SELECT 1 FROM deployment d WHERE d.service_id = ?
-                              AND d.status IN ('PENDING', 'STAGING', 'ACTIVATING'))""";
+                              AND d.status = ANY(?))""";
 
     private final JdbcTemplate jdbc;
     private final NodeClient nodes;
     private final ArtifactStore artifacts;
+    private final DeploymentLedger ledger;
 
-    DriftRepair(JdbcTemplate jdbc, NodeClient nodes, ArtifactStore artifacts) {
+    DriftRepair(JdbcTemplate jdbc, NodeClient nodes, ArtifactStore artifacts, DeploymentLedger ledger) {
         this.jdbc = jdbc;
+        this.ledger = ledger;
         this.nodes = nodes;
         this.artifacts = artifacts;
     }
@@ -57,7 +54,7 @@ class DriftRepair {
         List<Desired> desired = jdbc.query(DESIRED, (rs, n) -> new Desired(rs.getString("service"),
                 rs.getLong("service_id"), rs.getInt("desired_version"), (Integer) rs.getObject("active_version"),
                 rs.getString("artifact_key"), rs.getString("sha256"), rs.getLong("size_bytes"),
-                rs.getString("example")), target.id());
+                rs.getString("example")), target.id(), DeploymentStatus.inFlightNames());
         for (Desired d : desired) {
             Integer onNode = state.activeVersion(d.service());
             if (onNode == null || onNode != d.version()) {
@@ -74,8 +71,7 @@ class DriftRepair {
                 }
             }
             if (d.recordedActive() == null || d.recordedActive() != d.version()) {
-                jdbc.update(RECORD_ACTIVE, d.version(), d.serviceId(), target.id(), d.version(), d.version(),
-                        d.serviceId());
+                ledger.recordActive(d.serviceId(), target.id(), d.version());
             }
         }
     }

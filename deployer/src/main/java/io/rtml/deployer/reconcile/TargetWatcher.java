@@ -4,24 +4,24 @@ import io.rtml.deployer.DeployerProperties;
 import io.rtml.deployer.node.NodeClient;
 import io.rtml.deployer.node.NodeState;
 import io.rtml.deployer.node.NodeTarget;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
- * Every {@code reconcile-interval}: probes each target's readiness (target.health, last_seen_at)
+ * Every {@code reconcile-interval}, on the application's task scheduler (off when 0): probes each target's readiness (target.health, last_seen_at)
  * and, for the targets whose admin API answers (ready or not: a node is not ready until it serves
  * what it should), reads their state and repairs drift from service_target's desired versions (a
  * node that restarted empty, or missed an activation).
  */
 @Component
-class TargetWatcher implements SmartLifecycle {
+class TargetWatcher implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(TargetWatcher.class);
 
@@ -29,7 +29,6 @@ class TargetWatcher implements SmartLifecycle {
     private final NodeClient nodes;
     private final DriftRepair repair;
     private final DeployerProperties properties;
-    private volatile ScheduledExecutorService scheduler;
 
     TargetWatcher(Targets targets, NodeClient nodes, DriftRepair repair, DeployerProperties properties) {
         this.targets = targets;
@@ -38,16 +37,16 @@ class TargetWatcher implements SmartLifecycle {
         this.properties = properties;
     }
 
+    /**
+     * Every deployer replica reconciles, as before scheduling moved to Spring: stage and activate
+     * are idempotent on the nodes, and a repair never writes over a deployment in flight, so two
+     * replicas repairing one node at once do no harm and no lock is needed.
+     */
     @Override
-    public void start() {
-        long every = properties.reconcileInterval().toMillis();
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "deployer-reconcile");
-            t.setDaemon(true);
-            return t;
-        });
-        if (every > 0) {
-            scheduler.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
+    public void configureTasks(ScheduledTaskRegistrar tasks) {
+        Duration every = properties.reconcileInterval();
+        if (!every.isZero()) {
+            tasks.addFixedDelayTask(new FixedDelayTask(this::tick, every, every));
         }
     }
 
@@ -83,15 +82,5 @@ class TargetWatcher implements SmartLifecycle {
                     e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
             return null;
         });
-    }
-
-    @Override
-    public void stop() {
-        scheduler.shutdownNow();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return scheduler != null && !scheduler.isShutdown();
     }
 }

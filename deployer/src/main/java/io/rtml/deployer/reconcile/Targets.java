@@ -2,6 +2,7 @@ package io.rtml.deployer.reconcile;
 
 import io.rtml.deployer.node.NodeState;
 import io.rtml.deployer.node.NodeTarget;
+import io.rtml.deployment.DeploymentLedger;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,23 +10,18 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Reads targets and records what the health probe and the state call saw. */
 @Component
 class Targets {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    /** Per service_target row of the target: the versions of its service that the node holds ([] for none). */
-    private static final String RECORD_HELD = """
-            UPDATE service_target st SET held_versions = coalesce(?::jsonb -> s.name, '[]'::jsonb), held_seen_at = now()
-            FROM service s WHERE s.id = st.service_id AND st.target_id = ?""";
-
     private final JdbcTemplate jdbc;
 
-    Targets(JdbcTemplate jdbc) {
+    private final DeploymentLedger ledger;
+
+    Targets(JdbcTemplate jdbc, DeploymentLedger ledger) {
         this.jdbc = jdbc;
+        this.ledger = ledger;
     }
 
     List<NodeTarget> all() {
@@ -46,6 +42,6 @@ class Targets {
     void recordHeld(NodeTarget target, NodeState state) {
         Map<String, Set<Integer>> held = new TreeMap<>();
         state.loaded().forEach((service, versions) -> held.put(service, new TreeSet<>(versions).descendingSet()));
-        jdbc.update(RECORD_HELD, JSON.writeValueAsString(held), target.id());
+        ledger.recordHeld(target.id(), held);
     }
 }

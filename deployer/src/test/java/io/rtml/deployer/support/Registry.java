@@ -1,14 +1,17 @@
 package io.rtml.deployer.support;
 
 import io.rtml.artifact.ArtifactStore;
-import io.rtml.deployment.NodeCredentialProperties;
-import io.rtml.deployment.NodeCredentials;
 import io.rtml.testing.ProtoBuilder;
 import io.rtml.testing.ReferenceModels;
 import io.rtml.testing.TestDatabase;
 import io.rtml.testing.TestS3;
+import io.rtml.deployment.DeploymentKind;
+import io.rtml.deployment.DeploymentRequests;
+import io.rtml.deployment.NodeCredentialProperties;
+import io.rtml.deployment.NodeCredentials;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -20,17 +23,20 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Sets up registry rows with SQL, as the registry-api would: models with versions whose bytes are
- * really stored in S3 under their content key, targets, services and deployment requests.
+ * really stored in S3 under their content key, targets and services; deployment requests and
+ * rebinds through the deployment module's writer, as the registry makes them.
  */
 public final class Registry {
 
     public final JdbcTemplate jdbc;
+    private final DeploymentRequests requests;
     private final S3Client s3;
 
     public Registry(S3Client s3) {
         TestDatabase.Connection db = Deployers.database();
         SingleConnectionDataSource ds = new SingleConnectionDataSource(db.jdbcUrl(), db.username(), db.password(), true);
         this.jdbc = new JdbcTemplate(ds);
+        this.requests = new DeploymentRequests(jdbc);
         this.s3 = s3;
     }
 
@@ -134,48 +140,32 @@ public final class Registry {
                 VALUES (?, ?, now(), 'test') RETURNING id""", Long.class, name, modelId);
     }
 
-    /** A deployment request as the registry records it: PENDING, one PENDING row per target. */
+    /** A deployment request as the registry records it, with the deployment module's writer. */
     public long deploy(long serviceId, String kind, int version, List<Long> targetIds) {
-        return inTransaction(() -> {
-            long id = jdbc.queryForObject("""
-                    INSERT INTO deployment (service_id, kind, version, status, requested_by, requested_at)
-                    VALUES (?, ?, ?, 'PENDING', 'alice', now()) RETURNING id""", Long.class, serviceId, kind, version);
-            for (long target : targetIds) {
-                jdbc.update("""
-                        INSERT INTO deployment_target (deployment_id, target_id, status, previous_version)
-                        VALUES (?, ?, 'PENDING', (SELECT active_version FROM service_target
-                                                  WHERE service_id = ? AND target_id = ?
-                                                    AND desired_version IS NOT NULL))""",
-                        id, target, serviceId, target);
-            }
-            return id;
-        });
+        return request(serviceId, DeploymentKind.valueOf(kind), version, false, targetIds);
     }
 
     /** An UNDEPLOY as the registry records it (version 0); {@code deletesService} as DELETE /services/{name} asks. */
     public long undeploy(long serviceId, List<Long> targetIds, boolean deletesService) {
-        return inTransaction(() -> {
-            long id = jdbc.queryForObject("""
-                    INSERT INTO deployment (service_id, kind, version, status, requested_by, requested_at, deletes_service)
-                    VALUES (?, 'UNDEPLOY', 0, 'PENDING', 'alice', now(), ?) RETURNING id""", Long.class, serviceId,
-                    deletesService);
-            for (long target : targetIds) {
-                jdbc.update("""
-                        INSERT INTO deployment_target (deployment_id, target_id, status, previous_version)
-                        VALUES (?, ?, 'PENDING', (SELECT active_version FROM service_target
-                                                  WHERE service_id = ? AND target_id = ?
-                                                    AND desired_version IS NOT NULL))""",
-                        id, target, serviceId, target);
-            }
-            return id;
-        });
+        return request(serviceId, DeploymentKind.UNDEPLOY, 0, deletesService, targetIds);
+    }
+
+    private long request(long serviceId, DeploymentKind kind, int version, boolean deletesService,
+            List<Long> targetIds) {
+        String service = jdbc.queryForObject("SELECT name FROM service WHERE id = ?", String.class, serviceId);
+        List<String> names = targetIds.stream().map(id -> jdbc.queryForObject("SELECT name FROM target WHERE id = ?",
+                String.class, id)).toList();
+        return inTransaction(() -> requests.start(serviceId, service, kind, version, deletesService, targetIds, names,
+                new DeploymentRequests.Requester("alice", null), Instant.now()));
     }
 
     /** What PATCH /services/{name} with another model does: rebinds the service and forgets its versions. */
     public void rebind(long serviceId, long modelId) {
-        jdbc.update("UPDATE service SET model_id = ? WHERE id = ?", modelId, serviceId);
-        jdbc.update("UPDATE service_target SET desired_version = NULL, previous_version = NULL WHERE service_id = ?",
-                serviceId);
+        inTransaction(() -> {
+            jdbc.update("UPDATE service SET model_id = ? WHERE id = ?", modelId, serviceId);
+            requests.forgetVersions(serviceId);
+            return null;
+        });
     }
 
     public long count(String sql, Object... args) {

@@ -3,21 +3,37 @@ package io.rtml.registry.gallery;
 import static io.rtml.registry.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rtml.deployment.DeploymentKind;
+import io.rtml.deployment.DeploymentRequests;
 import io.rtml.registry.RegistryApiTest;
+import io.rtml.registry.deployment.DeploymentRepository;
 import io.rtml.testing.ReferenceModels;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The registry's side of deployments: requests are recorded and refused by the rules; the gallery
  * shows what the deployer reports. The deployer's own work is stood in for by {@link #finish},
- * which writes what a deployer writes when a deployment succeeds (the deployer module tests the
- * real thing end to end).
+ * which ends a deployment with the deployment module's writer, as a deployer does (the deployer
+ * module tests the real thing end to end).
  */
 class GalleryApiTest extends RegistryApiTest {
+
+    @Autowired
+    private DeploymentRequests requests;
+
+    @Autowired
+    private DeploymentRepository deployments;
+
+    @Autowired
+    private PlatformTransactionManager transactions;
 
     private String model;
     private String service;
@@ -63,13 +79,38 @@ class GalleryApiTest extends RegistryApiTest {
         assertThat(api().get("/api/v1/services/" + service).json().path("status").asString()).isEqualTo("DEPLOYING");
     }
 
+    /**
+     * The deployment module writes with JDBC inside the registry's JPA transactions: the rows must
+     * be on the transaction's connection (JPA reads them before commit) and go with its rollback.
+     */
+    @Test
+    void theDeploymentWritesJoinTheRegistrysJpaTransaction() {
+        Long serviceId = jdbc.queryForObject("select id from service where name = ?", Long.class, service);
+        Long hubId = jdbc.queryForObject("select id from target where name = ?", Long.class, hub);
+
+        Boolean seenInside = new TransactionTemplate(transactions).execute(tx -> {
+            long id = requests.start(serviceId, service, DeploymentKind.DEPLOY, 1, false, List.of(hubId),
+                    List.of(hub), new DeploymentRequests.Requester("test", null), Instant.now());
+            boolean seen = deployments.findById(id).isPresent();
+            tx.setRollbackOnly();
+            return seen;
+        });
+
+        assertThat(seenInside).isTrue();
+        assertThat(jdbc.queryForObject("select count(*) from deployment where service_id = ?", Long.class, serviceId))
+                .isZero();
+        assertThat(jdbc.queryForObject("select count(*) from audit_event where entity_name = ?"
+                + " and action = 'deployment.request'", Long.class, service)).isZero();
+    }
+
     @Test
     void theSchemaAllowsOneDeploymentInFlightPerServiceWhateverTheCode() {
         api().postJson("/api/v1/services/" + service + "/deployments", Map.of("version", 1, "targets", List.of(hub)));
         Long serviceId = jdbc.queryForObject("select id from service where name = ?", Long.class, service);
         try {
-            jdbc.update("insert into deployment (service_id, kind, version, status, requested_by, requested_at)"
-                    + " values (?, 'DEPLOY', 2, 'PENDING', 'sql', now())", serviceId);
+            // The writer itself, without the registry's 409 check in front of it.
+            requests.start(serviceId, service, DeploymentKind.DEPLOY, 2, false, List.of(), List.of(),
+                    new DeploymentRequests.Requester("test", null), Instant.now());
             throw new AssertionError("a second in-flight deployment was accepted");
         } catch (org.springframework.dao.DataIntegrityViolationException expected) {
             assertThat(expected.getMessage()).contains("deployment_one_in_flight");
@@ -200,9 +241,8 @@ class GalleryApiTest extends RegistryApiTest {
         }
         // What the deployer records from each node's /admin/v1/state: the hub keeps two standby
         // versions, the edge restarted and holds only the active one.
-        jdbc.update("update service_target st set held_versions = case t.name when ? then '[3, 2, 1]'::jsonb"
-                + " else '[3]'::jsonb end from target t where t.id = st.target_id and st.service_id ="
-                + " (select id from service where name = ?)", hub, service);
+        deployer().held(hub, Map.of(service, List.of(3, 2, 1)));
+        deployer().held(edge, Map.of(service, List.of(3)));
 
         JsonNode placements = api().get("/api/v1/services/" + service).json().path("targets");
 

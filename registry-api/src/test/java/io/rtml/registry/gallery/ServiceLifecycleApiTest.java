@@ -61,7 +61,7 @@ class ServiceLifecycleApiTest extends RegistryApiTest {
     void deletingAServiceThatRanStartsAnUndeployFromEveryTargetItReached() {
         finish(deploy(Map.of("version", 1, "targets", List.of(hub))));
         long failed = deploy(Map.of("version", 1, "targets", List.of(edge)));
-        jdbc.update("update deployment set status = 'FAILED', finished_at = now() where id = ?", failed);
+        deployer().fail(failed, "staging failed, nothing was activated");
 
         var deleting = api().delete("/api/v1/services/" + service);
 

@@ -154,11 +154,7 @@ class ExampleRequestTest extends RegistryApiTest {
         var deployed = api.postJson("/api/v1/services/" + service + "/deployments", Map.of("version", 1,
                 "targets", List.of(target)));
         assertThat(deployed.status()).as(deployed.text()).isEqualTo(202);
-        jdbc.update("""
-                insert into service_target (service_id, target_id, desired_version, active_version)
-                select d.service_id, dt.target_id, d.version, d.version
-                from deployment d join deployment_target dt on dt.deployment_id = d.id where d.id = ?""",
-                deployed.json().path("id").asLong());
+        finish(deployed.json().path("id").asLong());
 
         JsonNode desired = api.get("/api/v1/targets/" + target + "/desired-state").json();
         assertThat(desired.path("services").get(0).path("example").path("inputs").get(0).path("name").asString())
@@ -177,8 +173,8 @@ class ExampleRequestTest extends RegistryApiTest {
         long id = api.postJson("/api/v1/services/" + service + "/deployments", Map.of("version", 1,
                 "targets", List.of(target))).json().path("id").asLong();
         // What the deployer writes when the node staged the version but its warm-up failed.
-        jdbc.update("update deployment_target set status = 'STAGED', warmup_error = ? where deployment_id = ?",
-                "warm-up with zeros failed, served unbatched: Pad reflect requires axis length >= 2", id);
+        deployer().stagedWithWarmupError(id,
+                "warm-up with zeros failed, served unbatched: Pad reflect requires axis length >= 2");
 
         JsonNode shown = api.get("/api/v1/services/" + service).json().path("deployments").get(0).path("targets").get(0);
         assertThat(shown.path("warmupError").asString()).startsWith("warm-up with zeros failed");

@@ -13,9 +13,14 @@ import jakarta.persistence.Table;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.hibernate.annotations.Immutable;
 
-/** One request to move a service to a version on a set of targets; the deployer carries it out. */
+/**
+ * One request to move a service to a version on a set of targets; the deployer carries it out.
+ * The deployment module writes it (DeploymentRequests, DeploymentLedger); read-only here.
+ */
 @Entity
+@Immutable
 @Table(name = "deployment")
 public class Deployment {
 
@@ -41,22 +46,6 @@ public class Deployment {
     private boolean deletesService;
 
     protected Deployment() {}
-
-    Deployment(Long serviceId, DeploymentKind kind, int version, String requestedBy, Instant now) {
-        this(serviceId, kind, version, false, requestedBy, now);
-    }
-
-    /** @param deletesService an UNDEPLOY from every target, after which the deployer deletes the service */
-    Deployment(Long serviceId, DeploymentKind kind, int version, boolean deletesService, String requestedBy,
-            Instant now) {
-        this.serviceId = serviceId;
-        this.kind = kind;
-        this.version = version;
-        this.deletesService = deletesService;
-        this.status = DeploymentStatus.PENDING;
-        this.requestedBy = requestedBy;
-        this.requestedAt = now;
-    }
 
     public DeploymentResponse toResponse(String service, List<DeploymentResponse.TargetProgress> targets) {
         Long durationMs = startedAt != null && finishedAt != null ? Duration.between(requestedAt, finishedAt).toMillis()

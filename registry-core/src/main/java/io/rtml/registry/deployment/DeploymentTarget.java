@@ -9,9 +9,11 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import org.hibernate.annotations.Immutable;
 
-/** Progress of one deployment on one target. */
+/** Progress of one deployment on one target, as the deployment module wrote it; read-only here. */
 @Entity
+@Immutable
 @Table(name = "deployment_target")
 class DeploymentTarget {
 
@@ -31,12 +33,6 @@ class DeploymentTarget {
     private String warmupError;
 
     protected DeploymentTarget() {}
-
-    DeploymentTarget(Long deploymentId, Long targetId, Integer previousVersion) {
-        this.key = new Key(deploymentId, targetId);
-        this.status = TargetDeploymentStatus.PENDING;
-        this.previousVersion = previousVersion;
-    }
 
     Key key() {
         return key;

@@ -7,6 +7,7 @@ import io.rtml.registry.access.Resource;
 import io.rtml.registry.access.Role;
 import io.rtml.registry.audit.AuditLog;
 import io.rtml.registry.deployment.DeploymentRepository;
+import io.rtml.deployment.DeploymentRequests;
 import io.rtml.deployment.DeploymentStatus;
 import io.rtml.registry.model.ModelService;
 import io.rtml.registry.model.RegisteredModel;
@@ -14,6 +15,7 @@ import io.rtml.registry.model.RegisteredModelRepository;
 import io.rtml.onnx.ModelSignature;
 import io.rtml.registry.version.ModelVersionResponse;
 import io.rtml.registry.version.VersionService;
+import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,10 +40,14 @@ public class ServiceRebinding {
     private final VersionService versions;
     private final GalleryService gallery;
     private final AuditLog audit;
+    private final DeploymentRequests requests;
+    private final EntityManager entities;
 
     ServiceRebinding(ServiceEntryRepository services, ServiceTargetRepository serviceTargets,
             RegisteredModelRepository models, DeploymentRepository deployments, VersionService versions,
-            GalleryService gallery, AuditLog audit) {
+            GalleryService gallery, AuditLog audit, DeploymentRequests requests, EntityManager entities) {
+        this.requests = requests;
+        this.entities = entities;
         this.services = services;
         this.serviceTargets = serviceTargets;
         this.models = models;
@@ -74,7 +80,11 @@ public class ServiceRebinding {
         differences.forEach(d -> warnings.add("signature: " + d));
         if (!next.id().equals(service.modelId())) {
             service.rebind(next.id());
-            serviceTargets.forgetVersions(service.id());
+            // The deployment module writes service_target with JDBC: flush before, and drop the rows
+            // read above so that the answer shows them as written.
+            entities.flush();
+            requests.forgetVersions(service.id());
+            entities.clear();
         }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("from", previous);

@@ -7,14 +7,17 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.List;
+import org.hibernate.annotations.Immutable;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 /**
  * What runs where: per service and target, the version that should run and the one that does.
- * The deployer writes it when a deployment finishes; the registry only reads it.
+ * The deployment module writes it (io.rtml.deployment: DeploymentLedger, DeploymentRequests); the
+ * registry only reads it.
  */
 @Entity
+@Immutable
 @Table(name = "service_target")
 public class ServiceTarget {
 

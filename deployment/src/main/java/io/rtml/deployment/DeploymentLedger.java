@@ -1,0 +1,216 @@
+package io.rtml.deployment;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A deployer's writes of the deployment tables: the claim, the lease, the status moves fenced on
+ * the claim, the per-target progress, and at the end service_target, the audit event and, for a
+ * service delete, the service row. Each method runs in the caller's transaction (the deployer
+ * wraps a move or an end in one short transaction); none calls a node.
+ *
+ * <p>Every status move is checked against {@link DeploymentStatus#canMoveTo} and fenced on this
+ * deployer's claim and the expected current status: when a lapsed lease let another deployer take
+ * over, the write changes nothing and {@link LostClaimException} stops the caller.
+ */
+public class DeploymentLedger {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /**
+     * Takes the oldest in-flight deployment whose lease is free or lapsed, skipping rows another
+     * deployer is claiming at this instant ({@code FOR UPDATE SKIP LOCKED}), and stamps it with this
+     * instance and a fresh lease; {@code attempts} counts claims. A PENDING deployment makes its first
+     * move ({@link DeploymentStatus#next}, bound as a kind → status table) in the same statement,
+     * which saves a round trip on the hot path. The optional id limits the claim to one deployment.
+     */
+    private static final String CLAIM = """
+            UPDATE deployment d SET claimed_by = ?, claimed_until = now() + make_interval(secs => ?),
+                   attempts = d.attempts + 1,
+                   status = CASE WHEN d.status = ? THEN first.status ELSE d.status END,
+                   started_at = CASE WHEN d.status = ? THEN now() ELSE d.started_at END
+            FROM unnest(?::text[], ?::text[]) AS first(kind, status)
+            WHERE first.kind = d.kind
+              AND d.id = (SELECT id FROM deployment
+                          WHERE status = ANY(?)
+                            AND (claimed_until IS NULL OR claimed_until < now())
+                            AND (?::bigint IS NULL OR id = ?)
+                          ORDER BY id
+                          FOR UPDATE SKIP LOCKED
+                          LIMIT 1)
+            RETURNING d.id""";
+
+    private static final String RENEW = """
+            UPDATE deployment SET claimed_until = now() + make_interval(secs => ?)
+            WHERE id = ? AND claimed_by = ? AND status = ANY(?)""";
+
+    private static final String MOVE = """
+            UPDATE deployment SET status = ?,
+                   started_at = CASE WHEN ? THEN coalesce(started_at, now()) ELSE started_at END,
+                   finished_at = CASE WHEN ? THEN now() ELSE finished_at END,
+                   error = coalesce(?, error),
+                   claimed_until = CASE WHEN ? THEN NULL ELSE claimed_until END
+            WHERE id = ? AND claimed_by = ? AND status = ?""";
+
+    private static final String TARGET = """
+            UPDATE deployment_target SET status = ?, error = ?, warmup_error = coalesce(?, warmup_error),
+                   staged_at = CASE WHEN ? THEN now() ELSE staged_at END,
+                   activated_at = CASE WHEN ? THEN now() ELSE activated_at END
+            WHERE deployment_id = ? AND target_id = ?""";
+
+    /**
+     * A row whose desired version is null was rebound to another model ({@link DeploymentRequests#forgetVersions}):
+     * its active version is the old model's number, so it must not become the previous version.
+     */
+    private static final String SERVICE_TARGET = """
+            INSERT INTO service_target AS st (service_id, target_id, desired_version, active_version,
+                                              previous_version, deployed_at, deployed_by)
+            VALUES (?, ?, ?, ?, ?, now(), ?)
+            ON CONFLICT (service_id, target_id) DO UPDATE SET
+                desired_version = EXCLUDED.desired_version,
+                active_version = EXCLUDED.active_version,
+                previous_version = CASE WHEN st.desired_version IS NULL THEN NULL
+                                        WHEN st.active_version IS DISTINCT FROM EXCLUDED.active_version
+                                        THEN st.active_version ELSE st.previous_version END,
+                deployed_at = EXCLUDED.deployed_at,
+                deployed_by = EXCLUDED.deployed_by""";
+
+    private static final String FORGET_PLACEMENT = "DELETE FROM service_target WHERE service_id = ? AND target_id = ?";
+
+    /** Drift repair: the node runs the desired version again; a deployment in flight owns the row instead. */
+    private static final String RECORD_ACTIVE = """
+            UPDATE service_target SET active_version = ?
+            WHERE service_id = ? AND target_id = ? AND desired_version = ?
+              AND active_version IS DISTINCT FROM ?
+              AND NOT EXISTS (SELECT 1 FROM deployment d WHERE d.service_id = ? AND d.status = ANY(?))""";
+
+    /** Per service_target row of the target: the versions of its service that the node holds ([] for none). */
+    private static final String RECORD_HELD = """
+            UPDATE service_target st SET held_versions = coalesce(?::jsonb -> s.name, '[]'::jsonb), held_seen_at = now()
+            FROM service s WHERE s.id = st.service_id AND st.target_id = ?""";
+
+    private final JdbcTemplate jdbc;
+    private final Claimant claimant;
+
+    public DeploymentLedger(JdbcTemplate jdbc, Claimant claimant) {
+        this.jdbc = jdbc;
+        this.claimant = claimant;
+    }
+
+    public Claimant claimant() {
+        return claimant;
+    }
+
+    /** Claims the next deployment, if any; see {@link #CLAIM}. */
+    public Optional<Long> claim() {
+        return claim(null);
+    }
+
+    /** Claims this deployment if it is in flight and free. */
+    public Optional<Long> claim(long deploymentId) {
+        return claim(Long.valueOf(deploymentId));
+    }
+
+    private Optional<Long> claim(Long only) {
+        DeploymentKind[] kinds = DeploymentKind.values();
+        String[] kindNames = Arrays.stream(kinds).map(Enum::name).toArray(String[]::new);
+        String[] firstMoves = Arrays.stream(kinds).map(k -> DeploymentStatus.next(k).name()).toArray(String[]::new);
+        String pending = DeploymentStatus.PENDING.name();
+        return jdbc.queryForList(CLAIM, Long.class, claimant.instanceId(), claimant.leaseSeconds(), pending, pending,
+                kindNames, firstMoves, DeploymentStatus.inFlightNames(), only, only).stream().findFirst();
+    }
+
+    /** Extends the lease; false when this instance no longer owns the deployment. */
+    public boolean renew(long deploymentId) {
+        return jdbc.update(RENEW, claimant.leaseSeconds(), deploymentId, claimant.instanceId(),
+                DeploymentStatus.inFlightNames()) == 1;
+    }
+
+    /** Moves to a non-final status and records target progress. */
+    public void move(long deploymentId, DeploymentStatus from, DeploymentStatus to, List<TargetProgress> targets) {
+        if (to.isFinal()) {
+            throw new IllegalArgumentException("a deployment ends with finish, not move: " + to);
+        }
+        moveStatus(deploymentId, from, to, null);
+        updateTargets(deploymentId, targets);
+    }
+
+    /**
+     * Ends the deployment: final status, per-target rows, on success the gallery's service_target
+     * rows (an UNDEPLOY drops them), and the audit event.
+     */
+    public void finish(DeploymentOutcome deployment, DeploymentStatus from, DeploymentStatus to, String error,
+            List<TargetProgress> targets) {
+        if (!to.isFinal()) {
+            throw new IllegalArgumentException("not a final status: " + to);
+        }
+        moveStatus(deployment.deploymentId(), from, to, error);
+        updateTargets(deployment.deploymentId(), targets);
+        if (to == DeploymentStatus.SUCCEEDED && deployment.kind() == DeploymentKind.UNDEPLOY) {
+            jdbc.batchUpdate(FORGET_PLACEMENT, deployment.targets().stream()
+                    .map(target -> new Object[] {deployment.serviceId(), target.targetId()}).toList());
+        } else if (to == DeploymentStatus.SUCCEEDED) {
+            jdbc.batchUpdate(SERVICE_TARGET, deployment.targets().stream().map(target -> new Object[] {
+                    deployment.serviceId(), target.targetId(), deployment.version(), deployment.version(),
+                    target.previousVersion(), deployment.requestedBy()}).toList());
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("deploymentId", deployment.deploymentId());
+        details.put("kind", deployment.kind().name());
+        details.put("version", deployment.version());
+        details.put("targets", deployment.targetNames());
+        if (error != null) {
+            details.put("error", error);
+        }
+        DeploymentRequests.audit(jdbc, "deployer:" + claimant.instanceId(), null,
+                "deployment." + to.name().toLowerCase(Locale.ROOT), deployment.service(), details, null);
+        if (to == DeploymentStatus.SUCCEEDED && deployment.deletesService()) {
+            // The service's deployments go with it (ON DELETE CASCADE); the audit log keeps the story.
+            jdbc.update("DELETE FROM service WHERE id = ?", deployment.serviceId());
+            DeploymentRequests.audit(jdbc, deployment.requestedBy(), null, "service.delete", deployment.service(),
+                    Map.of("deploymentId", deployment.deploymentId(), "undeployedFrom", deployment.targetNames()), null);
+        }
+    }
+
+    /** Drift repair put the desired version back on a node: record it as active, unless a deployment is in flight. */
+    public void recordActive(long serviceId, long targetId, int version) {
+        jdbc.update(RECORD_ACTIVE, version, serviceId, targetId, version, version, serviceId,
+                DeploymentStatus.inFlightNames());
+    }
+
+    /** What a probe saw a node hold: a JSON object of service name → versions. */
+    public void recordHeld(long targetId, Map<String, ? extends Collection<Integer>> heldByService) {
+        jdbc.update(RECORD_HELD, JSON.writeValueAsString(heldByService), targetId);
+    }
+
+    private void moveStatus(long deploymentId, DeploymentStatus from, DeploymentStatus to, String error) {
+        if (!from.canMoveTo(to)) {
+            throw new IllegalStateException("deployment " + deploymentId + " cannot move from " + from + " to " + to);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new LostClaimException("stopping: deployment " + deploymentId + " left as " + from);
+        }
+        boolean last = to.isFinal();
+        int rows = jdbc.update(MOVE, to.name(), to == DeploymentStatus.STAGING, last, error, last, deploymentId, claimant.instanceId(), from.name());
+        if (rows != 1) {
+            throw new LostClaimException("deployment " + deploymentId + " is no longer claimed by this deployer in "
+                    + from);
+        }
+    }
+
+    /** One round trip for all targets (a JDBC batch). */
+    private void updateTargets(long deploymentId, List<TargetProgress> targets) {
+        if (!targets.isEmpty()) {
+            jdbc.batchUpdate(TARGET, targets.stream().map(t -> new Object[] {t.status().name(), t.error(),
+                    t.warmupError(), t.status() == TargetDeploymentStatus.STAGED,
+                    t.status() == TargetDeploymentStatus.ACTIVE, deploymentId, t.targetId()}).toList());
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.rtml.deployment;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The registry's writes of the deployment tables: a new deployment request and what a rebind
+ * changes in service_target. Each runs in the caller's transaction (the registry's JPA
+ * transaction shares its connection with JDBC), next to the caller's other changes.
+ */
+public class DeploymentRequests {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static final String DEPLOYMENT = """
+            INSERT INTO deployment (service_id, kind, version, status, requested_by, requested_at, deletes_service)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            RETURNING id""";
+
+    /**
+     * One row per target with the version it serves now. A null desired version marks a row
+     * rebound to another model: its active version is the old model's number, which a rollback or
+     * undeploy must not restore.
+     */
+    private static final String TARGETS = """
+            INSERT INTO deployment_target (deployment_id, target_id, status, previous_version)
+            SELECT ?, t.id, ?, CASE WHEN st.desired_version IS NOT NULL THEN st.active_version END
+            FROM unnest(?::bigint[]) AS t(id)
+            LEFT JOIN service_target st ON st.service_id = ? AND st.target_id = t.id""";
+
+    /**
+     * After a rebind the recorded versions are numbers of the old model: nothing may repair towards
+     * them (desired) or roll back to them (previous). The active version stays: it is what serves.
+     */
+    private static final String FORGET_VERSIONS =
+            "UPDATE service_target SET desired_version = NULL, previous_version = NULL WHERE service_id = ?";
+
+    private static final String AUDIT = """
+            INSERT INTO audit_event (occurred_at, actor, client_address, action, entity_type, entity_name, details)
+            VALUES (coalesce(?::timestamptz, now()), ?, ?, ?, 'service', ?, ?::jsonb)""";
+
+    private final JdbcTemplate jdbc;
+
+    public DeploymentRequests(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Who asked, as the audit log names them. */
+    public record Requester(String name, String address) {}
+
+    /**
+     * Records a new PENDING deployment on {@code targetIds} with its audit event and returns its id.
+     * The caller holds the service's row lock and has checked that none is in flight (the schema's
+     * partial unique index backs that up).
+     */
+    public long start(long serviceId, String serviceName, DeploymentKind kind, int version, boolean deletesService,
+            List<Long> targetIds, List<String> targetNames, Requester requester, Instant now) {
+        Long id = jdbc.queryForObject(DEPLOYMENT, Long.class, serviceId, kind.name(), version,
+                DeploymentStatus.PENDING.name(), requester.name(), Timestamp.from(now), deletesService);
+        jdbc.update(TARGETS, id, TargetDeploymentStatus.PENDING.name(), targetIds.toArray(Long[]::new), serviceId);
+        String action = deletesService ? "service.delete.request"
+                : kind == DeploymentKind.DEPLOY ? "deployment.request"
+                : kind.name().toLowerCase(Locale.ROOT) + ".request";
+        audit(jdbc, requester.name(), requester.address(), action, serviceName, Map.of("deploymentId", id,
+                "version", version, "targets", targetNames), now);
+        return id;
+    }
+
+    /** The service now runs another model: forget the versions recorded for the old one. */
+    public void forgetVersions(long serviceId) {
+        jdbc.update(FORGET_VERSIONS, serviceId);
+    }
+
+    /** One audit row about a service; {@code at} null: the database's clock (the deployer's events). */
+    static void audit(JdbcTemplate jdbc, String actor, String address, String action, String service,
+            Map<String, Object> details, Instant at) {
+        jdbc.update(AUDIT, at == null ? null : Timestamp.from(at), actor, address, action, service, JSON.writeValueAsString(details));
+    }
+}
