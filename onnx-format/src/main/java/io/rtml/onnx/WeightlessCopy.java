@@ -1,8 +1,6 @@
 package io.rtml.onnx;
 
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.WireFormat;
 import io.rtml.onnx.proto.GraphProto;
 import io.rtml.onnx.proto.ModelProto;
 import io.rtml.onnx.proto.StringStringEntryProto;
@@ -51,14 +49,13 @@ public final class WeightlessCopy {
 
     private final Path model;
     private final int minBytes;
-    private final CodedInputStream in;
+    private final ProtoReader reader;
     private final List<Edit> edits = new ArrayList<>();
 
     private WeightlessCopy(Path model, InputStream stream, int minBytes) {
         this.model = model;
         this.minBytes = minBytes;
-        this.in = CodedInputStream.newInstance(stream, 64 * 1024);
-        in.setSizeLimit(Integer.MAX_VALUE);
+        this.reader = new ProtoReader(stream);
     }
 
     /**
@@ -121,20 +118,20 @@ public final class WeightlessCopy {
     }
 
     private void modelProto() throws IOException {
-        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-            if (WireFormat.getTagFieldNumber(tag) == ModelProto.GRAPH_FIELD_NUMBER && isLengthDelimited(tag)) {
+        for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
+            if (ProtoReader.field(tag) == ModelProto.GRAPH_FIELD_NUMBER && ProtoReader.isLengthDelimited(tag)) {
                 // A repeated graph field merges in protobuf; each occurrence gets its own length.
-                long lengthStart = in.getTotalBytesRead();
-                int length = in.readRawVarint32();
-                long contentStart = in.getTotalBytesRead();
-                int outer = in.pushLimit(length);
+                long lengthStart = reader.position();
+                int outer = reader.enter(tag);
+                long contentStart = reader.position();
+                int length = reader.remaining();
                 long growth = graphProto();
-                in.popLimit(outer);
+                reader.leave(outer);
                 if (growth != 0) {
                     edits.add(new Edit(lengthStart, contentStart, varint(length + growth)));
                 }
             } else {
-                in.skipField(tag);
+                reader.skip(tag);
             }
         }
     }
@@ -142,17 +139,17 @@ public final class WeightlessCopy {
     /** Returns how many bytes the graph's content changes by. */
     private long graphProto() throws IOException {
         long growth = 0;
-        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-            if (WireFormat.getTagFieldNumber(tag) != GraphProto.INITIALIZER_FIELD_NUMBER || !isLengthDelimited(tag)) {
-                in.skipField(tag);
+        for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
+            if (ProtoReader.field(tag) != GraphProto.INITIALIZER_FIELD_NUMBER || !ProtoReader.isLengthDelimited(tag)) {
+                reader.skip(tag);
                 continue;
             }
-            long lengthStart = in.getTotalBytesRead();
-            int length = in.readRawVarint32();
-            long contentStart = in.getTotalBytesRead();
-            int outer = in.pushLimit(length);
+            long lengthStart = reader.position();
+            int outer = reader.enter(tag);
+            long contentStart = reader.position();
+            int length = reader.remaining();
             RawData raw = movableRawData();
-            in.popLimit(outer);
+            reader.leave(outer);
             if (raw != null) {
                 byte[] reference = externalReference(raw.dataStart(), raw.end() - raw.dataStart());
                 long newLength = length - (raw.end() - raw.fieldStart()) + reference.length;
@@ -172,22 +169,21 @@ public final class WeightlessCopy {
         RawData raw = null;
         int rawFields = 0;
         boolean otherData = false;
-        long fieldStart = in.getTotalBytesRead();
-        for (int tag = in.readTag(); tag != 0; fieldStart = in.getTotalBytesRead(), tag = in.readTag()) {
-            int field = WireFormat.getTagFieldNumber(tag);
+        long fieldStart = reader.position();
+        for (int tag = reader.nextTag(); tag != 0; fieldStart = reader.position(), tag = reader.nextTag()) {
+            int field = ProtoReader.field(tag);
             if (field == TensorProto.DIMS_FIELD_NUMBER) {
                 elements = dims(tag, elements);
-            } else if (field == TensorProto.DATA_TYPE_FIELD_NUMBER && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_VARINT) {
-                dataType = in.readInt32();
-            } else if (field == TensorProto.RAW_DATA_FIELD_NUMBER && isLengthDelimited(tag)) {
+            } else if (field == TensorProto.DATA_TYPE_FIELD_NUMBER && ProtoReader.isVarint(tag)) {
+                dataType = reader.readInt32(tag);
+            } else if (field == TensorProto.RAW_DATA_FIELD_NUMBER && ProtoReader.isLengthDelimited(tag)) {
                 rawFields++;
-                int length = in.readRawVarint32();
-                long dataStart = in.getTotalBytesRead();
-                in.skipRawBytes(length);
-                raw = new RawData(fieldStart, dataStart, dataStart + length);
+                int length = reader.skipLengthDelimited(tag);
+                long end = reader.position();
+                raw = new RawData(fieldStart, end - length, end);
             } else {
                 otherData |= OTHER_DATA.contains(field);
-                in.skipField(tag);
+                reader.skip(tag);
             }
         }
         int elementBytes = ElementType.fixedWidthBytes(dataType);
@@ -200,19 +196,13 @@ public final class WeightlessCopy {
 
     /** Multiplies {@code elements} by the dims of this field (packed or not); -1 once unknown or absurd. */
     private long dims(int tag, long elements) throws IOException {
-        if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_VARINT) {
-            return times(elements, in.readInt64());
-        }
-        if (!isLengthDelimited(tag)) {
-            in.skipField(tag);
+        if (!ProtoReader.isVarint(tag) && !ProtoReader.isLengthDelimited(tag)) {
+            reader.skip(tag);
             return -1;
         }
-        int outer = in.pushLimit(in.readRawVarint32());
-        while (in.getBytesUntilLimit() > 0) {
-            elements = times(elements, in.readInt64());
-        }
-        in.popLimit(outer);
-        return elements;
+        long[] product = {elements};
+        reader.readInt64s(tag, dim -> product[0] = times(product[0], dim));
+        return product[0];
     }
 
     private static long times(long elements, long dim) {
@@ -248,10 +238,6 @@ public final class WeightlessCopy {
             throw new IllegalStateException("a varint fits its computed size", e);
         }
         return bytes;
-    }
-
-    private static boolean isLengthDelimited(int tag) {
-        return WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED;
     }
 
     private static void transfer(FileChannel source, long from, long to, FileChannel out) throws IOException {
