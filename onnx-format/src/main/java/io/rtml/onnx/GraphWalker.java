@@ -17,6 +17,12 @@ import java.util.Set;
 final class GraphWalker {
 
 
+    /** Fields entered in every graph: the nodes (for their subgraphs and tensors) and the stored tensors. */
+    private static final Set<Integer> WALKED = Set.of(GraphProto.NODE_FIELD_NUMBER, GraphProto.INITIALIZER_FIELD_NUMBER,
+            GraphProto.SPARSE_INITIALIZER_FIELD_NUMBER);
+    /** Fields entered in the main graph only: its signature. */
+    private static final Set<Integer> SIGNATURE = Set.of(GraphProto.INPUT_FIELD_NUMBER, GraphProto.OUTPUT_FIELD_NUMBER);
+
     /** What the main graph contributes to the signature. */
     static final class MainGraph {
         String name = "";
@@ -45,13 +51,13 @@ final class GraphWalker {
             int field = ProtoReader.field(tag);
             if (field == GraphProto.NAME_FIELD_NUMBER && main != null) {
                 main.name = reader.readName(tag, "graph name");
-            } else if (field == GraphProto.NODE_FIELD_NUMBER || field == GraphProto.INITIALIZER_FIELD_NUMBER || field == GraphProto.SPARSE_INITIALIZER_FIELD_NUMBER
-                    || (main != null && (field == GraphProto.INPUT_FIELD_NUMBER || field == GraphProto.OUTPUT_FIELD_NUMBER))) {
+            } else if (WALKED.contains(field) || (main != null && SIGNATURE.contains(field))) {
                 int outer = reader.enter(tag);
                 switch (field) {
                     case GraphProto.NODE_FIELD_NUMBER -> node(depth);
                     case GraphProto.INITIALIZER_FIELD_NUMBER -> keepInitializer(main, tensors.tensor(initializer));
-                    case GraphProto.SPARSE_INITIALIZER_FIELD_NUMBER -> keepInitializer(main, tensors.sparseTensor("sparse " + initializer));
+                    case GraphProto.SPARSE_INITIALIZER_FIELD_NUMBER ->
+                            keepInitializer(main, tensors.sparseTensor("sparse " + initializer));
                     case GraphProto.INPUT_FIELD_NUMBER -> main.inputs.add(types.valueInfo());
                     default -> main.outputs.add(types.valueInfo());
                 }
@@ -89,7 +95,8 @@ final class GraphWalker {
             int field = ProtoReader.field(tag);
             switch (field) {
                 case AttributeProto.NAME_FIELD_NUMBER -> name = reader.readText(tag);
-                case AttributeProto.T_FIELD_NUMBER, AttributeProto.TENSORS_FIELD_NUMBER, AttributeProto.SPARSE_TENSOR_FIELD_NUMBER, AttributeProto.SPARSE_TENSORS_FIELD_NUMBER,
+                case AttributeProto.T_FIELD_NUMBER, AttributeProto.TENSORS_FIELD_NUMBER,
+                        AttributeProto.SPARSE_TENSOR_FIELD_NUMBER, AttributeProto.SPARSE_TENSORS_FIELD_NUMBER,
                         AttributeProto.G_FIELD_NUMBER, AttributeProto.GRAPHS_FIELD_NUMBER -> {
                     int outer = reader.enter(tag);
                     String kind = "the tensor in attribute '" + name + "' of " + owner;

@@ -152,7 +152,8 @@ public final class ModelWalker {
         int outer = reader.enter(tag);
         for (int field = reader.nextTag(); field != 0; field = reader.nextTag()) {
             int number = ProtoReader.field(field);
-            if (number == TrainingInfoProto.INITIALIZATION_FIELD_NUMBER || number == TrainingInfoProto.ALGORITHM_FIELD_NUMBER) {
+            if (number == TrainingInfoProto.INITIALIZATION_FIELD_NUMBER
+                    || number == TrainingInfoProto.ALGORITHM_FIELD_NUMBER) {
                 int graph = reader.enter(field);
                 graphs.graph(1, null);
                 reader.leave(graph);

@@ -125,7 +125,7 @@ public final class ProtoReader {
         return in.getBytesUntilLimit();
     }
 
-    /** Skips a length-delimited value (bytes, string, message) and returns its length; it ended at {@link #position}. */
+    /** Skips a length-delimited value (bytes, string, message) and returns its length; it ends at {@link #position}. */
     public int skipLengthDelimited(int tag) throws IOException {
         expect(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED);
         int length = in.readRawVarint32();

@@ -32,7 +32,8 @@ final class TensorCheck {
             switch (ProtoReader.field(tag)) {
                 case TensorProto.DIMS_FIELD_NUMBER -> reader.readInt64s(tag, dims::add);
                 case TensorProto.NAME_FIELD_NUMBER -> name = reader.readName(tag, "tensor name");
-                case TensorProto.DATA_LOCATION_FIELD_NUMBER -> external |= reader.readInt32(tag) == TensorProto.DataLocation.EXTERNAL_VALUE;
+                case TensorProto.DATA_LOCATION_FIELD_NUMBER ->
+                        external |= reader.readInt32(tag) == TensorProto.DataLocation.EXTERNAL_VALUE;
                 case TensorProto.EXTERNAL_DATA_FIELD_NUMBER -> {
                     external = true;
                     int outer = reader.enter(tag);

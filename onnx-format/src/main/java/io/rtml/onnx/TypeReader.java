@@ -6,6 +6,7 @@ import io.rtml.onnx.proto.ValueInfoProto;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reads ValueInfoProto and TypeProto into a {@link ValueSpec}: the type written the way ONNX writes it,
@@ -13,6 +14,11 @@ import java.util.List;
  */
 final class TypeReader {
 
+
+    /** The fields of TypeProto's oneof {@code value}: one kind of type each. */
+    private static final Set<Integer> VALUE_TYPES = Set.of(TypeProto.TENSOR_TYPE_FIELD_NUMBER,
+            TypeProto.SPARSE_TENSOR_TYPE_FIELD_NUMBER, TypeProto.SEQUENCE_TYPE_FIELD_NUMBER, TypeProto.MAP_TYPE_FIELD_NUMBER,
+            TypeProto.OPTIONAL_TYPE_FIELD_NUMBER, TypeProto.OPAQUE_TYPE_FIELD_NUMBER);
 
     /** A type as read; {@code onnxType} is "undefined" where the file leaves it out. */
     private record ValueType(String onnxType, String datatype, List<Object> shape) {
@@ -54,8 +60,7 @@ final class TypeReader {
         ValueType type = ValueType.UNDEFINED;
         for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
             int field = ProtoReader.field(tag);
-            if (field == TypeProto.TENSOR_TYPE_FIELD_NUMBER || field == TypeProto.SPARSE_TENSOR_TYPE_FIELD_NUMBER || field == TypeProto.SEQUENCE_TYPE_FIELD_NUMBER || field == TypeProto.MAP_TYPE_FIELD_NUMBER
-                    || field == TypeProto.OPTIONAL_TYPE_FIELD_NUMBER || field == TypeProto.OPAQUE_TYPE_FIELD_NUMBER) {
+            if (VALUE_TYPES.contains(field)) {
                 int outer = reader.enter(tag);
                 type = switch (field) {
                     case TypeProto.TENSOR_TYPE_FIELD_NUMBER -> tensor(false);

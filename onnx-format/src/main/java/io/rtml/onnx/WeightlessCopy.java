@@ -29,6 +29,8 @@ import java.util.Set;
  * least {@link #MIN_BYTES} long, far beyond any shape-like constant that shape inference would read.
  * Called only after {@link ModelWalker} has accepted the file, which guarantees that no tensor
  * names external data of its own; the reference written here points only at the file itself.
+ * The file is read with {@link ProtoReader}, as the walk reads it; the reference is a TensorProto
+ * fragment written by the generated classes.
  */
 public final class WeightlessCopy {
 
