@@ -20,9 +20,9 @@ import java.util.List;
 
 /**
  * Writes protobuf messages field by field, so that tests can build ONNX files that the generated
- * builders would not write: hostile ones, fields repeated or out of order, proto2-style unpacked
- * lists. Field numbers come from the generated classes (onnx-format's onnx.proto); well-formed parts
- * are built with the generated builders and wrapped with {@link #of}.
+ * builders would not write: hostile ones, fields repeated or out of order, dims packed as proto3
+ * writers pack them. Field numbers come from the generated classes (onnx-format's onnx.proto);
+ * well-formed parts are built with the generated builders and wrapped with {@link #of}.
  */
 public final class ProtoBuilder {
 
@@ -46,10 +46,6 @@ public final class ProtoBuilder {
     }
 
     public ProtoBuilder message(int field, ProtoBuilder value) {
-        return bytes(field, value.toByteArray());
-    }
-
-    public ProtoBuilder message(int field, MessageLite value) {
         return bytes(field, value.toByteArray());
     }
 
