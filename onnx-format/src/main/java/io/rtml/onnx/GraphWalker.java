@@ -16,7 +16,6 @@ import java.util.Set;
  */
 final class GraphWalker {
 
-
     /** Fields entered in every graph: the nodes (for their subgraphs and tensors) and the stored tensors. */
     private static final Set<Integer> WALKED = Set.of(GraphProto.NODE_FIELD_NUMBER, GraphProto.INITIALIZER_FIELD_NUMBER,
             GraphProto.SPARSE_INITIALIZER_FIELD_NUMBER);

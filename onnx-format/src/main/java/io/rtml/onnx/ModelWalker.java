@@ -23,7 +23,6 @@ import java.util.Map;
  */
 public final class ModelWalker {
 
-
     private final ProtoReader reader;
     private final WalkBudget budget;
     private final GraphWalker graphs;

@@ -13,7 +13,6 @@ import java.util.StringJoiner;
  */
 final class TensorCheck {
 
-
     private final ProtoReader reader;
     private final WalkBudget budget;
 

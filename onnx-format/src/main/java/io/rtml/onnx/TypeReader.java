@@ -14,7 +14,6 @@ import java.util.Set;
  */
 final class TypeReader {
 
-
     /** The fields of TypeProto's oneof {@code value}: one kind of type each. */
     private static final Set<Integer> VALUE_TYPES = Set.of(TypeProto.TENSOR_TYPE_FIELD_NUMBER,
             TypeProto.SPARSE_TENSOR_TYPE_FIELD_NUMBER, TypeProto.SEQUENCE_TYPE_FIELD_NUMBER, TypeProto.MAP_TYPE_FIELD_NUMBER,

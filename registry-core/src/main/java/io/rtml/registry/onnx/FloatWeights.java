@@ -29,7 +29,6 @@ public final class FloatWeights {
         void leaveOut(int offset, int length);
     }
 
-
     private enum Kind { MODEL, GRAPH, TENSOR }
 
     private enum Step { TAG, VARINT, LENGTH, KEEP, LEAVE_OUT, PASS_THROUGH }

@@ -32,7 +32,6 @@ import java.util.Set;
  */
 final class ZipMapRewrite {
 
-
     /** One ZipMap node: the output it produces, the tensor it reads, and its labels (longs or strings). */
     record ZipMapNode(String output, String input, long[] longLabels, String[] stringLabels) {
         int classes() {
