@@ -8,8 +8,15 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
+import io.rtml.onnx.proto.GraphProto;
+import io.rtml.onnx.proto.ModelProto;
+import io.rtml.onnx.proto.NodeProto;
+import io.rtml.onnx.proto.OperatorSetIdProto;
+import io.rtml.onnx.proto.TensorProto;
+import io.rtml.onnx.proto.TensorShapeProto;
+import io.rtml.onnx.proto.TypeProto;
+import io.rtml.onnx.proto.ValueInfoProto;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -31,52 +38,15 @@ import java.util.Map;
  *           initializer W { dims [N], data_type FLOAT, name "W", raw_data N*4 bytes } } }
  * </pre>
  *
- * Field numbers are those of onnx/onnx.proto. The initializer is written last, so its raw_data ends
- * the file and {@link #stamp} can rewrite the start of it in place.
+ * The initializer is written last, so its raw_data ends the file and {@link #stamp} can rewrite the
+ * start of it in place.
  */
 record BigOnnxModel(Path file, long sizeBytes, long elements, long rawDataOffset) {
 
-    // ModelProto
-    private static final int MODEL_IR_VERSION = 1;
-    private static final int MODEL_PRODUCER_NAME = 2;
-    private static final int MODEL_GRAPH = 7;
-    private static final int MODEL_OPSET_IMPORT = 8;
-    // OperatorSetIdProto
-    private static final int OPSET_DOMAIN = 1;
-    private static final int OPSET_VERSION = 2;
-    // GraphProto
-    private static final int GRAPH_NODE = 1;
-    private static final int GRAPH_NAME = 2;
-    private static final int GRAPH_INITIALIZER = 5;
-    private static final int GRAPH_OUTPUT = 12;
-    // NodeProto
-    private static final int NODE_INPUT = 1;
-    private static final int NODE_OUTPUT = 2;
-    private static final int NODE_NAME = 3;
-    private static final int NODE_OP_TYPE = 4;
-    // TensorProto
-    private static final int TENSOR_DIMS = 1;
-    private static final int TENSOR_DATA_TYPE = 2;
-    private static final int TENSOR_NAME = 8;
-    private static final int TENSOR_RAW_DATA = 9;
-    private static final int DATA_TYPE_FLOAT = 1;
-    // ValueInfoProto, TypeProto, TypeProto.Tensor, TensorShapeProto, TensorShapeProto.Dimension
-    private static final int VALUE_INFO_NAME = 1;
-    private static final int VALUE_INFO_TYPE = 2;
-    private static final int TYPE_TENSOR_TYPE = 1;
-    private static final int TENSOR_TYPE_ELEM_TYPE = 1;
-    private static final int TENSOR_TYPE_SHAPE = 2;
-    private static final int SHAPE_DIM = 1;
-    private static final int DIM_VALUE = 1;
-
     /** Bytes rewritten by {@link #stamp}: the first 1024 floats of W. */
     static final int STAMP_BYTES = 4096;
+    private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
     private static final int BLOCK_BYTES = 1 << 16;
-
-    @FunctionalInterface
-    private interface Body {
-        void write(CodedOutputStream out) throws IOException;
-    }
 
     /** Writes a model with {@code elements} floats in W (4 bytes each); at most about 2 GiB in all. */
     static BigOnnxModel write(Path file, long elements) throws IOException {
@@ -86,40 +56,27 @@ record BigOnnxModel(Path file, long sizeBytes, long elements, long rawDataOffset
         }
         int rawBytes = (int) rawBytesLong;
 
-        byte[] opset = message(out -> {
-            out.writeString(OPSET_DOMAIN, "");
-            out.writeInt64(OPSET_VERSION, 13);
-        });
-        byte[] node = message(out -> {
-            out.writeString(NODE_INPUT, "W");
-            out.writeString(NODE_OUTPUT, "Y");
-            out.writeString(NODE_NAME, "identity");
-            out.writeString(NODE_OP_TYPE, "Identity");
-        });
-        byte[] dim = message(out -> out.writeInt64(DIM_VALUE, elements));
-        byte[] shape = message(out -> out.writeByteArray(SHAPE_DIM, dim));
-        byte[] tensorType = message(out -> {
-            out.writeInt32(TENSOR_TYPE_ELEM_TYPE, DATA_TYPE_FLOAT);
-            out.writeByteArray(TENSOR_TYPE_SHAPE, shape);
-        });
-        byte[] type = message(out -> out.writeByteArray(TYPE_TENSOR_TYPE, tensorType));
-        byte[] output = message(out -> {
-            out.writeString(VALUE_INFO_NAME, "Y");
-            out.writeByteArray(VALUE_INFO_TYPE, type);
-        });
-        byte[] tensorHead = message(out -> {
-            out.writeInt64(TENSOR_DIMS, elements);
-            out.writeInt32(TENSOR_DATA_TYPE, DATA_TYPE_FLOAT);
-            out.writeString(TENSOR_NAME, "W");
-        });
-        byte[] graphHead = message(out -> {
-            out.writeByteArray(GRAPH_NODE, node);
-            out.writeString(GRAPH_NAME, "rtml_bench_identity");
-            out.writeByteArray(GRAPH_OUTPUT, output);
-        });
+        // Everything but W's raw_data is built with the generated classes; raw_data is streamed after it.
+        byte[] modelHead = ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("rtml-bench")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+                .build()
+                .toByteArray();
+        TensorShapeProto shape = TensorShapeProto.newBuilder()
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(elements))
+                .build();
+        byte[] graphHead = GraphProto.newBuilder()
+                .addNode(NodeProto.newBuilder().addInput("W").addOutput("Y").setName("identity").setOpType("Identity"))
+                .setName("rtml_bench_identity")
+                .addOutput(ValueInfoProto.newBuilder().setName("Y").setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT).setShape(shape))))
+                .build()
+                .toByteArray();
+        byte[] tensorHead = TensorProto.newBuilder().addDims(elements).setDataType(FLOAT).setName("W").build().toByteArray();
 
-        int tensorSize = Math.addExact(tensorHead.length, lengthDelimitedSize(TENSOR_RAW_DATA, rawBytes));
-        int graphSize = Math.addExact(graphHead.length, lengthDelimitedSize(GRAPH_INITIALIZER, tensorSize));
+        int tensorSize = Math.addExact(tensorHead.length, lengthDelimitedSize(TensorProto.RAW_DATA_FIELD_NUMBER, rawBytes));
+        int graphSize = Math.addExact(graphHead.length, lengthDelimitedSize(GraphProto.INITIALIZER_FIELD_NUMBER, tensorSize));
 
         byte[] block = patternBlock();
         long rawDataOffset;
@@ -127,16 +84,14 @@ record BigOnnxModel(Path file, long sizeBytes, long elements, long rawDataOffset
         try (OutputStream stream = new BufferedOutputStream(
                 Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 20)) {
             CodedOutputStream out = CodedOutputStream.newInstance(stream, 1 << 16);
-            out.writeInt64(MODEL_IR_VERSION, 8);
-            out.writeString(MODEL_PRODUCER_NAME, "rtml-bench");
-            out.writeByteArray(MODEL_OPSET_IMPORT, opset);
-            out.writeTag(MODEL_GRAPH, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            out.writeRawBytes(modelHead);
+            out.writeTag(ModelProto.GRAPH_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
             out.writeUInt32NoTag(graphSize);
             out.writeRawBytes(graphHead);
-            out.writeTag(GRAPH_INITIALIZER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            out.writeTag(GraphProto.INITIALIZER_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
             out.writeUInt32NoTag(tensorSize);
             out.writeRawBytes(tensorHead);
-            out.writeTag(TENSOR_RAW_DATA, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            out.writeTag(TensorProto.RAW_DATA_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
             out.writeUInt32NoTag(rawBytes);
             rawDataOffset = out.getTotalBytesWritten();
             for (int left = rawBytes; left > 0; left -= block.length) {
@@ -194,14 +149,6 @@ record BigOnnxModel(Path file, long sizeBytes, long elements, long rawDataOffset
 
     private static int lengthDelimitedSize(int field, int length) {
         return CodedOutputStream.computeTagSize(field) + CodedOutputStream.computeUInt32SizeNoTag(length) + length;
-    }
-
-    private static byte[] message(Body body) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-        body.write(out);
-        out.flush();
-        return bytes.toByteArray();
     }
 
     /** 64 KiB of little-endian floats 0, 0.25, 0.5, …, repeated through raw_data. */

@@ -1,39 +1,41 @@
 package io.rtml.onnx;
 
+import io.rtml.onnx.proto.TensorProto;
+
 /**
- * TensorProto.DataType codes with the name ONNX writes inside {@code tensor(...)}, the Open Inference
- * Protocol v2 datatype, where the protocol has one (it has none for complex, 8/4/2-bit types), and the
- * bytes of one element where every element has the same width in {@code raw_data} (0 for strings and
- * for 4- and 2-bit types, which are packed).
+ * TensorProto.DataType codes (from onnx.proto) with the name ONNX writes inside {@code tensor(...)},
+ * the Open Inference Protocol v2 datatype, where the protocol has one (it has none for complex,
+ * 8/4/2-bit types), and the bytes of one element where every element has the same width in
+ * {@code raw_data} (0 for strings and for 4- and 2-bit types, which are packed).
  */
 public enum ElementType {
-    UNDEFINED(0, "undefined", null, 0),
-    FLOAT(1, "float", "FP32", 4),
-    UINT8(2, "uint8", "UINT8", 1),
-    INT8(3, "int8", "INT8", 1),
-    UINT16(4, "uint16", "UINT16", 2),
-    INT16(5, "int16", "INT16", 2),
-    INT32(6, "int32", "INT32", 4),
-    INT64(7, "int64", "INT64", 8),
-    STRING(8, "string", "BYTES", 0),
-    BOOL(9, "bool", "BOOL", 1),
-    FLOAT16(10, "float16", "FP16", 2),
-    DOUBLE(11, "double", "FP64", 8),
-    UINT32(12, "uint32", "UINT32", 4),
-    UINT64(13, "uint64", "UINT64", 8),
-    COMPLEX64(14, "complex64", null, 8),
-    COMPLEX128(15, "complex128", null, 16),
-    BFLOAT16(16, "bfloat16", "BF16", 2),
-    FLOAT8E4M3FN(17, "float8e4m3fn", null, 1),
-    FLOAT8E4M3FNUZ(18, "float8e4m3fnuz", null, 1),
-    FLOAT8E5M2(19, "float8e5m2", null, 1),
-    FLOAT8E5M2FNUZ(20, "float8e5m2fnuz", null, 1),
-    UINT4(21, "uint4", null, 0),
-    INT4(22, "int4", null, 0),
-    FLOAT4E2M1(23, "float4e2m1", null, 0),
-    FLOAT8E8M0(24, "float8e8m0", null, 1),
-    UINT2(25, "uint2", null, 0),
-    INT2(26, "int2", null, 0);
+    UNDEFINED(TensorProto.DataType.UNDEFINED, "undefined", null, 0),
+    FLOAT(TensorProto.DataType.FLOAT, "float", "FP32", 4),
+    UINT8(TensorProto.DataType.UINT8, "uint8", "UINT8", 1),
+    INT8(TensorProto.DataType.INT8, "int8", "INT8", 1),
+    UINT16(TensorProto.DataType.UINT16, "uint16", "UINT16", 2),
+    INT16(TensorProto.DataType.INT16, "int16", "INT16", 2),
+    INT32(TensorProto.DataType.INT32, "int32", "INT32", 4),
+    INT64(TensorProto.DataType.INT64, "int64", "INT64", 8),
+    STRING(TensorProto.DataType.STRING, "string", "BYTES", 0),
+    BOOL(TensorProto.DataType.BOOL, "bool", "BOOL", 1),
+    FLOAT16(TensorProto.DataType.FLOAT16, "float16", "FP16", 2),
+    DOUBLE(TensorProto.DataType.DOUBLE, "double", "FP64", 8),
+    UINT32(TensorProto.DataType.UINT32, "uint32", "UINT32", 4),
+    UINT64(TensorProto.DataType.UINT64, "uint64", "UINT64", 8),
+    COMPLEX64(TensorProto.DataType.COMPLEX64, "complex64", null, 8),
+    COMPLEX128(TensorProto.DataType.COMPLEX128, "complex128", null, 16),
+    BFLOAT16(TensorProto.DataType.BFLOAT16, "bfloat16", "BF16", 2),
+    FLOAT8E4M3FN(TensorProto.DataType.FLOAT8E4M3FN, "float8e4m3fn", null, 1),
+    FLOAT8E4M3FNUZ(TensorProto.DataType.FLOAT8E4M3FNUZ, "float8e4m3fnuz", null, 1),
+    FLOAT8E5M2(TensorProto.DataType.FLOAT8E5M2, "float8e5m2", null, 1),
+    FLOAT8E5M2FNUZ(TensorProto.DataType.FLOAT8E5M2FNUZ, "float8e5m2fnuz", null, 1),
+    UINT4(TensorProto.DataType.UINT4, "uint4", null, 0),
+    INT4(TensorProto.DataType.INT4, "int4", null, 0),
+    FLOAT4E2M1(TensorProto.DataType.FLOAT4E2M1, "float4e2m1", null, 0),
+    FLOAT8E8M0(TensorProto.DataType.FLOAT8E8M0, "float8e8m0", null, 1),
+    UINT2(TensorProto.DataType.UINT2, "uint2", null, 0),
+    INT2(TensorProto.DataType.INT2, "int2", null, 0);
 
     private static final ElementType[] BY_CODE = values();
 
@@ -41,9 +43,9 @@ public enum ElementType {
     private final String datatype;
     private final int fixedWidthBytes;
 
-    ElementType(int code, String onnxName, String datatype, int fixedWidthBytes) {
+    ElementType(TensorProto.DataType code, String onnxName, String datatype, int fixedWidthBytes) {
         // The codes are dense from 0, so the ordinal is the code; the constructor keeps that honest.
-        if (code != ordinal()) {
+        if (code.getNumber() != ordinal() || !code.name().equals(name())) {
             throw new IllegalStateException(name() + " is declared out of order");
         }
         this.onnxName = onnxName;

@@ -1,5 +1,8 @@
 package io.rtml.onnx;
 
+import io.rtml.onnx.proto.AttributeProto;
+import io.rtml.onnx.proto.GraphProto;
+import io.rtml.onnx.proto.NodeProto;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,22 +16,11 @@ import java.util.Set;
  */
 final class GraphWalker {
 
-    private static final int GRAPH_NODE = 1;
-    private static final int GRAPH_NAME = 2;
-    private static final int GRAPH_INITIALIZER = 5;
-    private static final int GRAPH_INPUT = 11;
-    private static final int GRAPH_OUTPUT = 12;
-    private static final int GRAPH_SPARSE_INITIALIZER = 15;
-    private static final int NODE_NAME = 3;
-    private static final int NODE_OP_TYPE = 4;
-    private static final int NODE_ATTRIBUTE = 5;
-    private static final int ATTRIBUTE_NAME = 1;
-    private static final int ATTRIBUTE_TENSOR = 5;
-    private static final int ATTRIBUTE_GRAPH = 6;
-    private static final int ATTRIBUTE_TENSORS = 10;
-    private static final int ATTRIBUTE_GRAPHS = 11;
-    private static final int ATTRIBUTE_SPARSE_TENSOR = 22;
-    private static final int ATTRIBUTE_SPARSE_TENSORS = 23;
+    /** Fields entered in every graph: the nodes (for their subgraphs and tensors) and the stored tensors. */
+    private static final Set<Integer> WALKED = Set.of(GraphProto.NODE_FIELD_NUMBER, GraphProto.INITIALIZER_FIELD_NUMBER,
+            GraphProto.SPARSE_INITIALIZER_FIELD_NUMBER);
+    /** Fields entered in the main graph only: its signature. */
+    private static final Set<Integer> SIGNATURE = Set.of(GraphProto.INPUT_FIELD_NUMBER, GraphProto.OUTPUT_FIELD_NUMBER);
 
     /** What the main graph contributes to the signature. */
     static final class MainGraph {
@@ -56,16 +48,16 @@ final class GraphWalker {
         String initializer = main == null ? "subgraph initializer" : "initializer";
         for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
             int field = ProtoReader.field(tag);
-            if (field == GRAPH_NAME && main != null) {
+            if (field == GraphProto.NAME_FIELD_NUMBER && main != null) {
                 main.name = reader.readName(tag, "graph name");
-            } else if (field == GRAPH_NODE || field == GRAPH_INITIALIZER || field == GRAPH_SPARSE_INITIALIZER
-                    || (main != null && (field == GRAPH_INPUT || field == GRAPH_OUTPUT))) {
+            } else if (WALKED.contains(field) || (main != null && SIGNATURE.contains(field))) {
                 int outer = reader.enter(tag);
                 switch (field) {
-                    case GRAPH_NODE -> node(depth);
-                    case GRAPH_INITIALIZER -> keepInitializer(main, tensors.tensor(initializer));
-                    case GRAPH_SPARSE_INITIALIZER -> keepInitializer(main, tensors.sparseTensor("sparse " + initializer));
-                    case GRAPH_INPUT -> main.inputs.add(types.valueInfo());
+                    case GraphProto.NODE_FIELD_NUMBER -> node(depth);
+                    case GraphProto.INITIALIZER_FIELD_NUMBER -> keepInitializer(main, tensors.tensor(initializer));
+                    case GraphProto.SPARSE_INITIALIZER_FIELD_NUMBER ->
+                            keepInitializer(main, tensors.sparseTensor("sparse " + initializer));
+                    case GraphProto.INPUT_FIELD_NUMBER -> main.inputs.add(types.valueInfo());
                     default -> main.outputs.add(types.valueInfo());
                 }
                 reader.leave(outer);
@@ -83,9 +75,9 @@ final class GraphWalker {
         String opType = "";
         for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
             switch (ProtoReader.field(tag)) {
-                case NODE_NAME -> name = reader.readText(tag);
-                case NODE_OP_TYPE -> opType = reader.readText(tag);
-                case NODE_ATTRIBUTE -> {
+                case NodeProto.NAME_FIELD_NUMBER -> name = reader.readText(tag);
+                case NodeProto.OP_TYPE_FIELD_NUMBER -> opType = reader.readText(tag);
+                case NodeProto.ATTRIBUTE_FIELD_NUMBER -> {
                     int outer = reader.enter(tag);
                     attribute(depth, name.isEmpty() ? "a " + opType + " node" : "node '" + name + "' (" + opType + ")");
                     reader.leave(outer);
@@ -101,14 +93,15 @@ final class GraphWalker {
         for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
             int field = ProtoReader.field(tag);
             switch (field) {
-                case ATTRIBUTE_NAME -> name = reader.readText(tag);
-                case ATTRIBUTE_TENSOR, ATTRIBUTE_TENSORS, ATTRIBUTE_SPARSE_TENSOR, ATTRIBUTE_SPARSE_TENSORS,
-                        ATTRIBUTE_GRAPH, ATTRIBUTE_GRAPHS -> {
+                case AttributeProto.NAME_FIELD_NUMBER -> name = reader.readText(tag);
+                case AttributeProto.T_FIELD_NUMBER, AttributeProto.TENSORS_FIELD_NUMBER,
+                        AttributeProto.SPARSE_TENSOR_FIELD_NUMBER, AttributeProto.SPARSE_TENSORS_FIELD_NUMBER,
+                        AttributeProto.G_FIELD_NUMBER, AttributeProto.GRAPHS_FIELD_NUMBER -> {
                     int outer = reader.enter(tag);
                     String kind = "the tensor in attribute '" + name + "' of " + owner;
-                    if (field == ATTRIBUTE_GRAPH || field == ATTRIBUTE_GRAPHS) {
+                    if (field == AttributeProto.G_FIELD_NUMBER || field == AttributeProto.GRAPHS_FIELD_NUMBER) {
                         graph(depth + 1, null);
-                    } else if (field == ATTRIBUTE_TENSOR || field == ATTRIBUTE_TENSORS) {
+                    } else if (field == AttributeProto.T_FIELD_NUMBER || field == AttributeProto.TENSORS_FIELD_NUMBER) {
                         tensors.tensor(kind);
                     } else {
                         tensors.sparseTensor(kind);

@@ -1,6 +1,11 @@
 package io.rtml.onnx;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.rtml.onnx.proto.FunctionProto;
+import io.rtml.onnx.proto.ModelProto;
+import io.rtml.onnx.proto.OperatorSetIdProto;
+import io.rtml.onnx.proto.StringStringEntryProto;
+import io.rtml.onnx.proto.TrainingInfoProto;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,23 +22,6 @@ import java.util.Map;
  * model's local functions and training graphs, as ONNX Runtime may read tensors from them too.
  */
 public final class ModelWalker {
-
-    private static final int IR_VERSION = 1;
-    private static final int PRODUCER_NAME = 2;
-    private static final int PRODUCER_VERSION = 3;
-    private static final int DOMAIN = 4;
-    private static final int MODEL_VERSION = 5;
-    private static final int DOC_STRING = 6;
-    private static final int GRAPH = 7;
-    private static final int OPSET_IMPORT = 8;
-    private static final int METADATA_PROPS = 14;
-    private static final int TRAINING_INFO = 20;
-    private static final int FUNCTIONS = 25;
-    // OperatorSetIdProto and StringStringEntryProto: 1 and 2; TrainingInfoProto: initialization 1, algorithm 2.
-    private static final int FIRST = 1;
-    private static final int SECOND = 2;
-    private static final int FUNCTION_NODE = 7;
-    private static final int FUNCTION_ATTRIBUTE_PROTO = 11;
 
     private final ProtoReader reader;
     private final WalkBudget budget;
@@ -87,23 +75,23 @@ public final class ModelWalker {
         Map<String, String> metadata = new LinkedHashMap<>();
         for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
             switch (ProtoReader.field(tag)) {
-                case IR_VERSION -> irVersion = reader.readInt64(tag);
-                case PRODUCER_NAME -> producerName = reader.readText(tag);
-                case PRODUCER_VERSION -> producerVersion = reader.readText(tag);
-                case DOMAIN -> domain = reader.readText(tag);
-                case MODEL_VERSION -> modelVersion = reader.readInt64(tag);
-                case DOC_STRING -> docString = reader.readText(tag);
-                case GRAPH -> {
+                case ModelProto.IR_VERSION_FIELD_NUMBER -> irVersion = reader.readInt64(tag);
+                case ModelProto.PRODUCER_NAME_FIELD_NUMBER -> producerName = reader.readText(tag);
+                case ModelProto.PRODUCER_VERSION_FIELD_NUMBER -> producerVersion = reader.readText(tag);
+                case ModelProto.DOMAIN_FIELD_NUMBER -> domain = reader.readText(tag);
+                case ModelProto.MODEL_VERSION_FIELD_NUMBER -> modelVersion = reader.readInt64(tag);
+                case ModelProto.DOC_STRING_FIELD_NUMBER -> docString = reader.readText(tag);
+                case ModelProto.GRAPH_FIELD_NUMBER -> {
                     // A repeated message field merges in protobuf; so do the graph's lists here.
                     main = main == null ? new GraphWalker.MainGraph() : main;
                     int outer = reader.enter(tag);
                     graphs.graph(1, main);
                     reader.leave(outer);
                 }
-                case OPSET_IMPORT -> opsets.add(opset(tag));
-                case METADATA_PROPS -> metadata(tag, metadata);
-                case TRAINING_INFO -> trainingInfo(tag);
-                case FUNCTIONS -> function(tag);
+                case ModelProto.OPSET_IMPORT_FIELD_NUMBER -> opsets.add(opset(tag));
+                case ModelProto.METADATA_PROPS_FIELD_NUMBER -> metadata(tag, metadata);
+                case ModelProto.TRAINING_INFO_FIELD_NUMBER -> trainingInfo(tag);
+                case ModelProto.FUNCTIONS_FIELD_NUMBER -> function(tag);
                 default -> reader.skip(tag);
             }
         }
@@ -133,8 +121,8 @@ public final class ModelWalker {
         long version = 0;
         for (int field = reader.nextTag(); field != 0; field = reader.nextTag()) {
             switch (ProtoReader.field(field)) {
-                case FIRST -> domain = reader.readName(field, "opset domain");
-                case SECOND -> version = reader.readInt64(field);
+                case OperatorSetIdProto.DOMAIN_FIELD_NUMBER -> domain = reader.readName(field, "opset domain");
+                case OperatorSetIdProto.VERSION_FIELD_NUMBER -> version = reader.readInt64(field);
                 default -> reader.skip(field);
             }
         }
@@ -149,8 +137,8 @@ public final class ModelWalker {
         String value = "";
         for (int field = reader.nextTag(); field != 0; field = reader.nextTag()) {
             switch (ProtoReader.field(field)) {
-                case FIRST -> key = reader.readText(field);
-                case SECOND -> value = reader.readText(field);
+                case StringStringEntryProto.KEY_FIELD_NUMBER -> key = reader.readText(field);
+                case StringStringEntryProto.VALUE_FIELD_NUMBER -> value = reader.readText(field);
                 default -> reader.skip(field);
             }
         }
@@ -163,7 +151,8 @@ public final class ModelWalker {
         int outer = reader.enter(tag);
         for (int field = reader.nextTag(); field != 0; field = reader.nextTag()) {
             int number = ProtoReader.field(field);
-            if (number == FIRST || number == SECOND) {
+            if (number == TrainingInfoProto.INITIALIZATION_FIELD_NUMBER
+                    || number == TrainingInfoProto.ALGORITHM_FIELD_NUMBER) {
                 int graph = reader.enter(field);
                 graphs.graph(1, null);
                 reader.leave(graph);
@@ -178,9 +167,9 @@ public final class ModelWalker {
         int outer = reader.enter(tag);
         for (int field = reader.nextTag(); field != 0; field = reader.nextTag()) {
             int number = ProtoReader.field(field);
-            if (number == FUNCTION_NODE || number == FUNCTION_ATTRIBUTE_PROTO) {
+            if (number == FunctionProto.NODE_FIELD_NUMBER || number == FunctionProto.ATTRIBUTE_PROTO_FIELD_NUMBER) {
                 int inner = reader.enter(field);
-                if (number == FUNCTION_NODE) {
+                if (number == FunctionProto.NODE_FIELD_NUMBER) {
                     graphs.node(1);
                 } else {
                     graphs.attribute(1, "a model-local function");

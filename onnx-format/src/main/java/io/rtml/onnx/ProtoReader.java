@@ -39,6 +39,14 @@ public final class ProtoReader {
         return WireFormat.getTagFieldNumber(tag);
     }
 
+    public static boolean isVarint(int tag) {
+        return WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_VARINT;
+    }
+
+    public static boolean isLengthDelimited(int tag) {
+        return WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED;
+    }
+
     /** Enters the length-delimited message of this tag; returns the outer limit to give to {@link #leave}. */
     public int enter(int tag) throws IOException {
         expect(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED);
@@ -112,7 +120,20 @@ public final class ProtoReader {
         }
     }
 
-    /** Bytes consumed so far, for messages. */
+    /** Bytes left in the message entered last: right after {@link #enter}, its length. */
+    public int remaining() {
+        return in.getBytesUntilLimit();
+    }
+
+    /** Skips a length-delimited value (bytes, string, message) and returns its length; it ends at {@link #position}. */
+    public int skipLengthDelimited(int tag) throws IOException {
+        expect(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        int length = in.readRawVarint32();
+        in.skipRawBytes(length);
+        return length;
+    }
+
+    /** Bytes consumed so far: where the next tag starts, for messages and for callers that edit the file. */
     public long position() {
         return in.getTotalBytesRead();
     }

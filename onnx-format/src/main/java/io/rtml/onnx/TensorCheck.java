@@ -1,5 +1,8 @@
 package io.rtml.onnx;
 
+import io.rtml.onnx.proto.SparseTensorProto;
+import io.rtml.onnx.proto.StringStringEntryProto;
+import io.rtml.onnx.proto.TensorProto;
 import java.io.IOException;
 import java.util.StringJoiner;
 
@@ -9,17 +12,6 @@ import java.util.StringJoiner;
  * Runtime would try to allocate them when it loads the model.
  */
 final class TensorCheck {
-
-    private static final int TENSOR_DIMS = 1;
-    private static final int TENSOR_NAME = 8;
-    private static final int TENSOR_EXTERNAL_DATA = 13;
-    private static final int TENSOR_DATA_LOCATION = 14;
-    private static final int DATA_LOCATION_EXTERNAL = 1;
-    private static final int ENTRY_KEY = 1;
-    private static final int ENTRY_VALUE = 2;
-    private static final int SPARSE_VALUES = 1;
-    private static final int SPARSE_INDICES = 2;
-    private static final int SPARSE_DIMS = 3;
 
     private final ProtoReader reader;
     private final WalkBudget budget;
@@ -37,10 +29,11 @@ final class TensorCheck {
         String location = null;
         for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
             switch (ProtoReader.field(tag)) {
-                case TENSOR_DIMS -> reader.readInt64s(tag, dims::add);
-                case TENSOR_NAME -> name = reader.readName(tag, "tensor name");
-                case TENSOR_DATA_LOCATION -> external |= reader.readInt32(tag) == DATA_LOCATION_EXTERNAL;
-                case TENSOR_EXTERNAL_DATA -> {
+                case TensorProto.DIMS_FIELD_NUMBER -> reader.readInt64s(tag, dims::add);
+                case TensorProto.NAME_FIELD_NUMBER -> name = reader.readName(tag, "tensor name");
+                case TensorProto.DATA_LOCATION_FIELD_NUMBER ->
+                        external |= reader.readInt32(tag) == TensorProto.DataLocation.EXTERNAL_VALUE;
+                case TensorProto.EXTERNAL_DATA_FIELD_NUMBER -> {
                     external = true;
                     int outer = reader.enter(tag);
                     String found = externalLocation();
@@ -65,13 +58,13 @@ final class TensorCheck {
         String name = "";
         for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
             switch (ProtoReader.field(tag)) {
-                case SPARSE_VALUES, SPARSE_INDICES -> {
+                case SparseTensorProto.VALUES_FIELD_NUMBER, SparseTensorProto.INDICES_FIELD_NUMBER -> {
                     int outer = reader.enter(tag);
                     String inner = tensor(kind);
-                    name = ProtoReader.field(tag) == SPARSE_VALUES ? inner : name;
+                    name = ProtoReader.field(tag) == SparseTensorProto.VALUES_FIELD_NUMBER ? inner : name;
                     reader.leave(outer);
                 }
-                case SPARSE_DIMS -> reader.readInt64s(tag, dims::add);
+                case SparseTensorProto.DIMS_FIELD_NUMBER -> reader.readInt64s(tag, dims::add);
                 default -> reader.skip(tag);
             }
         }
@@ -85,8 +78,8 @@ final class TensorCheck {
         String value = null;
         for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
             switch (ProtoReader.field(tag)) {
-                case ENTRY_KEY -> key = reader.readText(tag);
-                case ENTRY_VALUE -> value = reader.readText(tag);
+                case StringStringEntryProto.KEY_FIELD_NUMBER -> key = reader.readText(tag);
+                case StringStringEntryProto.VALUE_FIELD_NUMBER -> value = reader.readText(tag);
                 default -> reader.skip(tag);
             }
         }

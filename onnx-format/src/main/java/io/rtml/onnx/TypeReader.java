@@ -1,8 +1,12 @@
 package io.rtml.onnx;
 
+import io.rtml.onnx.proto.TensorShapeProto;
+import io.rtml.onnx.proto.TypeProto;
+import io.rtml.onnx.proto.ValueInfoProto;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reads ValueInfoProto and TypeProto into a {@link ValueSpec}: the type written the way ONNX writes it,
@@ -10,20 +14,10 @@ import java.util.List;
  */
 final class TypeReader {
 
-    private static final int VALUE_NAME = 1;
-    private static final int VALUE_TYPE = 2;
-    private static final int TYPE_TENSOR = 1;
-    private static final int TYPE_SEQUENCE = 4;
-    private static final int TYPE_MAP = 5;
-    private static final int TYPE_OPAQUE = 7;
-    private static final int TYPE_SPARSE_TENSOR = 8;
-    private static final int TYPE_OPTIONAL = 9;
-    // Tensor and SparseTensor: elem_type 1, shape 2; Sequence and Optional: elem_type 1; Map: key_type 1, value_type 2.
-    private static final int FIRST = 1;
-    private static final int SECOND = 2;
-    private static final int SHAPE_DIM = 1;
-    private static final int DIM_VALUE = 1;
-    private static final int DIM_PARAM = 2;
+    /** The fields of TypeProto's oneof {@code value}: one kind of type each. */
+    private static final Set<Integer> VALUE_TYPES = Set.of(TypeProto.TENSOR_TYPE_FIELD_NUMBER,
+            TypeProto.SPARSE_TENSOR_TYPE_FIELD_NUMBER, TypeProto.SEQUENCE_TYPE_FIELD_NUMBER, TypeProto.MAP_TYPE_FIELD_NUMBER,
+            TypeProto.OPTIONAL_TYPE_FIELD_NUMBER, TypeProto.OPAQUE_TYPE_FIELD_NUMBER);
 
     /** A type as read; {@code onnxType} is "undefined" where the file leaves it out. */
     private record ValueType(String onnxType, String datatype, List<Object> shape) {
@@ -44,8 +38,8 @@ final class TypeReader {
         ValueType type = ValueType.UNDEFINED;
         for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
             switch (ProtoReader.field(tag)) {
-                case VALUE_NAME -> name = reader.readName(tag, "graph input or output name");
-                case VALUE_TYPE -> type = nested(tag, 1);
+                case ValueInfoProto.NAME_FIELD_NUMBER -> name = reader.readName(tag, "graph input or output name");
+                case ValueInfoProto.TYPE_FIELD_NUMBER -> type = nested(tag, 1);
                 default -> reader.skip(tag);
             }
         }
@@ -65,15 +59,14 @@ final class TypeReader {
         ValueType type = ValueType.UNDEFINED;
         for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
             int field = ProtoReader.field(tag);
-            if (field == TYPE_TENSOR || field == TYPE_SPARSE_TENSOR || field == TYPE_SEQUENCE || field == TYPE_MAP
-                    || field == TYPE_OPTIONAL || field == TYPE_OPAQUE) {
+            if (VALUE_TYPES.contains(field)) {
                 int outer = reader.enter(tag);
                 type = switch (field) {
-                    case TYPE_TENSOR -> tensor(false);
-                    case TYPE_SPARSE_TENSOR -> tensor(true);
-                    case TYPE_SEQUENCE -> wrapper("seq", depth);
-                    case TYPE_OPTIONAL -> wrapper("optional", depth);
-                    case TYPE_MAP -> map(depth);
+                    case TypeProto.TENSOR_TYPE_FIELD_NUMBER -> tensor(false);
+                    case TypeProto.SPARSE_TENSOR_TYPE_FIELD_NUMBER -> tensor(true);
+                    case TypeProto.SEQUENCE_TYPE_FIELD_NUMBER -> wrapper("seq", depth);
+                    case TypeProto.OPTIONAL_TYPE_FIELD_NUMBER -> wrapper("optional", depth);
+                    case TypeProto.MAP_TYPE_FIELD_NUMBER -> map(depth);
                     default -> opaque();
                 };
                 reader.leave(outer);
@@ -89,8 +82,9 @@ final class TypeReader {
         List<Object> shape = null;
         for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
             switch (ProtoReader.field(tag)) {
-                case FIRST -> elementType = reader.readInt32(tag);
-                case SECOND -> {
+                // TypeProto.SparseTensor numbers its fields as TypeProto.Tensor does.
+                case TypeProto.Tensor.ELEM_TYPE_FIELD_NUMBER -> elementType = reader.readInt32(tag);
+                case TypeProto.Tensor.SHAPE_FIELD_NUMBER -> {
                     int outer = reader.enter(tag);
                     shape = shape();
                     reader.leave(outer);
@@ -108,7 +102,7 @@ final class TypeReader {
     private List<Object> shape() throws IOException {
         List<Object> dims = new ArrayList<>();
         for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
-            if (ProtoReader.field(tag) == SHAPE_DIM) {
+            if (ProtoReader.field(tag) == TensorShapeProto.DIM_FIELD_NUMBER) {
                 int outer = reader.enter(tag);
                 Object dim = dimension();
                 reader.leave(outer);
@@ -126,8 +120,8 @@ final class TypeReader {
         Object dim = null;
         for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
             switch (ProtoReader.field(tag)) {
-                case DIM_VALUE -> dim = reader.readInt64(tag);
-                case DIM_PARAM -> dim = reader.readName(tag, "dimension name");
+                case TensorShapeProto.Dimension.DIM_VALUE_FIELD_NUMBER -> dim = reader.readInt64(tag);
+                case TensorShapeProto.Dimension.DIM_PARAM_FIELD_NUMBER -> dim = reader.readName(tag, "dimension name");
                 default -> reader.skip(tag);
             }
         }
@@ -137,7 +131,8 @@ final class TypeReader {
     private ValueType wrapper(String kind, int depth) throws IOException {
         ValueType element = ValueType.UNDEFINED;
         for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
-            if (ProtoReader.field(tag) == FIRST) {
+            // TypeProto.Optional numbers its element type as TypeProto.Sequence does.
+            if (ProtoReader.field(tag) == TypeProto.Sequence.ELEM_TYPE_FIELD_NUMBER) {
                 element = nested(tag, depth + 1);
             } else {
                 reader.skip(tag);
@@ -151,8 +146,8 @@ final class TypeReader {
         ValueType value = ValueType.UNDEFINED;
         for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
             switch (ProtoReader.field(tag)) {
-                case FIRST -> keyType = reader.readInt32(tag);
-                case SECOND -> value = nested(tag, depth + 1);
+                case TypeProto.Map.KEY_TYPE_FIELD_NUMBER -> keyType = reader.readInt32(tag);
+                case TypeProto.Map.VALUE_TYPE_FIELD_NUMBER -> value = nested(tag, depth + 1);
                 default -> reader.skip(tag);
             }
         }
@@ -164,8 +159,8 @@ final class TypeReader {
         String name = "";
         for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
             switch (ProtoReader.field(tag)) {
-                case FIRST -> domain = reader.readName(tag, "opaque type domain");
-                case SECOND -> name = reader.readName(tag, "opaque type name");
+                case TypeProto.Opaque.DOMAIN_FIELD_NUMBER -> domain = reader.readName(tag, "opaque type domain");
+                case TypeProto.Opaque.NAME_FIELD_NUMBER -> name = reader.readName(tag, "opaque type name");
                 default -> reader.skip(tag);
             }
         }

@@ -1,20 +1,21 @@
 package io.rtml.onnx;
 
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.WireFormat;
-import java.io.ByteArrayOutputStream;
+import io.rtml.onnx.proto.GraphProto;
+import io.rtml.onnx.proto.ModelProto;
+import io.rtml.onnx.proto.StringStringEntryProto;
+import io.rtml.onnx.proto.TensorProto;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A copy of a model for ONNX Runtime (the registry's load check, a scoring node's session): each large initializer of the main graph
@@ -28,22 +29,19 @@ import java.util.List;
  * least {@link #MIN_BYTES} long, far beyond any shape-like constant that shape inference would read.
  * Called only after {@link ModelWalker} has accepted the file, which guarantees that no tensor
  * names external data of its own; the reference written here points only at the file itself.
+ * The file is read with {@link ProtoReader}, as the walk reads it; the reference is a TensorProto
+ * fragment written by the generated classes.
  */
 public final class WeightlessCopy {
 
     /** Smaller initializers stay in place: moving them saves nothing worth a second format. */
     public static final int MIN_BYTES = 1 << 20;
 
-    private static final int MODEL_GRAPH = 7;
-    private static final int GRAPH_INITIALIZER = 5;
-    private static final int TENSOR_DIMS = 1;
-    private static final int TENSOR_DATA_TYPE = 2;
-    private static final int TENSOR_RAW_DATA = 9;
-    private static final int TENSOR_EXTERNAL_DATA = 13;
-    private static final int TENSOR_DATA_LOCATION = 14;
-    private static final int DATA_LOCATION_EXTERNAL = 1;
-    /** segment, float_data, int32_data, string_data, int64_data, double_data, uint64_data. */
-    private static final List<Integer> OTHER_DATA = List.of(3, 4, 5, 6, 7, 10, 11);
+    /** Fields besides raw_data that hold (or place) a tensor's data: such a tensor stays as it is. */
+    private static final Set<Integer> OTHER_DATA = Set.of(TensorProto.SEGMENT_FIELD_NUMBER,
+            TensorProto.FLOAT_DATA_FIELD_NUMBER, TensorProto.INT32_DATA_FIELD_NUMBER, TensorProto.STRING_DATA_FIELD_NUMBER,
+            TensorProto.INT64_DATA_FIELD_NUMBER, TensorProto.DOUBLE_DATA_FIELD_NUMBER, TensorProto.UINT64_DATA_FIELD_NUMBER,
+            TensorProto.EXTERNAL_DATA_FIELD_NUMBER, TensorProto.DATA_LOCATION_FIELD_NUMBER);
 
     /** Replace the original's bytes [from, to) by {@code bytes}. */
     private record Edit(long from, long to, byte[] bytes) {}
@@ -53,14 +51,13 @@ public final class WeightlessCopy {
 
     private final Path model;
     private final int minBytes;
-    private final CodedInputStream in;
+    private final ProtoReader reader;
     private final List<Edit> edits = new ArrayList<>();
 
     private WeightlessCopy(Path model, InputStream stream, int minBytes) {
         this.model = model;
         this.minBytes = minBytes;
-        this.in = CodedInputStream.newInstance(stream, 64 * 1024);
-        in.setSizeLimit(Integer.MAX_VALUE);
+        this.reader = new ProtoReader(stream);
     }
 
     /**
@@ -123,20 +120,20 @@ public final class WeightlessCopy {
     }
 
     private void modelProto() throws IOException {
-        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-            if (WireFormat.getTagFieldNumber(tag) == MODEL_GRAPH && isLengthDelimited(tag)) {
+        for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
+            if (ProtoReader.field(tag) == ModelProto.GRAPH_FIELD_NUMBER && ProtoReader.isLengthDelimited(tag)) {
                 // A repeated graph field merges in protobuf; each occurrence gets its own length.
-                long lengthStart = in.getTotalBytesRead();
-                int length = in.readRawVarint32();
-                long contentStart = in.getTotalBytesRead();
-                int outer = in.pushLimit(length);
+                long lengthStart = reader.position();
+                int outer = reader.enter(tag);
+                long contentStart = reader.position();
+                int length = reader.remaining();
                 long growth = graphProto();
-                in.popLimit(outer);
+                reader.leave(outer);
                 if (growth != 0) {
                     edits.add(new Edit(lengthStart, contentStart, varint(length + growth)));
                 }
             } else {
-                in.skipField(tag);
+                reader.skip(tag);
             }
         }
     }
@@ -144,17 +141,17 @@ public final class WeightlessCopy {
     /** Returns how many bytes the graph's content changes by. */
     private long graphProto() throws IOException {
         long growth = 0;
-        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-            if (WireFormat.getTagFieldNumber(tag) != GRAPH_INITIALIZER || !isLengthDelimited(tag)) {
-                in.skipField(tag);
+        for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
+            if (ProtoReader.field(tag) != GraphProto.INITIALIZER_FIELD_NUMBER || !ProtoReader.isLengthDelimited(tag)) {
+                reader.skip(tag);
                 continue;
             }
-            long lengthStart = in.getTotalBytesRead();
-            int length = in.readRawVarint32();
-            long contentStart = in.getTotalBytesRead();
-            int outer = in.pushLimit(length);
+            long lengthStart = reader.position();
+            int outer = reader.enter(tag);
+            long contentStart = reader.position();
+            int length = reader.remaining();
             RawData raw = movableRawData();
-            in.popLimit(outer);
+            reader.leave(outer);
             if (raw != null) {
                 byte[] reference = externalReference(raw.dataStart(), raw.end() - raw.dataStart());
                 long newLength = length - (raw.end() - raw.fieldStart()) + reference.length;
@@ -174,22 +171,21 @@ public final class WeightlessCopy {
         RawData raw = null;
         int rawFields = 0;
         boolean otherData = false;
-        long fieldStart = in.getTotalBytesRead();
-        for (int tag = in.readTag(); tag != 0; fieldStart = in.getTotalBytesRead(), tag = in.readTag()) {
-            int field = WireFormat.getTagFieldNumber(tag);
-            if (field == TENSOR_DIMS) {
+        long fieldStart = reader.position();
+        for (int tag = reader.nextTag(); tag != 0; fieldStart = reader.position(), tag = reader.nextTag()) {
+            int field = ProtoReader.field(tag);
+            if (field == TensorProto.DIMS_FIELD_NUMBER) {
                 elements = dims(tag, elements);
-            } else if (field == TENSOR_DATA_TYPE && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_VARINT) {
-                dataType = in.readInt32();
-            } else if (field == TENSOR_RAW_DATA && isLengthDelimited(tag)) {
+            } else if (field == TensorProto.DATA_TYPE_FIELD_NUMBER && ProtoReader.isVarint(tag)) {
+                dataType = reader.readInt32(tag);
+            } else if (field == TensorProto.RAW_DATA_FIELD_NUMBER && ProtoReader.isLengthDelimited(tag)) {
                 rawFields++;
-                int length = in.readRawVarint32();
-                long dataStart = in.getTotalBytesRead();
-                in.skipRawBytes(length);
-                raw = new RawData(fieldStart, dataStart, dataStart + length);
+                int length = reader.skipLengthDelimited(tag);
+                long end = reader.position();
+                raw = new RawData(fieldStart, end - length, end);
             } else {
-                otherData |= OTHER_DATA.contains(field) || field == TENSOR_EXTERNAL_DATA || field == TENSOR_DATA_LOCATION;
-                in.skipField(tag);
+                otherData |= OTHER_DATA.contains(field);
+                reader.skip(tag);
             }
         }
         int elementBytes = ElementType.fixedWidthBytes(dataType);
@@ -202,19 +198,13 @@ public final class WeightlessCopy {
 
     /** Multiplies {@code elements} by the dims of this field (packed or not); -1 once unknown or absurd. */
     private long dims(int tag, long elements) throws IOException {
-        if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_VARINT) {
-            return times(elements, in.readInt64());
-        }
-        if (!isLengthDelimited(tag)) {
-            in.skipField(tag);
+        if (!ProtoReader.isVarint(tag) && !ProtoReader.isLengthDelimited(tag)) {
+            reader.skip(tag);
             return -1;
         }
-        int outer = in.pushLimit(in.readRawVarint32());
-        while (in.getBytesUntilLimit() > 0) {
-            elements = times(elements, in.readInt64());
-        }
-        in.popLimit(outer);
-        return elements;
+        long[] product = {elements};
+        reader.readInt64s(tag, dim -> product[0] = times(product[0], dim));
+        return product[0];
     }
 
     private static long times(long elements, long dim) {
@@ -225,25 +215,19 @@ public final class WeightlessCopy {
     }
 
     /** external_data {location, offset, length} and data_location EXTERNAL, in place of raw_data. */
-    private byte[] externalReference(long offset, long length) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-        entry(out, "location", model.getFileName().toString());
-        entry(out, "offset", Long.toString(offset));
-        entry(out, "length", Long.toString(length));
-        out.writeEnum(TENSOR_DATA_LOCATION, DATA_LOCATION_EXTERNAL);
-        out.flush();
-        return bytes.toByteArray();
+    private byte[] externalReference(long offset, long length) {
+        // Fields of a message concatenate: these are the tensor's fields to splice in, in the generated writer's bytes.
+        return TensorProto.newBuilder()
+                .addExternalData(entry("location", model.getFileName().toString()))
+                .addExternalData(entry("offset", Long.toString(offset)))
+                .addExternalData(entry("length", Long.toString(length)))
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                .build()
+                .toByteArray();
     }
 
-    private static void entry(CodedOutputStream out, String key, String value) throws IOException {
-        byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-        byte[] valueBytes = value.getBytes(StandardCharsets.UTF_8);
-        out.writeTag(TENSOR_EXTERNAL_DATA, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-        out.writeUInt32NoTag(CodedOutputStream.computeByteArraySize(1, keyBytes)
-                + CodedOutputStream.computeByteArraySize(2, valueBytes));
-        out.writeByteArray(1, keyBytes);
-        out.writeByteArray(2, valueBytes);
+    private static StringStringEntryProto entry(String key, String value) {
+        return StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
     }
 
     private static byte[] varint(long value) {
@@ -256,10 +240,6 @@ public final class WeightlessCopy {
             throw new IllegalStateException("a varint fits its computed size", e);
         }
         return bytes;
-    }
-
-    private static boolean isLengthDelimited(int tag) {
-        return WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED;
     }
 
     private static void transfer(FileChannel source, long from, long to, FileChannel out) throws IOException {

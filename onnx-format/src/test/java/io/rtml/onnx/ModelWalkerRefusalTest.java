@@ -1,12 +1,12 @@
 package io.rtml.onnx;
 
-import static io.rtml.testing.ProtoBuilder.entry;
-import static io.rtml.testing.ProtoBuilder.floatTensor;
-import static io.rtml.testing.ProtoBuilder.identityGraph;
-import static io.rtml.testing.ProtoBuilder.model;
+import static io.rtml.onnx.TestModels.identityGraph;
+import static io.rtml.onnx.TestModels.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.rtml.onnx.proto.StringStringEntryProto;
+import io.rtml.onnx.proto.TensorProto;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +24,11 @@ class ModelWalkerRefusalTest {
 
     @Test
     void anExternalDataRefusalNamesTheTensorAndTheFileWithoutOpeningIt() throws IOException {
-        Path file = Files.write(dir.resolve("m.onnx"), model(identityGraph()
-                .message(5, floatTensor("w", 4).message(13, entry("location", "README.md")).varint(14, 1))).toByteArray());
+        TensorProto external = TensorProto.newBuilder().setName("w").addDims(4).setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue("README.md"))
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                .build();
+        Path file = Files.write(dir.resolve("m.onnx"), model(identityGraph().addInitializer(external)).toByteArray());
 
         OnnxRefusal refusal = catchThrowableOfType(OnnxRefusal.class,
                 () -> ModelWalker.walk(file, InspectionLimits.defaults()));

@@ -8,6 +8,10 @@ import static io.rtml.testing.ProtoBuilder.node;
 import static io.rtml.testing.ProtoBuilder.tensorValue;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rtml.onnx.proto.AttributeProto;
+import io.rtml.onnx.proto.GraphProto;
+import io.rtml.onnx.proto.NodeProto;
+import io.rtml.onnx.proto.TensorProto;
 import io.rtml.testing.ProtoBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the working directory and served their bytes as predictions.
  */
 class ExternalDataTest extends OneNodeTest {
+
+    private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
+    private static final int BOOL = TensorProto.DataType.BOOL_VALUE;
 
     private static final AtomicInteger VERSIONS = new AtomicInteger();
 
@@ -54,40 +61,67 @@ class ExternalDataTest extends OneNodeTest {
 
     @Test
     void refusesAnInitializerMarkedExternalWithoutALocation() {
-        assertRefused(addGraph(floatTensor("w", 4).varint(14, 1)), "initializer 'w'", "external file");
+        ProtoBuilder w = floatTensor("w", 4)
+                .varint(TensorProto.DATA_LOCATION_FIELD_NUMBER, TensorProto.DataLocation.EXTERNAL_VALUE);
+        assertRefused(addGraph(w), "initializer 'w'", "external file");
     }
 
     @Test
     void refusesAConstantNodesTensorNamingAFile() {
         ProtoBuilder constant = node("Constant", new String[0], "w")
-                .message(5, message().string(1, "value").varint(20, 4).message(5, external(floatTensor("", 4), "pom.xml")));
-        ProtoBuilder graph = message().message(1, constant).message(1, node("Add", new String[] {"x", "w"}, "y"))
-                .string(2, "leak").message(11, tensorValue("x", 1, 1L, 4L)).message(12, tensorValue("y", 1, 1L, 4L));
+                .message(NodeProto.ATTRIBUTE_FIELD_NUMBER, message()
+                        .string(AttributeProto.NAME_FIELD_NUMBER, "value")
+                        .varint(AttributeProto.TYPE_FIELD_NUMBER, AttributeProto.AttributeType.TENSOR_VALUE)
+                        .message(AttributeProto.T_FIELD_NUMBER, external(floatTensor("", 4), "pom.xml")));
+        ProtoBuilder graph = message()
+                .message(GraphProto.NODE_FIELD_NUMBER, constant)
+                .message(GraphProto.NODE_FIELD_NUMBER, node("Add", new String[] {"x", "w"}, "y"))
+                .string(GraphProto.NAME_FIELD_NUMBER, "leak")
+                .message(GraphProto.INPUT_FIELD_NUMBER, tensorValue("x", FLOAT, 1L, 4L))
+                .message(GraphProto.OUTPUT_FIELD_NUMBER, tensorValue("y", FLOAT, 1L, 4L));
         assertRefused(graph, "attribute 'value'", "'pom.xml'");
     }
 
     @Test
     void refusesAConstantInsideAnIfBranchNamingAFile() {
         ProtoBuilder constant = node("Constant", new String[0], "c")
-                .message(5, message().string(1, "value").varint(20, 4).message(5, external(floatTensor("", 4), "pom.xml")));
-        ProtoBuilder branch = message().message(1, constant).message(12, tensorValue("c", 1, 4L));
-        ProtoBuilder ifNode = node("If", new String[] {"cond"}, "y").string(3, "choose")
-                .message(5, message().string(1, "then_branch").varint(20, 5).message(6, branch))
-                .message(5, message().string(1, "else_branch").varint(20, 5).message(6, branch));
-        ProtoBuilder graph = message().message(1, ifNode).string(2, "leak")
-                .message(11, tensorValue("cond", 9, 1L)).message(12, tensorValue("y", 1, 4L));
+                .message(NodeProto.ATTRIBUTE_FIELD_NUMBER, message()
+                        .string(AttributeProto.NAME_FIELD_NUMBER, "value")
+                        .varint(AttributeProto.TYPE_FIELD_NUMBER, AttributeProto.AttributeType.TENSOR_VALUE)
+                        .message(AttributeProto.T_FIELD_NUMBER, external(floatTensor("", 4), "pom.xml")));
+        ProtoBuilder branch = message()
+                .message(GraphProto.NODE_FIELD_NUMBER, constant)
+                .message(GraphProto.OUTPUT_FIELD_NUMBER, tensorValue("c", FLOAT, 4L));
+        ProtoBuilder ifNode = node("If", new String[] {"cond"}, "y").string(NodeProto.NAME_FIELD_NUMBER, "choose")
+                .message(NodeProto.ATTRIBUTE_FIELD_NUMBER, message()
+                        .string(AttributeProto.NAME_FIELD_NUMBER, "then_branch")
+                        .varint(AttributeProto.TYPE_FIELD_NUMBER, AttributeProto.AttributeType.GRAPH_VALUE)
+                        .message(AttributeProto.G_FIELD_NUMBER, branch))
+                .message(NodeProto.ATTRIBUTE_FIELD_NUMBER, message()
+                        .string(AttributeProto.NAME_FIELD_NUMBER, "else_branch")
+                        .varint(AttributeProto.TYPE_FIELD_NUMBER, AttributeProto.AttributeType.GRAPH_VALUE)
+                        .message(AttributeProto.G_FIELD_NUMBER, branch));
+        ProtoBuilder graph = message()
+                .message(GraphProto.NODE_FIELD_NUMBER, ifNode).string(GraphProto.NAME_FIELD_NUMBER, "leak")
+                .message(GraphProto.INPUT_FIELD_NUMBER, tensorValue("cond", BOOL, 1L))
+                .message(GraphProto.OUTPUT_FIELD_NUMBER, tensorValue("y", FLOAT, 4L));
         assertRefused(graph, "attribute 'value'", "'pom.xml'");
     }
 
     /** y = x + w, w a FLOAT[4] whose 16 bytes ONNX Runtime would read from {@code w}'s external file. */
     private static ProtoBuilder addGraph(ProtoBuilder w) {
-        return message().message(1, node("Add", new String[] {"x", "w"}, "y")).string(2, "leak").message(5, w)
-                .message(11, tensorValue("x", 1, 1L, 4L)).message(12, tensorValue("y", 1, 1L, 4L));
+        return message()
+                .message(GraphProto.NODE_FIELD_NUMBER, node("Add", new String[] {"x", "w"}, "y"))
+                .string(GraphProto.NAME_FIELD_NUMBER, "leak").message(GraphProto.INITIALIZER_FIELD_NUMBER, w)
+                .message(GraphProto.INPUT_FIELD_NUMBER, tensorValue("x", FLOAT, 1L, 4L))
+                .message(GraphProto.OUTPUT_FIELD_NUMBER, tensorValue("y", FLOAT, 1L, 4L));
     }
 
     private static ProtoBuilder external(ProtoBuilder tensor, String location) {
-        return tensor.message(13, entry("location", location)).message(13, entry("offset", "0"))
-                .message(13, entry("length", "16")).varint(14, 1);
+        return tensor.message(TensorProto.EXTERNAL_DATA_FIELD_NUMBER, entry("location", location))
+                .message(TensorProto.EXTERNAL_DATA_FIELD_NUMBER, entry("offset", "0"))
+                .message(TensorProto.EXTERNAL_DATA_FIELD_NUMBER, entry("length", "16"))
+                .varint(TensorProto.DATA_LOCATION_FIELD_NUMBER, TensorProto.DataLocation.EXTERNAL_VALUE);
     }
 
     private void assertRefused(ProtoBuilder graph, String... mentions) {

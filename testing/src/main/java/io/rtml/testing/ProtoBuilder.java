@@ -1,15 +1,28 @@
 package io.rtml.testing;
 
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.MessageLite;
 import com.google.protobuf.WireFormat;
+import io.rtml.onnx.proto.GraphProto;
+import io.rtml.onnx.proto.ModelProto;
+import io.rtml.onnx.proto.NodeProto;
+import io.rtml.onnx.proto.OperatorSetIdProto;
+import io.rtml.onnx.proto.StringStringEntryProto;
+import io.rtml.onnx.proto.TensorProto;
+import io.rtml.onnx.proto.TensorShapeProto;
+import io.rtml.onnx.proto.TypeProto;
+import io.rtml.onnx.proto.ValueInfoProto;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
- * Writes protobuf messages field by field, so that tests can build ONNX files (valid or hostile)
- * without generated ONNX classes. Field numbers are onnx.proto's.
+ * Writes protobuf messages field by field, so that tests can build ONNX files that the generated
+ * builders would not write: hostile ones, fields repeated or out of order, dims packed as proto3
+ * writers pack them. Field numbers come from the generated classes (onnx-format's onnx.proto);
+ * well-formed parts are built with the generated builders and wrapped with {@link #of}.
  */
 public final class ProtoBuilder {
 
@@ -34,6 +47,15 @@ public final class ProtoBuilder {
 
     public ProtoBuilder message(int field, ProtoBuilder value) {
         return bytes(field, value.toByteArray());
+    }
+
+    /** A builder that starts with the fields of a message built with the generated classes. */
+    public static ProtoBuilder of(MessageLite message) {
+        return new ProtoBuilder().raw(message.toByteArray());
+    }
+
+    private ProtoBuilder raw(byte[] fields) {
+        return write(() -> out.writeRawBytes(fields));
     }
 
     /** A repeated int64 in proto3's packed form. */
@@ -64,60 +86,72 @@ public final class ProtoBuilder {
 
     /** ModelProto with IR 8, the default opset 13 and the given graph. */
     public static ProtoBuilder model(ProtoBuilder graph) {
-        return message().varint(1, 8).string(2, "rtml-tests").message(8, opset("", 13)).message(7, graph);
+        return message()
+                .varint(ModelProto.IR_VERSION_FIELD_NUMBER, 8)
+                .string(ModelProto.PRODUCER_NAME_FIELD_NUMBER, "rtml-tests")
+                .message(ModelProto.OPSET_IMPORT_FIELD_NUMBER, opset("", 13))
+                .message(ModelProto.GRAPH_FIELD_NUMBER, graph);
     }
 
     public static ProtoBuilder opset(String domain, long version) {
-        return message().string(1, domain).varint(2, version);
+        return of(OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(version).build());
     }
 
     public static ProtoBuilder node(String opType, String[] inputs, String... outputs) {
-        ProtoBuilder node = message();
-        for (String input : inputs) {
-            node.string(1, input);
-        }
-        for (String output : outputs) {
-            node.string(2, output);
-        }
-        return node.string(4, opType);
+        return of(nodeProto(opType, inputs, outputs));
+    }
+
+    public static NodeProto nodeProto(String opType, String[] inputs, String... outputs) {
+        return NodeProto.newBuilder().addAllInput(List.of(inputs)).addAllOutput(List.of(outputs)).setOpType(opType).build();
     }
 
     /** ValueInfoProto of a tensor; each dim a Long (value), a String (name) or null (neither). */
     public static ProtoBuilder tensorValue(String name, int elementType, Object... dims) {
-        return message().string(1, name).message(2, message().message(1, tensorType(elementType, dims)));
+        return of(valueInfo(name, elementType, dims));
+    }
+
+    /** As {@link #tensorValue}, the generated message. */
+    public static ValueInfoProto valueInfo(String name, int elementType, Object... dims) {
+        return ValueInfoProto.newBuilder().setName(name)
+                .setType(TypeProto.newBuilder().setTensorType(tensorTypeProto(elementType, dims))).build();
     }
 
     public static ProtoBuilder tensorType(int elementType, Object... dims) {
-        ProtoBuilder shape = message();
+        return of(tensorTypeProto(elementType, dims));
+    }
+
+    private static TypeProto.Tensor tensorTypeProto(int elementType, Object... dims) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (Object dim : dims) {
-            ProtoBuilder dimension = message();
+            TensorShapeProto.Dimension.Builder dimension = shape.addDimBuilder();
             if (dim instanceof Long value) {
-                dimension.varint(1, value);
+                dimension.setDimValue(value);
             } else if (dim instanceof String param) {
-                dimension.string(2, param);
+                dimension.setDimParam(param);
             }
-            shape.message(1, dimension);
         }
-        return message().varint(1, elementType).message(2, shape);
+        return TypeProto.Tensor.newBuilder().setElemType(elementType).setShape(shape).build();
     }
 
     /** TensorProto (FLOAT) with dims and no data. */
     public static ProtoBuilder floatTensor(String name, long... dims) {
-        return message().packed(1, dims).varint(2, 1).string(8, name);
+        return message().packed(TensorProto.DIMS_FIELD_NUMBER, dims)
+                .varint(TensorProto.DATA_TYPE_FIELD_NUMBER, TensorProto.DataType.FLOAT_VALUE)
+                .string(TensorProto.NAME_FIELD_NUMBER, name);
     }
 
     /** StringStringEntryProto, as in external_data and metadata_props. */
     public static ProtoBuilder entry(String key, String value) {
-        return message().string(1, key).string(2, value);
+        return of(StringStringEntryProto.newBuilder().setKey(key).setValue(value).build());
     }
 
     /** The smallest model ONNX Runtime loads: y = Identity(x). */
     public static ProtoBuilder identityGraph() {
         return message()
-                .message(1, node("Identity", new String[] {"x"}, "y"))
-                .string(2, "identity")
-                .message(11, tensorValue("x", 1, "N", 3L))
-                .message(12, tensorValue("y", 1, "N", 3L));
+                .message(GraphProto.NODE_FIELD_NUMBER, node("Identity", new String[] {"x"}, "y"))
+                .string(GraphProto.NAME_FIELD_NUMBER, "identity")
+                .message(GraphProto.INPUT_FIELD_NUMBER, tensorValue("x", TensorProto.DataType.FLOAT_VALUE, "N", 3L))
+                .message(GraphProto.OUTPUT_FIELD_NUMBER, tensorValue("y", TensorProto.DataType.FLOAT_VALUE, "N", 3L));
     }
 
     private interface Write {

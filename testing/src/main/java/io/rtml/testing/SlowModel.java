@@ -1,9 +1,10 @@
 package io.rtml.testing;
 
-import static io.rtml.testing.ProtoBuilder.message;
-import static io.rtml.testing.ProtoBuilder.node;
-import static io.rtml.testing.ProtoBuilder.tensorValue;
+import static io.rtml.testing.ProtoBuilder.nodeProto;
+import static io.rtml.testing.ProtoBuilder.valueInfo;
 
+import io.rtml.onnx.proto.GraphProto;
+import io.rtml.onnx.proto.TensorProto;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -17,27 +18,26 @@ import java.util.HexFormat;
  */
 public final class SlowModel {
 
-    private static final int FLOAT = 1;
-    private static final int INT64 = 7;
+    private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
 
     private SlowModel() {}
 
     public static byte[] bytes(int n, int matmuls) {
-        ProtoBuilder graph = message()
-                .message(1, node("ReduceSum", new String[] {"x"}, "sum_x"))
-                .message(1, node("ConstantOfShape", new String[] {"square"}, "zeros"))
-                .message(1, node("Mul", new String[] {"zeros", "sum_x"}, "z0"));
+        GraphProto.Builder graph = GraphProto.newBuilder()
+                .addNode(nodeProto("ReduceSum", new String[] {"x"}, "sum_x"))
+                .addNode(nodeProto("ConstantOfShape", new String[] {"square"}, "zeros"))
+                .addNode(nodeProto("Mul", new String[] {"zeros", "sum_x"}, "z0"));
         for (int i = 1; i <= matmuls; i++) {
-            graph.message(1, node("MatMul", new String[] {"z" + (i - 1), "z0"}, "z" + i));
+            graph.addNode(nodeProto("MatMul", new String[] {"z" + (i - 1), "z0"}, "z" + i));
         }
-        graph.message(1, node("ReduceSum", new String[] {"z" + matmuls}, "total"))
-                .message(1, node("Add", new String[] {"x", "total"}, "y"))
-                .string(2, "slow")
-                // TensorProto: dims [2], INT64, int64_data [n, n], name
-                .message(5, message().packed(1, 2).varint(2, INT64).packed(7, n, n).string(8, "square"))
-                .message(11, tensorValue("x", FLOAT, "N", 1L))
-                .message(12, tensorValue("y", FLOAT, "N", 1L));
-        return ProtoBuilder.model(graph).toByteArray();
+        graph.addNode(nodeProto("ReduceSum", new String[] {"z" + matmuls}, "total"))
+                .addNode(nodeProto("Add", new String[] {"x", "total"}, "y"))
+                .setName("slow")
+                .addInitializer(TensorProto.newBuilder()
+                        .addDims(2).setDataType(TensorProto.DataType.INT64_VALUE).addInt64Data(n).addInt64Data(n).setName("square"))
+                .addInput(valueInfo("x", FLOAT, "N", 1L))
+                .addOutput(valueInfo("y", FLOAT, "N", 1L));
+        return ProtoBuilder.model(ProtoBuilder.of(graph.build())).toByteArray();
     }
 
     /** Hex SHA-256 of a model's bytes, as the node's stage call wants it. */

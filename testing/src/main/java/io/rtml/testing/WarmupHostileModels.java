@@ -1,11 +1,18 @@
 package io.rtml.testing;
 
-import static io.rtml.testing.ProtoBuilder.message;
-import static io.rtml.testing.ProtoBuilder.node;
-import static io.rtml.testing.ProtoBuilder.tensorValue;
+import static io.rtml.testing.ProtoBuilder.nodeProto;
+import static io.rtml.testing.ProtoBuilder.valueInfo;
 
+import com.google.protobuf.ByteString;
+import io.rtml.onnx.proto.AttributeProto;
+import io.rtml.onnx.proto.GraphProto;
+import io.rtml.onnx.proto.ModelProto;
+import io.rtml.onnx.proto.NodeProto;
+import io.rtml.onnx.proto.StringStringEntryProto;
+import io.rtml.onnx.proto.TensorProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Valid models that ONNX Runtime runs fine on real inputs but that refuse the zeros a warm-up built
@@ -14,8 +21,8 @@ import java.nio.ByteOrder;
  */
 public final class WarmupHostileModels {
 
-    private static final int FLOAT = 1;
-    private static final int INT64 = 7;
+    private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
+    private static final int INT64 = TensorProto.DataType.INT64_VALUE;
 
     private WarmupHostileModels() {}
 
@@ -25,15 +32,18 @@ public final class WarmupHostileModels {
      * neighbour to mirror and ONNX Runtime refuses the run.
      */
     public static byte[] reflectPad() {
-        ProtoBuilder pad = node("Pad", new String[] {"x", "pads"}, "y")
-                .message(5, message().string(1, "mode").bytes(4, "reflect".getBytes()).varint(20, 3));
-        ProtoBuilder graph = message()
-                .message(1, pad)
-                .string(2, "reflect_pad")
-                .message(5, int64Tensor("pads", new long[] {4}, 0, 1, 0, 1))
-                .message(11, tensorValue("x", FLOAT, "N", "L"))
-                .message(12, tensorValue("y", FLOAT, "N", null));
-        return ProtoBuilder.model(graph).toByteArray();
+        NodeProto pad = nodeProto("Pad", new String[] {"x", "pads"}, "y").toBuilder()
+                .addAttribute(AttributeProto.newBuilder().setName("mode").setS(ByteString.copyFromUtf8("reflect"))
+                        .setType(AttributeProto.AttributeType.STRING))
+                .build();
+        GraphProto graph = GraphProto.newBuilder()
+                .addNode(pad)
+                .setName("reflect_pad")
+                .addInitializer(int64Tensor("pads", new long[] {4}, 0, 1, 0, 1))
+                .addInput(valueInfo("x", FLOAT, "N", "L"))
+                .addOutput(valueInfo("y", FLOAT, "N", null))
+                .build();
+        return ProtoBuilder.model(ProtoBuilder.of(graph)).toByteArray();
     }
 
     /**
@@ -43,43 +53,53 @@ public final class WarmupHostileModels {
      * of range that ONNX Runtime refuses.
      */
     public static byte[] sampleRate() {
-        ProtoBuilder graph = message()
-                .message(1, node("Div", new String[] {"sample_rate", "khz8"}, "q"))
-                .message(1, node("Sub", new String[] {"q", "three"}, "index"))
-                .message(1, node("Gather", new String[] {"gain", "index"}, "scale"))
-                .message(1, node("Mul", new String[] {"audio", "scale"}, "y"))
-                .string(2, "sample_rate_gain")
-                .message(5, int64Tensor("khz8", new long[0], 8000))
-                .message(5, int64Tensor("three", new long[0], 3))
-                .message(5, floatTensor("gain", 1.0f, 0.5f))
-                .message(11, tensorValue("audio", FLOAT, "N", "L"))
-                .message(11, tensorValue("sample_rate", INT64))
-                .message(12, tensorValue("y", FLOAT, "N", "L"));
-        return ProtoBuilder.model(graph).toByteArray();
+        GraphProto graph = GraphProto.newBuilder()
+                .addNode(nodeProto("Div", new String[] {"sample_rate", "khz8"}, "q"))
+                .addNode(nodeProto("Sub", new String[] {"q", "three"}, "index"))
+                .addNode(nodeProto("Gather", new String[] {"gain", "index"}, "scale"))
+                .addNode(nodeProto("Mul", new String[] {"audio", "scale"}, "y"))
+                .setName("sample_rate_gain")
+                .addInitializer(int64Tensor("khz8", new long[0], 8000))
+                .addInitializer(int64Tensor("three", new long[0], 3))
+                .addInitializer(floatTensor("gain", 1.0f, 0.5f))
+                .addInput(valueInfo("audio", FLOAT, "N", "L"))
+                .addInput(valueInfo("sample_rate", INT64))
+                .addOutput(valueInfo("y", FLOAT, "N", "L"))
+                .build();
+        return ProtoBuilder.model(ProtoBuilder.of(graph)).toByteArray();
     }
 
     /** {@code model} with one more {@code metadata_props} entry (protobuf merges appended fields). */
     public static byte[] withMetadata(byte[] model, String key, String value) {
-        byte[] entry = message().message(14, ProtoBuilder.entry(key, value)).toByteArray();
-        byte[] merged = java.util.Arrays.copyOf(model, model.length + entry.length);
+        byte[] entry = ModelProto.newBuilder()
+                .addMetadataProps(StringStringEntryProto.newBuilder().setKey(key).setValue(value))
+                .build()
+                .toByteArray();
+        byte[] merged = Arrays.copyOf(model, model.length + entry.length);
         System.arraycopy(entry, 0, merged, model.length, entry.length);
         return merged;
     }
 
-    private static ProtoBuilder int64Tensor(String name, long[] dims, long... values) {
-        ProtoBuilder tensor = message();
-        if (dims.length > 0) {
-            tensor.packed(1, dims);
-        }
-        return tensor.varint(2, INT64).packed(7, values).string(8, name);
+    private static TensorProto int64Tensor(String name, long[] dims, long... values) {
+        return TensorProto.newBuilder()
+                .addAllDims(Arrays.stream(dims).boxed().toList())
+                .setDataType(INT64)
+                .addAllInt64Data(Arrays.stream(values).boxed().toList())
+                .setName(name)
+                .build();
     }
 
     /** A 1-D FLOAT tensor with its values as raw little-endian data. */
-    private static ProtoBuilder floatTensor(String name, float... values) {
+    private static TensorProto floatTensor(String name, float... values) {
         ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : values) {
             raw.putFloat(v);
         }
-        return message().packed(1, values.length).varint(2, FLOAT).string(8, name).bytes(9, raw.array());
+        return TensorProto.newBuilder()
+                .addDims(values.length)
+                .setDataType(FLOAT)
+                .setName(name)
+                .setRawData(ByteString.copyFrom(raw.array()))
+                .build();
     }
 }

@@ -1,14 +1,17 @@
 package io.rtml.deployer.support;
 
 import io.rtml.artifact.ArtifactStore;
-import io.rtml.testing.ProtoBuilder;
-import io.rtml.testing.ReferenceModels;
-import io.rtml.testing.TestDatabase;
-import io.rtml.testing.TestS3;
 import io.rtml.deployment.DeploymentKind;
 import io.rtml.deployment.DeploymentRequests;
 import io.rtml.deployment.NodeCredentialProperties;
 import io.rtml.deployment.NodeCredentials;
+import io.rtml.onnx.proto.GraphProto;
+import io.rtml.onnx.proto.ModelProto;
+import io.rtml.onnx.proto.TensorProto;
+import io.rtml.testing.ProtoBuilder;
+import io.rtml.testing.ReferenceModels;
+import io.rtml.testing.TestDatabase;
+import io.rtml.testing.TestS3;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -27,6 +30,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * rebinds through the deployment module's writer, as the registry makes them.
  */
 public final class Registry {
+
+    private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
 
     public final JdbcTemplate jdbc;
     private final DeploymentRequests requests;
@@ -50,7 +55,8 @@ public final class Registry {
         if (n == 1) {
             return base;
         }
-        byte[] extra = ProtoBuilder.message().string(6, "rtml test version " + n).toByteArray();
+        byte[] extra = ProtoBuilder.message()
+                .string(ModelProto.DOC_STRING_FIELD_NUMBER, "rtml test version " + n).toByteArray();
         byte[] all = new byte[base.length + extra.length];
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(extra, 0, all, base.length, extra.length);
@@ -63,13 +69,14 @@ public final class Registry {
      */
     public static byte[] bigIdentityVersion(int n, int megabytes) {
         int floats = megabytes * 1_000_000 / 4;
-        ProtoBuilder weights = ProtoBuilder.floatTensor("w", floats).bytes(9, new byte[floats * 4]);
+        ProtoBuilder weights = ProtoBuilder.floatTensor("w", floats)
+                .bytes(TensorProto.RAW_DATA_FIELD_NUMBER, new byte[floats * 4]);
         ProtoBuilder graph = ProtoBuilder.message()
-                .message(1, ProtoBuilder.node("Identity", new String[] {"x"}, "y"))
-                .string(2, "big-identity-v" + n)
-                .message(5, weights)
-                .message(11, ProtoBuilder.tensorValue("x", 1, "N", 3L))
-                .message(12, ProtoBuilder.tensorValue("y", 1, "N", 3L));
+                .message(GraphProto.NODE_FIELD_NUMBER, ProtoBuilder.node("Identity", new String[] {"x"}, "y"))
+                .string(GraphProto.NAME_FIELD_NUMBER, "big-identity-v" + n)
+                .message(GraphProto.INITIALIZER_FIELD_NUMBER, weights)
+                .message(GraphProto.INPUT_FIELD_NUMBER, ProtoBuilder.tensorValue("x", FLOAT, "N", 3L))
+                .message(GraphProto.OUTPUT_FIELD_NUMBER, ProtoBuilder.tensorValue("y", FLOAT, "N", 3L));
         return ProtoBuilder.model(graph).toByteArray();
     }
 

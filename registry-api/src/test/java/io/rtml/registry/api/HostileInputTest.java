@@ -8,6 +8,8 @@ import static io.rtml.testing.ProtoBuilder.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.rtml.onnx.proto.GraphProto;
+import io.rtml.onnx.proto.TensorProto;
 import io.rtml.registry.RegistryApiTest;
 import io.rtml.testing.ProtoBuilder;
 import java.io.IOException;
@@ -110,8 +112,10 @@ class HostileInputTest extends RegistryApiTest {
     @Test
     void modelsReferringToExternalDataAreRefusedWithoutReadingTheFile() {
         for (String location : new String[] {"/etc/passwd", "../../../../etc/shadow"}) {
-            ProtoBuilder tensor = floatTensor("w", 4).message(13, entry("location", location)).varint(14, 1);
-            byte[] onnx = model(identityGraph().message(5, tensor)).toByteArray();
+            ProtoBuilder tensor = floatTensor("w", 4)
+                    .message(TensorProto.EXTERNAL_DATA_FIELD_NUMBER, entry("location", location))
+                    .varint(TensorProto.DATA_LOCATION_FIELD_NUMBER, TensorProto.DataLocation.EXTERNAL_VALUE);
+            byte[] onnx = model(identityGraph().message(GraphProto.INITIALIZER_FIELD_NUMBER, tensor)).toByteArray();
 
             var response = api().uploadRaw("/api/v1/models/" + model + "/versions", onnx);
 
@@ -122,7 +126,8 @@ class HostileInputTest extends RegistryApiTest {
 
     @Test
     void aModelDeclaringATrillionElementTensorIsRefused() {
-        byte[] onnx = model(identityGraph().message(5, floatTensor("huge", 1L << 20, 1L << 20))).toByteArray();
+        byte[] onnx = model(identityGraph()
+                .message(GraphProto.INITIALIZER_FIELD_NUMBER, floatTensor("huge", 1L << 20, 1L << 20))).toByteArray();
         assertProblem(api().uploadRaw("/api/v1/models/" + model + "/versions", onnx), 422, "MODEL_TOO_COMPLEX");
     }
 

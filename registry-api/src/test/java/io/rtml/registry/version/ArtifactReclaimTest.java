@@ -4,6 +4,8 @@ import static io.rtml.registry.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rtml.onnx.proto.GraphProto;
+import io.rtml.onnx.proto.TensorProto;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.registry.RegistryApiTest;
@@ -27,6 +29,8 @@ import org.springframework.beans.factory.annotation.Autowired;
  * release, and one that races the sweep is refused and then stored anew.
  */
 class ArtifactReclaimTest extends RegistryApiTest {
+
+    private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
 
     @Autowired
     ArtifactStore store;
@@ -151,10 +155,10 @@ class ArtifactReclaimTest extends RegistryApiTest {
     /** y = Identity(x) under a graph name of its own: bytes, and so a content key, no other test uses. */
     private static byte[] uniqueModel() {
         return ProtoBuilder.model(ProtoBuilder.message()
-                .message(1, ProtoBuilder.node("Identity", new String[] {"x"}, "y"))
-                .string(2, "reclaim-" + UUID.randomUUID())
-                .message(11, ProtoBuilder.tensorValue("x", 1, "N", 3L))
-                .message(12, ProtoBuilder.tensorValue("y", 1, "N", 3L))).toByteArray();
+                .message(GraphProto.NODE_FIELD_NUMBER, ProtoBuilder.node("Identity", new String[] {"x"}, "y"))
+                .string(GraphProto.NAME_FIELD_NUMBER, "reclaim-" + UUID.randomUUID())
+                .message(GraphProto.INPUT_FIELD_NUMBER, ProtoBuilder.tensorValue("x", FLOAT, "N", 3L))
+                .message(GraphProto.OUTPUT_FIELD_NUMBER, ProtoBuilder.tensorValue("y", FLOAT, "N", 3L))).toByteArray();
     }
 
     private static String keyOf(byte[] bytes) throws Exception {

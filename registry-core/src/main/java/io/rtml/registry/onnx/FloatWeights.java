@@ -1,7 +1,11 @@
 package io.rtml.registry.onnx;
 
+import com.google.protobuf.WireFormat;
 import io.rtml.onnx.ElementType;
 import io.rtml.onnx.WeightlessCopy;
+import io.rtml.onnx.proto.GraphProto;
+import io.rtml.onnx.proto.ModelProto;
+import io.rtml.onnx.proto.TensorProto;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -24,11 +28,6 @@ public final class FloatWeights {
 
         void leaveOut(int offset, int length);
     }
-
-    private static final int MODEL_GRAPH = 7;
-    private static final int GRAPH_INITIALIZER = 5;
-    private static final int TENSOR_DATA_TYPE = 2;
-    private static final int TENSOR_RAW_DATA = 9;
 
     private enum Kind { MODEL, GRAPH, TENSOR }
 
@@ -153,24 +152,24 @@ public final class FloatWeights {
     }
 
     private void onTag(long tag) {
-        field = (int) (tag >>> 3);
-        int wireType = (int) (tag & 7);
-        if (field <= 0 || tag >>> 3 > Integer.MAX_VALUE) {
+        // The tag was read as a 64-bit varint: a field number beyond int is no protobuf, passed through.
+        if (tag >>> 3 > Integer.MAX_VALUE || (int) (tag >>> 3) <= 0) {
             step = Step.PASS_THROUGH;
             return;
         }
-        switch (wireType) {
-            case 0 -> step = Step.VARINT;
-            case 1 -> keep(8);
-            case 2 -> step = Step.LENGTH;
-            case 5 -> keep(4);
+        field = (int) (tag >>> 3);
+        switch (WireFormat.getTagWireType((int) tag)) {
+            case WireFormat.WIRETYPE_VARINT -> step = Step.VARINT;
+            case WireFormat.WIRETYPE_FIXED64 -> keep(8);
+            case WireFormat.WIRETYPE_LENGTH_DELIMITED -> step = Step.LENGTH;
+            case WireFormat.WIRETYPE_FIXED32 -> keep(4);
             default -> step = Step.PASS_THROUGH; // groups and invalid wire types
         }
     }
 
     private void onVarint(long value) {
         Frame frame = frames.peek();
-        if (frame.kind == Kind.TENSOR && field == TENSOR_DATA_TYPE) {
+        if (frame.kind == Kind.TENSOR && field == TensorProto.DATA_TYPE_FIELD_NUMBER) {
             frame.dataType = (int) value;
             if (frame.leftOut && !ElementType.isFloatingPoint(frame.dataType) && contradiction == null) {
                 contradiction = "an initializer declares its data type again after its raw data, as "
@@ -186,11 +185,11 @@ public final class FloatWeights {
             step = Step.PASS_THROUGH;
             return;
         }
-        if (frame.kind == Kind.MODEL && field == MODEL_GRAPH) {
+        if (frame.kind == Kind.MODEL && field == ModelProto.GRAPH_FIELD_NUMBER) {
             enter(Kind.GRAPH, length);
-        } else if (frame.kind == Kind.GRAPH && field == GRAPH_INITIALIZER) {
+        } else if (frame.kind == Kind.GRAPH && field == GraphProto.INITIALIZER_FIELD_NUMBER) {
             enter(Kind.TENSOR, length);
-        } else if (frame.kind == Kind.TENSOR && field == TENSOR_RAW_DATA && length >= minBytes
+        } else if (frame.kind == Kind.TENSOR && field == TensorProto.RAW_DATA_FIELD_NUMBER && length >= minBytes
                 && ElementType.isFloatingPoint(frame.dataType)) {
             remaining = length;
             frame.leftOut = true;

@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.rtml.onnx.proto.GraphProto;
+import io.rtml.onnx.proto.TensorProto;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.testing.ProtoBuilder;
@@ -37,6 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * upload is stored, and an upload that fails or is refused leaves none.
  */
 class ArtifactReceiverTest {
+
+    private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
 
     @TempDir
     Path dir;
@@ -184,10 +188,12 @@ class ArtifactReceiverTest {
     void theSpoolFileLeavesOutTheFloatWeightsThatS3Gets() throws Exception {
         byte[] weights = unique(4 * 1024 * 1024);
         byte[] model = ProtoBuilder.model(ProtoBuilder.message()
-                .message(1, ProtoBuilder.node("Identity", new String[] {"W"}, "Y"))
-                .string(2, "weights")
-                .message(5, ProtoBuilder.floatTensor("W", weights.length / 4).bytes(9, weights))
-                .message(12, ProtoBuilder.tensorValue("Y", 1, (long) weights.length / 4))).toByteArray();
+                .message(GraphProto.NODE_FIELD_NUMBER, ProtoBuilder.node("Identity", new String[] {"W"}, "Y"))
+                .string(GraphProto.NAME_FIELD_NUMBER, "weights")
+                .message(GraphProto.INITIALIZER_FIELD_NUMBER, ProtoBuilder.floatTensor("W", weights.length / 4)
+                        .bytes(TensorProto.RAW_DATA_FIELD_NUMBER, weights))
+                .message(GraphProto.OUTPUT_FIELD_NUMBER, ProtoBuilder.tensorValue("Y", FLOAT, (long) weights.length / 4)))
+                .toByteArray();
 
         try (ReceivedArtifact upload = receiver.receive(new ByteArrayInputStream(model), null, (long) model.length)) {
             byte[] spooled = Files.readAllBytes(upload.path());
@@ -215,8 +221,9 @@ class ArtifactReceiverTest {
         ArtifactStoreConfiguration configuration = new ArtifactStoreConfiguration();
         ArtifactStore deadStore = new ArtifactStore(configuration.s3Client(nowhere), configuration.s3Presigner(nowhere), nowhere);
         byte[] weights = unique(2 * 1024 * 1024);
-        byte[] model = ProtoBuilder.model(ProtoBuilder.message().string(2, "weights")
-                .message(5, ProtoBuilder.floatTensor("W", weights.length / 4).bytes(9, weights))).toByteArray();
+        byte[] model = ProtoBuilder.model(ProtoBuilder.message().string(GraphProto.NAME_FIELD_NUMBER, "weights")
+                .message(GraphProto.INITIALIZER_FIELD_NUMBER, ProtoBuilder.floatTensor("W", weights.length / 4)
+                        .bytes(TensorProto.RAW_DATA_FIELD_NUMBER, weights))).toByteArray();
 
         try (ArtifactReceiver toNowhere = new ArtifactReceiver(new ArtifactSpool(new UploadProperties(null, dir.resolve("spool"))),
                 deadStore)) {

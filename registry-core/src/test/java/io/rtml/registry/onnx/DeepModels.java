@@ -6,6 +6,13 @@ import static io.rtml.testing.ProtoBuilder.message;
 import static io.rtml.testing.ProtoBuilder.writeHeader;
 
 import com.google.protobuf.CodedOutputStream;
+import io.rtml.onnx.proto.AttributeProto;
+import io.rtml.onnx.proto.GraphProto;
+import io.rtml.onnx.proto.ModelProto;
+import io.rtml.onnx.proto.NodeProto;
+import io.rtml.onnx.proto.TensorProto;
+import io.rtml.onnx.proto.TypeProto;
+import io.rtml.onnx.proto.ValueInfoProto;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,28 +26,37 @@ final class DeepModels {
     /** One level of nesting: a chain of length-delimited fields, each with fixed bytes before the next. */
     private record Wrapper(int field, byte[] prefix) {}
 
+    private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
+
     private DeepModels() {}
 
     /** A main graph whose node has a graph attribute whose node has a graph attribute ... {@code depth} times. */
     static byte[] nestedSubgraphs(int depth) {
-        byte[] attributeHead = message().string(1, "body").varint(20, 5).toByteArray();
+        byte[] attributeHead = AttributeProto.newBuilder().setName("body").setType(AttributeProto.AttributeType.GRAPH).build().toByteArray();
         byte[] graph = nest(new byte[0], depth,
-                new Wrapper(1, new byte[0]), new Wrapper(5, new byte[0]), new Wrapper(6, attributeHead));
+                new Wrapper(GraphProto.NODE_FIELD_NUMBER, new byte[0]), new Wrapper(NodeProto.ATTRIBUTE_FIELD_NUMBER, new byte[0]),
+                new Wrapper(AttributeProto.G_FIELD_NUMBER, attributeHead));
         return withGraph(graph);
     }
 
     /** A graph input of type seq(seq(...(tensor(float)))) nested {@code depth} times. */
     static byte[] nestedSequenceType(int depth) {
-        byte[] tensor = message().message(1, ProtoBuilder.tensorType(1, 1L)).toByteArray();
-        byte[] type = nest(tensor, depth, new Wrapper(4, new byte[0]), new Wrapper(1, new byte[0]));
+        byte[] tensor = message().message(TypeProto.TENSOR_TYPE_FIELD_NUMBER, ProtoBuilder.tensorType(FLOAT, 1L)).toByteArray();
+        byte[] type = nest(tensor, depth, new Wrapper(TypeProto.SEQUENCE_TYPE_FIELD_NUMBER, new byte[0]),
+                new Wrapper(TypeProto.Sequence.ELEM_TYPE_FIELD_NUMBER, new byte[0]));
         ProtoBuilder graph = message()
-                .message(11, message().string(1, "x").bytes(2, type))
-                .message(12, ProtoBuilder.tensorValue("y", 1, 1L));
+                .message(GraphProto.INPUT_FIELD_NUMBER, message()
+                        .string(ValueInfoProto.NAME_FIELD_NUMBER, "x").bytes(ValueInfoProto.TYPE_FIELD_NUMBER, type))
+                .message(GraphProto.OUTPUT_FIELD_NUMBER, ProtoBuilder.tensorValue("y", FLOAT, 1L));
         return ProtoBuilder.model(graph).toByteArray();
     }
 
     private static byte[] withGraph(byte[] graph) {
-        return message().varint(1, 8).message(8, ProtoBuilder.opset("", 13)).bytes(7, graph).toByteArray();
+        return message()
+                .varint(ModelProto.IR_VERSION_FIELD_NUMBER, 8)
+                .message(ModelProto.OPSET_IMPORT_FIELD_NUMBER, ProtoBuilder.opset("", 13))
+                .bytes(ModelProto.GRAPH_FIELD_NUMBER, graph)
+                .toByteArray();
     }
 
     private static byte[] nest(byte[] core, int times, Wrapper... level) {

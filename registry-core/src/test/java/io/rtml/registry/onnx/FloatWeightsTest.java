@@ -9,6 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtml.onnx.InspectionLimits;
 import io.rtml.onnx.WeightlessCopy;
+import io.rtml.onnx.proto.GraphProto;
+import io.rtml.onnx.proto.ModelProto;
+import io.rtml.onnx.proto.TensorProto;
 import io.rtml.problem.RtmlException;
 import io.rtml.testing.ProtoBuilder;
 import io.rtml.testing.ReferenceModels;
@@ -29,6 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** A spool file without the bytes {@link FloatWeights} leaves out is the same model to the inspection. */
 class FloatWeightsTest {
+
+    private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
 
     private static final OnnxInspector INSPECTOR = new OnnxInspector(InspectionLimits.defaults());
     private static final int FLOATS = 1 << 20; // 4 MiB of raw_data, over the default minimum
@@ -56,10 +61,18 @@ class FloatWeightsTest {
     void leavesOutTheRawDataOfLargeFloatInitializersOnly() throws IOException {
         byte[] floats = pattern(FLOATS * 4);
         byte[] model = identityOf(
-                floatTensor("W", FLOATS).bytes(9, floats),
-                message().packed(1, FLOATS / 2).varint(2, 7).string(8, "I").bytes(9, pattern(FLOATS * 4)), // int64: kept
-                floatTensor("S", 1000).bytes(9, pattern(4000)), // small: kept
-                message().string(8, "R").bytes(9, pattern(FLOATS * 4)).packed(1, FLOATS).varint(2, 1)); // type after the data: kept
+                floatTensor("W", FLOATS).bytes(TensorProto.RAW_DATA_FIELD_NUMBER, floats),
+                message()
+                        .packed(TensorProto.DIMS_FIELD_NUMBER, FLOATS / 2)
+                        .varint(TensorProto.DATA_TYPE_FIELD_NUMBER, TensorProto.DataType.INT64_VALUE)
+                        .string(TensorProto.NAME_FIELD_NUMBER, "I")
+                        .bytes(TensorProto.RAW_DATA_FIELD_NUMBER, pattern(FLOATS * 4)), // int64: kept
+                floatTensor("S", 1000).bytes(TensorProto.RAW_DATA_FIELD_NUMBER, pattern(4000)), // small: kept
+                message()
+                        .string(TensorProto.NAME_FIELD_NUMBER, "R")
+                        .bytes(TensorProto.RAW_DATA_FIELD_NUMBER, pattern(FLOATS * 4))
+                        .packed(TensorProto.DIMS_FIELD_NUMBER, FLOATS)
+                        .varint(TensorProto.DATA_TYPE_FIELD_NUMBER, TensorProto.DataType.FLOAT_VALUE)); // type after the data: kept
 
         Spooled spooled = spool(model, WeightlessCopy.MIN_BYTES, model.length);
 
@@ -74,7 +87,9 @@ class FloatWeightsTest {
     @Test
     void aDataTypeThatTurnsIntegerAfterTheBytesWereLeftOutIsAContradiction() {
         // Protobuf lets the last data_type win: these bytes were int64 after all.
-        byte[] model = identityOf(floatTensor("W", 1000).bytes(9, pattern(4000)).varint(2, 7));
+        byte[] model = identityOf(floatTensor("W", 1000)
+                .bytes(TensorProto.RAW_DATA_FIELD_NUMBER, pattern(4000))
+                .varint(TensorProto.DATA_TYPE_FIELD_NUMBER, TensorProto.DataType.INT64_VALUE));
         FloatWeights weights = new FloatWeights(100);
         weights.scan(model, model.length, new FloatWeights.Runs() {
             @Override
@@ -86,13 +101,16 @@ class FloatWeightsTest {
 
         assertThat(weights.leftOut()).isEqualTo(4000);
         assertThat(weights.contradiction()).contains("data type again after its raw data, as int64");
-        assertThat(spool(identityOf(floatTensor("W", 1000).bytes(9, pattern(4000)).varint(2, 10)), 100, 7).leftOut()
+        assertThat(spool(identityOf(floatTensor("W", 1000)
+                .bytes(TensorProto.RAW_DATA_FIELD_NUMBER, pattern(4000))
+                .varint(TensorProto.DATA_TYPE_FIELD_NUMBER, TensorProto.DataType.FLOAT16_VALUE)), 100, 7).leftOut()
                 .cardinality()).as("float16 is still a float: no contradiction").isEqualTo(4000);
     }
 
     @Test
     void whatIsLeftOutDoesNotDependOnHowTheStreamIsCut() {
-        byte[] model = identityOf(floatTensor("A", 300).bytes(9, pattern(1200)), floatTensor("B", 500).bytes(9, pattern(2000)));
+        byte[] model = identityOf(floatTensor("A", 300).bytes(TensorProto.RAW_DATA_FIELD_NUMBER, pattern(1200)),
+                floatTensor("B", 500).bytes(TensorProto.RAW_DATA_FIELD_NUMBER, pattern(2000)));
         BitSet whole = spool(model, 100, model.length).leftOut();
         assertThat(whole.cardinality()).isEqualTo(3200);
 
@@ -107,7 +125,9 @@ class FloatWeightsTest {
         byte[] random = new byte[1 << 16];
         new Random(7).nextBytes(random);
         // A length that runs past the graph it is in: malformed from there on.
-        byte[] overrun = message().message(7, message().bytes(5, new byte[10])).toByteArray();
+        byte[] overrun = message()
+                .message(ModelProto.GRAPH_FIELD_NUMBER, message().bytes(GraphProto.INITIALIZER_FIELD_NUMBER, new byte[10]))
+                .toByteArray();
         overrun[3] = 120;
 
         for (byte[] bytes : new byte[][] {text, random, overrun, new byte[0]}) {
@@ -119,7 +139,7 @@ class FloatWeightsTest {
 
     @Test
     void aModelCutOffInsideItsWeightsLeavesOutOnlyWhatArrived() {
-        byte[] model = identityOf(floatTensor("W", FLOATS).bytes(9, pattern(FLOATS * 4)));
+        byte[] model = identityOf(floatTensor("W", FLOATS).bytes(TensorProto.RAW_DATA_FIELD_NUMBER, pattern(FLOATS * 4)));
         byte[] cut = Arrays.copyOf(model, model.length / 2);
 
         Spooled spooled = spool(cut, WeightlessCopy.MIN_BYTES, 65536);
@@ -183,11 +203,13 @@ class FloatWeightsTest {
     }
 
     private static byte[] identityOf(ProtoBuilder... initializers) {
-        ProtoBuilder graph = message().message(1, node("Identity", new String[] {"W"}, "Y")).string(2, "weights");
+        ProtoBuilder graph = message()
+                .message(GraphProto.NODE_FIELD_NUMBER, node("Identity", new String[] {"W"}, "Y"))
+                .string(GraphProto.NAME_FIELD_NUMBER, "weights");
         for (ProtoBuilder initializer : initializers) {
-            graph.message(5, initializer);
+            graph.message(GraphProto.INITIALIZER_FIELD_NUMBER, initializer);
         }
-        return model(graph.message(12, tensorValue("Y", 1, (long) FLOATS))).toByteArray();
+        return model(graph.message(GraphProto.OUTPUT_FIELD_NUMBER, tensorValue("Y", FLOAT, (long) FLOATS))).toByteArray();
     }
 
     private static byte[] pattern(int bytes) {

@@ -4,6 +4,11 @@ import io.rtml.onnx.InspectionLimits;
 import io.rtml.onnx.ModelSignature;
 import io.rtml.onnx.OpsetImport;
 import io.rtml.onnx.ValueSpec;
+import io.rtml.onnx.proto.AttributeProto;
+import io.rtml.onnx.proto.GraphProto;
+import io.rtml.onnx.proto.ModelProto;
+import io.rtml.onnx.proto.NodeProto;
+import io.rtml.onnx.proto.TensorProto;
 import io.rtml.testing.ProtoBuilder;
 import static io.rtml.testing.ProtoBuilder.entry;
 import static io.rtml.testing.ProtoBuilder.floatTensor;
@@ -31,6 +36,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Files built to hurt the registry are refused with a clear code, quickly, touching nothing else. */
 class HostileModelTest {
 
+    private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
+    private static final int BOOL = TensorProto.DataType.BOOL_VALUE;
+
     private static final OnnxInspector INSPECTOR = new OnnxInspector(InspectionLimits.defaults());
 
     @TempDir
@@ -38,8 +46,10 @@ class HostileModelTest {
 
     @Test
     void refusesAnInitializerWhoseDataLivesInAnAbsolutePath() throws IOException {
-        ProtoBuilder tensor = floatTensor("w", 4).message(13, entry("location", "/etc/passwd")).varint(14, 1);
-        ProtoBuilder graph = identityGraph().message(5, tensor);
+        ProtoBuilder tensor = floatTensor("w", 4)
+                .message(TensorProto.EXTERNAL_DATA_FIELD_NUMBER, entry("location", "/etc/passwd"))
+                .varint(TensorProto.DATA_LOCATION_FIELD_NUMBER, TensorProto.DataLocation.EXTERNAL_VALUE);
+        ProtoBuilder graph = identityGraph().message(GraphProto.INITIALIZER_FIELD_NUMBER, tensor);
 
         RtmlException refusal = refusal(write(model(graph)));
 
@@ -51,15 +61,28 @@ class HostileModelTest {
     @Test
     void refusesExternalDataOfAConstantInsideASubgraph() throws IOException {
         // No data_location here: an external_data entry alone is enough for ONNX Runtime to open the file.
-        ProtoBuilder secret = floatTensor("", 1).message(13, entry("location", "../../secret"));
+        ProtoBuilder secret = floatTensor("", 1)
+                .message(TensorProto.EXTERNAL_DATA_FIELD_NUMBER, entry("location", "../../secret"));
         ProtoBuilder constant = node("Constant", new String[0], "c")
-                .message(5, message().string(1, "value").varint(20, 4).message(5, secret));
-        ProtoBuilder branch = message().message(1, constant).message(12, tensorValue("c", 1, 1L));
-        ProtoBuilder ifNode = node("If", new String[] {"cond"}, "y").string(3, "choose")
-                .message(5, message().string(1, "then_branch").varint(20, 5).message(6, branch))
-                .message(5, message().string(1, "else_branch").varint(20, 5).message(6, branch));
-        ProtoBuilder graph = message().message(1, ifNode)
-                .message(11, tensorValue("cond", 9)).message(12, tensorValue("y", 1, 1L));
+                .message(NodeProto.ATTRIBUTE_FIELD_NUMBER, message()
+                        .string(AttributeProto.NAME_FIELD_NUMBER, "value")
+                        .varint(AttributeProto.TYPE_FIELD_NUMBER, AttributeProto.AttributeType.TENSOR_VALUE)
+                        .message(AttributeProto.T_FIELD_NUMBER, secret));
+        ProtoBuilder branch = message()
+                .message(GraphProto.NODE_FIELD_NUMBER, constant)
+                .message(GraphProto.OUTPUT_FIELD_NUMBER, tensorValue("c", FLOAT, 1L));
+        ProtoBuilder ifNode = node("If", new String[] {"cond"}, "y").string(NodeProto.NAME_FIELD_NUMBER, "choose")
+                .message(NodeProto.ATTRIBUTE_FIELD_NUMBER, message()
+                        .string(AttributeProto.NAME_FIELD_NUMBER, "then_branch")
+                        .varint(AttributeProto.TYPE_FIELD_NUMBER, AttributeProto.AttributeType.GRAPH_VALUE)
+                        .message(AttributeProto.G_FIELD_NUMBER, branch))
+                .message(NodeProto.ATTRIBUTE_FIELD_NUMBER, message()
+                        .string(AttributeProto.NAME_FIELD_NUMBER, "else_branch")
+                        .varint(AttributeProto.TYPE_FIELD_NUMBER, AttributeProto.AttributeType.GRAPH_VALUE)
+                        .message(AttributeProto.G_FIELD_NUMBER, branch));
+        ProtoBuilder graph = message().message(GraphProto.NODE_FIELD_NUMBER, ifNode)
+                .message(GraphProto.INPUT_FIELD_NUMBER, tensorValue("cond", BOOL))
+                .message(GraphProto.OUTPUT_FIELD_NUMBER, tensorValue("y", FLOAT, 1L));
 
         RtmlException refusal = refusal(write(model(graph)));
 
@@ -69,7 +92,8 @@ class HostileModelTest {
 
     @Test
     void refusesAnInitializerDeclaringTwoToTheFortyElements() throws IOException {
-        RtmlException refusal = refusal(write(model(identityGraph().message(5, floatTensor("huge", 1L << 20, 1L << 20)))));
+        RtmlException refusal = refusal(write(model(identityGraph()
+                .message(GraphProto.INITIALIZER_FIELD_NUMBER, floatTensor("huge", 1L << 20, 1L << 20)))));
 
         assertThat(refusal.code()).isEqualTo(ErrorCode.MODEL_TOO_COMPLEX);
         assertThat(refusal.getMessage()).contains("initializer 'huge'", "1099511627776 elements", "[1048576 x 1048576]");
@@ -77,7 +101,8 @@ class HostileModelTest {
 
     @Test
     void refusesDimsWhoseProductOverflows() throws IOException {
-        RtmlException refusal = refusal(write(model(identityGraph().message(5, floatTensor("w", 1L << 40, 1L << 40)))));
+        RtmlException refusal = refusal(write(model(identityGraph()
+                .message(GraphProto.INITIALIZER_FIELD_NUMBER, floatTensor("w", 1L << 40, 1L << 40)))));
 
         assertThat(refusal.code()).isEqualTo(ErrorCode.MODEL_TOO_COMPLEX);
         assertThat(refusal.getMessage()).contains("more than 2^63 elements");
@@ -105,11 +130,11 @@ class HostileModelTest {
 
     @Test
     void refusesMoreNodesThanTheLimit() throws IOException {
-        ProtoBuilder graph = message().message(11, tensorValue("v0", 1, 1L));
+        ProtoBuilder graph = message().message(GraphProto.INPUT_FIELD_NUMBER, tensorValue("v0", FLOAT, 1L));
         for (int i = 0; i < 11; i++) {
-            graph.message(1, node("Identity", new String[] {"v" + i}, "v" + (i + 1)));
+            graph.message(GraphProto.NODE_FIELD_NUMBER, node("Identity", new String[] {"v" + i}, "v" + (i + 1)));
         }
-        graph.message(12, tensorValue("v11", 1, 1L));
+        graph.message(GraphProto.OUTPUT_FIELD_NUMBER, tensorValue("v11", FLOAT, 1L));
         Path file = write(model(graph));
 
         RtmlException refusal = Refused.by(() -> new OnnxInspector(new InspectionLimits(32, 1L << 31, 10)).inspect(file));
@@ -151,7 +176,8 @@ class HostileModelTest {
     @Test
     void refusesAFileCutShortInsideASkippedTensor() throws IOException {
         // The cut falls inside raw_data, which the walk skips by seeking: the skip must notice the end.
-        byte[] whole = model(identityGraph().message(5, floatTensor("w", 1L << 18).bytes(9, new byte[1 << 20]))).toByteArray();
+        ProtoBuilder tensor = floatTensor("w", 1L << 18).bytes(TensorProto.RAW_DATA_FIELD_NUMBER, new byte[1 << 20]);
+        byte[] whole = model(identityGraph().message(GraphProto.INITIALIZER_FIELD_NUMBER, tensor)).toByteArray();
         Path file = Files.write(dir.resolve("cut.onnx"), Arrays.copyOf(whole, whole.length - 4096));
 
         RtmlException refusal = refusal(file);
@@ -162,20 +188,25 @@ class HostileModelTest {
 
     @Test
     void refusesProtobufWithoutAGraph() throws IOException {
-        assertThat(refusal(write(message().varint(1, 8).message(8, ProtoBuilder.opset("", 13)))).getMessage())
+        assertThat(refusal(write(message()
+                .varint(ModelProto.IR_VERSION_FIELD_NUMBER, 8)
+                .message(ModelProto.OPSET_IMPORT_FIELD_NUMBER, ProtoBuilder.opset("", 13)))).getMessage())
                 .isEqualTo("the file is not an ONNX model: it contains no graph (IR version 8)");
-        assertThat(refusal(write(message().string(2, "someone").message(7, identityGraph()))).getMessage())
+        assertThat(refusal(write(message()
+                .string(ModelProto.PRODUCER_NAME_FIELD_NUMBER, "someone")
+                .message(ModelProto.GRAPH_FIELD_NUMBER, identityGraph()))).getMessage())
                 .contains("no IR version");
     }
 
     @Test
     void leavesOutInputsThatAreInitializers() throws IOException {
         ProtoBuilder graph = message()
-                .message(1, node("Add", new String[] {"x", "bias"}, "y"))
-                .message(5, floatTensor("bias", 3).bytes(9, new byte[12]))
-                .message(11, tensorValue("x", 1, "N", 3L))
-                .message(11, tensorValue("bias", 1, 3L))
-                .message(12, tensorValue("y", 1, "N", 3L));
+                .message(GraphProto.NODE_FIELD_NUMBER, node("Add", new String[] {"x", "bias"}, "y"))
+                .message(GraphProto.INITIALIZER_FIELD_NUMBER, floatTensor("bias", 3)
+                        .bytes(TensorProto.RAW_DATA_FIELD_NUMBER, new byte[12]))
+                .message(GraphProto.INPUT_FIELD_NUMBER, tensorValue("x", FLOAT, "N", 3L))
+                .message(GraphProto.INPUT_FIELD_NUMBER, tensorValue("bias", FLOAT, 3L))
+                .message(GraphProto.OUTPUT_FIELD_NUMBER, tensorValue("y", FLOAT, "N", 3L));
 
         ModelSignature signature = INSPECTOR.inspect(write(model(graph)));
 

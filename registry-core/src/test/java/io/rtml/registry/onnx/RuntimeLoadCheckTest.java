@@ -7,6 +7,8 @@ import static io.rtml.testing.ProtoBuilder.node;
 import static io.rtml.testing.ProtoBuilder.tensorValue;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rtml.onnx.proto.GraphProto;
+import io.rtml.onnx.proto.TensorProto;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.testing.ProtoBuilder;
@@ -19,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** ONNX Runtime's verdict and messages reach the user as they are, for models with large weights too. */
 class RuntimeLoadCheckTest {
+
+    private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
 
     private static final int FLOATS = 1 << 20; // 4 MiB of weights: loaded through the weightless copy
 
@@ -45,7 +49,8 @@ class RuntimeLoadCheckTest {
 
     @Test
     void aModelWithLargeWeightsLoadsAndLeavesNothingBeside() throws IOException {
-        Path model = write(weights("Identity", floatTensor("W", FLOATS).bytes(9, new byte[FLOATS * 4])));
+        Path model = write(weights("Identity", floatTensor("W", FLOATS)
+                .bytes(TensorProto.RAW_DATA_FIELD_NUMBER, new byte[FLOATS * 4])));
 
         RuntimeLoadCheck.check(model);
 
@@ -54,7 +59,8 @@ class RuntimeLoadCheckTest {
 
     @Test
     void aModelWithLargeWeightsThatOnnxRuntimeCannotLoadIsRefusedWithItsOwnReason() throws IOException {
-        Path model = write(weights("NoSuchOperator", floatTensor("W", FLOATS).bytes(9, new byte[FLOATS * 4])));
+        Path model = write(weights("NoSuchOperator", floatTensor("W", FLOATS)
+                .bytes(TensorProto.RAW_DATA_FIELD_NUMBER, new byte[FLOATS * 4])));
 
         RtmlException refusal = Refused.by(() -> RuntimeLoadCheck.check(model));
 
@@ -66,7 +72,8 @@ class RuntimeLoadCheckTest {
     @Test
     void largeWeightsOfTheWrongSizeAreRefused() throws IOException {
         // 4 MiB of bytes for dims that hold 2 MiB: ONNX Runtime refuses it, so the check must too.
-        Path model = write(weights("Identity", floatTensor("W", FLOATS / 2).bytes(9, new byte[FLOATS * 4])));
+        Path model = write(weights("Identity", floatTensor("W", FLOATS / 2)
+                .bytes(TensorProto.RAW_DATA_FIELD_NUMBER, new byte[FLOATS * 4])));
 
         RtmlException refusal = Refused.by(() -> RuntimeLoadCheck.check(model));
 
@@ -76,10 +83,10 @@ class RuntimeLoadCheckTest {
 
     private static ProtoBuilder weights(String opType, ProtoBuilder initializer) {
         return model(message()
-                .message(1, node(opType, new String[] {"W"}, "Y"))
-                .string(2, "weights")
-                .message(5, initializer)
-                .message(12, tensorValue("Y", 1, (long) FLOATS)));
+                .message(GraphProto.NODE_FIELD_NUMBER, node(opType, new String[] {"W"}, "Y"))
+                .string(GraphProto.NAME_FIELD_NUMBER, "weights")
+                .message(GraphProto.INITIALIZER_FIELD_NUMBER, initializer)
+                .message(GraphProto.OUTPUT_FIELD_NUMBER, tensorValue("Y", FLOAT, (long) FLOATS)));
     }
 
     private Path write(ProtoBuilder model) throws IOException {

@@ -4,11 +4,13 @@ import io.rtml.onnx.InspectionLimits;
 import io.rtml.onnx.ModelSignature;
 import io.rtml.onnx.ModelWalker;
 import io.rtml.onnx.ValueSpec;
-import io.rtml.testing.ProtoBuilder;
+import io.rtml.onnx.proto.GraphProto;
+import io.rtml.onnx.proto.ModelProto;
+import io.rtml.onnx.proto.OperatorSetIdProto;
+import io.rtml.onnx.proto.TensorProto;
 import static io.rtml.testing.ProtoBuilder.headerSize;
-import static io.rtml.testing.ProtoBuilder.message;
-import static io.rtml.testing.ProtoBuilder.node;
-import static io.rtml.testing.ProtoBuilder.tensorValue;
+import static io.rtml.testing.ProtoBuilder.nodeProto;
+import static io.rtml.testing.ProtoBuilder.valueInfo;
 import static io.rtml.testing.ProtoBuilder.writeHeader;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StreamingWalkTest {
 
     private static final long FLOATS = 16L << 20; // 64 MiB of raw_data
+    private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
 
     @TempDir
     Path dir;
@@ -50,25 +53,31 @@ class StreamingWalkTest {
 
     /** y = x + w with w a FLOAT initializer whose raw_data is streamed to disk, never held in memory. */
     private static Path writeModel(Path file) throws IOException {
-        byte[] model = message().varint(1, 8).string(2, "rtml-tests").message(8, ProtoBuilder.opset("", 13)).toByteArray();
-        byte[] graph = message()
-                .message(1, node("Add", new String[] {"x", "w"}, "y"))
-                .string(2, "large")
-                .message(11, tensorValue("x", 1, FLOATS))
-                .message(12, tensorValue("y", 1, FLOATS))
+        byte[] model = ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("rtml-tests")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+                .build()
                 .toByteArray();
-        byte[] tensor = message().packed(1, FLOATS).varint(2, 1).string(8, "w").toByteArray();
+        byte[] graph = GraphProto.newBuilder()
+                .addNode(nodeProto("Add", new String[] {"x", "w"}, "y"))
+                .setName("large")
+                .addInput(valueInfo("x", FLOAT, FLOATS))
+                .addOutput(valueInfo("y", FLOAT, FLOATS))
+                .build()
+                .toByteArray();
+        byte[] tensor = TensorProto.newBuilder().addDims(FLOATS).setDataType(FLOAT).setName("w").build().toByteArray();
         long rawBytes = FLOATS * Float.BYTES;
-        long tensorBytes = tensor.length + headerSize(9, rawBytes) + rawBytes;
-        long graphBytes = graph.length + headerSize(5, tensorBytes) + tensorBytes;
+        long tensorBytes = tensor.length + headerSize(TensorProto.RAW_DATA_FIELD_NUMBER, rawBytes) + rawBytes;
+        long graphBytes = graph.length + headerSize(GraphProto.INITIALIZER_FIELD_NUMBER, tensorBytes) + tensorBytes;
         try (OutputStream stream = Files.newOutputStream(file)) {
             CodedOutputStream out = CodedOutputStream.newInstance(stream, 1 << 16);
             out.writeRawBytes(model);
-            writeHeader(out, 7, graphBytes);
+            writeHeader(out, ModelProto.GRAPH_FIELD_NUMBER, graphBytes);
             out.writeRawBytes(graph);
-            writeHeader(out, 5, tensorBytes);
+            writeHeader(out, GraphProto.INITIALIZER_FIELD_NUMBER, tensorBytes);
             out.writeRawBytes(tensor);
-            writeHeader(out, 9, rawBytes);
+            writeHeader(out, TensorProto.RAW_DATA_FIELD_NUMBER, rawBytes);
             byte[] chunk = new byte[1 << 20];
             for (long written = 0; written < rawBytes; written += chunk.length) {
                 out.writeRawBytes(chunk);

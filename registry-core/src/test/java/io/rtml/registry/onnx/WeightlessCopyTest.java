@@ -14,6 +14,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.rtml.onnx.WeightlessCopy;
+import io.rtml.onnx.proto.GraphProto;
+import io.rtml.onnx.proto.ModelProto;
+import io.rtml.onnx.proto.TensorProto;
 import io.rtml.testing.ProtoBuilder;
 import io.rtml.testing.ReferenceModels;
 import io.rtml.testing.ReferenceModels.ReferenceModel;
@@ -33,6 +36,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The copy that the load check opens is the same model to ONNX Runtime, only without its weights' bytes. */
 class WeightlessCopyTest {
+
+    private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
 
     private static final int FLOATS = 1 << 20; // 4 MiB of raw_data, over WeightlessCopy.MIN_BYTES
 
@@ -66,7 +71,8 @@ class WeightlessCopyTest {
 
     @Test
     void aLargeInitializerBecomesAReferenceToItsBytesInTheOriginal() throws Exception {
-        Path original = write(identityOf(floatTensor("W", FLOATS).bytes(9, pattern(FLOATS * 4))));
+        Path original = write(identityOf(floatTensor("W", FLOATS)
+                .bytes(TensorProto.RAW_DATA_FIELD_NUMBER, pattern(FLOATS * 4))));
 
         Path copy = WeightlessCopy.write(original);
 
@@ -83,13 +89,21 @@ class WeightlessCopyTest {
     @ParameterizedTest(name = "data type {0}")
     @ValueSource(ints = {2, 3, 9, 17, 18, 19, 20}) // uint8, int8, bool and the four float8 types: one byte each
     void oneByteTensorsBecomeReferencesAndTheCopyLoads(int dataType) throws Exception {
-        ProtoBuilder tensor = message().packed(1, FLOATS).varint(2, dataType).string(8, "W").bytes(9, new byte[FLOATS]);
+        ProtoBuilder tensor = message()
+                .packed(TensorProto.DIMS_FIELD_NUMBER, FLOATS)
+                .varint(TensorProto.DATA_TYPE_FIELD_NUMBER, dataType)
+                .string(TensorProto.NAME_FIELD_NUMBER, "W")
+                .bytes(TensorProto.RAW_DATA_FIELD_NUMBER, new byte[FLOATS]);
         // Identity takes float8 from opset 19, which needs IR version 9.
-        Path original = write(message().varint(1, 9).string(2, "rtml-tests").message(8, opset("", 19)).message(7, message()
-                .message(1, node("Identity", new String[] {"W"}, "Y"))
-                .string(2, "weights")
-                .message(5, tensor)
-                .message(12, tensorValue("Y", dataType, (long) FLOATS))));
+        Path original = write(message()
+                .varint(ModelProto.IR_VERSION_FIELD_NUMBER, 9)
+                .string(ModelProto.PRODUCER_NAME_FIELD_NUMBER, "rtml-tests")
+                .message(ModelProto.OPSET_IMPORT_FIELD_NUMBER, opset("", 19))
+                .message(ModelProto.GRAPH_FIELD_NUMBER, message()
+                        .message(GraphProto.NODE_FIELD_NUMBER, node("Identity", new String[] {"W"}, "Y"))
+                        .string(GraphProto.NAME_FIELD_NUMBER, "weights")
+                        .message(GraphProto.INITIALIZER_FIELD_NUMBER, tensor)
+                        .message(GraphProto.OUTPUT_FIELD_NUMBER, tensorValue("Y", dataType, (long) FLOATS))));
 
         Path copy = WeightlessCopy.write(original);
 
@@ -103,24 +117,37 @@ class WeightlessCopyTest {
     void leavesInPlaceTensorsWhoseBytesCouldDecideTheLoad() throws IOException {
         byte[] raw = pattern(FLOATS * 4);
         ProtoBuilder[] kept = {
-            floatTensor("W", FLOATS / 2).bytes(9, raw), // more bytes than its dims hold
-            floatTensor("W", FLOATS).bytes(9, raw).bytes(9, raw), // two raw_data fields: the last wins
-            floatTensor("W", FLOATS).bytes(9, raw).packed(4, 1, 2), // raw_data and float_data both
-            message().packed(1, FLOATS).varint(2, 8).string(8, "W").bytes(9, raw), // a string tensor
-            message().packed(1, FLOATS * 8L).varint(2, 21).string(8, "W").bytes(9, raw), // uint4: packed nibbles
+            floatTensor("W", FLOATS / 2).bytes(TensorProto.RAW_DATA_FIELD_NUMBER, raw), // more bytes than its dims hold
+            floatTensor("W", FLOATS)
+                    .bytes(TensorProto.RAW_DATA_FIELD_NUMBER, raw)
+                    .bytes(TensorProto.RAW_DATA_FIELD_NUMBER, raw), // two raw_data fields: the last wins
+            floatTensor("W", FLOATS)
+                    .bytes(TensorProto.RAW_DATA_FIELD_NUMBER, raw)
+                    .packed(TensorProto.FLOAT_DATA_FIELD_NUMBER, 1, 2), // raw_data and float_data both
+            message()
+                    .packed(TensorProto.DIMS_FIELD_NUMBER, FLOATS)
+                    .varint(TensorProto.DATA_TYPE_FIELD_NUMBER, TensorProto.DataType.STRING_VALUE)
+                    .string(TensorProto.NAME_FIELD_NUMBER, "W")
+                    .bytes(TensorProto.RAW_DATA_FIELD_NUMBER, raw), // a string tensor
+            message()
+                    .packed(TensorProto.DIMS_FIELD_NUMBER, FLOATS * 8L)
+                    .varint(TensorProto.DATA_TYPE_FIELD_NUMBER, TensorProto.DataType.UINT4_VALUE)
+                    .string(TensorProto.NAME_FIELD_NUMBER, "W")
+                    .bytes(TensorProto.RAW_DATA_FIELD_NUMBER, raw), // uint4: packed nibbles
         };
         for (ProtoBuilder tensor : kept) {
             assertThat(WeightlessCopy.write(write(identityOf(tensor)))).isNull();
         }
-        assertThat(WeightlessCopy.write(write(identityOf(floatTensor("W", 1000).bytes(9, pattern(4000)))))).isNull();
+        assertThat(WeightlessCopy.write(write(identityOf(floatTensor("W", 1000)
+                .bytes(TensorProto.RAW_DATA_FIELD_NUMBER, pattern(4000)))))).isNull();
     }
 
     private static ProtoBuilder identityOf(ProtoBuilder initializer) {
         return model(message()
-                .message(1, node("Identity", new String[] {"W"}, "Y"))
-                .string(2, "weights")
-                .message(5, initializer)
-                .message(12, tensorValue("Y", 1, (long) FLOATS)));
+                .message(GraphProto.NODE_FIELD_NUMBER, node("Identity", new String[] {"W"}, "Y"))
+                .string(GraphProto.NAME_FIELD_NUMBER, "weights")
+                .message(GraphProto.INITIALIZER_FIELD_NUMBER, initializer)
+                .message(GraphProto.OUTPUT_FIELD_NUMBER, tensorValue("Y", FLOAT, (long) FLOATS)));
     }
 
     private Path write(ProtoBuilder model) throws IOException {

@@ -1,10 +1,15 @@
 package io.rtml.scoring.runtime;
 
 import io.rtml.onnx.ProtoReader;
-import java.io.ByteArrayOutputStream;
+import io.rtml.onnx.proto.AttributeProto;
+import io.rtml.onnx.proto.GraphProto;
+import io.rtml.onnx.proto.ModelProto;
+import io.rtml.onnx.proto.NodeProto;
+import io.rtml.onnx.proto.TensorProto;
+import io.rtml.onnx.proto.TypeProto;
+import io.rtml.onnx.proto.ValueInfoProto;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,19 +31,6 @@ import java.util.Set;
  * weights are never read into the heap.
  */
 final class ZipMapRewrite {
-
-    private static final int MODEL_GRAPH = 7;
-    private static final int GRAPH_NODE = 1;
-    private static final int GRAPH_OUTPUT = 12;
-    private static final int VALUE_NAME = 1;
-    private static final int NODE_INPUT = 1;
-    private static final int NODE_OUTPUT = 2;
-    private static final int NODE_OP_TYPE = 4;
-    private static final int NODE_ATTRIBUTE = 5;
-    private static final int NODE_DOMAIN = 7;
-    private static final int ATTRIBUTE_NAME = 1;
-    private static final int ATTRIBUTE_INTS = 8;
-    private static final int ATTRIBUTE_STRINGS = 9;
 
     /** One ZipMap node: the output it produces, the tensor it reads, and its labels (longs or strings). */
     record ZipMapNode(String output, String input, long[] longLabels, String[] stringLabels) {
@@ -77,7 +69,7 @@ final class ZipMapRewrite {
 
     private void model() throws IOException {
         for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
-            if (ProtoReader.field(tag) == MODEL_GRAPH) {
+            if (ProtoReader.field(tag) == ModelProto.GRAPH_FIELD_NUMBER) {
                 int outer = reader.enter(tag);
                 graph();
                 reader.leave(outer);
@@ -90,9 +82,9 @@ final class ZipMapRewrite {
     private void graph() throws IOException {
         for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
             int field = ProtoReader.field(tag);
-            if (field == GRAPH_NODE || field == GRAPH_OUTPUT) {
+            if (field == GraphProto.NODE_FIELD_NUMBER || field == GraphProto.OUTPUT_FIELD_NUMBER) {
                 int outer = reader.enter(tag);
-                if (field == GRAPH_NODE) {
+                if (field == GraphProto.NODE_FIELD_NUMBER) {
                     node();
                 } else {
                     outputs.add(valueName());
@@ -108,24 +100,23 @@ final class ZipMapRewrite {
         if (found.isEmpty()) {
             return Result.NONE;
         }
-        ByteArrayOutputStream extra = new ByteArrayOutputStream();
+        GraphProto.Builder extra = GraphProto.newBuilder();
         Set<String> added = new HashSet<>();
         for (ZipMapNode z : found) {
             if (outputs.add(z.input())) {
                 added.add(z.input());
-                // ValueInfoProto{name, type: TypeProto{tensor_type: {elem_type: FLOAT}}}
-                byte[] type = message(1, varint(1, 1));
-                extra.writeBytes(message(12, concat(message(1, z.input().getBytes(StandardCharsets.UTF_8)),
-                        message(2, type))));
+                extra.addOutput(ValueInfoProto.newBuilder().setName(z.input()).setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))));
             }
         }
-        return new Result(message(MODEL_GRAPH, extra.toByteArray()), List.copyOf(found), Set.copyOf(added));
+        byte[] suffix = ModelProto.newBuilder().setGraph(extra).build().toByteArray();
+        return new Result(suffix, List.copyOf(found), Set.copyOf(added));
     }
 
     private String valueName() throws IOException {
         String name = null;
         for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
-            if (ProtoReader.field(tag) == VALUE_NAME) {
+            if (ProtoReader.field(tag) == ValueInfoProto.NAME_FIELD_NUMBER) {
                 name = reader.readText(tag);
             } else {
                 reader.skip(tag);
@@ -143,11 +134,11 @@ final class ZipMapRewrite {
         List<String> strings = new ArrayList<>();
         for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
             switch (ProtoReader.field(tag)) {
-                case NODE_INPUT -> input = input == null ? reader.readText(tag) : skipped(tag, input);
-                case NODE_OUTPUT -> output = output == null ? reader.readText(tag) : skipped(tag, output);
-                case NODE_OP_TYPE -> opType = reader.readText(tag);
-                case NODE_DOMAIN -> domain = reader.readText(tag);
-                case NODE_ATTRIBUTE -> {
+                case NodeProto.INPUT_FIELD_NUMBER -> input = input == null ? reader.readText(tag) : skipped(tag, input);
+                case NodeProto.OUTPUT_FIELD_NUMBER -> output = output == null ? reader.readText(tag) : skipped(tag, output);
+                case NodeProto.OP_TYPE_FIELD_NUMBER -> opType = reader.readText(tag);
+                case NodeProto.DOMAIN_FIELD_NUMBER -> domain = reader.readText(tag);
+                case NodeProto.ATTRIBUTE_FIELD_NUMBER -> {
                     int outer = reader.enter(tag);
                     attribute(longs, strings);
                     reader.leave(outer);
@@ -176,9 +167,9 @@ final class ZipMapRewrite {
         List<String> strs = new ArrayList<>();
         for (int tag = reader.nextTag(); tag != 0; tag = reader.nextTag()) {
             switch (ProtoReader.field(tag)) {
-                case ATTRIBUTE_NAME -> name = reader.readText(tag);
-                case ATTRIBUTE_INTS -> reader.readInt64s(tag, ints::add);
-                case ATTRIBUTE_STRINGS -> strs.add(reader.readText(tag));
+                case AttributeProto.NAME_FIELD_NUMBER -> name = reader.readText(tag);
+                case AttributeProto.INTS_FIELD_NUMBER -> reader.readInt64s(tag, ints::add);
+                case AttributeProto.STRINGS_FIELD_NUMBER -> strs.add(reader.readText(tag));
                 default -> reader.skip(tag); // a Constant's tensor, a subgraph: skipped, not read
             }
         }
@@ -187,35 +178,5 @@ final class ZipMapRewrite {
         } else if ("classlabels_strings".equals(name)) {
             strings.addAll(strs);
         }
-    }
-
-    private static byte[] message(int field, byte[] payload) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length + 8);
-        writeVarint(out, ((long) field << 3) | 2);
-        writeVarint(out, payload.length);
-        out.writeBytes(payload);
-        return out.toByteArray();
-    }
-
-    private static byte[] varint(int field, long value) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(8);
-        writeVarint(out, (long) field << 3);
-        writeVarint(out, value);
-        return out.toByteArray();
-    }
-
-    private static void writeVarint(ByteArrayOutputStream out, long v) {
-        while ((v & ~0x7FL) != 0) {
-            out.write((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.write((int) v);
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = new byte[a.length + b.length];
-        System.arraycopy(a, 0, out, 0, a.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 }

@@ -7,6 +7,9 @@ import static io.rtml.testing.ProtoBuilder.tensorValue;
 import static io.rtml.testing.ProtoBuilder.writeHeader;
 
 import com.google.protobuf.CodedOutputStream;
+import io.rtml.onnx.proto.GraphProto;
+import io.rtml.onnx.proto.ModelProto;
+import io.rtml.onnx.proto.TensorProto;
 import io.rtml.testing.ProtoBuilder;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,30 +33,38 @@ import java.util.HexFormat;
 public record EmbeddingModel(Path file, String sha256, long sizeBytes, long rows) {
 
     public static final int WIDTH = 16;
+    private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
+    private static final int INT64 = TensorProto.DataType.INT64_VALUE;
 
     /** Writes a model with about {@code weightBytes} of weights (a whole number of rows). */
     public static EmbeddingModel write(Path file, long weightBytes) throws IOException {
         long rows = weightBytes / (WIDTH * Float.BYTES);
         long rawBytes = rows * WIDTH * Float.BYTES;
-        byte[] head = message().varint(1, 8).string(2, "rtml-tests").message(8, ProtoBuilder.opset("", 13)).toByteArray();
+        byte[] head = message()
+                .varint(ModelProto.IR_VERSION_FIELD_NUMBER, 8)
+                .string(ModelProto.PRODUCER_NAME_FIELD_NUMBER, "rtml-tests")
+                .message(ModelProto.OPSET_IMPORT_FIELD_NUMBER, ProtoBuilder.opset("", 13)).toByteArray();
         byte[] graph = message()
-                .message(1, node("Gather", new String[] {"W", "ids"}, "y"))
-                .string(2, "embedding")
-                .message(11, tensorValue("ids", 7, "N"))
-                .message(12, tensorValue("y", 1, "N", (long) WIDTH))
+                .message(GraphProto.NODE_FIELD_NUMBER, node("Gather", new String[] {"W", "ids"}, "y"))
+                .string(GraphProto.NAME_FIELD_NUMBER, "embedding")
+                .message(GraphProto.INPUT_FIELD_NUMBER, tensorValue("ids", INT64, "N"))
+                .message(GraphProto.OUTPUT_FIELD_NUMBER, tensorValue("y", FLOAT, "N", (long) WIDTH))
                 .toByteArray();
-        byte[] tensor = message().packed(1, rows, WIDTH).varint(2, 1).string(8, "W").toByteArray();
-        long tensorBytes = tensor.length + headerSize(9, rawBytes) + rawBytes;
-        long graphBytes = graph.length + headerSize(5, tensorBytes) + tensorBytes;
+        byte[] tensor = message()
+                .packed(TensorProto.DIMS_FIELD_NUMBER, rows, WIDTH)
+                .varint(TensorProto.DATA_TYPE_FIELD_NUMBER, FLOAT)
+                .string(TensorProto.NAME_FIELD_NUMBER, "W").toByteArray();
+        long tensorBytes = tensor.length + headerSize(TensorProto.RAW_DATA_FIELD_NUMBER, rawBytes) + rawBytes;
+        long graphBytes = graph.length + headerSize(GraphProto.INITIALIZER_FIELD_NUMBER, tensorBytes) + tensorBytes;
         MessageDigest digest = newDigest();
         try (OutputStream stream = new DigestOutputStream(Files.newOutputStream(file), digest)) {
             CodedOutputStream out = CodedOutputStream.newInstance(stream, 1 << 16);
             out.writeRawBytes(head);
-            writeHeader(out, 7, graphBytes);
+            writeHeader(out, ModelProto.GRAPH_FIELD_NUMBER, graphBytes);
             out.writeRawBytes(graph);
-            writeHeader(out, 5, tensorBytes);
+            writeHeader(out, GraphProto.INITIALIZER_FIELD_NUMBER, tensorBytes);
             out.writeRawBytes(tensor);
-            writeHeader(out, 9, rawBytes);
+            writeHeader(out, TensorProto.RAW_DATA_FIELD_NUMBER, rawBytes);
             ByteBuffer chunk = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
             for (long row = 0; row < rows; row++) {
                 for (int c = 0; c < WIDTH; c++) {

@@ -13,6 +13,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.rtml.onnx.proto.GraphProto;
+import io.rtml.onnx.proto.TensorProto;
 import io.rtml.scoring.bench.EmbeddingModel;
 import io.rtml.testing.ProtoBuilder;
 import java.io.IOException;
@@ -26,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A session is created from a directory of its own: the model, its weights, nothing else. */
 class SessionFilesTest {
+
+    private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
 
     private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
 
@@ -63,10 +67,17 @@ class SessionFilesTest {
     void anExternalReferenceThatGotPastTheWalkFindsNothingBesideTheModel() throws IOException {
         // Bypasses the walk on purpose: the directory is the second line of defence.
         Files.writeString(artifacts.resolve("secret.bin"), "0123456789abcdef0123456789abcdef");
-        ProtoBuilder w = floatTensor("w", 4).message(13, entry("location", "secret.bin")).message(13, entry("offset", "0"))
-                .message(13, entry("length", "16")).varint(14, 1);
-        ProtoBuilder graph = message().message(1, node("Add", new String[] {"x", "w"}, "y")).string(2, "leak")
-                .message(5, w).message(11, tensorValue("x", 1, 1L, 4L)).message(12, tensorValue("y", 1, 1L, 4L));
+        ProtoBuilder w = floatTensor("w", 4)
+                .message(TensorProto.EXTERNAL_DATA_FIELD_NUMBER, entry("location", "secret.bin"))
+                .message(TensorProto.EXTERNAL_DATA_FIELD_NUMBER, entry("offset", "0"))
+                .message(TensorProto.EXTERNAL_DATA_FIELD_NUMBER, entry("length", "16"))
+                .varint(TensorProto.DATA_LOCATION_FIELD_NUMBER, TensorProto.DataLocation.EXTERNAL_VALUE);
+        ProtoBuilder graph = message()
+                .message(GraphProto.NODE_FIELD_NUMBER, node("Add", new String[] {"x", "w"}, "y"))
+                .string(GraphProto.NAME_FIELD_NUMBER, "leak")
+                .message(GraphProto.INITIALIZER_FIELD_NUMBER, w)
+                .message(GraphProto.INPUT_FIELD_NUMBER, tensorValue("x", FLOAT, 1L, 4L))
+                .message(GraphProto.OUTPUT_FIELD_NUMBER, tensorValue("y", FLOAT, 1L, 4L));
         Path artifact = Files.write(artifacts.resolve("leak.onnx"), model(graph).toByteArray());
 
         try (SessionFiles files = SessionFiles.create(sessions, artifact, new byte[0], true)) {
