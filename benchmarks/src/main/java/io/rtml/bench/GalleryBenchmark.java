@@ -1,7 +1,11 @@
 package io.rtml.bench;
 
 import io.rtml.testing.ReferenceModels;
+import java.io.RandomAccessFile;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -19,7 +23,8 @@ import tools.jackson.databind.JsonNode;
  * database, each placed on four targets (a hub and three edges) with three finished deployments of
  * four targets each, as a gallery looks after a while. The default page (50), a page of 500, and
  * one service's detail; 1,000 requests each after 200 warm-up, one at a time on one keep-alive
- * connection, the kinds taking turns, into an HdrHistogram each.
+ * connection, the kinds taking turns, into an HdrHistogram each; then the SQL statements one request
+ * of each kind issues, counted in the registry's Hibernate SQL log.
  *
  * <p>Run from the repository root: {@code java -cp benchmarks/target/benchmarks.jar io.rtml.bench.GalleryBenchmark};
  * {@code -Drtml.bench.registry-jar=…} measures another build of the registry (e.g. main's) with the same seed.
@@ -52,8 +57,12 @@ public final class GalleryBenchmark {
         try (Cleanup cleanup = new Cleanup()) {
             var work = BenchStack.workDir("rtml-bench-gallery-", cleanup);
             BenchStack stack = BenchStack.start(repo, work, List.of(),
-                    // Tomcat closes a keep-alive connection after 100 requests by default; keep one for the whole run.
-                    List.of("--server.tomcat.max-keep-alive-requests=-1"), cleanup);
+                    List.of(
+                            // Tomcat closes a keep-alive connection after 100 requests by default; keep one for the whole run.
+                            "--server.tomcat.max-keep-alive-requests=-1",
+                            // To switch the Hibernate SQL log on after the measurements, to count statements.
+                            "--management.endpoints.web.exposure.include=health,info,prometheus,metrics,loggers"),
+                    cleanup);
             RegistryClient api = stack.api;
             api.createModel(MODEL);
             RegistryClient.expect(api.upload("/api/v1/models/" + MODEL + "/versions",
@@ -70,13 +79,15 @@ public final class GalleryBenchmark {
             System.out.println("== GalleryBenchmark result (" + SERVICES + " services on 4 targets, "
                     + DEPLOYMENTS_PER_SERVICE + " deployments each; " + MEASURED + " requests each after " + WARMUP
                     + " warm-up, sequential, one keep-alive connection, JDK HttpClient)");
-            System.out.println(String.format("%-24s %8s %8s %8s %8s %8s", "request", "p50 ms", "p90 ms", "p99 ms", "max ms",
-                    "mean ms"));
+            List<Integer> statements = statements(stack, scenarios);
+            System.out.println(String.format("%-24s %8s %8s %8s %8s %8s %11s", "request", "p50 ms", "p90 ms", "p99 ms",
+                    "max ms", "mean ms", "statements"));
             for (int k = 0; k < scenarios.size(); k++) {
                 Histogram h = histograms.get(k);
-                System.out.println(String.format("%-24s %8s %8s %8s %8s %8s", scenarios.get(k).name(),
+                System.out.println(String.format("%-24s %8s %8s %8s %8s %8s %11s", scenarios.get(k).name(),
                         ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
-                        ms(h.getMaxValue()), Bench.fmt(h.getMean() / 1e6, 3)));
+                        ms(h.getMaxValue()), Bench.fmt(h.getMean() / 1e6, 3),
+                        statements.get(k) < 0 ? "?" : statements.get(k)));
             }
             System.out.println("load average after the measurements: " + Bench.loadAverage());
         }
@@ -141,6 +152,34 @@ public final class GalleryBenchmark {
             }
         }
         return histograms;
+    }
+
+    /**
+     * The SQL statements one request of each kind issues: the registry's Hibernate SQL log is
+     * switched on (after the measurements) and its lines counted; -1 where the log cannot be switched.
+     */
+    private static List<Integer> statements(BenchStack stack, List<Scenario> scenarios) throws Exception {
+        String logger = "/actuator/loggers/org.hibernate.SQL";
+        if (stack.api.postJson(logger, "{\"configuredLevel\":\"DEBUG\"}").statusCode() / 100 != 2) {
+            return scenarios.stream().map(s -> -1).toList();
+        }
+        List<Integer> counts = new ArrayList<>();
+        Path log = stack.registry.log();
+        for (Scenario scenario : scenarios) {
+            long from = Files.size(log);
+            RegistryClient.expect(stack.api.get(scenario.path()), 200, "GET " + scenario.path());
+            Thread.sleep(500); // let the child flush its log
+            String written;
+            try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+                file.seek(from);
+                byte[] bytes = new byte[(int) (file.length() - from)];
+                file.readFully(bytes);
+                written = new String(bytes, StandardCharsets.UTF_8);
+            }
+            counts.add((int) written.lines().filter(line -> line.contains("org.hibernate.SQL")).count());
+        }
+        stack.api.postJson(logger, "{\"configuredLevel\":null}");
+        return counts;
     }
 
     /** A full page from bench-svc-0001, each service on its four targets with its last deployment. */
