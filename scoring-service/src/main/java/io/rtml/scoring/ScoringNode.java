@@ -27,7 +27,6 @@ import java.net.InetSocketAddress;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -67,7 +66,7 @@ public final class ScoringNode implements AutoCloseable {
         ArtifactCache cache = new ArtifactCache(config.dataDir().resolve("artifacts"), config.downloadTimeout(),
                 config.artifactCacheBytes());
         StateFile stateFile = new StateFile(config.dataDir());
-        adminExecutor = Executors.newFixedThreadPool(config.adminThreads(), daemonThreads("scoring-admin"));
+        adminExecutor = Executors.newFixedThreadPool(config.adminThreads(), new DefaultThreadFactory("scoring-admin", true));
         admin = new NodeAdmin(services, loader, cache, stateFile, config.standbyVersions(), adminExecutor);
         OipHandler oip = new OipHandler(services, node, config.maxTensorBytes());
         RecordsHandler records = new RecordsHandler(services, config.maxTensorBytes());
@@ -93,16 +92,14 @@ public final class ScoringNode implements AutoCloseable {
         DesiredStateLoader desired = config.registry() == null ? null
                 : new DesiredStateLoader(config.registry(), admin, services);
         // Its own thread, not the admin executor: the desired-state loader waits for stages that run there.
-        startup = new Thread(() -> {
+        startup = new DefaultThreadFactory("scoring-startup", true).newThread(() -> {
             StateRestorer.Restored restored = restorer.restore();
             admin.restoreFinished();
             if (restored.versions() > 0 || desired == null || !desired.load()) {
                 // What it served before is what it should serve (nothing, for a node with no state).
                 services.expect(restored.activeServices());
             }
-        }, "scoring-startup");
-        startup.setDaemon(true);
-        startup.start();
+        });
     }
 
     private Channel listen(NodeConfig config, int port, RequestRouter router, RequestDeadlines.Unfinished unfinished)
@@ -124,9 +121,12 @@ public final class ScoringNode implements AutoCloseable {
                 .bind(new InetSocketAddress(config.bindAddress(), port)).sync().channel();
     }
 
+    /** Listens on its ports and restores, or asks the registry for, what it should serve. */
     public static ScoringNode start(NodeConfig config) {
         try {
-            return new ScoringNode(config);
+            ScoringNode node = new ScoringNode(config);
+            node.startup.start();
+            return node;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting", e);
@@ -169,14 +169,5 @@ public final class ScoringNode implements AutoCloseable {
     public static void main(String[] args) {
         ScoringNode node = start(NodeConfig.fromEnvironment());
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "scoring-shutdown"));
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

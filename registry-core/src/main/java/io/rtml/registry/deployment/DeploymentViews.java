@@ -5,6 +5,7 @@ import io.rtml.registry.target.TargetRepository;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
@@ -21,6 +22,11 @@ public class DeploymentViews {
     }
 
     public List<DeploymentResponse> of(List<Deployment> rows, String serviceName) {
+        return of(rows, d -> serviceName);
+    }
+
+    /** Deployments of several services (a gallery page): {@code serviceName} names the service of each. */
+    public List<DeploymentResponse> of(List<Deployment> rows, Function<Deployment, String> serviceName) {
         if (rows.isEmpty()) {
             return List.of();
         }
@@ -29,7 +35,7 @@ public class DeploymentViews {
                 .stream().collect(Collectors.toMap(Target::id, Target::name));
         Map<Long, List<DeploymentTarget>> byDeployment = progress.stream()
                 .collect(Collectors.groupingBy(dt -> dt.key().deploymentId()));
-        return rows.stream().map(d -> d.toResponse(serviceName, byDeployment.getOrDefault(d.id(), List.of()).stream()
+        return rows.stream().map(d -> d.toResponse(serviceName.apply(d), byDeployment.getOrDefault(d.id(), List.of()).stream()
                         .map(dt -> dt.toProgress(names.getOrDefault(dt.targetId(), "?")))
                         .sorted(Comparator.comparing(DeploymentResponse.TargetProgress::target))
                         .toList()))

@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Repository;
 
-/** Keyset-paginated gallery listing; each filter adds a fixed, parameter-bound predicate only when given. */
+/**
+ * Keyset-paginated gallery listing; each filter adds a fixed, parameter-bound predicate only when
+ * given. Also the newest deployment of each service of a page, in one query.
+ */
 @Repository
 class GallerySearch {
 
@@ -46,5 +49,12 @@ class GallerySearch {
         Query query = em.createNativeQuery(sql.toString(), ServiceEntry.class);
         params.forEach(query::setParameter);
         return query.getResultList();
+    }
+
+    /** The newest deployment of each of the services that has one, as {@code [serviceId, Deployment]}. */
+    List<Object[]> lastDeployments(List<Long> serviceIds) {
+        return em.createQuery("select d.serviceId, d from Deployment d where d.id in"
+                + " (select max(x.id) from Deployment x where x.serviceId in :ids group by x.serviceId)", Object[].class)
+                .setParameter("ids", serviceIds).getResultList();
     }
 }

@@ -7,5 +7,7 @@ public interface ServiceTargetRepository extends JpaRepository<ServiceTarget, Se
 
     List<ServiceTarget> findByKeyServiceId(Long serviceId);
 
+    List<ServiceTarget> findByKeyServiceIdIn(List<Long> serviceIds);
+
     List<ServiceTarget> findByKeyTargetId(Long targetId);
 }
