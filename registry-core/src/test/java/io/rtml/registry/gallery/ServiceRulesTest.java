@@ -55,20 +55,6 @@ class ServiceRulesTest extends RegistryJpaTest {
     }
 
     @Test
-    void forgettingVersionsAfterARebindKeepsWhatServes() {
-        long service = service(p);
-        jdbc.update("INSERT INTO service_target (service_id, target_id, desired_version, active_version, previous_version)"
-                + " VALUES (?, ?, 3, 3, 2)", service, targetId);
-
-        assertThat(serviceTargets.forgetVersions(service)).isEqualTo(1);
-
-        ServiceTarget placed = serviceTargets.findByKeyServiceId(service).get(0);
-        assertThat(placed.activeVersion()).isEqualTo(3);
-        assertThat(placed.desiredVersion()).isNull();
-        assertThat(placed.previousVersion()).isNull();
-    }
-
-    @Test
     void aDeletedServiceTakesItsPlacementsAndHistoryAlong() {
         long service = service(p);
         jdbc.update("INSERT INTO service_target (service_id, target_id, active_version) VALUES (?, ?, 1)", service, targetId);
