@@ -175,6 +175,21 @@ class SignatureGuardApiTest extends RegistryApiTest {
                 .asString()).containsExactlyInAnyOrder("2 INPUT_SHAPE_CHANGED", "2 OUTPUT_SHAPE_CHANGED");
     }
 
+    @Test
+    void aRebindComparesFixedDimensionsToo() {
+        finish(deploy(1));
+        String wider = uniqueName("wider");
+        api().postJson("/api/v1/models", Map.of("name", wider));
+        var upload = api().uploadRaw("/api/v1/models/" + wider + "/versions", identity("x", "y", FLOAT, "N", 4L));
+        assertThat(upload.status()).as(upload.text()).isEqualTo(201);
+
+        JsonNode refused = assertProblem(api().patchJson("/api/v1/services/" + service, Map.of("model", wider)),
+                409, "SIGNATURE_MISMATCH");
+
+        assertThat(refused.path("detail").asString()).contains("input 'x' changes shape from [N, 3] to [N, 4]")
+                .contains("output 'y' changes shape from [N, 3] to [N, 4]");
+    }
+
     private JsonNode refused(int version) {
         long before = jdbc.queryForObject("select count(*) from deployment", Long.class);
         JsonNode problem = assertProblem(api().postJson("/api/v1/services/" + service + "/deployments",
