@@ -29,6 +29,10 @@ final class DeployCommand extends DeploymentCommand {
     @Option(names = "--region", paramLabel = "REGION", description = "Only targets in this region.")
     String region;
 
+    @Option(names = "--allow-signature-change",
+            description = "Deploy even when the version's inputs or outputs break the callers of the active version.")
+    boolean allowSignatureChange;
+
     @Override
     int run() throws InterruptedException {
         ObjectNode body = Json.object();
@@ -46,7 +50,22 @@ final class DeployCommand extends DeploymentCommand {
         } else if (kind != null || region != null) {
             body.putObject("targets").put("kind", kind).put("region", region);
         }
+        if (allowSignatureChange) {
+            body.put("allowSignatureChange", true);
+        }
         RegistryClient client = client();
-        return follow(client, client.post("/api/v1/services/" + segment(service) + "/deployments", body));
+        return follow(client, request(client, body));
+    }
+
+    private RegistryClient.Response request(RegistryClient client, ObjectNode body) {
+        try {
+            return client.post("/api/v1/services/" + segment(service) + "/deployments", body);
+        } catch (CliException e) {
+            if ("SIGNATURE_INCOMPATIBLE".equals(e.problemCode())) {
+                throw new CliException(e.exitCode(), e.getMessage()
+                        + "\n  give --allow-signature-change to deploy it anyway", e.problemCode());
+            }
+            throw e;
+        }
     }
 }

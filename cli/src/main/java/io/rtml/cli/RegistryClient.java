@@ -117,7 +117,8 @@ final class RegistryClient {
     private Response call(HttpRequest.Builder request) {
         Response response = send(http, request.build(), "the registry at " + baseUrl);
         if (response.status() >= 400) {
-            throw new CliException(ExitCodes.forStatus(response.status()), problemLine(response));
+            throw new CliException(ExitCodes.forStatus(response.status()), problemLine(response),
+                    Json.text(problem(response), "code"));
         }
         return response;
     }
@@ -141,22 +142,41 @@ final class RegistryClient {
         }
     }
 
-    /** {@code detail (CODE)} from a problem body; {@code error} for a scoring node; the status line otherwise. */
+    /**
+     * {@code detail (CODE)} from a problem body; {@code error} for a scoring node; the status line otherwise.
+     * A problem that lists {@code differences} (SIGNATURE_INCOMPATIBLE) gets its title, then one line each.
+     */
     static String problemLine(Response response) {
-        JsonNode body = null;
-        if (response.body().startsWith("{")) {
-            try {
-                body = Json.MAPPER.readTree(response.body());
-            } catch (RuntimeException e) {
-                body = null;
-            }
-        }
+        JsonNode body = problem(response);
         String detail = firstNonNull(Json.text(body, "detail"), Json.text(body, "error"), Json.text(body, "title"));
         String code = Json.text(body, "code");
         if (detail == null) {
             detail = "HTTP " + response.status();
         }
+        JsonNode differences = body == null ? null : body.get("differences");
+        if (differences != null && differences.isArray() && !differences.isEmpty() && Json.text(body, "title") != null) {
+            StringBuilder lines = new StringBuilder(Json.text(body, "title")).append(code == null ? "" : " (" + code + ")")
+                    .append(':');
+            for (JsonNode difference : differences) {
+                String active = Json.text(difference, "activeVersion");
+                lines.append("\n  ").append(Json.text(difference, "message"))
+                        .append(active == null ? "" : " (active version " + active + ")");
+            }
+            return lines.toString();
+        }
         return code == null ? detail : detail + " (" + code + ")";
+    }
+
+    /** The response's JSON body, or null when it has none. */
+    private static JsonNode problem(Response response) {
+        if (response.body().startsWith("{")) {
+            try {
+                return Json.MAPPER.readTree(response.body());
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /** One path segment, percent-encoded. */

@@ -2,6 +2,7 @@ package io.rtml.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rtml.testing.ReferenceModels;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,13 +19,14 @@ class DeploymentCommandsTest {
     Path home;
 
     Cli cli;
+    String model;
     String service;
     String target;
 
     @BeforeEach
     void serviceAndTarget() {
         cli = Cli.admin(home);
-        String model = VersionCommandsTest.modelWithVersion(cli, "deploy-model");
+        model = VersionCommandsTest.modelWithVersion(cli, "deploy-model");
         service = RunningRegistry.uniqueName("deploy-svc");
         assertThat(cli.run("services", "create", service, "--model", model).exitCode()).isZero();
         target = RunningRegistry.createTarget(RunningRegistry.uniqueName("edge"), "EDGE", "eu", "http://127.0.0.1:9");
@@ -68,6 +70,29 @@ class DeploymentCommandsTest {
 
         assertThat(second.exitCode()).as(second.toString()).isEqualTo(ExitCodes.REFUSED);
         assertThat(second.err()).endsWith("(DEPLOYMENT_IN_PROGRESS)\n");
+    }
+
+    @Test
+    void aVersionThatBreaksTheActiveVersionsCallersIsRefusedWithOneLinePerDifferenceUnlessAllowed() {
+        Cli.Result upload = cli.run("versions", "upload", model,
+                ReferenceModels.bundled("sklearn_rf_iris_zipmap").file().toString());
+        assertThat(upload.exitCode()).as(upload.toString()).isZero();
+        JsonNode first = Json.parse(cli.run("deploy", service, "1", "--targets", target, "--no-wait", "-o", "json").out(),
+                "stdout");
+        RunningRegistry.succeed(first.path("id").asLong());
+
+        Cli.Result refused = cli.run("deploy", service, "2", "--no-wait");
+
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(refused.err()).startsWith(
+                "rtml: Signature incompatible with the active version (SIGNATURE_INCOMPATIBLE):\n")
+                .contains("\n  input 'pclass' is missing (active version 1)\n")
+                .contains("\n  new input 'float_input' (tensor(float) FP32) (active version 1)\n")
+                .endsWith("\n  give --allow-signature-change to deploy it anyway\n");
+
+        Cli.Result allowed = cli.run("deploy", service, "2", "--no-wait", "--allow-signature-change");
+        assertThat(allowed.exitCode()).as(allowed.toString()).isZero();
+        assertThat(allowed.out()).contains("DEPLOY of " + service + " version 2");
     }
 
     @Test

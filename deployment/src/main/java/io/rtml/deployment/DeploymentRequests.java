@@ -2,6 +2,7 @@ package io.rtml.deployment;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,14 +61,26 @@ public class DeploymentRequests {
      */
     public long start(long serviceId, String serviceName, DeploymentKind kind, int version, boolean deletesService,
             List<Long> targetIds, List<String> targetNames, Requester requester, Instant now) {
+        return start(serviceId, serviceName, kind, version, deletesService, targetIds, targetNames, requester, now,
+                Map.of());
+    }
+
+    /** As above; {@code moreDetails} go into the audit event after its usual ones (an override the caller made, say). */
+    public long start(long serviceId, String serviceName, DeploymentKind kind, int version, boolean deletesService,
+            List<Long> targetIds, List<String> targetNames, Requester requester, Instant now,
+            Map<String, Object> moreDetails) {
         Long id = jdbc.queryForObject(DEPLOYMENT, Long.class, serviceId, kind.name(), version,
                 DeploymentStatus.PENDING.name(), requester.name(), Timestamp.from(now), deletesService);
         jdbc.update(TARGETS, id, TargetDeploymentStatus.PENDING.name(), targetIds.toArray(Long[]::new), serviceId);
         String action = deletesService ? "service.delete.request"
                 : kind == DeploymentKind.DEPLOY ? "deployment.request"
                 : kind.name().toLowerCase(Locale.ROOT) + ".request";
-        audit(jdbc, requester.name(), requester.address(), action, serviceName, Map.of("deploymentId", id,
-                "version", version, "targets", targetNames), now);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("deploymentId", id);
+        details.put("version", version);
+        details.put("targets", targetNames);
+        details.putAll(moreDetails);
+        audit(jdbc, requester.name(), requester.address(), action, serviceName, details, now);
         return id;
     }
 

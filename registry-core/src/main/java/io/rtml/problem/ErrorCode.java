@@ -27,6 +27,7 @@ public enum ErrorCode {
     DEPLOYMENT_IN_PROGRESS(409, "A deployment is already in progress"),
     NOTHING_TO_ROLL_BACK(409, "Nothing to roll back to"),
     SIGNATURE_MISMATCH(409, "Signatures differ"),
+    SIGNATURE_INCOMPATIBLE(409, "Signature incompatible with the active version"),
     CONFLICT(409, "Conflict"),
     PAYLOAD_TOO_LARGE(413, "Payload too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),

@@ -1,6 +1,9 @@
 package io.rtml.problem;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A failure the caller can understand and act on; rendered as an RFC 9457 problem with the
@@ -10,6 +13,7 @@ public class RtmlException extends RuntimeException {
 
     private final ErrorCode code;
     private final List<FieldError> errors;
+    private final Map<String, Object> extensions;
 
     /** One offending field (a JSON pointer or parameter name) and what is wrong with it. */
     public record FieldError(String field, String message) {}
@@ -23,9 +27,23 @@ public class RtmlException extends RuntimeException {
     }
 
     public RtmlException(ErrorCode code, String detail, List<FieldError> errors, Throwable cause) {
+        this(code, detail, errors, Map.of(), cause);
+    }
+
+    /**
+     * @param extensions further members of the problem body (RFC 9457 extension members), by name,
+     *     in the order given; for details a client acts on by machine, such as a list of differences
+     */
+    public RtmlException(ErrorCode code, String detail, Map<String, Object> extensions) {
+        this(code, detail, List.of(), extensions, null);
+    }
+
+    private RtmlException(ErrorCode code, String detail, List<FieldError> errors, Map<String, Object> extensions,
+            Throwable cause) {
         super(detail, cause);
         this.code = code;
         this.errors = List.copyOf(errors);
+        this.extensions = Collections.unmodifiableMap(new LinkedHashMap<>(extensions));
     }
 
     public ErrorCode code() {
@@ -34,5 +52,9 @@ public class RtmlException extends RuntimeException {
 
     public List<FieldError> errors() {
         return errors;
+    }
+
+    public Map<String, Object> extensions() {
+        return extensions;
     }
 }

@@ -56,7 +56,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         } else {
             log.debug("request refused: {} {}", e.code(), e.getMessage());
         }
-        return respond(Problems.of(e.code(), e.getMessage(), e.errors()));
+        return respond(Problems.of(e.code(), e.getMessage(), e.errors(), e.extensions()));
     }
 
     @ExceptionHandler(UncheckedIOException.class)

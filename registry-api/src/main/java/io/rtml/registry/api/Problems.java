@@ -5,6 +5,7 @@ import io.rtml.problem.RtmlException.FieldError;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 
@@ -23,6 +24,13 @@ public final class Problems {
         if (!errors.isEmpty()) {
             problem.setProperty("errors", errors);
         }
+        return problem;
+    }
+
+    /** As {@link #of(ErrorCode, String, List)}, with further members (say, {@code differences}) next to {@code code}. */
+    public static ProblemDetail of(ErrorCode code, String detail, List<FieldError> errors, Map<String, Object> extensions) {
+        ProblemDetail problem = of(code, detail, errors);
+        extensions.forEach(problem::setProperty);
         return problem;
     }
 

@@ -26,7 +26,8 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Accepts deployment, rollback and undeployment requests: it records them (PENDING, one row per target) and
  * the schema wakes the deployers (a NOTIFY trigger); the deployer process carries them out. A rollback is a new deployment of
- * an older version, so history is never rewritten.
+ * an older version, so history is never rewritten. A deployment is checked by the {@link SignatureGuard}; a
+ * rollback is not: it goes back to a version that has served.
  */
 @Service
 public class DeploymentService {
@@ -39,10 +40,11 @@ public class DeploymentService {
     private final VersionService versions;
     private final DeploymentStarter starter;
     private final ServiceRemoval removal;
+    private final SignatureGuard guard;
 
     DeploymentService(ServiceEntryRepository services, TargetRepository targets, ServiceTargetRepository serviceTargets,
             DeploymentRepository deployments, DeploymentViews views, VersionService versions,
-            DeploymentStarter starter, ServiceRemoval removal) {
+            DeploymentStarter starter, ServiceRemoval removal, SignatureGuard guard) {
         this.services = services;
         this.targets = targets;
         this.serviceTargets = serviceTargets;
@@ -51,6 +53,7 @@ public class DeploymentService {
         this.versions = versions;
         this.starter = starter;
         this.removal = removal;
+        this.guard = guard;
     }
 
     @Transactional
@@ -70,7 +73,9 @@ public class DeploymentService {
         String ref = request.version() != null ? request.version().toString() : request.alias();
         int version = versions.resolveNumber(service.modelId(), ref);
         List<Target> chosen = TargetSelection.select(request.targets(), targets.findAllByOrderByName());
-        return starter.start(service, DeploymentKind.DEPLOY, version, false, chosen, actor);
+        starter.refuseIfBusy(service);
+        Map<String, Object> override = guard.check(service, version, request.signatureChangeAllowed());
+        return starter.start(service, DeploymentKind.DEPLOY, version, false, chosen, actor, override);
     }
 
     @Transactional

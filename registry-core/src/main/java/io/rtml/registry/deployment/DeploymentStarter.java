@@ -10,6 +10,7 @@ import io.rtml.registry.gallery.ServiceEntry;
 import io.rtml.registry.target.Target;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,10 +37,16 @@ class DeploymentStarter {
 
     DeploymentResponse start(ServiceEntry service, DeploymentKind kind, int version, boolean deletesService,
             List<Target> where, Actor actor) {
+        return start(service, kind, version, deletesService, where, actor, Map.of());
+    }
+
+    /** As above; {@code auditDetails} are added to the deployment's audit event. */
+    DeploymentResponse start(ServiceEntry service, DeploymentKind kind, int version, boolean deletesService,
+            List<Target> where, Actor actor, Map<String, Object> auditDetails) {
         refuseIfBusy(service);
         long id = requests.start(service.id(), service.name(), kind, version, deletesService,
                 where.stream().map(Target::id).toList(), where.stream().map(Target::name).toList(),
-                new DeploymentRequests.Requester(actor.name(), actor.address()), clock.instant());
+                new DeploymentRequests.Requester(actor.name(), actor.address()), clock.instant(), auditDetails);
         Deployment deployment = deployments.findById(id).orElseThrow();
         return views.of(List.of(deployment), service.name()).get(0);
     }

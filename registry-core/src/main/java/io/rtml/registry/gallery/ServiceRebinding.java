@@ -27,8 +27,9 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Binds a service to another model ({@code PATCH /api/v1/services/{name}}). The nodes keep serving
  * what they serve until the next deployment, which takes a version of the new model. A new model
- * whose inputs or outputs differ from the running version's is refused (409 SIGNATURE_MISMATCH)
- * unless forced, since every caller of the service would break at that deployment.
+ * whose inputs or outputs differ from the running version's (names, types, fixed dimensions; see
+ * {@link SignatureComparison}) is refused (409 SIGNATURE_MISMATCH) unless forced, since every caller
+ * of the service would break at that deployment.
  */
 @Service
 public class ServiceRebinding {
@@ -113,6 +114,7 @@ public class ServiceRebinding {
             return List.of();
         }
         ModelSignature before = versions.get(previousModel, running.get().toString()).signature();
-        return SignatureComparison.differences(before, candidate.get().signature());
+        return SignatureComparison.differences(before, candidate.get().signature()).stream()
+                .map(SignatureComparison.Difference::message).toList();
     }
 }
