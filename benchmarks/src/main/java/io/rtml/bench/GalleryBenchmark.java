@@ -1,5 +1,8 @@
 package io.rtml.bench;
 
+import io.rtml.deployment.DeploymentDriver;
+import io.rtml.deployment.DeploymentKind;
+import io.rtml.deployment.DeploymentRequests;
 import io.rtml.testing.ReferenceModels;
 import java.io.RandomAccessFile;
 import java.net.http.HttpResponse;
@@ -9,13 +12,23 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -93,7 +106,13 @@ public final class GalleryBenchmark {
         }
     }
 
-    /** Bulk-inserts the targets, services, placements and finished deployments, as the deployer leaves them. */
+    /**
+     * Bulk-inserts the targets and services (the registry's own rows), then writes each service's
+     * deployments with the deployment module's writer, requested as the registry requests them and
+     * finished as a deployer finishes them, and what the nodes hold as their probe records it: the
+     * gallery reads exactly the rows a deployer leaves, not an imitation that could drift from them
+     * (3,000 deployments take seconds).
+     */
     private static void seed(FreshDatabase db) throws SQLException {
         long start = System.nanoTime();
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
@@ -111,26 +130,41 @@ public final class GalleryBenchmark {
             if (services != SERVICES) {
                 throw new BenchmarkFailure("inserted " + services + " services, expected " + SERVICES);
             }
-            s.executeUpdate("""
-                    INSERT INTO service_target (service_id, target_id, desired_version, active_version, previous_version,
-                                                deployed_at, deployed_by, held_versions, held_seen_at)
-                    SELECT sv.id, t.id, 1, 1, NULL, now(), 'deployer:bench', '[1]'::jsonb, now()
-                    FROM service sv CROSS JOIN target t WHERE t.name LIKE 'bench-%'""");
-            s.executeUpdate("""
-                    INSERT INTO deployment (service_id, kind, version, status, requested_by, requested_at, started_at,
-                                            finished_at, attempts)
-                    SELECT sv.id, 'DEPLOY', 1, 'SUCCEEDED', 'bench', now() - make_interval(mins => 10 - g),
-                           now() - make_interval(mins => 10 - g), now() - make_interval(mins => 10 - g, secs => -3), 1
-                    FROM service sv CROSS JOIN generate_series(1, %d) AS g
-                    ORDER BY g, sv.id""".formatted(DEPLOYMENTS_PER_SERVICE));
-            s.executeUpdate("""
-                    INSERT INTO deployment_target (deployment_id, target_id, status, previous_version, staged_at, activated_at)
-                    SELECT d.id, t.id, 'ACTIVE', NULL, d.started_at, d.finished_at
-                    FROM deployment d CROSS JOIN target t WHERE t.name LIKE 'bench-%'""");
-            s.execute("ANALYZE");
+        }
+        try (Connection c = db.connect()) {
+            deploy(new SingleConnectionDataSource(c, true));
+            try (Statement s = c.createStatement()) {
+                s.execute("ANALYZE");
+            }
         }
         System.out.println("seeded " + SERVICES + " services in " + Bench.fmt(Bench.seconds(System.nanoTime() - start), 1)
                 + " s");
+    }
+
+    /** Per service, {@value #DEPLOYMENTS_PER_SERVICE} deployments of version 1 on every target, each succeeded. */
+    private static void deploy(SingleConnectionDataSource ds) {
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        PlatformTransactionManager transactions = new DataSourceTransactionManager(ds);
+        TransactionTemplate tx = new TransactionTemplate(transactions);
+        DeploymentRequests requests = new DeploymentRequests(jdbc);
+        DeploymentDriver deployer = new DeploymentDriver(jdbc, transactions);
+        List<Long> targetIds = jdbc.queryForList("SELECT id FROM target WHERE name LIKE 'bench-%' ORDER BY id", Long.class);
+        List<String> targetNames = jdbc.queryForList("SELECT name FROM target WHERE name LIKE 'bench-%' ORDER BY id",
+                String.class);
+        Map<Long, String> services = new LinkedHashMap<>();
+        jdbc.query("SELECT id, name FROM service ORDER BY id", (RowCallbackHandler) rs -> services.put(rs.getLong(1),
+                rs.getString(2)));
+        DeploymentRequests.Requester bench = new DeploymentRequests.Requester("bench", null);
+        Map<String, List<Integer>> held = new HashMap<>();
+        services.forEach((id, name) -> {
+            for (int d = 0; d < DEPLOYMENTS_PER_SERVICE; d++) {
+                Long deployment = tx.execute(status -> requests.start(id, name, DeploymentKind.DEPLOY, 1, false,
+                        targetIds, targetNames, bench, Instant.now()));
+                deployer.succeed(deployment);
+            }
+            held.put(name, List.of(1));
+        });
+        targetNames.forEach(target -> deployer.held(target, held));
     }
 
     /** Warm-up, then the measured requests; the kinds take turns request by request. */

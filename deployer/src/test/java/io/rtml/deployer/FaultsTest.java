@@ -205,8 +205,7 @@ class FaultsTest {
             assertThat(registry.jdbc.queryForObject("SELECT health FROM target WHERE id = ?", String.class, broken))
                     .isEqualTo("DOWN");
         } finally {
-            registry.jdbc.update("DELETE FROM deployment_target WHERE target_id = ?", broken);
-            registry.jdbc.update("DELETE FROM target WHERE id = ?", broken);
+            registry.jdbc.update("DELETE FROM target WHERE id = ?", broken); // its deployment_target rows cascade
         }
     }
 
@@ -229,8 +228,7 @@ class FaultsTest {
                     deployment, notANode);
             assertThat(targetError).doesNotContain("<", "\n").hasSizeLessThan(300);
         } finally {
-            registry.jdbc.update("DELETE FROM deployment_target WHERE target_id = ?", notANode);
-            registry.jdbc.update("DELETE FROM target WHERE id = ?", notANode);
+            registry.jdbc.update("DELETE FROM target WHERE id = ?", notANode); // its deployment_target rows cascade
         }
     }
 

@@ -1,5 +1,6 @@
 package io.rtml.registry;
 
+import io.rtml.deployment.DeploymentDriver;
 import io.rtml.testing.TestDatabase;
 import io.rtml.testing.TestS3;
 import java.io.IOException;

@@ -1,12 +1,5 @@
-package io.rtml.registry;
+package io.rtml.deployment;
 
-import io.rtml.deployment.Claimant;
-import io.rtml.deployment.DeploymentKind;
-import io.rtml.deployment.DeploymentLedger;
-import io.rtml.deployment.DeploymentOutcome;
-import io.rtml.deployment.DeploymentStatus;
-import io.rtml.deployment.TargetDeploymentStatus;
-import io.rtml.deployment.TargetProgress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +9,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Moves a deployment through its life with the deployment module's writer, as a deployer does,
- * for API tests that need one finished without scoring nodes: the rows the registry then shows
- * are the ones a deployer writes.
+ * for registry tests that need one staged or finished without scoring nodes: the rows the registry
+ * then shows are the ones a deployer writes. Shipped in this module's test-jar, the one copy that
+ * registry-core's and registry-api's tests use.
  */
 public final class DeploymentDriver {
 
@@ -25,9 +19,9 @@ public final class DeploymentDriver {
     private final DeploymentLedger ledger;
     private final TransactionTemplate tx;
 
-    DeploymentDriver(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
+    public DeploymentDriver(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
-        this.ledger = new DeploymentLedger(jdbc, new Claimant("registry-api-test", Duration.ofMinutes(10), 3));
+        this.ledger = new DeploymentLedger(jdbc, new Claimant("registry-test", Duration.ofMinutes(10), 3));
         this.tx = new TransactionTemplate(transactions);
     }
 
@@ -52,6 +46,16 @@ public final class DeploymentDriver {
             ledger.finish(deployment, DeploymentStatus.STAGING, DeploymentStatus.FAILED, error,
                     progress(deployment, TargetDeploymentStatus.FAILED, error));
         });
+    }
+
+    /** A deployer took the deployment: its first move ({@link DeploymentStatus#next}), every target still pending. */
+    public void take(long deploymentId) {
+        tx.executeWithoutResult(status -> claim(deploymentId));
+    }
+
+    /** Every target staged the version; the deployment waits in ACTIVATING, in flight. */
+    public void staged(long deploymentId) {
+        stagedWithWarmupError(deploymentId, null);
     }
 
     /** Every target staged the version but reported {@code warmupError}; the deployment goes on to ACTIVATING. */
