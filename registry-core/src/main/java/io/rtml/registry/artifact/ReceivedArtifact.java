@@ -1,7 +1,6 @@
 package io.rtml.registry.artifact;
 
 import io.rtml.artifact.ArtifactStore;
-
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import java.nio.file.Path;
@@ -11,23 +10,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An upload in its spool file, hashed, perhaps with a PUT already under way (see {@link ArtifactReceiver}).
- * Closing it abandons a PUT that {@link #store()} did not complete, and deletes the spool file.
+ * An upload in its spool file, hashed, perhaps with its parts already in S3 (see {@link ArtifactReceiver}).
+ * Closing it aborts a multipart upload that {@link #store()} did not complete, and deletes the spool file.
  */
 public final class ReceivedArtifact implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ReceivedArtifact.class);
 
     private final SpooledArtifact spooled;
-    private final ArtifactStore store;
+    private final PartUploads parts;
     private final String storedKey;
     private final Executor background;
-    private StreamedPut put;
+    private MultipartPut put;
 
     /** {@code storedKey}: the content key of the declared SHA-256 when S3 had that object before the upload began, else null. */
-    ReceivedArtifact(SpooledArtifact spooled, ArtifactStore store, StreamedPut put, String storedKey, Executor background) {
+    ReceivedArtifact(SpooledArtifact spooled, PartUploads parts, MultipartPut put, String storedKey, Executor background) {
         this.spooled = spooled;
-        this.store = store;
+        this.parts = parts;
         this.put = put;
         this.storedKey = storedKey;
         this.background = background;
@@ -46,38 +45,35 @@ public final class ReceivedArtifact implements AutoCloseable {
     }
 
     /**
-     * Makes the bytes durable and returns their key: lets the PUT that followed the upload finish, or
-     * PUTs the spool file now, unless the object exists already. The key is the content key, or a
-     * staging key ({@link ArtifactStore#isStaging}) for an upload whose SHA-256 was not declared. Call
-     * it only for an upload that passed its checks.
+     * Makes the bytes durable under their content key and returns it: completes the multipart upload
+     * that followed the upload, or sends the spool file now, unless the object exists already. Call it
+     * only for an upload that passed its checks.
      */
     public String store() {
         String key = ArtifactStore.keyFor(spooled.sha256());
         if (key.equals(storedKey)) {
             return key; // found stored when the upload began; objects under a content key are never replaced
         }
-        StreamedPut started = put;
+        MultipartPut started = put;
         put = null;
         if (started != null) {
             // Started on what the client declared; only the bytes it declared may complete it.
-            boolean asDeclared = started.feed().size() == spooled.size()
-                    && (ArtifactStore.isStaging(started.key()) || started.key().equals(key));
-            if (asDeclared && started.complete()) {
-                return started.key();
+            if (started.key().equals(key) && started.complete()) {
+                return key;
             }
-            started.abandon();
+            started.abort();
         }
         if (spooled.leftOutBytes() > 0) {
             throw new RtmlException(ErrorCode.STORAGE_UNAVAILABLE,
                     "the artifact store failed while the upload arrived; nothing was kept, send it again");
         }
-        return store.store(spooled.path(), spooled.sha256());
+        return parts.storeFile(spooled.path(), spooled.sha256(), spooled.size());
     }
 
     @Override
     public void close() {
         if (put != null) {
-            put.abandon();
+            put.abort();
         }
         // Unlinking a 1 GiB spool file costs the kernel 0.1-0.4 s; the client need not wait for it.
         try {
