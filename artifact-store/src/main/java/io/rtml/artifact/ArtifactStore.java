@@ -1,7 +1,7 @@
 package io.rtml.artifact;
 
+import java.io.ByteArrayInputStream;
 import java.net.URL;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,7 +77,10 @@ public class ArtifactStore {
     /** Sends part {@code number} (from 1) of a multipart upload: {@code bytes[0, length)}; returns its ETag. */
     public String putPart(String key, String uploadId, int number, byte[] bytes, int length) {
         return s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
-                .contentLength((long) length), RequestBody.fromByteBuffer(ByteBuffer.wrap(bytes, 0, length))).eTag();
+                .contentLength((long) length),
+                // Read from the caller's buffer, not copied (fromByteBuffer copies): replayable for the SDK's retries.
+                RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length,
+                        "application/octet-stream")).eTag();
     }
 
     /** A part sent by {@link #putPart}. */

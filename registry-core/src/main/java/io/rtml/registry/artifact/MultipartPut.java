@@ -4,7 +4,7 @@ import io.rtml.artifact.ArtifactStore;
 import io.rtml.artifact.ArtifactStore.Part;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
-import java.nio.ByteBuffer;
+import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -71,7 +71,10 @@ final class MultipartPut {
         ended = true;
         try {
             if (uploadId == null) {
-                store.put(key, sha256, RequestBody.fromByteBuffer(ByteBuffer.wrap(buffer == null ? new byte[0] : buffer, 0, filled)));
+                byte[] bytes = buffer == null ? new byte[0] : buffer;
+                int length = filled;
+                store.put(key, sha256, RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length,
+                        "application/octet-stream"));
                 releaseBuffer();
                 return true;
             }
