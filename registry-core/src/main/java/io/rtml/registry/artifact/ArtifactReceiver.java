@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
  * ({@link MultipartPut}); the upload is completed only after it passed its checks
  * ({@link ReceivedArtifact#store()}), so a refused upload never creates an object, and the spool file
  * keeps only what the checks read ({@link ArtifactSpool#fill}). Without a declared SHA-256 the key is
- * known only at the end: the spool file is sent after the checks.
+ * known only at the end: the spool file is PUT after the checks.
  */
 @Component
 public class ArtifactReceiver {
@@ -46,7 +46,7 @@ public class ArtifactReceiver {
                 }
             }
             SpooledArtifact spooled = spool.fill(file, body, put, put != null || storedKey != null);
-            return new ReceivedArtifact(spooled, parts, put, storedKey, background);
+            return new ReceivedArtifact(spooled, store, put, storedKey, background);
         } catch (RuntimeException | Error e) {
             if (put != null) {
                 put.abort();

@@ -4,10 +4,6 @@ import io.rtml.artifact.ArtifactStore;
 import io.rtml.artifact.ArtifactStore.Part;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.stereotype.Component;
-import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * Sends uploads to S3 in parts, on a small pool of threads and from a bounded set of part buffers
@@ -47,39 +42,6 @@ public class PartUploads {
     /** A multipart upload of {@code key}, the content key of {@code sha256}, to be fed with {@link MultipartPut#write}. */
     MultipartPut start(String key, String sha256) {
         return new MultipartPut(this, store, key, sha256);
-    }
-
-    /**
-     * Sends a spooled upload to its content key unless that object exists: one PUT when it fits in a
-     * part, else a multipart upload whose parts go out in parallel.
-     */
-    String storeFile(Path file, String sha256, long size) {
-        String key = ArtifactStore.keyFor(sha256);
-        if (store.exists(key)) {
-            return key;
-        }
-        if (size <= partSize) {
-            store.put(key, sha256, RequestBody.fromFile(file));
-            return key;
-        }
-        MultipartPut put = start(key, sha256);
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] chunk = new byte[ArtifactSpool.BUFFER];
-            for (int n; (n = in.readNBytes(chunk, 0, chunk.length)) > 0; ) {
-                put.write(chunk, n);
-            }
-        } catch (IOException e) {
-            put.abort();
-            throw ArtifactSpool.spoolFailure(e);
-        } catch (RuntimeException | Error e) {
-            put.abort();
-            throw e;
-        }
-        if (!put.complete()) {
-            throw new RtmlException(ErrorCode.STORAGE_UNAVAILABLE,
-                    "the artifact store failed while storing the upload; nothing was kept, send it again");
-        }
-        return key;
     }
 
     /** A part buffer, allocated while fewer than {@code part-buffers} exist; else waits for one to come back. */

@@ -18,15 +18,15 @@ public final class ReceivedArtifact implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReceivedArtifact.class);
 
     private final SpooledArtifact spooled;
-    private final PartUploads parts;
+    private final ArtifactStore store;
     private final String storedKey;
     private final Executor background;
     private MultipartPut put;
 
     /** {@code storedKey}: the content key of the declared SHA-256 when S3 had that object before the upload began, else null. */
-    ReceivedArtifact(SpooledArtifact spooled, PartUploads parts, MultipartPut put, String storedKey, Executor background) {
+    ReceivedArtifact(SpooledArtifact spooled, ArtifactStore store, MultipartPut put, String storedKey, Executor background) {
         this.spooled = spooled;
-        this.parts = parts;
+        this.store = store;
         this.put = put;
         this.storedKey = storedKey;
         this.background = background;
@@ -46,7 +46,7 @@ public final class ReceivedArtifact implements AutoCloseable {
 
     /**
      * Makes the bytes durable under their content key and returns it: completes the multipart upload
-     * that followed the upload, or sends the spool file now, unless the object exists already. Call it
+     * that followed the upload, or PUTs the spool file now, unless the object exists already. Call it
      * only for an upload that passed its checks.
      */
     public String store() {
@@ -67,7 +67,7 @@ public final class ReceivedArtifact implements AutoCloseable {
             throw new RtmlException(ErrorCode.STORAGE_UNAVAILABLE,
                     "the artifact store failed while the upload arrived; nothing was kept, send it again");
         }
-        return parts.storeFile(spooled.path(), spooled.sha256(), spooled.size());
+        return store.store(spooled.path(), spooled.sha256());
     }
 
     @Override

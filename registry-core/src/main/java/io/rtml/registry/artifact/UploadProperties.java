@@ -9,8 +9,8 @@ import org.springframework.util.unit.DataSize;
 /**
  * Limits, scratch space and S3 multipart settings for artifact uploads.
  *
- * @param maxSize largest artifact accepted, at most 5GB (the limit of the single-PUT path this replaced;
- *     multipart would allow more, but nothing larger is tested); larger uploads get 413
+ * @param maxSize largest artifact accepted, at most 5GB: an upload without a declared SHA-256 is stored
+ *     with one S3 PUT; larger uploads get 413
  * @param spoolDir folder where uploads are spooled while they are hashed and inspected (default:
  *     the JVM's temp dir + /rtml-uploads); needs room for the uploads in flight
  * @param multipartDir folder where the servlet container keeps the parts of a multipart/form-data
@@ -37,7 +37,8 @@ public record UploadProperties(@DefaultValue("2GB") DataSize maxSize, Path spool
 
     public UploadProperties {
         if (maxSize.compareTo(LARGEST) > 0) {
-            throw new IllegalArgumentException("rtml.registry.upload.max-size is " + maxSize + "; it can be at most 5GB");
+            throw new IllegalArgumentException("rtml.registry.upload.max-size is " + maxSize
+                    + "; it can be at most 5GB, the largest object one S3 PUT creates");
         }
         if (partSize.compareTo(SMALLEST_S3_PART) < 0 || partSize.toBytes() > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("rtml.registry.upload.part-size is " + partSize
