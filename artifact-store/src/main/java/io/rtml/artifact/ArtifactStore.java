@@ -1,21 +1,26 @@
 package io.rtml.artifact;
 
+import java.io.ByteArrayInputStream;
 import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.ExpirationStatus;
+import software.amazon.awssdk.services.s3.model.LifecycleRule;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -41,22 +46,8 @@ public class ArtifactStore {
         }
     }
 
-    private static final String STAGING = "staging/";
-
     public static String keyFor(String sha256) {
         return "artifacts/sha256/" + sha256.substring(0, 2) + "/" + sha256;
-    }
-
-    /**
-     * A key for an upload whose SHA-256 is not known when its PUT starts. Versions may refer to it
-     * until {@code StagedArtifacts} has copied it to its content key.
-     */
-    public static String newStagingKey() {
-        return STAGING + UUID.randomUUID();
-    }
-
-    public static boolean isStaging(String key) {
-        return key.startsWith(STAGING);
     }
 
     /** Stores the file, whose SHA-256 is {@code sha256}, under its content key unless identical bytes are already there. */
@@ -68,38 +59,97 @@ public class ArtifactStore {
         return key;
     }
 
-    /** One PUT of {@code content}; S3 creates the object only if it completes. {@code sha256}: null when not known yet. */
+    /** One PUT of {@code content}, whose SHA-256 is {@code sha256}; S3 creates the object only if it completes. */
     public void put(String key, String sha256, RequestBody content) {
-        s3.putObject(b -> b.bucket(bucket).key(key).contentLength(content.optionalContentLength().orElseThrow())
-                .contentType("application/octet-stream")
-                .metadata(sha256 == null ? Map.of() : Map.of("sha256", sha256)), content);
+        s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/octet-stream")
+                .metadata(Map.of("sha256", sha256)), content);
     }
 
     /**
-     * Copies a staged upload to its content key, inside S3, unless that object exists already; checks
-     * that the result has {@code size} bytes. One copy request: objects up to 5 GiB (see UploadProperties).
+     * Starts a multipart upload of {@code key}, whose SHA-256 is {@code sha256}; returns its upload id.
+     * No object exists until {@link #completeMultipart}.
      */
-    public void copyToContentKey(String stagingKey, String sha256, long size) {
-        String key = keyFor(sha256);
-        long stored = sizeOf(key);
-        if (stored < 0) {
-            s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(stagingKey).destinationBucket(bucket).destinationKey(key)
-                    .metadataDirective(MetadataDirective.REPLACE).contentType("application/octet-stream")
-                    .metadata(Map.of("sha256", sha256)));
-            stored = sizeOf(key);
+    public String startMultipart(String key, String sha256) {
+        return s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType("application/octet-stream")
+                .metadata(Map.of("sha256", sha256))).uploadId();
+    }
+
+    /** Sends part {@code number} (from 1) of a multipart upload: {@code bytes[0, length)}; returns its ETag. */
+    public String putPart(String key, String uploadId, int number, byte[] bytes, int length) {
+        return s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
+                .contentLength((long) length),
+                // Read from the caller's buffer, not copied (fromByteBuffer copies): replayable for the SDK's retries.
+                RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length,
+                        "application/octet-stream")).eTag();
+    }
+
+    /** A part sent by {@link #putPart}. */
+    public record Part(int number, String eTag) {}
+
+    /** Creates the object from {@code parts}, in the order of their numbers. */
+    public void completeMultipart(String key, String uploadId, List<Part> parts) {
+        List<CompletedPart> completed = parts.stream()
+                .sorted(Comparator.comparingInt(Part::number))
+                .map(p -> CompletedPart.builder().partNumber(p.number()).eTag(p.eTag()).build())
+                .toList();
+        s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                .multipartUpload(m -> m.parts(completed)));
+    }
+
+    /** Drops a multipart upload and the parts it holds; no object comes of it. */
+    public void abortMultipart(String key, String uploadId) {
+        s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+    }
+
+    /** A multipart upload that was started and neither completed nor aborted. */
+    public record PendingMultipart(String key, String uploadId, Instant initiated) {}
+
+    public List<PendingMultipart> pendingMultiparts() {
+        return s3.listMultipartUploadsPaginator(b -> b.bucket(bucket)).uploads().stream()
+                .map(u -> new PendingMultipart(u.key(), u.uploadId(), u.initiated()))
+                .toList();
+    }
+
+    /**
+     * Asks the bucket to abort multipart uploads {@code days} after they began (a lifecycle rule
+     * {@value #LIFECYCLE_RULE}), keeping the bucket's other rules. False when the store does not
+     * support lifecycle rules (s3proxy answers 501 Not Implemented).
+     */
+    public boolean expireIncompleteMultiparts(int days) {
+        List<LifecycleRule> rules;
+        try {
+            rules = new ArrayList<>(s3.getBucketLifecycleConfiguration(b -> b.bucket(bucket)).rules());
+        } catch (S3Exception e) {
+            if (unsupported(e)) {
+                return false;
+            }
+            if (e.statusCode() != 404) { // NoSuchLifecycleConfiguration: the bucket has no rules yet
+                throw e;
+            }
+            rules = new ArrayList<>();
         }
-        if (stored != size) {
-            throw new IllegalStateException(key + " holds " + stored + " bytes, not the " + size + " of " + stagingKey);
+        rules.removeIf(r -> LIFECYCLE_RULE.equals(r.id()));
+        rules.add(LifecycleRule.builder().id(LIFECYCLE_RULE).status(ExpirationStatus.ENABLED)
+                .filter(f -> f.prefix(""))
+                .abortIncompleteMultipartUpload(a -> a.daysAfterInitiation(days))
+                .build());
+        try {
+            List<LifecycleRule> updated = List.copyOf(rules);
+            s3.putBucketLifecycleConfiguration(b -> b.bucket(bucket).lifecycleConfiguration(c -> c.rules(updated)));
+            return true;
+        } catch (S3Exception e) {
+            if (unsupported(e)) {
+                return false;
+            }
+            throw e;
         }
     }
 
-    /** An object under the staging prefix. */
-    public record StagingObject(String key, Instant lastModified) {}
+    /** The id of the bucket lifecycle rule that aborts incomplete multipart uploads. */
+    public static final String LIFECYCLE_RULE = "rtml-abort-incomplete-multipart-uploads";
 
-    public List<StagingObject> stagingObjects() {
-        return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(STAGING)).contents().stream()
-                .map(o -> new StagingObject(o.key(), o.lastModified()))
-                .toList();
+    private static boolean unsupported(S3Exception e) {
+        return e.statusCode() == 501 || e.statusCode() == 405;
     }
 
     public void delete(String key) {
@@ -152,7 +202,7 @@ public class ArtifactStore {
         } catch (NoSuchBucketException e) {
             log.info("creating artifact bucket {}", bucket);
             s3.createBucket(b -> b.bucket(bucket));
-        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+        } catch (S3Exception e) {
             if (e.statusCode() != 404) {
                 throw e;
             }

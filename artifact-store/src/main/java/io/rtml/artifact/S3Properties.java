@@ -3,6 +3,7 @@ package io.rtml.artifact;
 import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Where artifacts are stored: any S3-compatible service (AWS S3, MinIO, s3proxy).
@@ -18,14 +19,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     (default 5m)
  */
 @ConfigurationProperties("rtml.s3")
-public record S3Properties(URI endpoint, String region, String bucket, String accessKey, String secretKey,
-        Boolean pathStyle, Boolean createBucket, Duration presignTtl) {
-
-    public S3Properties {
-        region = region == null || region.isBlank() ? "us-east-1" : region;
-        bucket = bucket == null || bucket.isBlank() ? "rtml-artifacts" : bucket;
-        pathStyle = pathStyle == null || pathStyle;
-        createBucket = createBucket == null || createBucket;
-        presignTtl = presignTtl == null ? Duration.ofMinutes(5) : presignTtl;
-    }
-}
+public record S3Properties(URI endpoint, @DefaultValue("us-east-1") String region,
+        @DefaultValue("rtml-artifacts") String bucket, String accessKey, String secretKey,
+        @DefaultValue("true") boolean pathStyle, @DefaultValue("true") boolean createBucket,
+        @DefaultValue("5m") Duration presignTtl) {}

@@ -68,7 +68,7 @@ class InfrastructureFaultTest {
                 "--spring.datasource.password=", "--rtml.s3.endpoint=" + s3.endpoint(), "--rtml.s3.bucket=" + TestS3.BUCKET,
                 "--rtml.s3.access-key=" + s3.accessKey(), "--rtml.s3.secret-key=" + s3.secretKey(),
                 "--rtml.registry.upload.max-size=8MB", "--rtml.registry.upload.spool-dir=" + spool,
-                "--rtml.registry.upload.staging-sweep-interval=2s", "--rtml.security.bootstrap-admin-token=" + ADMIN_TOKEN);
+"--rtml.security.bootstrap-admin-token=" + ADMIN_TOKEN);
         base = "http://127.0.0.1:" + registry.getEnvironment().getProperty("local.server.port");
         api = new ApiClient(base).withHeader("Authorization", "Bearer " + ADMIN_TOKEN);
         jdbc = registry.getBean(JdbcTemplate.class);
@@ -157,12 +157,8 @@ class InfrastructureFaultTest {
         return jdbc.queryForObject("select count(*) from model_version", Long.class);
     }
 
-    private static long storedObjects() throws IOException {
-        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
-                "select count(*) from model_version where artifact_key like 'staging/%'", Long.class) == 0);
-        try (Stream<Path> files = Files.walk(TestS3.bucketDir())) {
-            return files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).count();
-        }
+    private static long storedObjects() {
+        return TestS3.storedObjects();
     }
 
     /** Writes to {@code file} until the file system has no room left. */

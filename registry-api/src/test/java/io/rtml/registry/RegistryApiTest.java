@@ -64,9 +64,8 @@ public abstract class RegistryApiTest {
         // Targets in tests are loopback ports; everything else stays refused, as in production.
         registry.add("rtml.targets.allowed-schemes", () -> "http,https");
         registry.add("rtml.targets.allowed-cidrs", () -> "127.0.0.0/8,::1/128");
-        // The sweep is the registry's safety net for a move to the content key that did not happen
-        // (a restart); here it runs often, so that tests counting objects never wait long for one.
-        registry.add("rtml.registry.upload.staging-sweep-interval", () -> "2s");
+        // The S3 minimum: uploads of a few MiB go to S3 in several parts.
+        registry.add("rtml.registry.upload.part-size", () -> "5MB");
     }
 
     /** A client that authenticates as the bootstrap admin. */
@@ -98,19 +97,9 @@ public abstract class RegistryApiTest {
         return jdbc.queryForObject("select count(*) from model_version", Long.class);
     }
 
-    /**
-     * Objects in the bucket, counted on the S3 server's disk, once the uploads of earlier tests have
-     * moved from their staging keys (a move finishing between two counts would look like a leftover).
-     */
+    /** Objects in the bucket, counted on the S3 server's disk. */
     protected long storedObjects() {
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
-                "select count(*) from model_version where artifact_key like 'staging/%'", Long.class) == 0);
-        Path bucket = TestS3.bucketDir();
-        try (Stream<Path> files = Files.walk(bucket)) {
-            return files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TestS3.storedObjects();
     }
 
     /** Drives deployments with the deployment module's writer, as a deployer would. */

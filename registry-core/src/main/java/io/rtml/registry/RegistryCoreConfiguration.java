@@ -11,10 +11,15 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
-/** Beans of the registry core that are plain classes rather than components, and the modules it builds on. */
+/**
+ * Beans of the registry core that are plain classes rather than components, and the modules it builds
+ * on. Background sweeps run on Spring Boot's one task scheduler ({@code spring.task.scheduling.*}).
+ */
 @Configuration(proxyBeanMethods = false)
 @Import(ArtifactStoreConfiguration.class)
+@EnableScheduling
 @EnableConfigurationProperties({UploadProperties.class, NodeCredentialProperties.class})
 public class RegistryCoreConfiguration {
 

@@ -61,9 +61,8 @@ class VersionController {
             }
             String[] tags = request.getParameterValues("tag");
             try (InputStream body = file.getInputStream()) {
-                // The part is already on the server's disk: there is nothing to overlap with its S3 PUT.
                 return created(versions.register(name, body, upload(request.getParameter("description"),
-                        tags == null ? null : List.of(tags), sha256, checksum, null), actor));
+                        tags == null ? null : List.of(tags), sha256, checksum), actor));
             }
         }
     }
@@ -77,8 +76,7 @@ class VersionController {
         long length = request.getContentLengthLong();
         uploadLimit.checkDeclaredLength(length);
         try (UploadSlots.Slot slot = slots.take(actor); InputStream body = request.getInputStream()) {
-            return created(versions.register(name, body, upload(description, tag, sha256, checksum, length < 0 ? null : length),
-                    actor));
+            return created(versions.register(name, body, upload(description, tag, sha256, checksum), actor));
         }
     }
 
@@ -122,9 +120,8 @@ class VersionController {
                 .body(body);
     }
 
-    private static UploadRequest upload(String description, List<String> tags, String sha256, String checksum,
-            Long declaredSize) {
-        return new UploadRequest(description, TagFilter.parse(tags), sha256 != null ? sha256 : checksum, declaredSize);
+    private static UploadRequest upload(String description, List<String> tags, String sha256, String checksum) {
+        return new UploadRequest(description, TagFilter.parse(tags), sha256 != null ? sha256 : checksum);
     }
 
     private static ResponseEntity<ModelVersionResponse> created(ModelVersionResponse version) {

@@ -111,10 +111,8 @@ class ArtifactReclaimTest extends RegistryApiTest {
         assertThat(sweepAt(s3.presignTtl().plusMinutes(1))).contains(key);
         assertThat(store.exists(key)).isFalse();
         // ... and only then does the upload's recording transaction claim the key
-        try (ArtifactReclaimer reclaimer = reclaimer(Duration.ZERO)) {
-            assertThatThrownBy(() -> reclaimer.claim(key)).isInstanceOfSatisfying(RtmlException.class,
-                    e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE));
-        }
+        assertThatThrownBy(() -> reclaimer(Duration.ZERO).claim(key)).isInstanceOfSatisfying(RtmlException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE));
 
         // the repeat finds no object, PUTs the bytes and may then claim the key
         String racer = uniqueName("racer");
@@ -135,10 +133,7 @@ class ArtifactReclaimTest extends RegistryApiTest {
 
     /** One sweep as a registry whose clock is {@code ahead} of now would run it, with the shortest grace allowed. */
     private List<String> sweepAt(Duration ahead) {
-        try (ArtifactReclaimer reclaimer = new ArtifactReclaimer(jdbc, store,
-                new ReclaimProperties(s3.presignTtl(), Duration.ofHours(1)), s3, Clock.offset(Clock.systemUTC(), ahead))) {
-            return reclaimer.sweep();
-        }
+        return reclaimer(ahead).sweep();
     }
 
     private String model(byte[]... versions) {
@@ -148,7 +143,6 @@ class ArtifactReclaimTest extends RegistryApiTest {
             var created = api().uploadRaw("/api/v1/models/" + name + "/versions", bytes);
             assertThat(created.status()).as(created.text()).isEqualTo(201);
         }
-        storedObjects(); // waits until the uploads have moved from their staging keys to their content keys
         return name;
     }
 

@@ -8,7 +8,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,18 +18,18 @@ import org.springframework.stereotype.Component;
  * must load it), and spooling to disk rather than memory keeps the heap flat whatever the artifact's size.
  */
 @Component
-public class ArtifactSpool implements AutoCloseable {
+public class ArtifactSpool {
 
     /** Bytes read from an upload at a time. */
     public static final int BUFFER = 256 * 1024;
     private static final int BUFFERS = 4;
 
     private final UploadProperties properties;
-    private final ExecutorService hashing;
+    private final Executor hashing;
 
-    public ArtifactSpool(UploadProperties properties) {
+    public ArtifactSpool(UploadProperties properties, @Qualifier("artifactUploadExecutor") Executor hashing) {
         this.properties = properties;
-        this.hashing = DaemonThreads.cachedPool("artifact-hash");
+        this.hashing = hashing;
     }
 
     public long maxSize() {
@@ -41,13 +42,13 @@ public class ArtifactSpool implements AutoCloseable {
     }
 
     /**
-     * Copies {@code in} to {@code file}, created by {@link #newFile()}, and to {@code put} unless it is
-     * null. With {@code leaveOutWeights}, the file gets only what the inspection needs: the raw bytes
+     * Copies {@code in} to {@code file}, created by {@link #newFile()}, and to the S3 upload {@code put}
+     * unless it is null. With {@code leaveOutWeights}, the file gets only what the inspection needs: the raw bytes
      * of large floating-point initializers become a hole ({@link FloatWeights}), which saves writing
      * (and caching) most of a large model a second time when its bytes go to S3 anyway. Deletes the
      * file when the copy fails.
      */
-    SpooledArtifact fill(Path file, InputStream in, PutFeed put, boolean leaveOutWeights) {
+    SpooledArtifact fill(Path file, InputStream in, MultipartPut put, boolean leaveOutWeights) {
         long size = 0;
         boolean complete = false;
         String sha256;
@@ -113,11 +114,6 @@ public class ArtifactSpool implements AutoCloseable {
         } catch (IOException e) {
             throw spoolFailure(e);
         }
-    }
-
-    @Override
-    public void close() {
-        hashing.shutdown();
     }
 
     static void deleteQuietly(Path file) {

@@ -1,7 +1,6 @@
 package io.rtml.registry.artifact;
 
 import io.rtml.artifact.ArtifactStore;
-
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import java.nio.file.Path;
@@ -11,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An upload in its spool file, hashed, perhaps with a PUT already under way (see {@link ArtifactReceiver}).
- * Closing it abandons a PUT that {@link #store()} did not complete, and deletes the spool file.
+ * An upload in its spool file, hashed, perhaps with its parts already in S3 (see {@link ArtifactReceiver}).
+ * Closing it aborts a multipart upload that {@link #store()} did not complete, and deletes the spool file.
  */
 public final class ReceivedArtifact implements AutoCloseable {
 
@@ -22,10 +21,10 @@ public final class ReceivedArtifact implements AutoCloseable {
     private final ArtifactStore store;
     private final String storedKey;
     private final Executor background;
-    private StreamedPut put;
+    private MultipartPut put;
 
     /** {@code storedKey}: the content key of the declared SHA-256 when S3 had that object before the upload began, else null. */
-    ReceivedArtifact(SpooledArtifact spooled, ArtifactStore store, StreamedPut put, String storedKey, Executor background) {
+    ReceivedArtifact(SpooledArtifact spooled, ArtifactStore store, MultipartPut put, String storedKey, Executor background) {
         this.spooled = spooled;
         this.store = store;
         this.put = put;
@@ -46,26 +45,23 @@ public final class ReceivedArtifact implements AutoCloseable {
     }
 
     /**
-     * Makes the bytes durable and returns their key: lets the PUT that followed the upload finish, or
-     * PUTs the spool file now, unless the object exists already. The key is the content key, or a
-     * staging key ({@link ArtifactStore#isStaging}) for an upload whose SHA-256 was not declared. Call
-     * it only for an upload that passed its checks.
+     * Makes the bytes durable under their content key and returns it: completes the multipart upload
+     * that followed the upload, or PUTs the spool file now, unless the object exists already. Call it
+     * only for an upload that passed its checks.
      */
     public String store() {
         String key = ArtifactStore.keyFor(spooled.sha256());
         if (key.equals(storedKey)) {
             return key; // found stored when the upload began; objects under a content key are never replaced
         }
-        StreamedPut started = put;
+        MultipartPut started = put;
         put = null;
         if (started != null) {
             // Started on what the client declared; only the bytes it declared may complete it.
-            boolean asDeclared = started.feed().size() == spooled.size()
-                    && (ArtifactStore.isStaging(started.key()) || started.key().equals(key));
-            if (asDeclared && started.complete()) {
-                return started.key();
+            if (started.key().equals(key) && started.complete()) {
+                return key;
             }
-            started.abandon();
+            started.abort();
         }
         if (spooled.leftOutBytes() > 0) {
             throw new RtmlException(ErrorCode.STORAGE_UNAVAILABLE,
@@ -77,7 +73,7 @@ public final class ReceivedArtifact implements AutoCloseable {
     @Override
     public void close() {
         if (put != null) {
-            put.abandon();
+            put.abort();
         }
         // Unlinking a 1 GiB spool file costs the kernel 0.1-0.4 s; the client need not wait for it.
         try {

@@ -27,13 +27,12 @@ public interface RegisteredModelRepository extends JpaRepository<RegisteredModel
     /**
      * Notes the artifacts of the model's versions as released at {@code now}, before the versions go:
      * the reclaimer deletes each object after its grace period if no version refers to it then.
-     * Staging keys are left to the staged-upload sweep.
      */
     @Modifying
     @Query(value = """
             INSERT INTO artifact_release (artifact_key, released_at)
             SELECT DISTINCT artifact_key, CAST(:now AS timestamptz) FROM model_version
-            WHERE model_id = :modelId AND artifact_key NOT LIKE 'staging/%'
+            WHERE model_id = :modelId
             ON CONFLICT (artifact_key) DO UPDATE SET released_at = EXCLUDED.released_at
             WHERE artifact_release.reclaimed_at IS NULL""", nativeQuery = true)
     int releaseArtifacts(Long modelId, Instant now);

@@ -7,14 +7,19 @@ import io.rtml.artifact.S3Properties;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,7 +44,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @EnableConfigurationProperties(ReclaimProperties.class)
-public class ArtifactReclaimer implements AutoCloseable {
+public class ArtifactReclaimer implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(ArtifactReclaimer.class);
 
@@ -49,6 +54,9 @@ public class ArtifactReclaimer implements AutoCloseable {
                OR (reclaimed_at IS NULL AND released_at < ?
                    AND NOT EXISTS (SELECT 1 FROM model_version v WHERE v.artifact_key = r.artifact_key))
             RETURNING artifact_key""";
+
+    /** The advisory lock that one sweeping registry holds (an arbitrary constant: "rtml" "rcl"). */
+    static final long SWEEP_LOCK = 0x72746d6c_0072636cL;
 
     /** How long a reclaimed key's row stays as a tombstone after its object was deleted. */
     static final Duration TOMBSTONE_TTL = Duration.ofDays(1);
@@ -61,8 +69,8 @@ public class ArtifactReclaimer implements AutoCloseable {
     private final JdbcTemplate jdbc;
     private final ArtifactStore store;
     private final Duration grace;
+    private final Duration interval;
     private final Clock clock;
-    private final ScheduledExecutorService worker;
 
     ArtifactReclaimer(JdbcTemplate jdbc, ArtifactStore store, ReclaimProperties properties, S3Properties s3,
             Clock clock) {
@@ -73,14 +81,14 @@ public class ArtifactReclaimer implements AutoCloseable {
         this.jdbc = jdbc;
         this.store = store;
         this.grace = properties.reclaimGrace();
+        this.interval = properties.reclaimInterval();
         this.clock = clock;
-        this.worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "artifact-reclaimer");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long every = properties.reclaimInterval().toMillis();
-        worker.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** On the application's task scheduler; the interval is a bound property, so not an annotation. */
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        registrar.addFixedDelayTask(new FixedDelayTask(this::sweepOnOneReplica, interval, interval));
     }
 
     /**
@@ -122,17 +130,37 @@ public class ArtifactReclaimer implements AutoCloseable {
         return keys;
     }
 
-    private void sweepQuietly() {
+    /**
+     * Sweeps unless another registry is sweeping now: a session advisory lock, held on a connection of
+     * its own for the sweep, which neither holds a transaction open across its S3 deletes nor leaves
+     * the lock behind when the registry dies (the connection ends).
+     */
+    void sweepOnOneReplica() {
         try {
-            sweep();
-        } catch (RuntimeException | Error e) {
-            // Not rethrown: the executor would end the schedule. A marked key is deleted by the next sweep.
-            log.warn("the sweep of released artifacts failed; it runs again in a while", e);
+            jdbc.execute((ConnectionCallback<Void>) connection -> {
+                if (tryLock(connection, "pg_try_advisory_lock")) {
+                    try {
+                        sweep();
+                    } finally {
+                        tryLock(connection, "pg_advisory_unlock");
+                    }
+                } else {
+                    log.debug("another registry is sweeping released artifacts");
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            // A marked key is deleted by the next sweep.
+            log.warn("the sweep of released artifacts failed; it runs again in {}", interval, e);
         }
     }
 
-    @Override
-    public void close() {
-        worker.shutdownNow();
+    private static boolean tryLock(Connection connection, String function) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + function + "(?)")) {
+            statement.setLong(1, SWEEP_LOCK);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next() && result.getBoolean(1);
+            }
+        }
     }
 }

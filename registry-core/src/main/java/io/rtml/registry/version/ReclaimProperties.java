@@ -2,7 +2,7 @@ package io.rtml.registry.version;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.ConstructorBinding;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * When the objects of deleted versions leave the object store.
@@ -13,11 +13,4 @@ import org.springframework.boot.context.properties.bind.ConstructorBinding;
  * @param reclaimInterval how often the registry looks for artifacts past their grace (default 5m)
  */
 @ConfigurationProperties("rtml.registry.artifacts")
-public record ReclaimProperties(Duration reclaimGrace, Duration reclaimInterval) {
-
-    @ConstructorBinding
-    public ReclaimProperties {
-        reclaimGrace = reclaimGrace == null ? Duration.ofHours(1) : reclaimGrace;
-        reclaimInterval = reclaimInterval == null ? Duration.ofMinutes(5) : reclaimInterval;
-    }
-}
+public record ReclaimProperties(@DefaultValue("1h") Duration reclaimGrace, @DefaultValue("5m") Duration reclaimInterval) {}

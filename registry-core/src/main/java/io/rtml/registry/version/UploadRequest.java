@@ -6,10 +6,10 @@ import java.util.Map;
 /**
  * What comes with an upload besides the bytes.
  *
- * @param expectedSha256 hex SHA-256 the client computed, or null; a mismatch refuses the upload
- * @param declaredSize the body's length as the request declared it before sending it, or null
+ * @param expectedSha256 hex SHA-256 the client computed, or null; a mismatch refuses the upload. When
+ *     given, the bytes go to S3 while they arrive (see {@code ArtifactReceiver})
  */
-public record UploadRequest(String description, Map<String, String> tags, String expectedSha256, Long declaredSize) {
+public record UploadRequest(String description, Map<String, String> tags, String expectedSha256) {
 
     public UploadRequest {
         description = description == null ? "" : description;

@@ -39,9 +39,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Registers model versions and serves them back. An upload is spooled and hashed, inspected, and
  * stored in S3 before any database row exists, so a refused or broken upload leaves nothing
- * behind; the row is written last, in a short transaction that never waits on S3. (When the client
- * gives the length, the S3 PUT runs while the body arrives, but completes only after the checks; without
- * a declared SHA-256 it goes to a staging key, which {@link StagedArtifacts} moves to the content key.)
+ * behind; the row is written last, in a short transaction that never waits on S3. (With a declared
+ * SHA-256 the bytes go to S3 as parts of a multipart upload while the body arrives, completed only
+ * after the checks; without one, the spool file is sent after the checks.)
  */
 @Service
 public class VersionService {
@@ -57,13 +57,12 @@ public class VersionService {
     private final ArtifactStore store;
     private final OnnxInspector inspector;
     private final VersionRecorder recorder;
-    private final StagedArtifacts staged;
     private final JsonMapper json;
     private final AuditLog audit;
     private final Clock clock;
 
     VersionService(RegisteredModelRepository models, ModelVersionRepository versions, AliasService aliases,
-            ArtifactReceiver receiver, ArtifactStore store, OnnxInspector inspector, VersionRecorder recorder, StagedArtifacts staged, JsonMapper json,
+            ArtifactReceiver receiver, ArtifactStore store, OnnxInspector inspector, VersionRecorder recorder, JsonMapper json,
             AuditLog audit, Clock clock) {
         this.models = models;
         this.versions = versions;
@@ -72,7 +71,6 @@ public class VersionService {
         this.store = store;
         this.inspector = inspector;
         this.recorder = recorder;
-        this.staged = staged;
         this.json = json;
         this.audit = audit;
         this.clock = clock;
@@ -94,7 +92,7 @@ public class VersionService {
             throw ModelService.notFound(modelName);
         }
         long start = System.nanoTime();
-        try (ReceivedArtifact upload = receiver.receive(body, expectedSha256, request.declaredSize())) {
+        try (ReceivedArtifact upload = receiver.receive(body, expectedSha256)) {
             long received = System.nanoTime();
             if (expectedSha256 != null && !expectedSha256.equals(upload.sha256())) {
                 throw new RtmlException(ErrorCode.CHECKSUM_MISMATCH, "the upload's SHA-256 is " + upload.sha256()
@@ -108,9 +106,6 @@ public class VersionService {
             NewVersion details = new NewVersion(request.description(), tags, upload.sha256(), upload.size(), key, signature,
                     example);
             ModelVersionResponse version = recorder.record(modelName, details, actor);
-            if (ArtifactStore.isStaging(key)) {
-                staged.settleSoon(key, upload.sha256(), upload.size());
-            }
             if (log.isDebugEnabled()) {
                 log.debug("registered {} v{}: {} bytes received and hashed in {} ms, inspected in {} ms, stored in {} ms, recorded in {} ms",
                         modelName, version.version(), upload.size(), millis(start, received), millis(received, inspected),
@@ -167,10 +162,7 @@ public class VersionService {
                 store.open(version.artifactKey()));
     }
 
-    /**
-     * A presigned GET of the version's artifact, wherever it is now: its content key, or its staging
-     * key until {@link StagedArtifacts} has moved it (the staging object outlives the URL).
-     */
+    /** A presigned GET of the version's artifact. */
     @Transactional(readOnly = true)
     public URL presignArtifact(String modelName, String ref) {
         return store.presignGet(resolve(model(modelName), ref).artifactKey());

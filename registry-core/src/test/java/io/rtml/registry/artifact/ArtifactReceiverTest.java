@@ -1,114 +1,165 @@
 package io.rtml.registry.artifact;
 
-import io.rtml.artifact.ArtifactStore;
-import io.rtml.artifact.ArtifactStoreConfiguration;
-import io.rtml.artifact.S3Properties;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.rtml.artifact.ArtifactStore;
+import io.rtml.artifact.S3Properties;
 import io.rtml.onnx.proto.GraphProto;
 import io.rtml.onnx.proto.TensorProto;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.testing.ProtoBuilder;
-import io.rtml.testing.TestS3;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 
 /**
- * Uploads whose length is known are PUT to S3 while they arrive (under their content key when the
- * SHA-256 is declared, else a staging key), against a real S3 server: the object appears only once the
- * upload is stored, and an upload that fails or is refused leaves none.
+ * Uploads whose SHA-256 is declared go to S3 as the parts of a multipart upload of their content key
+ * while they arrive, against a real S3 server (s3proxy): the object appears only once the upload is
+ * stored, and an upload that fails or is refused leaves neither an object nor an incomplete upload.
  */
 class ArtifactReceiverTest {
 
+    private static final int PART = 5 * 1024 * 1024;
     private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
 
     @TempDir
     Path dir;
 
     private ArtifactStore store;
+    private S3Client s3;
     private ArtifactReceiver receiver;
 
     @BeforeEach
     void start() {
-        var s3 = TestS3.server();
-        S3Properties properties = new S3Properties(s3.endpoint(), null, TestS3.BUCKET, s3.accessKey(), s3.secretKey(),
-                true, true, null);
-        ArtifactStoreConfiguration configuration = new ArtifactStoreConfiguration();
-        store = new ArtifactStore(configuration.s3Client(properties), configuration.s3Presigner(properties), properties);
-        receiver = new ArtifactReceiver(new ArtifactSpool(new UploadProperties(null, dir.resolve("spool"))), store);
+        S3Properties properties = UploadFixtures.testS3();
+        store = UploadFixtures.store(properties);
+        s3 = UploadFixtures.client(properties);
+        receiver = UploadFixtures.receiver(UploadFixtures.upload(dir.resolve("spool"), "part-size", "5MB", "part-buffers", "3"), store);
     }
 
     @AfterEach
     void stop() {
-        receiver.close();
+        s3.close();
     }
 
     @Test
-    void aDeclaredUploadBecomesAnObjectOnlyWhenStored() throws Exception {
-        byte[] bytes = unique(3 * 1024 * 1024);
+    void aDeclaredUploadIsSentInPartsAndBecomesAnObjectOnlyWhenStored() throws Exception {
+        byte[] bytes = unique(2 * PART + 1234);
         String key = ArtifactStore.keyFor(sha256(bytes));
 
-        try (ReceivedArtifact upload = receiver.receive(new ByteArrayInputStream(bytes), sha256(bytes), (long) bytes.length)) {
+        try (ReceivedArtifact upload = receiver.receive(new ByteArrayInputStream(bytes), sha256(bytes))) {
             assertThat(upload.sha256()).isEqualTo(sha256(bytes));
-            // Received and hashed, its PUT under way: still no object until the upload is stored.
-            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !store.exists(key));
+            // Received and hashed, its full parts in S3: still no object until the upload is stored.
+            await().atMost(Duration.ofSeconds(10)).until(() -> partsOf(key) == 2);
+            assertThat(store.exists(key)).isFalse();
 
             assertThat(upload.store()).isEqualTo(key);
         }
 
         assertThat(store.exists(key)).isTrue();
+        assertThat(pendingUploads(key)).isEmpty();
         try (InputStream stored = store.open(key)) {
             assertThat(stored.readAllBytes()).isEqualTo(bytes);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> spoolFiles() == 0);
     }
 
+    /** No S3 request waits for the rest of the body: each part is a request of its own that has ended while the body still arrives. */
     @Test
-    void aRefusedUploadLeavesNoObjectThoughItsPutHadStarted() {
-        byte[] bytes = unique(3 * 1024 * 1024);
+    void eachPartIsSentAndAnsweredWhileTheBodyIsStillArriving() throws Exception {
+        byte[] bytes = unique(3 * PART);
+        String key = ArtifactStore.keyFor(sha256(bytes));
+        CountDownLatch rest = new CountDownLatch(1);
+        InputStream body = new SequenceInputStream(new ByteArrayInputStream(bytes, 0, 2 * PART + 10), new InputStream() {
+            private final InputStream tail = new ByteArrayInputStream(bytes, 2 * PART + 10, bytes.length - 2 * PART - 10);
+
+            @Override
+            public int read() throws IOException {
+                awaitRest();
+                return tail.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                awaitRest();
+                return tail.read(b, off, len);
+            }
+
+            private void awaitRest() {
+                try {
+                    rest.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+
+        CompletableFuture<String> stored = CompletableFuture.supplyAsync(() -> {
+            try (ReceivedArtifact upload = receiver.receive(body, sha256(bytes))) {
+                return upload.store();
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> partsOf(key) == 2);
+        assertThat(stored).isNotDone();
+        rest.countDown();
+
+        assertThat(stored.get(30, TimeUnit.SECONDS)).isEqualTo(key);
+        try (InputStream object = store.open(key)) {
+            assertThat(object.readAllBytes()).isEqualTo(bytes);
+        }
+    }
+
+    @Test
+    void aRefusedUploadLeavesNoObjectAndNoIncompleteUpload() {
+        byte[] bytes = unique(2 * PART + 1);
         String key = ArtifactStore.keyFor(sha256(bytes));
 
-        try (ReceivedArtifact upload = receiver.receive(new ByteArrayInputStream(bytes), sha256(bytes), (long) bytes.length)) {
+        try (ReceivedArtifact upload = receiver.receive(new ByteArrayInputStream(bytes), sha256(bytes))) {
             assertThat(upload.size()).isEqualTo(bytes.length);
+            assertThat(pendingUploads(key)).hasSize(1);
             // The inspection refuses it here: the upload is closed without being stored.
         }
 
         assertThat(store.exists(key)).isFalse();
-        // Nor a partial file on the server: the abandoned PUT's connection was closed, not left to time out.
-        await().atMost(Duration.ofSeconds(5)).until(() -> filesOnTheServer(sha256(bytes)) == 0);
-        await().atMost(Duration.ofSeconds(10)).until(() -> spoolFiles() == 0);
+        assertThat(pendingUploads(key)).isEmpty();
     }
 
     @Test
-    void aStoredObjectIsLeftAloneWhenAnIdenticalUploadFails() throws Exception {
+    void aStoredObjectIsReusedAndLeftAloneWhenAnIdenticalUploadFails() throws Exception {
         byte[] bytes = unique(1024 * 1024);
         String key;
-        try (ReceivedArtifact first = receiver.receive(new ByteArrayInputStream(bytes), null, null)) {
+        try (ReceivedArtifact first = receiver.receive(new ByteArrayInputStream(bytes), null)) {
             key = first.store();
         }
 
-        try (ReceivedArtifact second = receiver.receive(new ByteArrayInputStream(bytes), sha256(bytes), (long) bytes.length)) {
+        try (ReceivedArtifact second = receiver.receive(new ByteArrayInputStream(bytes), sha256(bytes))) {
             assertThat(second.sha256()).isEqualTo(sha256(bytes));
+            assertThat(pendingUploads(key)).as("nothing sent: the object is there").isEmpty();
             // ...and the second upload is refused for a reason of its own.
         }
 
@@ -119,68 +170,55 @@ class ArtifactReceiverTest {
 
     @Test
     void bytesThatAreNotWhatWasDeclaredAreStoredUnderNeitherKey() {
-        byte[] declared = unique(1024 * 1024);
-        byte[] actual = unique(1024 * 1024);
+        byte[] declared = unique(PART + 1);
+        byte[] actual = unique(PART + 1);
 
-        try (ReceivedArtifact upload = receiver.receive(new ByteArrayInputStream(actual), sha256(declared),
-                (long) declared.length)) {
+        try (ReceivedArtifact upload = receiver.receive(new ByteArrayInputStream(actual), sha256(declared))) {
             assertThat(upload.sha256()).isEqualTo(sha256(actual));
         }
 
         assertThat(store.exists(ArtifactStore.keyFor(sha256(declared)))).isFalse();
         assertThat(store.exists(ArtifactStore.keyFor(sha256(actual)))).isFalse();
+        assertThat(pendingUploads(ArtifactStore.keyFor(sha256(declared)))).isEmpty();
     }
 
     @Test
-    void aBodyThatBreaksOffLeavesNoObjectAndNoSpoolFile() throws IOException {
-        byte[] bytes = unique(2 * 1024 * 1024);
-        InputStream breaksOff = new SequenceInputStream(new ByteArrayInputStream(bytes, 0, bytes.length / 2), new InputStream() {
+    void aBodyThatBreaksOffLeavesNoObjectNoIncompleteUploadAndNoSpoolFile() throws IOException {
+        byte[] bytes = unique(3 * PART);
+        InputStream breaksOff = new SequenceInputStream(new ByteArrayInputStream(bytes, 0, 2 * PART + 5), new InputStream() {
             @Override
             public int read() throws IOException {
                 throw new IOException("connection reset by peer");
             }
         });
 
-        assertThatThrownBy(() -> receiver.receive(breaksOff, sha256(bytes), (long) bytes.length))
+        assertThatThrownBy(() -> receiver.receive(breaksOff, sha256(bytes)))
                 .isInstanceOf(UncheckedIOException.class).hasMessageContaining("upload interrupted");
 
-        assertThat(store.exists(ArtifactStore.keyFor(sha256(bytes)))).isFalse();
+        String key = ArtifactStore.keyFor(sha256(bytes));
+        assertThat(store.exists(key)).isFalse();
+        assertThat(pendingUploads(key)).isEmpty();
         assertThat(spoolFiles()).isZero();
     }
 
     @Test
-    void anUploadWithoutADeclaredHashIsPutUnderAStagingKeyWhileItArrives() throws Exception {
-        byte[] bytes = unique(3 * 1024 * 1024);
+    void anUploadWithoutADeclaredHashIsSentOnlyWhenStored() throws Exception {
+        for (int size : new int[] {1024 * 1024, 2 * PART + 7}) {
+            byte[] bytes = unique(size);
+            String key = ArtifactStore.keyFor(sha256(bytes));
 
-        try (ReceivedArtifact upload = receiver.receive(new ByteArrayInputStream(bytes), null, (long) bytes.length)) {
-            // The PUT is under way, but no file on the server holds every byte before the upload is stored.
-            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> stagingFiles(bytes.length) == 0);
+            try (ReceivedArtifact upload = receiver.receive(new ByteArrayInputStream(bytes), null)) {
+                assertThat(store.exists(key)).isFalse();
+                assertThat(pendingUploads(key)).isEmpty();
 
-            String key = upload.store();
+                assertThat(upload.store()).isEqualTo(key);
+            }
 
-            assertThat(ArtifactStore.isStaging(key)).isTrue();
             try (InputStream stored = store.open(key)) {
                 assertThat(stored.readAllBytes()).isEqualTo(bytes);
             }
-            store.copyToContentKey(key, sha256(bytes), bytes.length);
-            try (InputStream stored = store.open(ArtifactStore.keyFor(sha256(bytes)))) {
-                assertThat(stored.readAllBytes()).isEqualTo(bytes);
-            }
-            store.delete(key);
+            assertThat(pendingUploads(key)).isEmpty();
         }
-    }
-
-    @Test
-    void aRefusedUploadWithoutADeclaredHashLeavesNoStagingObject() throws IOException {
-        byte[] bytes = unique(3 * 1024 * 1024);
-        long before = stagingObjects();
-
-        try (ReceivedArtifact upload = receiver.receive(new ByteArrayInputStream(bytes), null, (long) bytes.length)) {
-            assertThat(upload.sha256()).isEqualTo(sha256(bytes));
-        }
-
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> stagingObjects() == before);
-        assertThat(store.exists(ArtifactStore.keyFor(sha256(bytes)))).isFalse();
     }
 
     /** S3 gets every byte; the spool file, which only the inspection reads, lacks the float weights. */
@@ -195,7 +233,7 @@ class ArtifactReceiverTest {
                 .message(GraphProto.OUTPUT_FIELD_NUMBER, ProtoBuilder.tensorValue("Y", FLOAT, (long) weights.length / 4)))
                 .toByteArray();
 
-        try (ReceivedArtifact upload = receiver.receive(new ByteArrayInputStream(model), null, (long) model.length)) {
+        try (ReceivedArtifact upload = receiver.receive(new ByteArrayInputStream(model), sha256(model))) {
             byte[] spooled = Files.readAllBytes(upload.path());
             assertThat(spooled).hasSize(model.length);
             int differing = 0;
@@ -215,48 +253,51 @@ class ArtifactReceiverTest {
         }
     }
 
+    /** Its parts are gone (aborted by someone else) and the spool file lacks the weights: nothing can be stored, 503. */
     @Test
-    void anUploadWhosePutFailedIsRefusedWhenItsSpoolFileLacksTheWeights() throws IOException {
-        S3Properties nowhere = new S3Properties(URI.create("http://127.0.0.1:9"), null, "nowhere", "key", "secret", true, false, null);
-        ArtifactStoreConfiguration configuration = new ArtifactStoreConfiguration();
-        ArtifactStore deadStore = new ArtifactStore(configuration.s3Client(nowhere), configuration.s3Presigner(nowhere), nowhere);
-        byte[] weights = unique(2 * 1024 * 1024);
+    void anUploadWhoseCompletionFailedIsRefusedWhenItsSpoolFileLacksTheWeights() {
+        byte[] weights = unique(2 * PART);
         byte[] model = ProtoBuilder.model(ProtoBuilder.message().string(GraphProto.NAME_FIELD_NUMBER, "weights")
                 .message(GraphProto.INITIALIZER_FIELD_NUMBER, ProtoBuilder.floatTensor("W", weights.length / 4)
                         .bytes(TensorProto.RAW_DATA_FIELD_NUMBER, weights))).toByteArray();
+        String key = ArtifactStore.keyFor(sha256(model));
 
-        try (ArtifactReceiver toNowhere = new ArtifactReceiver(new ArtifactSpool(new UploadProperties(null, dir.resolve("spool"))),
-                deadStore)) {
-            // Told while receiving, or at the latest when storing: either way a 503, nothing kept.
-            assertThatThrownBy(() -> {
-                try (ReceivedArtifact upload = toNowhere.receive(new ByteArrayInputStream(model), null, (long) model.length)) {
-                    upload.store();
-                }
-            }).isInstanceOf(RtmlException.class)
+        try (ReceivedArtifact upload = receiver.receive(new ByteArrayInputStream(model), sha256(model))) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> partsOf(key) == 2);
+            pendingUploads(key).forEach(u -> s3.abortMultipartUpload(b -> b.bucket(store.bucket()).key(key).uploadId(u.uploadId())));
+
+            assertThatThrownBy(upload::store).isInstanceOf(RtmlException.class)
                     .extracting(e -> ((RtmlException) e).code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE);
         }
+        assertThat(store.exists(key)).isFalse();
     }
 
-    private static long stagingObjects() throws IOException {
-        return stagingFiles(-1);
+    /** s3proxy has no lifecycle rules: the registry aborts the uploads older than abandoned-after itself. */
+    @Test
+    void abandonedMultipartUploadsAreAbortedOnceOldEnough() {
+        String key = ArtifactStore.keyFor(sha256(unique(10)));
+        store.startMultipart(key, "0".repeat(64));
+        UploadProperties properties = UploadFixtures.upload(dir.resolve("spool"), "abandoned-after", "1d");
+
+        new AbandonedUploads(store, properties, Clock.systemUTC()).sweep();
+        assertThat(pendingUploads(key)).as("a day has not passed").hasSize(1);
+
+        new AbandonedUploads(store, properties, Clock.offset(Clock.systemUTC(), Duration.ofHours(25))).sweep();
+        assertThat(pendingUploads(key)).isEmpty();
     }
 
-    /** Files under the staging prefix on the S3 server's disk, of {@code size} bytes, or all when it is -1. */
-    private static long stagingFiles(long size) throws IOException {
-        Path staging = TestS3.bucketDir().resolve("staging");
-        if (!Files.isDirectory(staging)) {
+    private List<MultipartUpload> pendingUploads(String key) {
+        return s3.listMultipartUploads(b -> b.bucket(store.bucket()).prefix(key)).uploads().stream()
+                .filter(u -> u.key().equals(key)).toList();
+    }
+
+    /** Parts S3 holds of the (one) pending multipart upload of {@code key}. */
+    private int partsOf(String key) {
+        List<MultipartUpload> uploads = pendingUploads(key);
+        if (uploads.isEmpty()) {
             return 0;
         }
-        try (Stream<Path> files = Files.walk(staging)) {
-            return files.filter(Files::isRegularFile).filter(f -> size < 0 || f.toFile().length() == size).count();
-        }
-    }
-
-    /** Files on the S3 server's disk named after {@code sha256}: the object, or a PUT's partial file. */
-    private static long filesOnTheServer(String sha256) throws IOException {
-        try (Stream<Path> files = Files.walk(TestS3.bucketDir())) {
-            return files.filter(f -> f.getFileName().toString().startsWith(sha256)).count();
-        }
+        return s3.listParts(b -> b.bucket(store.bucket()).key(key).uploadId(uploads.get(0).uploadId())).parts().size();
     }
 
     private long spoolFiles() throws IOException {

@@ -67,8 +67,9 @@ class ArtifactStoreTest {
 
     private ArtifactStore store(Duration ttl) {
         var s3 = TestS3.server();
-        S3Properties properties = new S3Properties(s3.endpoint(), null, TestS3.BUCKET, s3.accessKey(), s3.secretKey(),
-                true, true, ttl);
+        S3Properties properties = UploadFixtures.s3(java.util.Map.of("rtml.s3.endpoint", s3.endpoint().toString(),
+                "rtml.s3.bucket", TestS3.BUCKET, "rtml.s3.access-key", s3.accessKey(), "rtml.s3.secret-key", s3.secretKey(),
+                "rtml.s3.presign-ttl", ttl.toMillis() + "ms"));
         ArtifactStoreConfiguration configuration = new ArtifactStoreConfiguration();
         S3Client client = configuration.s3Client(properties);
         return new ArtifactStore(client, configuration.s3Presigner(properties), properties);
@@ -76,8 +77,7 @@ class ArtifactStoreTest {
 
     private SpooledArtifact spooled(String content) throws IOException {
         Path file = Files.writeString(dir.resolve(UUID.randomUUID() + ".bin"), content);
-        UploadProperties upload = new UploadProperties(null, dir.resolve("spool"));
-        return new ArtifactSpool(upload).spool(Files.newInputStream(file));
+        return UploadFixtures.spool(UploadFixtures.upload(dir.resolve("spool"))).spool(Files.newInputStream(file));
     }
 
     private HttpResponse<byte[]> get(URL url) throws Exception {
