@@ -48,7 +48,7 @@ import tools.jackson.databind.JsonNode;
  * first): a plain body, and a body with its SHA-256 declared in {@code Content-SHA256} as the rtml CLI
  * sends it (the client's hashing is timed too). The declared one goes to S3 as the parts of a multipart
  * upload while the body arrives, completed after the checks; the plain one is spooled, checked, then sent
- * (in parallel parts) to its content key. Both are in the bucket when the registry answers.
+ * to its content key in one PUT. Both are in the bucket when the registry answers.
  *
  * <p>Before each registry upload the first 4 KiB of the model's tensor are rewritten with a new number, so
  * every upload has new bytes: the registry stores content-addressed and skips the S3 PUT for bytes it already
