@@ -72,6 +72,7 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        long received = System.nanoTime();
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         HttpVersion version = req.protocolVersion();
         ByteBufAllocator alloc = ctx.alloc();
@@ -89,11 +90,18 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                         + "' needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'", null));
                 return;
             }
-            switch (first.equals("admin") && admin == null ? "" : first) {
-                case "v2" -> answer(ctx, version, keepAlive, oip.handle(req.method(), rest, req.content(), alloc));
-                case "v1" -> answer(ctx, version, keepAlive, records.handle(req.method(), rest, req.content(), alloc));
+            boolean adminOnly = first.equals("admin") || first.equals("metrics");
+            switch (adminOnly && admin == null ? "" : first) {
+                case "v2" -> answer(ctx, version, keepAlive,
+                        received(oip.handle(req.method(), rest, req.content(), alloc), received));
+                case "v1" -> answer(ctx, version, keepAlive,
+                        received(records.handle(req.method(), rest, req.content(), alloc), received));
                 case "admin" -> admin.handle(req.method(), rest, req.headers().get(HttpHeaderNames.AUTHORIZATION),
                                 req.content(), alloc)
+                        .whenComplete((reply, error) -> write(ctx, version, keepAlive,
+                                error == null ? reply : failure(alloc, error)));
+                case "metrics" -> admin.metrics(req.method(), rest, req.headers().get(HttpHeaderNames.AUTHORIZATION),
+                                alloc)
                         .whenComplete((reply, error) -> write(ctx, version, keepAlive,
                                 error == null ? reply : failure(alloc, error)));
                 default -> answer(ctx, version, keepAlive, Reply.error(alloc, 404, "no such endpoint", null));
@@ -133,6 +141,13 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
+    private static Answer received(Answer answer, long nanos) {
+        if (answer instanceof Prediction prediction) {
+            prediction.receivedAt(nanos);
+        }
+        return answer;
+    }
+
     /** The service a prediction-API path names ({@code /v2/models/{s}/…}, {@code /v1/services/{s}/…}), else null. */
     private static String predictionService(String first, List<String> rest) {
         if (rest.size() < 2) {
@@ -169,7 +184,8 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static void write(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, Reply reply) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(), reply.body());
         response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .set(HttpHeaderNames.CONTENT_TYPE, reply.contentType() == Reply.JSON
+                        ? HttpHeaderValues.APPLICATION_JSON : reply.contentType())
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, reply.body().readableBytes());
         if (reply.modelVersion() != null) {
             response.headers().set(VERSION_HEADER, reply.modelVersion());

@@ -23,6 +23,7 @@ import io.rtml.scoring.runtime.NodeIdentity;
 import io.rtml.scoring.runtime.Services;
 import io.rtml.scoring.state.StateFile;
 import io.rtml.scoring.state.StateRestorer;
+import io.rtml.scoring.telemetry.NodeTelemetry;
 import java.net.InetSocketAddress;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.concurrent.ExecutorService;
@@ -61,7 +62,8 @@ public final class ScoringNode implements AutoCloseable {
     private ScoringNode(NodeConfig config) throws InterruptedException {
         services = new Services();
         NodeIdentity node = new NodeIdentity(config.nodeName(), config.nodeKind(), config.region());
-        ModelLoader loader = new ModelLoader(config.intraOpThreads(), config.dataDir().resolve("sessions"));
+        NodeTelemetry telemetry = config.telemetry() ? NodeTelemetry.on() : NodeTelemetry.off();
+        ModelLoader loader = new ModelLoader(config.intraOpThreads(), config.dataDir().resolve("sessions"), telemetry);
         Inference inference = new Inference(loader.environment());
         ArtifactCache cache = new ArtifactCache(config.dataDir().resolve("artifacts"), config.downloadTimeout(),
                 config.artifactCacheBytes());
@@ -70,7 +72,8 @@ public final class ScoringNode implements AutoCloseable {
         admin = new NodeAdmin(services, loader, cache, stateFile, config.standbyVersions(), adminExecutor);
         OipHandler oip = new OipHandler(services, node, config.maxTensorBytes());
         RecordsHandler records = new RecordsHandler(services, config.maxTensorBytes());
-        AdminHandler adminApi = new AdminHandler(config.adminToken(), admin, services, node, adminExecutor);
+        AdminHandler adminApi = new AdminHandler(config.adminToken(), admin, services, node, telemetry,
+                adminExecutor);
         boolean adminApart = config.adminPort() != NodeConfig.SAME_PORT;
         modelExecutor = new ModelExecutor(config.modelThreads(), config.modelQueue(), config.inlineMaxMicros(),
                 ioThreadPool.replace("-io-", "-model-"));

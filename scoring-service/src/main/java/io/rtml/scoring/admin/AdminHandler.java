@@ -15,6 +15,7 @@ import io.rtml.scoring.http.Reply;
 import io.rtml.scoring.http.Routes;
 import io.rtml.scoring.runtime.NodeIdentity;
 import io.rtml.scoring.runtime.Services;
+import io.rtml.scoring.telemetry.NodeTelemetry;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,20 +39,44 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class AdminHandler {
 
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final JsonMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     private final byte[] token;
     private final NodeAdmin admin;
     private final StateView stateView;
+    private final TelemetryView telemetryView;
+    private final NodeTelemetry telemetry;
     private final ExecutorService executor;
 
     public AdminHandler(String token, NodeAdmin admin, Services services, NodeIdentity node,
-            ExecutorService executor) {
+            NodeTelemetry telemetry, ExecutorService executor) {
         this.token = token == null || token.isBlank() ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.admin = admin;
         this.stateView = new StateView(services, node);
+        this.telemetryView = new TelemetryView(services, telemetry.enabled());
+        this.telemetry = telemetry;
         this.executor = executor;
+    }
+
+    /**
+     * {@code GET /metrics}, the Prometheus exposition: guarded by the node token like the admin API
+     * (a scrape config sends it as {@code authorization: credentials}), since it names every
+     * service and version and the prediction port may be public.
+     */
+    public CompletableFuture<Reply> metrics(HttpMethod method, List<String> path, String authorization,
+            ByteBufAllocator alloc) {
+        authorize(authorization);
+        if (!path.isEmpty()) {
+            throw Routes.noRoute();
+        }
+        Routes.require(method, HttpMethod.GET);
+        return CompletableFuture.supplyAsync(() -> {
+            ByteBuf buf = alloc.buffer();
+            buf.writeCharSequence(telemetry.scrape(), StandardCharsets.UTF_8);
+            return new Reply(HttpResponseStatus.OK, buf, null, 0, PROMETHEUS_TEXT);
+        }, executor);
     }
 
     /** @param path the path segments after {@code admin} */
@@ -65,6 +90,10 @@ public final class AdminHandler {
             case "state" -> {
                 Routes.require(method, HttpMethod.GET);
                 yield run(alloc, stateView::state);
+            }
+            case "telemetry" -> {
+                Routes.require(method, HttpMethod.GET);
+                yield run(alloc, telemetryView::snapshot);
             }
             case "stage" -> {
                 Routes.require(method, HttpMethod.POST);

@@ -150,8 +150,10 @@ public final class OipHandler {
             handedOver = answer instanceof Prediction;
             return answer;
         } catch (ApiException e) {
+            v.telemetry().failed(e.status());
             throw e.withModelVersion(v.label());
         } catch (JacksonException e) {
+            v.telemetry().failed(400);
             throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage()).withModelVersion(v.label());
         } finally {
             if (!handedOver) {
