@@ -7,7 +7,9 @@ import io.netty.buffer.ByteBufOutputStream;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.rtml.scoring.admin.AdminRequests.ServiceRequest;
+import io.rtml.scoring.admin.AdminRequests.ShadowRequest;
 import io.rtml.scoring.admin.AdminRequests.StageRequest;
+import io.rtml.scoring.admin.AdminRequests.TrafficRequest;
 import io.rtml.scoring.admin.AdminRequests.VersionRequest;
 import io.rtml.scoring.admin.AdminResponses.StillStaging;
 import io.rtml.scoring.http.ApiException;
@@ -83,6 +85,10 @@ public final class AdminHandler {
     public CompletableFuture<Reply> handle(HttpMethod method, List<String> path, String authorization, ByteBuf body,
             ByteBufAllocator alloc) {
         authorize(authorization);
+        if (path.size() == 4 && path.get(0).equals("v1") && path.get(1).equals("services")) {
+            return CompletableFuture.completedFuture(serviceCall(method, AdminRequests.service(path.get(2)),
+                    path.get(3), body, alloc));
+        }
         if (path.size() != 2 || !path.get(0).equals("v1")) {
             throw Routes.noRoute();
         }
@@ -118,6 +124,25 @@ public final class AdminHandler {
             }
             default -> throw Routes.noRoute();
         };
+    }
+
+    /**
+     * {@code /admin/v1/services/{service}/traffic} and {@code …/shadow}: PUT sets, DELETE clears. Answered
+     * on the event loop, as an activation is: a pointer write under the admin lock.
+     */
+    private Reply serviceCall(HttpMethod method, String service, String what, ByteBuf body, ByteBufAllocator alloc) {
+        boolean put = method.equals(HttpMethod.PUT);
+        if (!put) {
+            Routes.require(method, HttpMethod.DELETE);
+        }
+        Object answer = switch (what) {
+            case "traffic" -> put ? admin.split(service, parse(body, TrafficRequest.class).validated())
+                    : admin.clearSplit(service);
+            case "shadow" -> put ? admin.shadow(service, parse(body, ShadowRequest.class).validated())
+                    : admin.clearShadow(service);
+            default -> throw Routes.noRoute();
+        };
+        return reply(alloc, HttpResponseStatus.OK, answer);
     }
 
     private void authorize(String authorization) {

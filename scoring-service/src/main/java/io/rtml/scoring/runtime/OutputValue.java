@@ -245,6 +245,63 @@ public final class OutputValue {
         };
     }
 
+    /**
+     * Whether a shadow run's output agrees with the served one: the same shape, and every element
+     * equal, floats (and a ZipMap's probabilities) within {@code tolerance}, labels, strings and
+     * integers exactly.
+     */
+    public boolean agrees(OutputValue o, double tolerance) {
+        if (!name.equals(o.name) || type != o.type || !java.util.Arrays.equals(shape, o.shape)
+                || isZipMap() != o.isZipMap()) {
+            return false;
+        }
+        if (strings != null) {
+            return java.util.Arrays.equals(strings, o.strings);
+        }
+        if (maps != null || o.maps != null) {
+            return mapsAgree(o, tolerance);
+        }
+        if (labels != null && (o.labels == null || labels.classes() != o.labels.classes())) {
+            return false;
+        }
+        int n = numbers.limit();
+        if (n != o.numbers.limit()) {
+            return false;
+        }
+        boolean floating = labels != null || isFloating();
+        for (int i = 0; i < n; i++) {
+            double a = number(i);
+            double b = o.number(i);
+            if (floating ? !(Math.abs(a - b) <= tolerance || (Double.isNaN(a) && Double.isNaN(b))) : a != b) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean mapsAgree(OutputValue o, double tolerance) {
+        if (maps == null || o.maps == null || maps.size() != o.maps.size()) {
+            return false; // one fast ZipMap and one map form: not the same model shape
+        }
+        for (int r = 0; r < maps.size(); r++) {
+            Map<Object, Object> a = maps.get(r);
+            Map<Object, Object> b = o.maps.get(r);
+            if (!a.keySet().equals(b.keySet())) {
+                return false;
+            }
+            for (Map.Entry<Object, Object> e : a.entrySet()) {
+                Object other = b.get(e.getKey());
+                boolean same = e.getValue() instanceof Number x && other instanceof Number y
+                        ? Math.abs(x.doubleValue() - y.doubleValue()) <= tolerance
+                        : java.util.Objects.equals(e.getValue(), other);
+                if (!same) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** Writes row {@code row} of a ZipMap output as a JSON object (records API). */
     public void writeMap(JsonGenerator g, int row) {
         if (labels != null) {

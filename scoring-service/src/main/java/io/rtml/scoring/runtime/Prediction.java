@@ -7,6 +7,7 @@ import io.rtml.scoring.runtime.Inference.Feed;
 import io.rtml.scoring.telemetry.VersionTelemetry;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -25,6 +26,7 @@ public final class Prediction implements Answer, AutoCloseable {
     private final int rows;
     /** When the request was read ({@link System#nanoTime()}); the router sets it, else parsing's end. */
     private long receivedNanos = System.nanoTime();
+    private Consumer<List<OutputValue>> answered;
     private boolean closed;
 
     /**
@@ -106,6 +108,20 @@ public final class Prediction implements Answer, AutoCloseable {
         return reply(values);
     }
 
+    /** Runs this prediction for its outputs alone (a shadow run: no reply, no telemetry) and closes it. */
+    public List<OutputValue> outputsOnly(Inference inference) {
+        try {
+            return inference.run(version, feeds, outputs);
+        } finally {
+            close();
+        }
+    }
+
+    /** Called with this request's outputs once its reply is built (a sampled request's shadow run). */
+    public void onAnswered(Consumer<List<OutputValue>> answered) {
+        this.answered = answered;
+    }
+
     /** The reply for outputs computed for this request (alone or as its rows of a merged run); closes it. */
     public Reply reply(List<OutputValue> values) {
         try {
@@ -119,6 +135,9 @@ public final class Prediction implements Answer, AutoCloseable {
                     reply.body().release();
                     throw e;
                 }
+            }
+            if (answered != null) {
+                answered.accept(values);
             }
             return reply;
         } catch (ApiException e) {

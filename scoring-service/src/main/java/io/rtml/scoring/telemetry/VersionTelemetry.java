@@ -46,6 +46,10 @@ public final class VersionTelemetry {
     private final DistributionDataPoint output;
     private final DoubleConsumer outputSink;
     private final List<io.micrometer.core.instrument.Meter> meters;
+    /** Shadow runs of this version (as a candidate), created with its first one: most versions never have any. */
+    private volatile ShadowTelemetry shadow;
+    private final MeterRegistry registry;
+    private final Tags tags;
 
     private VersionTelemetry() {
         node = null;
@@ -58,13 +62,17 @@ public final class VersionTelemetry {
         output = null;
         outputSink = value -> { };
         meters = List.of();
+        registry = null;
+        tags = null;
     }
 
     VersionTelemetry(NodeTelemetry node, MeterRegistry registry, Histogram outputs, String service, int version) {
         this.node = node;
         this.service = service;
         this.version = version;
+        this.registry = registry;
         Tags tags = Tags.of("service", service, "version", Integer.toString(version));
+        this.tags = tags;
         ok = outcome(registry, tags, "ok");
         clientErrors = outcome(registry, tags, "client_error");
         serverErrors = outcome(registry, tags, "server_error");
@@ -134,8 +142,29 @@ public final class VersionTelemetry {
         }
     }
 
+    /** Where this version's shadow runs (as a candidate) are recorded; null when telemetry is off. */
+    public ShadowTelemetry shadow() {
+        if (this == OFF) {
+            return null;
+        }
+        ShadowTelemetry s = shadow;
+        if (s == null) {
+            synchronized (this) {
+                if (shadow == null) {
+                    shadow = new ShadowTelemetry(registry, tags);
+                }
+                s = shadow;
+            }
+        }
+        return s;
+    }
+
     void remove(MeterRegistry registry) {
         meters.forEach(registry::remove);
+        ShadowTelemetry s = shadow;
+        if (s != null) {
+            s.remove(registry);
+        }
         outputs.remove(service, Integer.toString(version));
     }
 
@@ -144,12 +173,13 @@ public final class VersionTelemetry {
         if (this == OFF) {
             return null;
         }
+        ShadowTelemetry s = shadow;
         return new Summary(new Requests((long) ok.count(), (long) clientErrors.count(), (long) serverErrors.count()),
                 histogram(latency.takeSnapshot(), true), histogram(requestRows.takeSnapshot(), false),
-                histogram(batchRows.takeSnapshot(), false), outputHistogram());
+                histogram(batchRows.takeSnapshot(), false), outputHistogram(), s == null ? null : s.summary());
     }
 
-    private static HistogramSummary histogram(HistogramSnapshot s, boolean seconds) {
+    static HistogramSummary histogram(HistogramSnapshot s, boolean seconds) {
         List<Bucket> buckets = new ArrayList<>();
         for (CountAtBucket b : s.histogramCounts()) {
             buckets.add(new Bucket(seconds ? b.bucket(TimeUnit.SECONDS) : b.bucket(), (long) b.count()));
@@ -176,6 +206,10 @@ public final class VersionTelemetry {
         return new HistogramSummary(0, 0, List.of());
     }
 
+    static Duration[] latencyBounds() {
+        return LATENCY_BOUNDS.clone();
+    }
+
     private static Duration[] micros(long... micros) {
         Duration[] d = new Duration[micros.length];
         for (int i = 0; i < micros.length; i++) {
@@ -193,6 +227,7 @@ public final class VersionTelemetry {
     /** Samples at or below {@code le}. */
     public record Bucket(double le, long count) {}
 
+    /** {@code shadow}: this version's shadow runs as a candidate; null when it never had one. */
     public record Summary(Requests requests, HistogramSummary latencySeconds, HistogramSummary rowsPerRequest,
-            HistogramSummary rowsPerBatch, HistogramSummary output) {}
+            HistogramSummary rowsPerBatch, HistogramSummary output, ShadowTelemetry.ShadowSummary shadow) {}
 }
