@@ -72,7 +72,13 @@ final class ShadowRunner implements AutoCloseable {
         if (!(served instanceof Prediction p) || p.version().version() == sample.shadow().candidate()) {
             return;
         }
-        p.onAnswered(values -> ctx.executor().execute(() -> submit(sample, values, parse)));
+        p.onAnswered(values -> {
+            try {
+                ctx.executor().execute(() -> submit(sample, values, parse));
+            } catch (RejectedExecutionException closing) {
+                sample.telemetry().dropped(); // the event loop is shutting down: never fail the served reply
+            }
+        });
     }
 
     private void submit(Sample sample, List<OutputValue> served, Function<Route, Answer> parse) {

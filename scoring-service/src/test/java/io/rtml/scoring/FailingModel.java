@@ -28,6 +28,17 @@ final class FailingModel {
         return ProtoBuilder.model(ProtoBuilder.of(graph)).toByteArray();
     }
 
+    /** A model of the same signature that always answers: {@code y = x}. */
+    static byte[] identity() {
+        GraphProto graph = GraphProto.newBuilder()
+                .addNode(nodeProto("Identity", new String[] {"x"}, "y"))
+                .setName("identity")
+                .addInput(valueInfo("x", TensorProto.DataType.FLOAT_VALUE, "N", 1L))
+                .addOutput(valueInfo("y", TensorProto.DataType.FLOAT_VALUE, "N", 1L))
+                .build();
+        return ProtoBuilder.model(ProtoBuilder.of(graph)).toByteArray();
+    }
+
     /** An OIP request body of {@code rows} rows of x = 0.25. */
     static String request(int rows) {
         StringBuilder data = new StringBuilder();

@@ -45,6 +45,7 @@ class TelemetryTest extends OneNodeTest {
         for (int i = 0; i < 3; i++) {
             NodeClient.Response r = client.post("/v2/models/fails/infer", FailingModel.request(3));
             assertThat(r.status()).as(r.raw()).isEqualTo(500);
+            assertThat(r.modelVersion()).as("a failed run names its version").isEqualTo("3");
         }
     }
 

@@ -135,6 +135,34 @@ class TrafficSplitTest extends OneNodeTest {
         assertThat(node.activate("split", 1).status()).isEqualTo(200); // back for the next test
     }
 
+    @Test
+    void aFailingCandidatesErrorsCountOnItsOwnVersionOnly() {
+        for (int v = 1; v <= 2; v++) {
+            byte[] model = v == 1 ? FailingModel.identity() : FailingModel.bytes();
+            String url = artifacts.put("flaky-" + v + ".onnx", model);
+            assertThat(node.stage("flaky", v, url, io.rtml.testing.SlowModel.sha256(model), model.length, null).status())
+                    .isEqualTo(200);
+        }
+        assertThat(node.activate("flaky", 1).status()).isEqualTo(200);
+        assertThat(node.client.admin("PUT", "/admin/v1/services/flaky/traffic", Map.of("candidate", 2, "percent", 30))
+                .status()).isEqualTo(200);
+        Map<String, Integer> byStatusAndVersion = new HashMap<>();
+        for (int i = 0; i < 300; i++) {
+            NodeClient.Response r = node.client.post("/v2/models/flaky/infer", FailingModel.request(1));
+            byStatusAndVersion.merge(r.status() + "/v" + r.modelVersion(), 1, Integer::sum);
+        }
+        assertThat(byStatusAndVersion.keySet()).containsExactlyInAnyOrder("200/v1", "500/v2");
+
+        JsonNode telemetry = TelemetryTest.telemetry();
+        JsonNode stable = TelemetryTest.version(telemetry, "flaky", 1).path("telemetry").path("requests");
+        JsonNode candidate = TelemetryTest.version(telemetry, "flaky", 2).path("telemetry").path("requests");
+        assertThat(stable.path("ok").asInt()).isEqualTo(byStatusAndVersion.get("200/v1"));
+        assertThat(stable.path("serverError").asInt()).isZero();
+        assertThat(candidate.path("serverError").asInt()).isEqualTo(byStatusAndVersion.get("500/v2"));
+        assertThat(candidate.path("ok").asInt()).isZero();
+        assertThat(TelemetryTest.version(telemetry, "flaky", 2).path("role").asString()).isEqualTo("candidate");
+    }
+
     private static NodeClient.Response traffic(int candidate, int percent) {
         return node.client.admin("PUT", "/admin/v1/services/split/traffic", Map.of("candidate", candidate, "percent", percent));
     }

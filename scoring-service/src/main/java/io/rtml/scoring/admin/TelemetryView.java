@@ -29,6 +29,19 @@ final class TelemetryView {
         this.enabled = enabled;
     }
 
+    /** {@code active}, {@code candidate} (of the traffic split), {@code shadow} (the shadow's candidate) or {@code standby}. */
+    private static String role(ServiceSlot slot, ServiceSlot.Active active, LoadedVersion v) {
+        ServiceSlot.Split split = slot.split();
+        ServiceSlot.Shadow shadow = slot.shadow();
+        if (active != null && active.version() == v) {
+            return "active";
+        }
+        if (split != null && split.candidate() == v.version()) {
+            return "candidate";
+        }
+        return shadow != null && shadow.candidate() == v.version() ? "shadow" : "standby";
+    }
+
     Snapshot snapshot() {
         String takenAt = Instant.now().toString();
         List<ServiceTelemetry> list = new ArrayList<>();
@@ -36,7 +49,7 @@ final class TelemetryView {
             ServiceSlot.Active active = slot.active();
             List<VersionFigures> versions = new ArrayList<>();
             for (LoadedVersion v : slot.versions()) {
-                String role = active != null && active.version() == v ? "active" : "standby";
+                String role = role(slot, active, v);
                 versions.add(new VersionFigures(v.version(), role, v.loadedAt().toString(), v.telemetry().summary()));
             }
             list.add(new ServiceTelemetry(slot.name(), active == null ? null : active.version().version(), versions));

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A prediction request, parsed and validated, waiting to run: the version it was read for (a
@@ -18,6 +20,8 @@ import java.util.function.Function;
  * the predictions it read in one iteration into one ONNX Runtime run ({@link Inference#runMerged}).
  */
 public final class Prediction implements Answer, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Prediction.class);
 
     private final LoadedVersion version;
     private final List<Feed> feeds;
@@ -100,7 +104,14 @@ public final class Prediction implements Answer, AutoCloseable {
             version.telemetry().failed(e.status());
             close();
             throw e.withModelVersion(version.label());
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
+            version.telemetry().failed(500);
+            close();
+            // As an ApiException, so that the 500 still names the version that failed (a split's
+            // client can tell the candidate's failures apart); logged here with its cause, once.
+            log.error("request failed service={} version={}", version.service(), version.label(), e);
+            throw new ApiException(500, "internal error: " + e.getMessage()).withModelVersion(version.label());
+        } catch (Error e) {
             version.telemetry().failed(500);
             close();
             throw e;
