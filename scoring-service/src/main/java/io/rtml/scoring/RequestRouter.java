@@ -1,5 +1,6 @@
 package io.rtml.scoring;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -97,26 +98,10 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             boolean adminOnly = first.equals("admin") || first.equals("metrics");
             switch (adminOnly && admin == null ? "" : first) {
-                case "v2" -> {
-                    // Not for a path that names its version: the shadow run re-parses it for the candidate.
-                    ShadowRunner.Sample sample = service == null || rest.size() != 3 ? null
-                            : shadows.sample(service, req.content());
-                    Answer a = received(oip.handle(req.method(), rest, req.content(), alloc, route(req)), received);
-                    if (sample != null) {
-                        shadows.attach(sample, a, ctx, r -> oip.handle(HttpMethod.POST, rest,
-                                ShadowRunner.copy(sample.body()), ctx.alloc(), r));
-                    }
-                    answer(ctx, version, keepAlive, a);
-                }
-                case "v1" -> {
-                    ShadowRunner.Sample sample = service == null ? null : shadows.sample(service, req.content());
-                    Answer a = received(records.handle(req.method(), rest, req.content(), alloc, route(req)), received);
-                    if (sample != null) {
-                        shadows.attach(sample, a, ctx, r -> records.handle(HttpMethod.POST, rest,
-                                ShadowRunner.copy(sample.body()), ctx.alloc(), r));
-                    }
-                    answer(ctx, version, keepAlive, a);
-                }
+                // A v2 path that names its version is never sampled: the shadow run re-parses for the candidate.
+                case "v2" -> predict(ctx, req, version, keepAlive, rest, rest.size() == 3 ? service : null, received,
+                        oip::handle);
+                case "v1" -> predict(ctx, req, version, keepAlive, rest, service, received, records::handle);
                 case "admin" -> admin.handle(req.method(), rest, req.headers().get(HttpHeaderNames.AUTHORIZATION),
                                 req.content(), alloc)
                         .whenComplete((reply, error) -> write(ctx, version, keepAlive,
@@ -162,17 +147,30 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
+    /** A prediction handler: parses a body for the version its route picks. */
+    private interface Handler {
+        Answer handle(HttpMethod method, List<String> path, ByteBuf body, ByteBufAllocator alloc, Route route);
+    }
+
+    /** @param shadowed the service when the request may be sampled for its shadow, else null */
+    private void predict(ChannelHandlerContext ctx, FullHttpRequest req, HttpVersion version, boolean keepAlive,
+            List<String> rest, String shadowed, long received, Handler handler) {
+        ShadowRunner.Sample sample = shadowed == null ? null : shadows.sample(shadowed, req.content());
+        Answer answer = handler.handle(req.method(), rest, req.content(), ctx.alloc(), route(req));
+        if (answer instanceof Prediction prediction) {
+            prediction.receivedAt(received);
+            if (sample != null) {
+                shadows.attach(sample, prediction, ctx, r -> handler.handle(HttpMethod.POST, rest,
+                        ShadowRunner.copy(sample.body()), ctx.alloc(), r));
+            }
+        }
+        answer(ctx, version, keepAlive, answer);
+    }
+
     private static Route route(FullHttpRequest req) {
         String pinned = req.headers().get(VERSION_HEADER);
         String key = req.headers().get(ROUTE_KEY_HEADER);
         return pinned == null && key == null ? Route.NONE : new Route(pinned, key);
-    }
-
-    private static Answer received(Answer answer, long nanos) {
-        if (answer instanceof Prediction prediction) {
-            prediction.receivedAt(nanos);
-        }
-        return answer;
     }
 
     /** The service a prediction-API path names ({@code /v2/models/{s}/…}, {@code /v1/services/{s}/…}), else null. */

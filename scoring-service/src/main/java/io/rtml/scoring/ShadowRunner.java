@@ -68,8 +68,8 @@ final class ShadowRunner implements AutoCloseable {
      *
      * @param parse parses a copy of the body for a pinned version (the same handler as the request)
      */
-    void attach(Sample sample, Answer served, ChannelHandlerContext ctx, Function<Route, Answer> parse) {
-        if (!(served instanceof Prediction p) || p.version().version() == sample.shadow().candidate()) {
+    void attach(Sample sample, Prediction p, ChannelHandlerContext ctx, Function<Route, Answer> parse) {
+        if (p.version().version() == sample.shadow().candidate()) {
             return;
         }
         p.onAnswered(values -> {
