@@ -40,4 +40,13 @@ class AdminPortTest extends OneNodeTest {
         }
         assertThat(RawHttp.get(node.node.adminPort(), "/admin/v1/state", TestNode.TOKEN)).startsWith("HTTP/1.1 200");
     }
+
+    @Test
+    void metricsAndTelemetryAreServedOnTheAdminPortOnly() {
+        assertThat(RawHttp.get(node.node.port(), "/metrics", TestNode.TOKEN)).startsWith("HTTP/1.1 404");
+        assertThat(RawHttp.get(node.node.port(), "/admin/v1/telemetry", TestNode.TOKEN)).startsWith("HTTP/1.1 404");
+        assertThat(RawHttp.get(node.node.adminPort(), "/metrics", TestNode.TOKEN)).startsWith("HTTP/1.1 200")
+                .contains("rtml_scoring_requests_total");
+        assertThat(RawHttp.get(node.node.adminPort(), "/admin/v1/telemetry", TestNode.TOKEN)).startsWith("HTTP/1.1 200");
+    }
 }
