@@ -71,10 +71,10 @@ public class TargetService {
     }
 
     private String issueCredential(Target target) {
-        String salt = NodeCredentials.newSalt();
         if (!credentials.configured()) {
             throw new RtmlException(ErrorCode.NODE_CREDENTIALS_UNCONFIGURED, NodeCredentials.UNCONFIGURED);
         }
+        String salt = NodeCredentials.newSalt();
         String credential = credentials.derive(target.name(), salt);
         target.issueCredential(salt, credential, clock.instant());
         return credential;
