@@ -2,7 +2,6 @@ package io.rtml.registry.target;
 
 import io.rtml.deployment.NodeCredentialProperties;
 import io.rtml.deployment.NodeCredentials;
-
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.registry.access.Actor;
