@@ -1,12 +1,6 @@
 package io.rtml.cli;
 
-import io.rtml.deployment.Claimant;
-import io.rtml.deployment.DeploymentKind;
-import io.rtml.deployment.DeploymentLedger;
-import io.rtml.deployment.DeploymentOutcome;
-import io.rtml.deployment.DeploymentStatus;
-import io.rtml.deployment.TargetDeploymentStatus;
-import io.rtml.deployment.TargetProgress;
+import io.rtml.deployment.DeploymentDriver;
 import io.rtml.registry.RegistryApiApplication;
 import io.rtml.testing.TestDatabase;
 import io.rtml.testing.TestS3;
@@ -15,14 +9,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The real registry, started once per test JVM in-process on a free port against a fresh
@@ -94,28 +85,8 @@ final class RunningRegistry {
      */
     static void succeed(long deploymentId) {
         url();
-        JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
-        DeploymentLedger ledger = new DeploymentLedger(jdbc, new Claimant("cli-test", Duration.ofMinutes(10), 3));
-        new TransactionTemplate(context.getBean(PlatformTransactionManager.class)).executeWithoutResult(status -> {
-            ledger.claim(deploymentId).orElseThrow();
-            List<DeploymentOutcome.Placement> targets = jdbc.query("select target_id, t.name, previous_version"
-                    + " from deployment_target join target t on t.id = target_id where deployment_id = ?",
-                    (rs, n) -> new DeploymentOutcome.Placement(rs.getLong(1), rs.getString(2), (Integer) rs.getObject(3)),
-                    deploymentId);
-            DeploymentOutcome deployment = jdbc.queryForObject("select d.service_id, s.name, d.version, d.requested_by"
-                    + " from deployment d join service s on s.id = d.service_id where d.id = ?",
-                    (rs, n) -> new DeploymentOutcome(deploymentId, rs.getLong(1), rs.getString(2), DeploymentKind.DEPLOY,
-                            rs.getInt(3), rs.getString(4), false, targets), deploymentId);
-            ledger.move(deploymentId, DeploymentStatus.STAGING, DeploymentStatus.ACTIVATING,
-                    progress(targets, TargetDeploymentStatus.STAGED));
-            ledger.finish(deployment, DeploymentStatus.ACTIVATING, DeploymentStatus.SUCCEEDED, null,
-                    progress(targets, TargetDeploymentStatus.ACTIVE));
-        });
-    }
-
-    private static List<TargetProgress> progress(List<DeploymentOutcome.Placement> targets,
-            TargetDeploymentStatus status) {
-        return targets.stream().map(t -> new TargetProgress(t.targetId(), status, null, null)).toList();
+        new DeploymentDriver(context.getBean(JdbcTemplate.class), context.getBean(PlatformTransactionManager.class))
+                .succeed(deploymentId);
     }
 
     static String uniqueName(String prefix) {

@@ -1,10 +1,5 @@
 package io.rtml.deployer;
 
-import org.springframework.context.annotation.Bean;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.scheduling.annotation.EnableScheduling;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
-
 import io.rtml.artifact.ArtifactStoreConfiguration;
 import io.rtml.deployment.Claimant;
 import io.rtml.deployment.DeploymentLedger;
@@ -12,7 +7,11 @@ import io.rtml.deployment.NodeCredentialProperties;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
  * The deployer worker: claims deployment jobs from PostgreSQL, drives scoring nodes through stage

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.convert.DurationStyle;
 
 /**
  * Settings of the deployer ({@code rtml.deployer.*}; as environment variables upper-case them and
@@ -32,23 +33,48 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     likewise only for such targets
  */
 @ConfigurationProperties("rtml.deployer")
-public record DeployerProperties(String instanceId, @DefaultValue("50ms") Duration pollInterval,
-        @DefaultValue("10s") Duration lease, @DefaultValue("3") int maxAttempts, @DefaultValue("4") int concurrency,
-        @DefaultValue("5s") Duration reconcileInterval, @DefaultValue("2s") Duration connectTimeout,
-        @DefaultValue("5m") Duration stageTimeout, @DefaultValue("2s") Duration stageWait,
-        @DefaultValue("10s") Duration callTimeout, String defaultNodeToken,
-        @DefaultValue Map<String, String> nodeTokens) {
+public record DeployerProperties(String instanceId, @DefaultValue(POLL_INTERVAL) Duration pollInterval,
+        @DefaultValue(LEASE) Duration lease, @DefaultValue(MAX_ATTEMPTS) Integer maxAttempts,
+        @DefaultValue(CONCURRENCY) Integer concurrency, @DefaultValue(RECONCILE_INTERVAL) Duration reconcileInterval,
+        @DefaultValue(CONNECT_TIMEOUT) Duration connectTimeout, @DefaultValue(STAGE_TIMEOUT) Duration stageTimeout,
+        @DefaultValue(STAGE_WAIT) Duration stageWait, @DefaultValue(CALL_TIMEOUT) Duration callTimeout,
+        String defaultNodeToken, @DefaultValue Map<String, String> nodeTokens) {
+
+    // Each default once: @DefaultValue applies when a setting is absent, the constructor when it is
+    // set but blank (RTML_DEPLOYER_LEASE= binds null), as it always did.
+    static final String POLL_INTERVAL = "50ms";
+    static final String LEASE = "10s";
+    static final String MAX_ATTEMPTS = "3";
+    static final String CONCURRENCY = "4";
+    static final String RECONCILE_INTERVAL = "5s";
+    static final String CONNECT_TIMEOUT = "2s";
+    static final String STAGE_TIMEOUT = "5m";
+    static final String STAGE_WAIT = "2s";
+    static final String CALL_TIMEOUT = "10s";
 
     public DeployerProperties {
         // Not a @DefaultValue: unique per process, so computed.
         instanceId = instanceId == null || instanceId.isBlank() ? defaultInstanceId() : instanceId;
-        nodeTokens = Map.copyOf(nodeTokens);
+        pollInterval = orDefault(pollInterval, POLL_INTERVAL);
+        lease = orDefault(lease, LEASE);
+        maxAttempts = maxAttempts == null ? Integer.valueOf(MAX_ATTEMPTS) : maxAttempts;
+        concurrency = concurrency == null ? Integer.valueOf(CONCURRENCY) : concurrency;
+        reconcileInterval = orDefault(reconcileInterval, RECONCILE_INTERVAL);
+        connectTimeout = orDefault(connectTimeout, CONNECT_TIMEOUT);
+        stageTimeout = orDefault(stageTimeout, STAGE_TIMEOUT);
+        stageWait = orDefault(stageWait, STAGE_WAIT);
+        callTimeout = orDefault(callTimeout, CALL_TIMEOUT);
+        nodeTokens = nodeTokens == null ? Map.of() : Map.copyOf(nodeTokens);
         if (pollInterval.isNegative() || pollInterval.isZero() || lease.toMillis() < 100 || maxAttempts < 1
                 || concurrency < 1 || reconcileInterval.isNegative() || stageWait.toMillis() < 10) {
             throw new IllegalArgumentException("invalid rtml.deployer settings: poll-interval and lease must be"
                     + " positive (lease >= 100ms), max-attempts and concurrency >= 1, reconcile-interval >= 0,"
                     + " stage-wait >= 10ms");
         }
+    }
+
+    private static Duration orDefault(Duration value, String fallback) {
+        return value == null ? DurationStyle.detectAndParse(fallback) : value;
     }
 
     private static String defaultInstanceId() {

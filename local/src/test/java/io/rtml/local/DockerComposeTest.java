@@ -2,13 +2,13 @@ package io.rtml.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rtml.artifact.S3Properties;
 import io.rtml.deployer.DeployerProperties;
 import io.rtml.deployment.NodeCredentialProperties;
-import io.rtml.registry.target.TargetUrlProperties;
 import io.rtml.registry.access.SecurityProperties;
 import io.rtml.registry.api.ApiProperties;
-import io.rtml.artifact.S3Properties;
 import io.rtml.registry.artifact.UploadProperties;
+import io.rtml.registry.target.TargetUrlProperties;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;

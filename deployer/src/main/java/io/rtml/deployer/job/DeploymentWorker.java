@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
@@ -42,6 +44,7 @@ class DeploymentWorker implements SchedulingConfigurer {
     private final Semaphore slots;
     private final Map<Long, Future<?>> running = new ConcurrentHashMap<>();
     private volatile boolean queueDown;
+    private volatile boolean closing;
 
     DeploymentWorker(DeploymentQueue queue, DeploymentRunner runner, DeployerProperties properties,
             TaskScheduler scheduler, @Qualifier("deploymentJobs") AsyncTaskExecutor jobs) {
@@ -63,8 +66,11 @@ class DeploymentWorker implements SchedulingConfigurer {
 
     /** Claims deployments while there are free slots and claimable rows. */
     void poll() {
+        if (closing) {
+            return;
+        }
         try {
-            while (slots.tryAcquire()) {
+            while (!closing && slots.tryAcquire()) {
                 Optional<DeploymentJob> job;
                 try {
                     job = queue.claim();
@@ -101,29 +107,48 @@ class DeploymentWorker implements SchedulingConfigurer {
         }
     }
 
+    /**
+     * Registers the job before it starts, so that a close running meanwhile either finds it in
+     * {@code running} or is seen here afterwards; the entry goes when the task completes.
+     */
     private void submit(DeploymentJob job) {
-        Future<?> future;
+        FutureTask<Void> task = new FutureTask<>(() -> work(job), null) {
+            @Override
+            protected void done() {
+                running.remove(job.id(), this);
+            }
+        };
+        running.put(job.id(), task);
         try {
-            future = jobs.submit(() -> {
-                try {
-                    runner.run(job);
-                } catch (LostClaimException e) {
-                    log.info("stopped working on deployment id={}: {}", job.id(), e.getMessage());
-                } catch (RuntimeException e) {
-                    // The lease lapses and another attempt (or the give-up path) takes it from here.
-                    log.error("deployment id={} attempt {} broke off", job.id(), job.attempts(), e);
-                } finally {
-                    running.remove(job.id());
-                    slots.release();
-                    wakeUp();
-                }
-            });
+            jobs.execute(task);
         } catch (RejectedExecutionException stopping) {
             // Claimed as the context closed: the lease lapses and another deployer resumes it.
+            running.remove(job.id(), task);
             slots.release();
             throw stopping;
         }
-        running.put(job.id(), future);
+        if (closing) {
+            task.cancel(true);
+        }
+    }
+
+    private void work(DeploymentJob job) {
+        try {
+            runner.run(job);
+        } catch (LostClaimException e) {
+            log.info("stopped working on deployment id={}: {}", job.id(), e.getMessage());
+        } catch (RuntimeException e) {
+            // The lease lapses and another attempt (or the give-up path) takes it from here.
+            log.error("deployment id={} attempt {} broke off", job.id(), job.attempts(), e);
+        } finally {
+            slots.release();
+            wakeUp();
+        }
+    }
+
+    /** The deployments this instance is working on (tests: a finished job leaves none behind). */
+    Set<Long> runningIds() {
+        return Set.copyOf(running.keySet());
     }
 
     private void renewLeases() {
@@ -146,6 +171,9 @@ class DeploymentWorker implements SchedulingConfigurer {
      */
     @EventListener(ContextClosedEvent.class)
     void stopped() {
+        // First, so that a poll on another scheduler thread claims nothing more and a job it is
+        // just submitting is cancelled by it (see submit).
+        closing = true;
         running.values().forEach(job -> job.cancel(true));
         log.info("deployer stopping; unfinished deployments are resumed by another deployer when their leases lapse");
     }

@@ -6,10 +6,10 @@ import static io.rtml.deployment.DeploymentStatus.ROLLED_BACK;
 import static io.rtml.deployment.DeploymentStatus.STAGING;
 import static io.rtml.deployment.DeploymentStatus.SUCCEEDED;
 
-import io.rtml.deployer.job.DeploymentQueue.VersionArtifact;
-import io.rtml.deployer.node.NodeClient;
-import io.rtml.deployer.node.NodeClient.Artifact;
 import io.rtml.artifact.ArtifactStore;
+import io.rtml.deployer.job.DeploymentQueue.VersionArtifact;
+import io.rtml.deployer.node.NodeClient.Artifact;
+import io.rtml.deployer.node.NodeClient;
 import io.rtml.deployment.DeploymentStatus;
 import io.rtml.deployment.TargetDeploymentStatus;
 import io.rtml.deployment.TargetProgress;

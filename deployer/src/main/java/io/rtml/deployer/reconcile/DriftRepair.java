@@ -1,10 +1,10 @@
 package io.rtml.deployer.reconcile;
 
-import io.rtml.deployer.node.NodeClient;
+import io.rtml.artifact.ArtifactStore;
 import io.rtml.deployer.node.NodeClient.Artifact;
+import io.rtml.deployer.node.NodeClient;
 import io.rtml.deployer.node.NodeState;
 import io.rtml.deployer.node.NodeTarget;
-import io.rtml.artifact.ArtifactStore;
 import io.rtml.deployment.DeploymentLedger;
 import io.rtml.deployment.DeploymentStatus;
 import java.net.URISyntaxException;

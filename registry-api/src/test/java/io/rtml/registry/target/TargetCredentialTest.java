@@ -1,11 +1,10 @@
 package io.rtml.registry.target;
 
-import io.rtml.deployment.NodeCredentialProperties;
-import io.rtml.deployment.NodeCredentials;
-
 import static io.rtml.registry.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rtml.deployment.NodeCredentialProperties;
+import io.rtml.deployment.NodeCredentials;
 import io.rtml.registry.ApiClient;
 import io.rtml.registry.RegistryApiTest;
 import java.util.List;

@@ -4,13 +4,13 @@ import static io.rtml.registry.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rtml.artifact.ArtifactStore;
+import io.rtml.artifact.S3Properties;
 import io.rtml.onnx.proto.GraphProto;
 import io.rtml.onnx.proto.TensorProto;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.registry.RegistryApiTest;
-import io.rtml.artifact.ArtifactStore;
-import io.rtml.artifact.S3Properties;
 import io.rtml.testing.ProtoBuilder;
 import java.security.MessageDigest;
 import java.time.Clock;

@@ -1,9 +1,9 @@
 package io.rtml.registry.gallery;
 
+import io.rtml.deployment.DeploymentStatus;
 import io.rtml.onnx.ModelSignature;
 import io.rtml.registry.deployment.Deployment;
 import io.rtml.registry.deployment.DeploymentResponse;
-import io.rtml.deployment.DeploymentStatus;
 import io.rtml.registry.deployment.DeploymentViews;
 import io.rtml.registry.model.RegisteredModel;
 import io.rtml.registry.model.RegisteredModelRepository;

@@ -1,5 +1,8 @@
 package io.rtml.registry.gallery;
 
+import io.rtml.deployment.DeploymentRequests;
+import io.rtml.deployment.DeploymentStatus;
+import io.rtml.onnx.ModelSignature;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.registry.access.Actor;
@@ -7,12 +10,9 @@ import io.rtml.registry.access.Resource;
 import io.rtml.registry.access.Role;
 import io.rtml.registry.audit.AuditLog;
 import io.rtml.registry.deployment.DeploymentRepository;
-import io.rtml.deployment.DeploymentRequests;
-import io.rtml.deployment.DeploymentStatus;
 import io.rtml.registry.model.ModelService;
 import io.rtml.registry.model.RegisteredModel;
 import io.rtml.registry.model.RegisteredModelRepository;
-import io.rtml.onnx.ModelSignature;
 import io.rtml.registry.version.ModelVersionResponse;
 import io.rtml.registry.version.VersionService;
 import jakarta.persistence.EntityManager;

@@ -1,7 +1,6 @@
 package io.rtml.registry.target;
 
 import io.rtml.deployment.NodeCredentials;
-
 import io.rtml.registry.access.Actor;
 import java.util.Optional;
 import org.springframework.stereotype.Component;

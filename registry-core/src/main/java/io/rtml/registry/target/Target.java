@@ -1,7 +1,6 @@
 package io.rtml.registry.target;
 
 import io.rtml.deployment.NodeCredentials;
-
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;

@@ -2,7 +2,6 @@ package io.rtml.registry.target;
 
 import io.rtml.deployment.NodeCredentialProperties;
 import io.rtml.deployment.NodeCredentials;
-
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.registry.access.Actor;
@@ -71,10 +70,10 @@ public class TargetService {
     }
 
     private String issueCredential(Target target) {
-        String salt = NodeCredentials.newSalt();
         if (!credentials.configured()) {
             throw new RtmlException(ErrorCode.NODE_CREDENTIALS_UNCONFIGURED, NodeCredentials.UNCONFIGURED);
         }
+        String salt = NodeCredentials.newSalt();
         String credential = credentials.derive(target.name(), salt);
         target.issueCredential(salt, credential, clock.instant());
         return credential;

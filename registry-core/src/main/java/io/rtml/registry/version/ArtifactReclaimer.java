@@ -1,16 +1,16 @@
 package io.rtml.registry.version;
 
-import io.rtml.problem.ErrorCode;
-import io.rtml.problem.RtmlException;
 import io.rtml.artifact.ArtifactStore;
 import io.rtml.artifact.S3Properties;
-import java.sql.Timestamp;
-import java.time.Clock;
-import java.time.Duration;
+import io.rtml.problem.ErrorCode;
+import io.rtml.problem.RtmlException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

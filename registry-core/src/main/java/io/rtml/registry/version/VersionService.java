@@ -1,20 +1,20 @@
 package io.rtml.registry.version;
 
+import io.rtml.artifact.ArtifactStore;
+import io.rtml.onnx.ModelSignature;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
-import io.rtml.registry.artifact.ArtifactReceiver;
-import io.rtml.artifact.ArtifactStore;
-import io.rtml.registry.artifact.ReceivedArtifact;
 import io.rtml.registry.access.Actor;
 import io.rtml.registry.access.Resource;
 import io.rtml.registry.access.Role;
+import io.rtml.registry.artifact.ArtifactReceiver;
+import io.rtml.registry.artifact.ReceivedArtifact;
 import io.rtml.registry.audit.AuditLog;
 import io.rtml.registry.model.AliasService;
 import io.rtml.registry.model.ModelService;
 import io.rtml.registry.model.Names;
 import io.rtml.registry.model.RegisteredModel;
 import io.rtml.registry.model.RegisteredModelRepository;
-import io.rtml.onnx.ModelSignature;
 import io.rtml.registry.onnx.OnnxInspector;
 import io.rtml.registry.paging.Page;
 import io.rtml.registry.paging.PageRequest;

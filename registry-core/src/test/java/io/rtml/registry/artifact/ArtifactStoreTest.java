@@ -1,12 +1,11 @@
 package io.rtml.registry.artifact;
 
-import io.rtml.artifact.ArtifactStore;
-import io.rtml.artifact.ArtifactStoreConfiguration;
-import io.rtml.artifact.S3Properties;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.rtml.artifact.ArtifactStore;
+import io.rtml.artifact.ArtifactStoreConfiguration;
+import io.rtml.artifact.S3Properties;
 import io.rtml.testing.TestS3;
 import java.io.IOException;
 import java.net.URI;

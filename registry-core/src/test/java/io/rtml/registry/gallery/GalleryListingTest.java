@@ -3,12 +3,12 @@ package io.rtml.registry.gallery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.rtml.registry.RegistryJpaTest;
 import io.rtml.deployment.DeploymentDriver;
 import io.rtml.deployment.DeploymentKind;
 import io.rtml.deployment.DeploymentRequests;
 import io.rtml.deployment.DeploymentStatus;
 import io.rtml.deployment.TargetDeploymentStatus;
+import io.rtml.registry.RegistryJpaTest;
 import io.rtml.registry.deployment.DeploymentResponse;
 import io.rtml.registry.deployment.DeploymentViews;
 import io.rtml.registry.target.Target;
