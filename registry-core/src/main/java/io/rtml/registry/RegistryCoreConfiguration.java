@@ -4,6 +4,7 @@ import io.rtml.artifact.ArtifactStoreConfiguration;
 import io.rtml.deployment.NodeCredentialProperties;
 import io.rtml.onnx.InspectionLimits;
 import io.rtml.registry.artifact.UploadProperties;
+import io.rtml.registry.deployment.RolloutDefaults;
 import io.rtml.registry.onnx.OnnxInspector;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -15,7 +16,7 @@ import org.springframework.context.annotation.Import;
 /** Beans of the registry core that are plain classes rather than components, and the modules it builds on. */
 @Configuration(proxyBeanMethods = false)
 @Import(ArtifactStoreConfiguration.class)
-@EnableConfigurationProperties({UploadProperties.class, NodeCredentialProperties.class})
+@EnableConfigurationProperties({UploadProperties.class, NodeCredentialProperties.class, RolloutDefaults.class})
 public class RegistryCoreConfiguration {
 
     @Bean

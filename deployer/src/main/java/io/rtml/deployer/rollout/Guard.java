@@ -1,0 +1,67 @@
+package io.rtml.deployer.rollout;
+
+import io.rtml.deployment.Rollout.Guardrails;
+import io.rtml.deployment.RolloutState.Measurements;
+import io.rtml.deployment.RolloutState.VersionWindow;
+import java.time.Instant;
+
+/** Judges one window of a rollout step against the deployment's guardrails. */
+public final class Guard {
+
+    /** PROMOTE: every limit held; WAIT: too few candidate requests to tell; ROLL_BACK: a limit was crossed. */
+    public enum Verdict { PROMOTE, WAIT, ROLL_BACK }
+
+    /** A verdict and the line that explains it. */
+    public record Judgement(Verdict verdict, String reason) {}
+
+    private Guard() {}
+
+    /** The window of the stable and the candidate version, summed over the targets. */
+    public static Measurements measure(Instant from, Instant to, int stableVersion, VersionFigures stable,
+            int candidateVersion, VersionFigures candidate) {
+        return new Measurements(from, to, window(stableVersion, stable), window(candidateVersion, candidate),
+                candidate.output().psi(stable.output()));
+    }
+
+    static VersionWindow window(int version, VersionFigures f) {
+        return new VersionWindow(version, f.requests(), f.clientErrors(), f.serverErrors(), f.errorRatio(),
+                millis(f.latencySeconds().quantile(0.5)), millis(f.latencySeconds().quantile(0.99)));
+    }
+
+    private static Double millis(Double seconds) {
+        return seconds == null ? null : seconds * 1000;
+    }
+
+    /**
+     * The error ratio is judged first and as soon as the window has any candidate requests with
+     * enough errors to cross the limit even if all the requests still missing were fine: a failing
+     * candidate is rolled back without waiting for {@code minRequests}. The other limits need
+     * {@code minRequests} candidate requests; the output shift also needs as many on the stable version.
+     */
+    public static Judgement judge(Guardrails limits, Measurements m) {
+        VersionWindow c = m.candidate();
+        long min = limits.minRequests() == null ? 1 : Math.max(1, limits.minRequests());
+        if (limits.maxErrorRatio() != null && c.requests() > 0
+                && (double) c.serverErrors() / Math.max(c.requests(), min) > limits.maxErrorRatio()) {
+            return new Judgement(Verdict.ROLL_BACK, String.format("error ratio %.4f of version %d over %d requests"
+                    + " is above the limit %.4f", c.errorRatio(), c.version(), c.requests(), limits.maxErrorRatio()));
+        }
+        if (c.requests() < min) {
+            return new Judgement(Verdict.WAIT, "version " + c.version() + " had " + c.requests()
+                    + " requests in the window, fewer than the " + min + " a decision needs");
+        }
+        if (limits.maxP99Millis() != null && c.p99Millis() != null && c.p99Millis() > limits.maxP99Millis()) {
+            return new Judgement(Verdict.ROLL_BACK, String.format("p99 latency %.2f ms of version %d is above the"
+                    + " limit %.2f ms", c.p99Millis(), c.version(), limits.maxP99Millis()));
+        }
+        if (limits.maxPsi() != null && m.psi() != null && m.stable().requests() >= min && m.psi() > limits.maxPsi()) {
+            return new Judgement(Verdict.ROLL_BACK, String.format("output distribution of version %d shifted from"
+                    + " version %d's: PSI %.3f is above the limit %.3f", c.version(), m.stable().version(), m.psi(),
+                    limits.maxPsi()));
+        }
+        return new Judgement(Verdict.PROMOTE, String.format("version %d held every limit over %d requests"
+                + " (error ratio %.4f%s%s)", c.version(), c.requests(), c.errorRatio(),
+                c.p99Millis() == null ? "" : String.format(", p99 %.2f ms", c.p99Millis()),
+                m.psi() == null ? "" : String.format(", PSI %.3f", m.psi())));
+    }
+}

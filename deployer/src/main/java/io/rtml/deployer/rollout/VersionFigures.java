@@ -1,0 +1,62 @@
+package io.rtml.deployer.rollout;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One version's cumulative telemetry on one node, or (after {@link #minus}) over a window, or
+ * (after {@link #plus}) over several targets. {@code loadedAt} tells a reload apart: its counters
+ * started again from zero.
+ */
+public record VersionFigures(String loadedAt, long ok, long clientErrors, long serverErrors, Histogram latencySeconds,
+        Histogram output) {
+
+    public static final VersionFigures NONE = new VersionFigures(null, 0, 0, 0, Histogram.EMPTY, Histogram.EMPTY);
+
+    /**
+     * The figures of {@code version} of {@code service} in a node's {@code GET /admin/v1/telemetry}
+     * answer; {@link #NONE} when the node does not hold it.
+     */
+    public static VersionFigures of(JsonNode snapshot, String service, int version) {
+        for (JsonNode s : snapshot.path("services")) {
+            if (!service.equals(s.path("service").asString(null))) {
+                continue;
+            }
+            for (JsonNode v : s.path("versions")) {
+                if (v.path("version").asInt(-1) == version) {
+                    JsonNode t = v.path("telemetry");
+                    JsonNode requests = t.path("requests");
+                    return new VersionFigures(v.path("loadedAt").asString(null), requests.path("ok").asLong(0),
+                            requests.path("clientError").asLong(0), requests.path("serverError").asLong(0),
+                            Histogram.of(t.path("latencySeconds")), Histogram.of(t.path("output")));
+                }
+            }
+        }
+        return NONE;
+    }
+
+    public long requests() {
+        return ok + clientErrors + serverErrors;
+    }
+
+    /** What happened since {@code earlier}; all of it when the version was reloaded in between. */
+    public VersionFigures minus(VersionFigures earlier) {
+        if (earlier == null || earlier.loadedAt == null || !earlier.loadedAt.equals(loadedAt)
+                || earlier.requests() > requests()) {
+            return this;
+        }
+        return new VersionFigures(loadedAt, ok - earlier.ok, clientErrors - earlier.clientErrors,
+                serverErrors - earlier.serverErrors, latencySeconds.minus(earlier.latencySeconds),
+                output.minus(earlier.output));
+    }
+
+    public VersionFigures plus(VersionFigures other) {
+        return new VersionFigures(null, ok + other.ok, clientErrors + other.clientErrors,
+                serverErrors + other.serverErrors, latencySeconds.plus(other.latencySeconds), output.plus(other.output));
+    }
+
+    /** Server errors over requests: client errors are the caller's, not the version's. */
+    public double errorRatio() {
+        long n = requests();
+        return n == 0 ? 0 : (double) serverErrors / n;
+    }
+}
