@@ -5,6 +5,7 @@ import io.rtml.deployment.DeploymentKind;
 import io.rtml.deployment.DeploymentLedger;
 import io.rtml.deployment.DeploymentOutcome;
 import io.rtml.deployment.DeploymentStatus;
+import io.rtml.deployment.RolloutState;
 import io.rtml.deployment.TargetDeploymentStatus;
 import io.rtml.deployment.TargetProgress;
 import java.time.Duration;
@@ -42,6 +43,16 @@ public final class DeploymentDriver {
             ledger.finish(deployment, DeploymentStatus.ACTIVATING, DeploymentStatus.SUCCEEDED, null,
                     progress(deployment, deployment.kind() == DeploymentKind.UNDEPLOY ? TargetDeploymentStatus.REMOVED
                             : TargetDeploymentStatus.ACTIVE, null));
+        });
+    }
+
+    /** Every target staged; the rollout's first step bakes (its claim released for an hour) at {@code percent}. */
+    public void rollingOut(long deploymentId, int percent) {
+        tx.executeWithoutResult(status -> {
+            DeploymentOutcome deployment = claim(deploymentId);
+            ledger.move(deploymentId, DeploymentStatus.STAGING, DeploymentStatus.ROLLING_OUT,
+                    progress(deployment, TargetDeploymentStatus.STAGED, null));
+            ledger.bake(deploymentId, RolloutState.first(percent).started(java.time.Instant.now(), null), 3600, null);
         });
     }
 

@@ -9,6 +9,7 @@ import io.rtml.problem.RtmlException;
 import io.rtml.registry.access.Actor;
 import io.rtml.registry.gallery.ServiceEntry;
 import io.rtml.registry.target.Target;
+import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +28,11 @@ class DeploymentStarter {
     private final DeploymentRepository deployments;
     private final DeploymentViews views;
     private final Clock clock;
+    private final EntityManager entities;
 
     DeploymentStarter(DeploymentRequests requests, DeploymentRepository deployments, DeploymentViews views,
-            Clock clock) {
+            Clock clock, EntityManager entities) {
+        this.entities = entities;
         this.requests = requests;
         this.deployments = deployments;
         this.views = views;
@@ -66,7 +69,8 @@ class DeploymentStarter {
             throw new RtmlException(ErrorCode.NOT_ROLLING_OUT, "deployment " + deployment.id() + " of service '"
                     + service.name() + "' is not rolling out (it is " + deployment.status() + ")");
         }
-        return views.of(List.of(deployments.findById(deployment.id()).orElseThrow()), service.name()).get(0);
+        entities.refresh(deployment); // the row changed under the entity loaded before
+        return views.of(List.of(deployment), service.name()).get(0);
     }
 
     void refuseIfBusy(ServiceEntry service) {
