@@ -79,6 +79,7 @@ final class DynamicBatcher {
                     continue;
                 }
                 if (p.reply == null && p.answer instanceof Prediction prediction) {
+                    prediction.version().telemetry().failed(500);
                     prediction.close(); // only after an unexpected failure above
                     p.reply = failure.apply(alloc, new IllegalStateException("the request was not run"));
                 }
@@ -117,7 +118,11 @@ final class DynamicBatcher {
             group.forEach(p -> predictions.add((Prediction) p.answer));
             List<List<OutputValue>> outputs = inference.runMerged(predictions, alloc);
             if (outputs != null) {
-                predictions.get(0).version().recordRun(group.size());
+                int rows = 0;
+                for (Prediction p : predictions) {
+                    rows += p.rows();
+                }
+                predictions.get(0).version().recordRun(group.size(), rows);
                 for (int i = 0; i < group.size(); i++) {
                     List<OutputValue> mine = outputs.get(i);
                     Prediction prediction = predictions.get(i);

@@ -80,6 +80,7 @@ final class ModelExecutor implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             for (PendingReply p : group) {
                 Prediction prediction = (Prediction) p.answer;
+                prediction.version().telemetry().failed(503);
                 prediction.close();
                 p.running = false;
                 p.reply = Reply.busy(p.ctx.alloc(), "the node is busy: its queue for slow models is full ("
@@ -94,6 +95,7 @@ final class ModelExecutor implements AutoCloseable {
         log.error("a run on the model executor failed: {}", e.toString(), e);
         for (PendingReply p : group) {
             if (p.reply == null && p.answer instanceof Prediction prediction) {
+                prediction.version().telemetry().failed(500);
                 prediction.close();
                 p.reply = Reply.error(p.ctx.alloc(), 500, "the request was not run: " + e.getClass().getSimpleName(),
                         prediction.version().label());

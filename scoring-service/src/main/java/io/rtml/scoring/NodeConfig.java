@@ -38,7 +38,8 @@ public record NodeConfig(
         Duration readIdleTimeout,
         Duration requestTimeout,
         long maxUnfinishedBodyBytes,
-        int adminPort) {
+        int adminPort,
+        boolean telemetry) {
 
     /**
      * Where a node that starts with nothing to restore asks for its desired state:
@@ -133,7 +134,8 @@ public record NodeConfig(
                 Duration.ofMillis(s.integer("rtml.scoring.read-idle-timeout-millis", 30_000)),
                 Duration.ofMillis(s.integer("rtml.scoring.request-timeout-millis", 60_000)),
                 s.longInteger("rtml.scoring.max-unfinished-body-bytes", 4L * maxBodyBytes),
-                s.integer("rtml.scoring.admin-port", SAME_PORT));
+                s.integer("rtml.scoring.admin-port", SAME_PORT),
+                s.bool("rtml.scoring.telemetry", true));
     }
 
     /** Null (no desired-state fetch) when no URL is set; the token may be missing (the node then says so). */
@@ -175,7 +177,7 @@ public record NodeConfig(
                 + ", registry=" + (registry == null ? "unset" : registry)
                 + ", maxTensorBytes=" + maxTensorBytes + ", readIdleTimeout=" + readIdleTimeout
                 + ", requestTimeout=" + requestTimeout + ", maxUnfinishedBodyBytes=" + maxUnfinishedBodyBytes
-                + ", adminPort=" + (adminPort == SAME_PORT ? "same" : adminPort) + "]";
+                + ", adminPort=" + (adminPort == SAME_PORT ? "same" : adminPort) + ", telemetry=" + telemetry + "]";
     }
 
     private record Settings(Function<String, String> lookup) {
@@ -192,6 +194,17 @@ public record NodeConfig(
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(key + " (" + envName(key) + ") must be an integer, not " + v);
             }
+        }
+
+        boolean bool(String key, boolean fallback) {
+            String v = string(key, null);
+            if (v == null) {
+                return fallback;
+            }
+            if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+                throw new IllegalArgumentException(key + " (" + envName(key) + ") must be true or false, not " + v);
+            }
+            return Boolean.parseBoolean(v);
         }
 
         int integer(String key, int fallback) {

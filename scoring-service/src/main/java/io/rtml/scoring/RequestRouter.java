@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -21,6 +22,7 @@ import io.rtml.scoring.oip.OipHandler;
 import io.rtml.scoring.records.RecordsHandler;
 import io.rtml.scoring.runtime.Inference;
 import io.rtml.scoring.runtime.Prediction;
+import io.rtml.scoring.runtime.Route;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -38,6 +40,7 @@ import tools.jackson.core.JacksonException;
 final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     static final String VERSION_HEADER = "Rtml-Model-Version";
+    static final String ROUTE_KEY_HEADER = "Rtml-Route-Key";
     private static final Logger log = LoggerFactory.getLogger(RequestRouter.class);
 
     private final OipHandler oip;
@@ -46,6 +49,7 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final ServiceKeys keys;
     private final Inference inference;
     private final ModelExecutor executor;
+    private final ShadowRunner shadows;
     /** One batcher per event loop; null when batching is off ({@code max-batch-rows} 1). */
     private final FastThreadLocal<DynamicBatcher> batchers;
 
@@ -54,7 +58,8 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
      *     API has its own)
      */
     RequestRouter(OipHandler oip, RecordsHandler records, AdminHandler admin, ServiceKeys keys, Inference inference,
-            ModelExecutor executor, int maxBatchRows) {
+            ModelExecutor executor, ShadowRunner shadows, int maxBatchRows) {
+        this.shadows = shadows;
         this.oip = oip;
         this.records = records;
         this.admin = admin;
@@ -72,6 +77,7 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        long received = System.nanoTime();
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         HttpVersion version = req.protocolVersion();
         ByteBufAllocator alloc = ctx.alloc();
@@ -89,11 +95,34 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                         + "' needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'", null));
                 return;
             }
-            switch (first.equals("admin") && admin == null ? "" : first) {
-                case "v2" -> answer(ctx, version, keepAlive, oip.handle(req.method(), rest, req.content(), alloc));
-                case "v1" -> answer(ctx, version, keepAlive, records.handle(req.method(), rest, req.content(), alloc));
+            boolean adminOnly = first.equals("admin") || first.equals("metrics");
+            switch (adminOnly && admin == null ? "" : first) {
+                case "v2" -> {
+                    // Not for a path that names its version: the shadow run re-parses it for the candidate.
+                    ShadowRunner.Sample sample = service == null || rest.size() != 3 ? null
+                            : shadows.sample(service, req.content());
+                    Answer a = received(oip.handle(req.method(), rest, req.content(), alloc, route(req)), received);
+                    if (sample != null) {
+                        shadows.attach(sample, a, ctx, r -> oip.handle(HttpMethod.POST, rest,
+                                ShadowRunner.copy(sample.body()), ctx.alloc(), r));
+                    }
+                    answer(ctx, version, keepAlive, a);
+                }
+                case "v1" -> {
+                    ShadowRunner.Sample sample = service == null ? null : shadows.sample(service, req.content());
+                    Answer a = received(records.handle(req.method(), rest, req.content(), alloc, route(req)), received);
+                    if (sample != null) {
+                        shadows.attach(sample, a, ctx, r -> records.handle(HttpMethod.POST, rest,
+                                ShadowRunner.copy(sample.body()), ctx.alloc(), r));
+                    }
+                    answer(ctx, version, keepAlive, a);
+                }
                 case "admin" -> admin.handle(req.method(), rest, req.headers().get(HttpHeaderNames.AUTHORIZATION),
                                 req.content(), alloc)
+                        .whenComplete((reply, error) -> write(ctx, version, keepAlive,
+                                error == null ? reply : failure(alloc, error)));
+                case "metrics" -> admin.metrics(req.method(), rest, req.headers().get(HttpHeaderNames.AUTHORIZATION),
+                                alloc)
                         .whenComplete((reply, error) -> write(ctx, version, keepAlive,
                                 error == null ? reply : failure(alloc, error)));
                 default -> answer(ctx, version, keepAlive, Reply.error(alloc, 404, "no such endpoint", null));
@@ -133,6 +162,19 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
+    private static Route route(FullHttpRequest req) {
+        String pinned = req.headers().get(VERSION_HEADER);
+        String key = req.headers().get(ROUTE_KEY_HEADER);
+        return pinned == null && key == null ? Route.NONE : new Route(pinned, key);
+    }
+
+    private static Answer received(Answer answer, long nanos) {
+        if (answer instanceof Prediction prediction) {
+            prediction.receivedAt(nanos);
+        }
+        return answer;
+    }
+
     /** The service a prediction-API path names ({@code /v2/models/{s}/…}, {@code /v1/services/{s}/…}), else null. */
     private static String predictionService(String first, List<String> rest) {
         if (rest.size() < 2) {
@@ -169,7 +211,8 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static void write(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, Reply reply) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(), reply.body());
         response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .set(HttpHeaderNames.CONTENT_TYPE, reply.contentType() == Reply.JSON
+                        ? HttpHeaderValues.APPLICATION_JSON : reply.contentType())
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, reply.body().readableBytes());
         if (reply.modelVersion() != null) {
             response.headers().set(VERSION_HEADER, reply.modelVersion());

@@ -23,6 +23,7 @@ import io.rtml.scoring.runtime.NodeIdentity;
 import io.rtml.scoring.runtime.Services;
 import io.rtml.scoring.state.StateFile;
 import io.rtml.scoring.state.StateRestorer;
+import io.rtml.scoring.telemetry.NodeTelemetry;
 import java.net.InetSocketAddress;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.concurrent.ExecutorService;
@@ -50,6 +51,7 @@ public final class ScoringNode implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ExecutorService adminExecutor;
     private final ModelExecutor modelExecutor;
+    private final ShadowRunner shadows;
     private final Channel channel;
     /** The admin API's own listener, when {@code admin-port} is set; else null. */
     private final Channel adminChannel;
@@ -61,7 +63,8 @@ public final class ScoringNode implements AutoCloseable {
     private ScoringNode(NodeConfig config) throws InterruptedException {
         services = new Services();
         NodeIdentity node = new NodeIdentity(config.nodeName(), config.nodeKind(), config.region());
-        ModelLoader loader = new ModelLoader(config.intraOpThreads(), config.dataDir().resolve("sessions"));
+        NodeTelemetry telemetry = config.telemetry() ? NodeTelemetry.on() : NodeTelemetry.off();
+        ModelLoader loader = new ModelLoader(config.intraOpThreads(), config.dataDir().resolve("sessions"), telemetry);
         Inference inference = new Inference(loader.environment());
         ArtifactCache cache = new ArtifactCache(config.dataDir().resolve("artifacts"), config.downloadTimeout(),
                 config.artifactCacheBytes());
@@ -70,12 +73,14 @@ public final class ScoringNode implements AutoCloseable {
         admin = new NodeAdmin(services, loader, cache, stateFile, config.standbyVersions(), adminExecutor);
         OipHandler oip = new OipHandler(services, node, config.maxTensorBytes());
         RecordsHandler records = new RecordsHandler(services, config.maxTensorBytes());
-        AdminHandler adminApi = new AdminHandler(config.adminToken(), admin, services, node, adminExecutor);
+        AdminHandler adminApi = new AdminHandler(config.adminToken(), admin, services, node, telemetry,
+                adminExecutor);
         boolean adminApart = config.adminPort() != NodeConfig.SAME_PORT;
         modelExecutor = new ModelExecutor(config.modelThreads(), config.modelQueue(), config.inlineMaxMicros(),
                 ioThreadPool.replace("-io-", "-model-"));
+        shadows = new ShadowRunner(services, inference);
         RequestRouter router = new RequestRouter(oip, records, adminApart ? null : adminApi, config.apiKeys(),
-                inference, modelExecutor, config.maxBatchRows());
+                inference, modelExecutor, shadows, config.maxBatchRows());
         RequestDeadlines.Unfinished unfinished = new RequestDeadlines.Unfinished(new AtomicLong(),
                 config.maxUnfinishedBodyBytes(), config.maxBodyBytes());
         boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("scoring-accept"), NioIoHandler.newFactory());
@@ -86,7 +91,7 @@ public final class ScoringNode implements AutoCloseable {
         // The admin port serves everything (the deployer probes health and the gallery may point there);
         // the prediction port then has no admin API, so it alone can be published.
         adminChannel = adminApart ? listen(config, config.adminPort(), new RequestRouter(oip, records, adminApi,
-                config.apiKeys(), inference, modelExecutor, config.maxBatchRows()), unfinished) : null;
+                config.apiKeys(), inference, modelExecutor, shadows, config.maxBatchRows()), unfinished) : null;
         log.info("scoring node listening port={} adminPort={} config={}", port(), adminPort(), config);
         StateRestorer restorer = new StateRestorer(stateFile, cache, loader, services);
         DesiredStateLoader desired = config.registry() == null ? null
@@ -158,6 +163,7 @@ public final class ScoringNode implements AutoCloseable {
         if (adminChannel != null) {
             adminChannel.close().syncUninterruptibly();
         }
+        shadows.close();
         modelExecutor.close(); // before the event loops, which its running tasks hand their replies to
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

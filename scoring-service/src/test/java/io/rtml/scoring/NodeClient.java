@@ -46,6 +46,15 @@ final class NodeClient {
         return send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body)), false);
     }
 
+    /** A POST with extra request headers (name, value, name, value …). */
+    Response post(String path, String body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b, false);
+    }
+
     Response post(String path, Object body) {
         return post(path, JSON.writeValueAsString(body));
     }

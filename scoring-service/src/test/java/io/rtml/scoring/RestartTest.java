@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /** A restarted node reloads what it served from its state file and artifact cache, with no download. */
 class RestartTest {
@@ -68,6 +69,28 @@ class RestartTest {
         try (TestNode node = TestNode.start(dataDir)) {
             assertThat(node.client.get("/v2/health/ready").status()).isEqualTo(200);
             assertThat(node.client.post("/v2/models/iris/infer", AdminApiTest.IRIS_INFER).status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aTrafficSplitSurvivesARestart() {
+        ReferenceModel iris = ReferenceModels.named("sklearn_rf_iris_zipmap");
+        try (ArtifactServer artifacts = new ArtifactServer()) {
+            try (TestNode node = TestNode.start(dataDir)) {
+                node.deploy(artifacts, "iris", 1, iris, null);
+                String url = artifacts.put("iris-2.onnx", iris.readBytes());
+                assertThat(node.stage("iris", 2, url, iris.sha256(), iris.bytes(), null).status()).isEqualTo(200);
+                assertThat(node.client.admin("PUT", "/admin/v1/services/iris/traffic",
+                        java.util.Map.of("candidate", 2, "percent", 100)).status()).isEqualTo(200);
+            }
+            try (TestNode restarted = TestNode.start(dataDir)) {
+                JsonNode traffic = TrafficSplitTest.service(restarted.client.admin("GET", "/admin/v1/state", null).body(),
+                        "iris").path("traffic");
+                assertThat(traffic.path("candidate").asInt()).isEqualTo(2);
+                assertThat(traffic.path("percent").asInt()).isEqualTo(100);
+                assertThat(restarted.client.post("/v2/models/iris/infer", AdminApiTest.IRIS_INFER).modelVersion())
+                        .isEqualTo("2");
+            }
         }
     }
 }

@@ -7,7 +7,9 @@ import io.netty.buffer.ByteBufOutputStream;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.rtml.scoring.admin.AdminRequests.ServiceRequest;
+import io.rtml.scoring.admin.AdminRequests.ShadowRequest;
 import io.rtml.scoring.admin.AdminRequests.StageRequest;
+import io.rtml.scoring.admin.AdminRequests.TrafficRequest;
 import io.rtml.scoring.admin.AdminRequests.VersionRequest;
 import io.rtml.scoring.admin.AdminResponses.StillStaging;
 import io.rtml.scoring.http.ApiException;
@@ -15,6 +17,7 @@ import io.rtml.scoring.http.Reply;
 import io.rtml.scoring.http.Routes;
 import io.rtml.scoring.runtime.NodeIdentity;
 import io.rtml.scoring.runtime.Services;
+import io.rtml.scoring.telemetry.NodeTelemetry;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,26 +41,54 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class AdminHandler {
 
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final JsonMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     private final byte[] token;
     private final NodeAdmin admin;
     private final StateView stateView;
+    private final TelemetryView telemetryView;
+    private final NodeTelemetry telemetry;
     private final ExecutorService executor;
 
     public AdminHandler(String token, NodeAdmin admin, Services services, NodeIdentity node,
-            ExecutorService executor) {
+            NodeTelemetry telemetry, ExecutorService executor) {
         this.token = token == null || token.isBlank() ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.admin = admin;
         this.stateView = new StateView(services, node);
+        this.telemetryView = new TelemetryView(services, telemetry.enabled());
+        this.telemetry = telemetry;
         this.executor = executor;
+    }
+
+    /**
+     * {@code GET /metrics}, the Prometheus exposition: guarded by the node token like the admin API
+     * (a scrape config sends it as {@code authorization: credentials}), since it names every
+     * service and version and the prediction port may be public.
+     */
+    public CompletableFuture<Reply> metrics(HttpMethod method, List<String> path, String authorization,
+            ByteBufAllocator alloc) {
+        authorize(authorization);
+        if (!path.isEmpty()) {
+            throw Routes.noRoute();
+        }
+        Routes.require(method, HttpMethod.GET);
+        return CompletableFuture.supplyAsync(() -> {
+            ByteBuf buf = alloc.buffer();
+            buf.writeCharSequence(telemetry.scrape(), StandardCharsets.UTF_8);
+            return new Reply(HttpResponseStatus.OK, buf, null, 0, PROMETHEUS_TEXT);
+        }, executor);
     }
 
     /** @param path the path segments after {@code admin} */
     public CompletableFuture<Reply> handle(HttpMethod method, List<String> path, String authorization, ByteBuf body,
             ByteBufAllocator alloc) {
         authorize(authorization);
+        if (path.size() == 4 && path.get(0).equals("v1") && path.get(1).equals("services")) {
+            return CompletableFuture.completedFuture(serviceCall(method, AdminRequests.service(path.get(2)),
+                    path.get(3), body, alloc));
+        }
         if (path.size() != 2 || !path.get(0).equals("v1")) {
             throw Routes.noRoute();
         }
@@ -65,6 +96,10 @@ public final class AdminHandler {
             case "state" -> {
                 Routes.require(method, HttpMethod.GET);
                 yield run(alloc, stateView::state);
+            }
+            case "telemetry" -> {
+                Routes.require(method, HttpMethod.GET);
+                yield run(alloc, telemetryView::snapshot);
             }
             case "stage" -> {
                 Routes.require(method, HttpMethod.POST);
@@ -89,6 +124,25 @@ public final class AdminHandler {
             }
             default -> throw Routes.noRoute();
         };
+    }
+
+    /**
+     * {@code /admin/v1/services/{service}/traffic} and {@code …/shadow}: PUT sets, DELETE clears. Answered
+     * on the event loop, as an activation is: a pointer write under the admin lock.
+     */
+    private Reply serviceCall(HttpMethod method, String service, String what, ByteBuf body, ByteBufAllocator alloc) {
+        boolean put = method.equals(HttpMethod.PUT);
+        if (!put) {
+            Routes.require(method, HttpMethod.DELETE);
+        }
+        Object answer = switch (what) {
+            case "traffic" -> put ? admin.split(service, parse(body, TrafficRequest.class).validated())
+                    : admin.clearSplit(service);
+            case "shadow" -> put ? admin.shadow(service, parse(body, ShadowRequest.class).validated())
+                    : admin.clearShadow(service);
+            default -> throw Routes.noRoute();
+        };
+        return reply(alloc, HttpResponseStatus.OK, answer);
     }
 
     private void authorize(String authorization) {

@@ -98,6 +98,39 @@ final class AdminRequests {
         }
     }
 
+    /** A traffic split: {@code percent} (0-100) of the service's requests to {@code candidate}. */
+    record TrafficRequest(Integer candidate, Integer percent) {
+
+        TrafficRequest validated() {
+            if (candidate == null || candidate < 1) {
+                throw ApiException.badRequest("'candidate' must be a positive integer (a loaded version)");
+            }
+            if (percent == null || percent < 0 || percent > 100) {
+                throw ApiException.badRequest("'percent' must be an integer from 0 to 100");
+            }
+            return this;
+        }
+    }
+
+    /** Shadow scoring: {@code percent} (0-100) of requests scored by {@code candidate} too; floats compared within {@code tolerance}. */
+    record ShadowRequest(Integer candidate, Integer percent, Double tolerance) {
+
+        static final double DEFAULT_TOLERANCE = 1e-6;
+
+        ShadowRequest validated() {
+            new TrafficRequest(candidate, percent).validated();
+            if (tolerance != null && (tolerance.isNaN() || tolerance < 0)) {
+                throw ApiException.badRequest("'tolerance' must be a non-negative number");
+            }
+            return new ShadowRequest(candidate, percent, tolerance == null ? DEFAULT_TOLERANCE : tolerance);
+        }
+    }
+
+    static String service(String service) {
+        checkService(service);
+        return service;
+    }
+
     private static void checkService(String service) {
         if (service == null || !SERVICE.matcher(service).matches()) {
             throw ApiException.badRequest("'service' must be 1-128 letters, digits, '.', '_' or '-'");

@@ -43,7 +43,32 @@ final class AdminResponses {
     record VersionView(int version, String versionId, String sha256, long sizeBytes, boolean active,
             String loadedAt, String file, boolean batching, long predictions, long runs, Warmup warmup) {}
 
-    record ServiceView(String service, Integer activeVersion, String activeSince, List<VersionView> versions) {}
+    /** {@code traffic}: the split, or null when every request goes to the active version. */
+    record ServiceView(String service, Integer activeVersion, String activeSince, Traffic traffic,
+            ShadowView shadow, List<VersionView> versions) {}
+
+    /** A shadow as the admin API shows it: {@code candidate} null and percent 0 when none. */
+    record ShadowView(String service, Integer activeVersion, Integer candidate, int percent, Double tolerance) {
+
+        static ShadowView of(String service, io.rtml.scoring.runtime.ServiceSlot slot) {
+            io.rtml.scoring.runtime.ServiceSlot.Shadow shadow = slot.shadow();
+            io.rtml.scoring.runtime.ServiceSlot.Active active = slot.active();
+            return new ShadowView(service, active == null ? null : active.version().version(),
+                    shadow == null ? null : shadow.candidate(), shadow == null ? 0 : shadow.percent(),
+                    shadow == null ? null : shadow.tolerance());
+        }
+    }
+
+    /** A traffic split as the admin API shows it: {@code candidate} null and percent 0 when none. */
+    record Traffic(String service, Integer activeVersion, Integer candidate, int percent) {
+
+        static Traffic of(String service, io.rtml.scoring.runtime.ServiceSlot slot) {
+            io.rtml.scoring.runtime.ServiceSlot.Split split = slot.split();
+            io.rtml.scoring.runtime.ServiceSlot.Active active = slot.active();
+            return new Traffic(service, active == null ? null : active.version().version(),
+                    split == null ? null : split.candidate(), split == null ? 0 : split.percent());
+        }
+    }
 
     record State(NodeView node, boolean ready, List<ServiceView> services) {}
 }

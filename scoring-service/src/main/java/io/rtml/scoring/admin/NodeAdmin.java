@@ -208,6 +208,74 @@ public final class NodeAdmin implements AutoCloseable {
         return new Removed(r.service(), !versions.isEmpty(), versions);
     }
 
+    /**
+     * Routes {@code percent} of the service's requests to a loaded candidate (staged or standby):
+     * answered on the caller's thread, a pointer write like an activation.
+     */
+    synchronized AdminResponses.Traffic split(String service, AdminRequests.TrafficRequest r) {
+        ServiceSlot slot = candidateSlot(service, r.candidate());
+        ServiceSlot.Active active = slot.active();
+        slot.split(r.candidate(), r.percent());
+        saver.changed();
+        log.info("traffic service={} active={} candidate={} percent={}", service, active.version().version(),
+                r.candidate(), r.percent());
+        return AdminResponses.Traffic.of(service, slot);
+    }
+
+    /** The slot of a service whose {@code candidate} is loaded and not active, while it has an active version. */
+    private ServiceSlot candidateSlot(String service, int candidate) {
+        ServiceSlot slot = services.get(service);
+        if (slot == null || slot.loaded(candidate) == null) {
+            if (stagings.running(service, candidate)) {
+                throw new ApiException(409, "version " + candidate + " of '" + service + "' is still staging");
+            }
+            throw ApiException.notFound(slot == null ? "unknown service '" + service + "'"
+                    : "version " + candidate + " of '" + service + "' is not loaded: stage it first");
+        }
+        ServiceSlot.Active active = slot.active();
+        if (active == null) {
+            throw new ApiException(409, "service '" + service + "' has no active version to compare a candidate with");
+        }
+        if (active.version().version() == candidate) {
+            throw new ApiException(409, "version " + candidate + " of '" + service
+                    + "' is the active version; a candidate must be another loaded version");
+        }
+        return slot;
+    }
+
+    /** Scores a share of the service's requests on a loaded candidate too, after their replies. */
+    synchronized AdminResponses.ShadowView shadow(String service, AdminRequests.ShadowRequest r) {
+        ServiceSlot slot = candidateSlot(service, r.candidate());
+        slot.shadow(new ServiceSlot.Shadow(r.candidate(), r.percent(), r.tolerance()));
+        log.info("shadow service={} candidate={} percent={} tolerance={}", service, r.candidate(), r.percent(),
+                r.tolerance());
+        return AdminResponses.ShadowView.of(service, slot);
+    }
+
+    synchronized AdminResponses.ShadowView clearShadow(String service) {
+        ServiceSlot slot = services.get(service);
+        if (slot == null) {
+            throw ApiException.notFound("unknown service '" + service + "'");
+        }
+        if (slot.clearShadow() != null) {
+            log.info("shadow service={} cleared", service);
+        }
+        return AdminResponses.ShadowView.of(service, slot);
+    }
+
+    /** Every request of the service to its active version again (the millisecond rollback); idempotent. */
+    synchronized AdminResponses.Traffic clearSplit(String service) {
+        ServiceSlot slot = services.get(service);
+        if (slot == null) {
+            throw ApiException.notFound("unknown service '" + service + "'");
+        }
+        if (slot.clearSplit() != null) {
+            saver.changed();
+            log.info("traffic service={} cleared: all to the active version", service);
+        }
+        return AdminResponses.Traffic.of(service, slot);
+    }
+
     /** What the state file gets: taken under the lock, so never between two steps of a change. */
     private synchronized NodeState snapshot() {
         return NodeState.capture(services);

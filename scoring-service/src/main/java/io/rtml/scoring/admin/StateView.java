@@ -33,7 +33,9 @@ final class StateView {
                         v.batchable(), v.predictions(), v.runs(), AdminResponses.Warmup.of(v.warmup())));
             }
             list.add(new ServiceView(slot.name(), active == null ? null : active.version().version(),
-                    active == null ? null : active.since().toString(), versions));
+                    active == null ? null : active.since().toString(),
+                    slot.split() == null ? null : AdminResponses.Traffic.of(slot.name(), slot),
+                    slot.shadow() == null ? null : AdminResponses.ShadowView.of(slot.name(), slot), versions));
         }
         return new State(new NodeView(node.name(), node.kind(), node.region()), services.ready(), list);
     }

@@ -9,10 +9,17 @@ import tools.jackson.core.JsonGenerator;
 /**
  * A finished response: status, a JSON body already serialised into a pooled buffer, and the model
  * version that served it (null when no model was involved), sent as {@code Rtml-Model-Version};
- * {@code retryAfterSeconds}, when above 0, is sent as {@code Retry-After}.
+ * {@code retryAfterSeconds}, when above 0, is sent as {@code Retry-After}; the body is JSON
+ * unless {@code contentType} says otherwise (the Prometheus exposition).
  */
-public record Reply(HttpResponseStatus status, ByteBuf body, String modelVersion, int retryAfterSeconds)
-        implements Answer {
+public record Reply(HttpResponseStatus status, ByteBuf body, String modelVersion, int retryAfterSeconds,
+        String contentType) implements Answer {
+
+    public static final String JSON = "application/json";
+
+    public Reply(HttpResponseStatus status, ByteBuf body, String modelVersion, int retryAfterSeconds) {
+        this(status, body, modelVersion, retryAfterSeconds, JSON);
+    }
 
     public Reply(HttpResponseStatus status, ByteBuf body, String modelVersion) {
         this(status, body, modelVersion, 0);

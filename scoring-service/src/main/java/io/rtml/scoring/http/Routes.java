@@ -17,6 +17,19 @@ public final class Routes {
         return ApiException.notFound("no such endpoint");
     }
 
+    /** The version a request's {@code Rtml-Model-Version} header pins; 400 when it is not a version number. */
+    public static int pinned(String header) {
+        try {
+            int v = Integer.parseInt(header.trim());
+            if (v > 0) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // falls through to the 400 below
+        }
+        throw ApiException.badRequest("header Rtml-Model-Version must be a version number, not '" + header + "'");
+    }
+
     public static int version(String segment) {
         try {
             int v = Integer.parseInt(segment);

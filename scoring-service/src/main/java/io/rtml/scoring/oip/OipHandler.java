@@ -13,6 +13,7 @@ import io.rtml.scoring.runtime.Inference.Feed;
 import io.rtml.scoring.runtime.LoadedVersion;
 import io.rtml.scoring.runtime.NodeIdentity;
 import io.rtml.scoring.runtime.Prediction;
+import io.rtml.scoring.runtime.Route;
 import io.rtml.scoring.runtime.ServiceSlot;
 import io.rtml.scoring.runtime.Services;
 import io.rtml.scoring.runtime.TensorBudget;
@@ -39,6 +40,11 @@ public final class OipHandler {
      * @return a reply, or for {@code infer} a {@link Prediction} still to run
      */
     public Answer handle(HttpMethod method, List<String> path, ByteBuf body, ByteBufAllocator alloc) {
+        return handle(method, path, body, alloc, Route.NONE);
+    }
+
+    /** @param route the request's version pin and route key, for a path that names no version */
+    public Answer handle(HttpMethod method, List<String> path, ByteBuf body, ByteBufAllocator alloc, Route route) {
         int n = path.size();
         if (n == 0) {
             Routes.require(method, HttpMethod.GET);
@@ -64,7 +70,7 @@ public final class OipHandler {
             throw Routes.noRoute();
         }
         String service = path.get(1);
-        Integer version = null;
+        Integer version = route.pinned() == null ? null : Routes.pinned(route.pinned());
         int rest = 2;
         if (n >= 4 && path.get(2).equals("versions")) {
             version = Routes.version(path.get(3));
@@ -77,11 +83,11 @@ public final class OipHandler {
         return switch (action) {
             case "" -> {
                 Routes.require(method, HttpMethod.GET);
-                yield withVersion(service, version, (slot, v) -> Reply.ok(alloc, g -> MetadataWriter.write(g, slot, v)));
+                yield withVersion(service, version, null, (slot, v) -> Reply.ok(alloc, g -> MetadataWriter.write(g, slot, v)));
             }
             case "ready" -> {
                 Routes.require(method, HttpMethod.GET);
-                yield withVersion(service, version, (slot, v) -> Reply.ok(alloc, g -> {
+                yield withVersion(service, version, null, (slot, v) -> Reply.ok(alloc, g -> {
                     g.writeStartObject();
                     g.writeStringProperty("name", service);
                     g.writeStringProperty("version", v.label());
@@ -91,7 +97,7 @@ public final class OipHandler {
             }
             case "infer" -> {
                 Routes.require(method, HttpMethod.POST);
-                yield withVersion(service, version, (slot, v) -> infer(service, v, body, alloc));
+                yield withVersion(service, version, route, (slot, v) -> infer(service, v, body, alloc));
             }
             default -> throw Routes.noRoute();
         };
@@ -130,16 +136,18 @@ public final class OipHandler {
     }
 
     /**
-     * Runs {@code action} on the requested (or active) version, holding a reference meanwhile; a
+     * Runs {@code action} on the requested version, else (with a {@code route}) the one the
+     * service's traffic split picks, else the active one, holding a reference meanwhile; a
      * {@link Prediction} it returns takes the reference over and drops it when it has run.
      */
-    private Answer withVersion(String service, Integer version, VersionAction action) {
+    private Answer withVersion(String service, Integer version, Route route, VersionAction action) {
         ServiceSlot slot = services.get(service);
         if (slot == null) {
             throw services.ready() ? ApiException.notFound("unknown service '" + service + "'")
                     : ApiException.unavailable("the node is still loading its services");
         }
-        LoadedVersion v = version == null ? slot.acquireActive() : slot.acquire(version);
+        LoadedVersion v = version != null ? slot.acquire(version)
+                : route != null ? slot.acquireRouted(route.key()) : slot.acquireActive();
         if (v == null) {
             throw version == null ? ApiException.unavailable("service '" + service + "' has no active version")
                     : ApiException.notFound("version " + version + " of service '" + service + "' is not loaded");
@@ -150,8 +158,10 @@ public final class OipHandler {
             handedOver = answer instanceof Prediction;
             return answer;
         } catch (ApiException e) {
+            v.telemetry().failed(e.status());
             throw e.withModelVersion(v.label());
         } catch (JacksonException e) {
+            v.telemetry().failed(400);
             throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage()).withModelVersion(v.label());
         } finally {
             if (!handedOver) {

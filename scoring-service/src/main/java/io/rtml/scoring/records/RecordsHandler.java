@@ -11,6 +11,7 @@ import io.rtml.scoring.http.Routes;
 import io.rtml.scoring.runtime.Inference.Feed;
 import io.rtml.scoring.runtime.LoadedVersion;
 import io.rtml.scoring.runtime.Prediction;
+import io.rtml.scoring.runtime.Route;
 import io.rtml.scoring.runtime.ServiceSlot;
 import io.rtml.scoring.runtime.Services;
 import io.rtml.scoring.runtime.Signature;
@@ -42,6 +43,11 @@ public final class RecordsHandler {
      * @return the parsed prediction, still to run; it holds a reference on the active version
      */
     public Prediction handle(HttpMethod method, List<String> path, ByteBuf body, ByteBufAllocator alloc) {
+        return handle(method, path, body, alloc, Route.NONE);
+    }
+
+    /** @param route the request's version pin and route key */
+    public Prediction handle(HttpMethod method, List<String> path, ByteBuf body, ByteBufAllocator alloc, Route route) {
         if (path.size() != 3 || !path.get(0).equals("services") || !path.get(2).equals("predict")) {
             throw Routes.noRoute();
         }
@@ -52,9 +58,12 @@ public final class RecordsHandler {
             throw services.ready() ? ApiException.notFound("unknown service '" + service + "'")
                     : ApiException.unavailable("the node is still loading its services");
         }
-        LoadedVersion v = slot.acquireActive();
+        Integer pinned = route.pinned() == null ? null : Routes.pinned(route.pinned());
+        LoadedVersion v = pinned != null ? slot.acquire(pinned) : slot.acquireRouted(route.key());
         if (v == null) {
-            throw ApiException.unavailable("service '" + service + "' has no active version");
+            throw pinned != null
+                    ? ApiException.notFound("version " + pinned + " of service '" + service + "' is not loaded")
+                    : ApiException.unavailable("service '" + service + "' has no active version");
         }
         boolean handedOver = false; // the prediction drops the reference once it has run
         try {
@@ -62,8 +71,10 @@ public final class RecordsHandler {
             handedOver = true;
             return prediction;
         } catch (ApiException e) {
+            v.telemetry().failed(e.status());
             throw e.withModelVersion(v.label());
         } catch (JacksonException e) {
+            v.telemetry().failed(400);
             throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage()).withModelVersion(v.label());
         } finally {
             if (!handedOver) {

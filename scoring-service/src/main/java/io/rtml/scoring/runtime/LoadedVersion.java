@@ -3,6 +3,7 @@ package io.rtml.scoring.runtime;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.rtml.scoring.telemetry.VersionTelemetry;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -50,6 +51,8 @@ public final class LoadedVersion {
     /** Predictions answered and ONNX Runtime runs that answered them: fewer runs = requests merged. */
     private final LongAdder predictions = new LongAdder();
     private final LongAdder runs = new LongAdder();
+    /** Set once after warm-up, before the version is published to a slot; warm-up runs record nothing. */
+    private VersionTelemetry telemetry = VersionTelemetry.OFF;
 
     LoadedVersion(String service, int version, String versionId, String sha256, long sizeBytes, Path file,
             OrtSession session, Signature signature, Map<String, ZipMapRewrite.ZipMapNode> zipMaps,
@@ -128,10 +131,19 @@ public final class LoadedVersion {
         this.warmupNanos = outcome.succeeded() ? outcome.runTime().toNanos() : Long.MAX_VALUE;
     }
 
-    /** Counts one ONNX Runtime run that answered {@code requests} predictions. */
-    public void recordRun(int requests) {
+    /** Counts one ONNX Runtime run of {@code rows} rows that answered {@code requests} predictions. */
+    public void recordRun(int requests, int rows) {
         runs.increment();
         predictions.add(requests);
+        telemetry.ran(rows);
+    }
+
+    public VersionTelemetry telemetry() {
+        return telemetry;
+    }
+
+    void telemetry(VersionTelemetry telemetry) {
+        this.telemetry = telemetry;
     }
 
     public long predictions() {
@@ -155,6 +167,7 @@ public final class LoadedVersion {
     }
 
     private void close() {
+        telemetry.release();
         try {
             session.close();
             log.info("closed session service={} version={}", service, version);

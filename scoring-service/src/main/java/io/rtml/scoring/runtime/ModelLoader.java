@@ -11,6 +11,7 @@ import ai.onnxruntime.TensorInfo;
 import io.rtml.onnx.InspectionLimits;
 import io.rtml.onnx.ModelWalker;
 import io.rtml.onnx.OnnxRefusal;
+import io.rtml.scoring.telemetry.NodeTelemetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -39,11 +40,18 @@ public final class ModelLoader {
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final int intraOpThreads;
     private final Path sessionsDir;
+    private final NodeTelemetry telemetry;
+
+    /** A loader whose versions record no telemetry. */
+    public ModelLoader(int intraOpThreads, Path sessionsDir) {
+        this(intraOpThreads, sessionsDir, NodeTelemetry.off());
+    }
 
     /** {@code sessionsDir} holds one directory per session being created; best on the artifacts' file system. */
-    public ModelLoader(int intraOpThreads, Path sessionsDir) {
+    public ModelLoader(int intraOpThreads, Path sessionsDir, NodeTelemetry telemetry) {
         this.intraOpThreads = intraOpThreads;
         this.sessionsDir = sessionsDir;
+        this.telemetry = telemetry;
         SessionFiles.prepareRoot(sessionsDir);
     }
 
@@ -82,6 +90,7 @@ public final class ModelLoader {
             LoadedVersion loaded = new LoadedVersion(service, version, versionId, sha256, sizeBytes, file,
                     session, signature, zipMaps, example);
             Warmup.run(env, loaded);
+            loaded.telemetry(telemetry.forVersion(service, version));
             log.info("loaded service={} version={} sha256={} inputs={} outputs={} millis={} warmup={}", service,
                     version, sha256, signature.inputs(), signature.outputs(), (System.nanoTime() - start) / 1_000_000,
                     loaded.warmup().status());

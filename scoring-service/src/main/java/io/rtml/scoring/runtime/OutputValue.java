@@ -16,6 +16,7 @@ import java.nio.ShortBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleConsumer;
 import tools.jackson.core.JsonGenerator;
 
 /**
@@ -172,6 +173,133 @@ public final class OutputValue {
         return name.equals(o.name) && type == o.type && java.util.Arrays.equals(shape, o.shape)
                 && java.util.Objects.equals(numbers, o.numbers) && java.util.Arrays.equals(strings, o.strings)
                 && java.util.Objects.equals(maps, o.maps) && labels == o.labels;
+    }
+
+    /**
+     * Hands each row's primary figure to {@code sink}: the top class's probability for a ZipMap
+     * or a row of several floats (class probabilities), else the row's first element.
+     */
+    void eachPrimary(DoubleConsumer sink) {
+        if (labels != null) {
+            topPerRow(labels.classes(), sink);
+        } else if (maps != null) {
+            for (Map<Object, Object> row : maps) {
+                double top = Double.NEGATIVE_INFINITY;
+                for (Object p : row.values()) {
+                    top = p instanceof Number n ? Math.max(top, n.doubleValue()) : top;
+                }
+                sink.accept(top);
+            }
+        } else if (numbers != null && type != Datatype.BOOL) {
+            int size = numbers.limit();
+            int rows = shape.length == 0 ? 1 : (int) shape[0];
+            int width = rows == 0 ? 0 : size / rows;
+            if (width > 1 && isFloating()) {
+                topPerRow(width, sink);
+            } else {
+                for (int r = 0; r < rows && width > 0; r++) {
+                    sink.accept(number(r * width));
+                }
+            }
+        }
+    }
+
+    boolean isFloating() {
+        return type == Datatype.FP32 || type == Datatype.FP16 || type == Datatype.FP64;
+    }
+
+    boolean isNumeric() {
+        return numbers != null && type != Datatype.BOOL;
+    }
+
+    private void topPerRow(int width, DoubleConsumer sink) {
+        int rows = numbers.limit() / width;
+        for (int r = 0; r < rows; r++) {
+            double top = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < width; c++) {
+                top = Math.max(top, number(r * width + c));
+            }
+            sink.accept(top);
+        }
+    }
+
+    private double number(int i) {
+        if (labels != null) {
+            return ((FloatBuffer) numbers).get(i); // a ZipMap's probabilities, typed BYTES as served
+        }
+        return switch (type) {
+            case FP32, FP16 -> ((FloatBuffer) numbers).get(i);
+            case FP64 -> ((DoubleBuffer) numbers).get(i);
+            case INT64 -> ((LongBuffer) numbers).get(i);
+            case UINT64 -> {
+                long l = ((LongBuffer) numbers).get(i);
+                yield l >= 0 ? l : (l >>> 1) * 2.0;
+            }
+            case INT32 -> ((IntBuffer) numbers).get(i);
+            case UINT32 -> Integer.toUnsignedLong(((IntBuffer) numbers).get(i));
+            case INT16 -> ((ShortBuffer) numbers).get(i);
+            case UINT16 -> Short.toUnsignedInt(((ShortBuffer) numbers).get(i));
+            case INT8 -> ((ByteBuffer) numbers).get(i);
+            case UINT8, BOOL -> Byte.toUnsignedInt(((ByteBuffer) numbers).get(i));
+            case BYTES -> Double.NaN;
+        };
+    }
+
+    /**
+     * Whether a shadow run's output agrees with the served one: the same shape, and every element
+     * equal, floats (and a ZipMap's probabilities) within {@code tolerance}, labels, strings and
+     * integers exactly.
+     */
+    public boolean agrees(OutputValue o, double tolerance) {
+        if (!name.equals(o.name) || type != o.type || !java.util.Arrays.equals(shape, o.shape)
+                || isZipMap() != o.isZipMap()) {
+            return false;
+        }
+        if (strings != null) {
+            return java.util.Arrays.equals(strings, o.strings);
+        }
+        if (maps != null || o.maps != null) {
+            return mapsAgree(o, tolerance);
+        }
+        if (labels != null && (o.labels == null || labels.classes() != o.labels.classes())) {
+            return false;
+        }
+        int n = numbers.limit();
+        if (n != o.numbers.limit()) {
+            return false;
+        }
+        boolean floating = labels != null || isFloating();
+        for (int i = 0; i < n; i++) {
+            double a = number(i);
+            double b = o.number(i);
+            if (floating ? !(Math.abs(a - b) <= tolerance || (Double.isNaN(a) && Double.isNaN(b))) : a != b) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean mapsAgree(OutputValue o, double tolerance) {
+        if (maps == null || o.maps == null || maps.size() != o.maps.size()) {
+            return false; // one fast ZipMap and one map form: not the same model shape
+        }
+        for (int r = 0; r < maps.size(); r++) {
+            Map<Object, Object> a = maps.get(r);
+            Map<Object, Object> b = o.maps.get(r);
+            if (!a.keySet().equals(b.keySet())) {
+                return false;
+            }
+            for (Map.Entry<Object, Object> e : a.entrySet()) {
+                Object other = b.get(e.getKey());
+                boolean same = e.getValue() instanceof Number x && other instanceof Number y
+                        ? Math.abs(x.doubleValue() - y.doubleValue()) <= tolerance
+                        : java.util.Objects.equals(e.getValue(), other);
+                if (!same) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Writes row {@code row} of a ZipMap output as a JSON object (records API). */

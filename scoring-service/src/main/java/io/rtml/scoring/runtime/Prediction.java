@@ -4,8 +4,10 @@ import io.rtml.scoring.http.Answer;
 import io.rtml.scoring.http.ApiException;
 import io.rtml.scoring.http.Reply;
 import io.rtml.scoring.runtime.Inference.Feed;
+import io.rtml.scoring.telemetry.VersionTelemetry;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -22,6 +24,9 @@ public final class Prediction implements Answer, AutoCloseable {
     private final List<String> outputs;
     private final Function<List<OutputValue>, Reply> writer;
     private final int rows;
+    /** When the request was read ({@link System#nanoTime()}); the router sets it, else parsing's end. */
+    private long receivedNanos = System.nanoTime();
+    private Consumer<List<OutputValue>> answered;
     private boolean closed;
 
     /**
@@ -40,6 +45,11 @@ public final class Prediction implements Answer, AutoCloseable {
 
     public LoadedVersion version() {
         return version;
+    }
+
+    /** Counts latency from {@code nanos} (the request read) rather than from the end of parsing. */
+    public void receivedAt(long nanos) {
+        this.receivedNanos = nanos;
     }
 
     List<Feed> feeds() {
@@ -82,23 +92,60 @@ public final class Prediction implements Answer, AutoCloseable {
 
     /** Runs this prediction on its own and closes it. */
     public Reply run(Inference inference) {
+        List<OutputValue> values;
         try {
-            List<OutputValue> values = inference.run(version, feeds, outputs);
-            version.recordRun(1);
-            return reply(values);
+            values = inference.run(version, feeds, outputs);
+            version.recordRun(1, Math.max(rows, 1));
         } catch (ApiException e) {
+            version.telemetry().failed(e.status());
+            close();
             throw e.withModelVersion(version.label());
+        } catch (RuntimeException | Error e) {
+            version.telemetry().failed(500);
+            close();
+            throw e;
+        }
+        return reply(values);
+    }
+
+    /** Runs this prediction for its outputs alone (a shadow run: no reply, no telemetry) and closes it. */
+    public List<OutputValue> outputsOnly(Inference inference) {
+        try {
+            return inference.run(version, feeds, outputs);
         } finally {
             close();
         }
     }
 
+    /** Called with this request's outputs once its reply is built (a sampled request's shadow run). */
+    public void onAnswered(Consumer<List<OutputValue>> answered) {
+        this.answered = answered;
+    }
+
     /** The reply for outputs computed for this request (alone or as its rows of a merged run); closes it. */
     public Reply reply(List<OutputValue> values) {
         try {
-            return writer.apply(values);
+            Reply reply = writer.apply(values);
+            VersionTelemetry telemetry = version.telemetry();
+            if (telemetry != VersionTelemetry.OFF) {
+                try {
+                    telemetry.answered(System.nanoTime() - receivedNanos, Math.max(rows, 1));
+                    PrimaryOutput.each(values, telemetry.outputs());
+                } catch (RuntimeException | Error e) {
+                    reply.body().release();
+                    throw e;
+                }
+            }
+            if (answered != null) {
+                answered.accept(values);
+            }
+            return reply;
         } catch (ApiException e) {
+            version.telemetry().failed(e.status());
             throw e.withModelVersion(version.label());
+        } catch (RuntimeException | Error e) {
+            version.telemetry().failed(500);
+            throw e;
         } finally {
             close();
         }

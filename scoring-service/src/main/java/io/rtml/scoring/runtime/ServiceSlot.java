@@ -23,8 +23,18 @@ public final class ServiceSlot {
     /** The active version and since when it is active. */
     public record Active(LoadedVersion version, Instant since) {}
 
+    /** A share of requests, in percent, routed to a loaded candidate instead of the active version. */
+    public record Split(int candidate, int percent) {}
+
+    /** A share of requests, in percent, also scored by a loaded candidate after their reply. */
+    public record Shadow(int candidate, int percent, double tolerance) {}
+
     private final String name;
     private final AtomicReference<Active> active = new AtomicReference<>();
+    /** Null: every request goes to the active version. */
+    private volatile Split split;
+    /** Null: no request is scored a second time. */
+    private volatile Shadow shadow;
     private final Map<Integer, LoadedVersion> loaded = new ConcurrentHashMap<>();
     /** When each non-active version became idle (staged, or swapped out): oldest idle goes first. */
     private final Map<Integer, Instant> idleSince = new HashMap<>();
@@ -52,6 +62,68 @@ public final class ServiceSlot {
                 return null;
             }
         }
+    }
+
+    /**
+     * The version a request goes to, with a reference taken, or null when none is active: the
+     * split's candidate for its share, else the active one. With a {@code routeKey} the choice is
+     * sticky ({@link TrafficSplit#toCandidate}); without, random. Release it after use.
+     */
+    public LoadedVersion acquireRouted(String routeKey) {
+        Split s = split;
+        if (s != null && TrafficSplit.toCandidate(routeKey, s.percent())) {
+            LoadedVersion candidate = acquire(s.candidate());
+            if (candidate != null) {
+                return candidate;
+            }
+            // unloaded meanwhile: the active version answers
+        }
+        return acquireActive();
+    }
+
+    public Split split() {
+        return split;
+    }
+
+    /** Routes {@code percent} of requests to a loaded, non-active version. */
+    public synchronized void split(int candidate, int percent) {
+        Active a = active.get();
+        if (!loaded.containsKey(candidate)) {
+            throw new IllegalArgumentException("version " + candidate + " of " + name + " is not loaded");
+        }
+        if (a != null && a.version().version() == candidate) {
+            throw new IllegalStateException("version " + candidate + " of " + name + " is the active version");
+        }
+        split = new Split(candidate, percent);
+    }
+
+    public Shadow shadow() {
+        return shadow;
+    }
+
+    /** Scores {@code percent} of requests on a loaded, non-active version too. */
+    public synchronized void shadow(Shadow s) {
+        Active a = active.get();
+        if (!loaded.containsKey(s.candidate())) {
+            throw new IllegalArgumentException("version " + s.candidate() + " of " + name + " is not loaded");
+        }
+        if (a != null && a.version().version() == s.candidate()) {
+            throw new IllegalStateException("version " + s.candidate() + " of " + name + " is the active version");
+        }
+        shadow = s;
+    }
+
+    public synchronized Shadow clearShadow() {
+        Shadow s = shadow;
+        shadow = null;
+        return s;
+    }
+
+    /** Every request to the active version again; returns the split that was cleared (null: none). */
+    public synchronized Split clearSplit() {
+        Split s = split;
+        split = null;
+        return s;
     }
 
     /** A loaded version (active or standby) with a reference taken, or null. Release it after use. */
@@ -97,6 +169,8 @@ public final class ServiceSlot {
             return v;
         }
         active.set(new Active(v, since));
+        split = null; // a new active version (the candidate, promoted, or a rollback) ends the split
+        shadow = null; // and the shadow, which compared the candidate with the version no longer active
         idleSince.remove(version);
         if (before != null) {
             idleSince.put(before.version().version(), Instant.now());
@@ -116,6 +190,14 @@ public final class ServiceSlot {
         if (v == null) {
             return false;
         }
+        Split s = split;
+        if (s != null && s.candidate() == version) {
+            split = null;
+        }
+        Shadow sh = shadow;
+        if (sh != null && sh.candidate() == version) {
+            shadow = null;
+        }
         v.retire();
         return true;
     }
@@ -126,6 +208,8 @@ public final class ServiceSlot {
      */
     public synchronized List<Integer> clear() {
         active.set(null);
+        split = null;
+        shadow = null;
         List<Integer> removed = new ArrayList<>(loaded.keySet());
         removed.sort(null);
         for (Integer version : removed) {
@@ -139,6 +223,14 @@ public final class ServiceSlot {
     public synchronized List<Integer> trim(int standby, int keep) {
         List<Integer> idle = new ArrayList<>(idleSince.keySet());
         idle.remove(Integer.valueOf(keep));
+        Split s = split;
+        if (s != null) {
+            idle.remove(Integer.valueOf(s.candidate())); // the candidate serves traffic: never trimmed
+        }
+        Shadow sh = shadow;
+        if (sh != null) {
+            idle.remove(Integer.valueOf(sh.candidate()));
+        }
         idle.sort(Comparator.comparing(idleSince::get));
         int excess = idleSince.size() - standby;
         List<Integer> removed = new ArrayList<>();

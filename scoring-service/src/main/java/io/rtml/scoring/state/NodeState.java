@@ -16,7 +16,11 @@ public record NodeState(int format, List<ServiceState> services) {
 
     public static final int FORMAT = 1;
 
-    public record ServiceState(String service, Integer activeVersion, String activeSince, List<VersionState> versions) {}
+    /** {@code traffic}: the traffic split (null: none), kept so that a restart resumes a rollout step. */
+    public record ServiceState(String service, Integer activeVersion, String activeSince, Traffic traffic,
+            List<VersionState> versions) {}
+
+    public record Traffic(int candidate, int percent) {}
 
     /** {@code example}: the version's example request (null: none), for the warm-up after a restart. */
     public record VersionState(int version, String versionId, String sha256, long sizeBytes, String file,
@@ -37,8 +41,10 @@ public record NodeState(int format, List<ServiceState> services) {
                         v.example() == null ? null : v.example().json()));
             }
             if (!versions.isEmpty()) {
+                ServiceSlot.Split split = slot.split();
                 list.add(new ServiceState(slot.name(), active == null ? null : active.version().version(),
-                        active == null ? null : active.since().toString(), versions));
+                        active == null ? null : active.since().toString(),
+                        split == null ? null : new Traffic(split.candidate(), split.percent()), versions));
             }
         }
         return new NodeState(FORMAT, list);

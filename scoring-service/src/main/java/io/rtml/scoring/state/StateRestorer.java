@@ -65,6 +65,7 @@ public final class StateRestorer {
             if (slot != null && s.activeVersion() != null && slot.loaded(s.activeVersion()) != null) {
                 Instant since = s.activeSince() == null ? Instant.now() : Instant.parse(s.activeSince());
                 slot.activate(s.activeVersion(), since);
+                restoreSplit(s, slot);
             } else if (s.activeVersion() != null) {
                 log.error("restore: active version {} of {} could not be reloaded", s.activeVersion(), s.service());
             }
@@ -72,6 +73,19 @@ public final class StateRestorer {
             log.error("restore: service {} skipped: {}", s.service(), e.toString());
         }
         return loaded;
+    }
+
+    private static void restoreSplit(NodeState.ServiceState s, ServiceSlot slot) {
+        NodeState.Traffic t = s.traffic();
+        if (t == null) {
+            return;
+        }
+        if (slot.loaded(t.candidate()) == null) {
+            log.error("restore: traffic split of {} dropped: candidate version {} could not be reloaded", s.service(),
+                    t.candidate());
+            return;
+        }
+        slot.split(t.candidate(), t.percent());
     }
 
     private boolean load(String service, NodeState.VersionState v) {

@@ -8,15 +8,28 @@ import java.util.Locale;
 final class Report {
 
     final List<ScoringBenchmark.Row> rows = new ArrayList<>();
+    /**
+     * What the second node differs in: "unbatched" (batching off, the default) or "telemetry-off"
+     * ({@code bench.baseline=telemetry-off}: batching on, {@code rtml.scoring.telemetry=false}).
+     */
+    String baseline = "unbatched";
 
     String markdown(String date, int ioThreads) {
+        return tables(date, ioThreads).replace("OIP unbatched", "OIP " + baseline)
+                .replace("unbatched /", baseline + " /").replace("/ unbatched)", "/ " + baseline + ")");
+    }
+
+    private String tables(String date, int ioThreads) {
         StringBuilder sb = new StringBuilder();
         sb.append("Run on ").append(date).append(", ").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores, Java ").append(System.getProperty("java.version")).append(", io threads ")
                 .append(ioThreads).append(".\n\n");
         sb.append("### Latency, one keep-alive connection (µs)\n\n");
-        sb.append("\"OIP unbatched\": the same OIP request to a second node with dynamic batching off "
-                + "(`max-batch-rows=1`), measured in the same alternating slices.\n\n");
+        sb.append(baseline.equals("unbatched")
+                ? "\"OIP unbatched\": the same OIP request to a second node with dynamic batching off "
+                        + "(`max-batch-rows=1`), measured in the same alternating slices.\n\n"
+                : "\"OIP " + baseline + "\": the same OIP request to a second node with `rtml.scoring.telemetry=false`"
+                        + " (batching on), measured in the same alternating slices.\n\n");
         sb.append("| model | batch | ORT run p50 (floor) | ORT run + Java API read p50 | bare Netty p50 / p99 | OIP infer p50 / p99 | records p50 / p99 | OIP unbatched p50 / p99 | OIP p50 − (ORT run + bare) | goal ≤ 50 |\n");
         sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (ScoringBenchmark.Row r : rows) {

@@ -29,7 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
  * bare Netty transport floor, and the node's OIP infer and records predict (p50/p99 with one
  * keep-alive connection; throughput with 8 and 64 connections); then iris at one connection alone
  * vs next to a slow model under load on the same node ({@link SlowNeighbour}; {@code
- * -Dbench.only=slow-neighbour} runs only that). Prints a Markdown report.
+ * -Dbench.only=slow-neighbour} runs only that). Prints a Markdown report. {@code
+ * -Dbench.baseline=telemetry-off} makes the second node one with telemetry off instead of one with
+ * batching off, for the telemetry's cost side by side.
  *
  * <p>Run: {@code ./mvnw -q -f scoring-service/pom.xml test-compile exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=io.rtml.scoring.bench.ScoringBenchmark
@@ -58,10 +60,15 @@ public final class ScoringBenchmark {
         // A second node with dynamic batching off, measured in the same alternating rounds: the
         // effect of batching without comparing runs taken at different moments of the shared machine.
         boolean withUnbatched = Boolean.parseBoolean(System.getProperty("bench.unbatched", "true"));
+        // bench.baseline=telemetry-off: the second node keeps batching and has telemetry off instead,
+        // which gives the telemetry's cost side by side.
+        boolean telemetryOff = System.getProperty("bench.baseline", "unbatched").equals("telemetry-off");
         Report report = new Report();
+        report.baseline = telemetryOff ? "telemetry-off" : "unbatched";
         String neighbour = "";
-        try (ScoringNode node = node(ioThreads, NodeConfig.DEFAULT_MAX_BATCH_ROWS);
-                ScoringNode unbatched = withUnbatched ? node(ioThreads, 1) : null;
+        try (ScoringNode node = node(ioThreads, NodeConfig.DEFAULT_MAX_BATCH_ROWS, true);
+                ScoringNode unbatched = !withUnbatched ? null
+                        : telemetryOff ? node(ioThreads, NodeConfig.DEFAULT_MAX_BATCH_ROWS, false) : node(ioThreads, 1, true);
                 BareServer bare = new BareServer(ioThreads)) {
             String only = System.getProperty("bench.only", "");
             for (Case c : CASES) {
@@ -144,14 +151,15 @@ public final class ScoringBenchmark {
     }
 
     /** A node on a free port with the benchmark's settings; {@code maxBatchRows} 1 = batching off. */
-    private static ScoringNode node(int ioThreads, int maxBatchRows) throws IOException {
+    private static ScoringNode node(int ioThreads, int maxBatchRows, boolean telemetry) throws IOException {
         ScoringNode node = ScoringNode.start(NodeConfig.load(Map.of(
                 "rtml.scoring.port", "0", "rtml.scoring.bind-address", "127.0.0.1",
                 "rtml.scoring.admin-token", TOKEN,
                 "rtml.scoring.data-dir", Files.createTempDirectory("scoring-bench").toString(),
                 "rtml.scoring.io-spin-micros", System.getProperty("bench.io-spin-micros", "0"),
                 "rtml.scoring.io-threads", Integer.toString(ioThreads),
-                "rtml.scoring.max-batch-rows", Integer.toString(maxBatchRows))::get));
+                "rtml.scoring.max-batch-rows", Integer.toString(maxBatchRows),
+                "rtml.scoring.telemetry", Boolean.toString(telemetry))::get));
         while (!node.ready()) {
             Thread.onSpinWait();
         }
