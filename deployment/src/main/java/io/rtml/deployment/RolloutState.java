@@ -36,7 +36,7 @@ public record RolloutState(int step, int percent, Instant stepStartedAt, JsonNod
     /**
      * One version's figures over a window, summed over the targets.
      *
-     * @param errorRatio server errors over requests (client errors are the caller's, not the version's)
+     * @param errorRatio failed requests (server and client errors) over requests
      */
     public record VersionWindow(int version, long requests, long clientErrors, long serverErrors, double errorRatio,
             Double p50Millis, Double p99Millis) {}

@@ -64,8 +64,9 @@ class RolloutDriver {
         RolloutState state = job.rolloutState() != null ? job.rolloutState()
                 : RolloutState.first(rollout.steps().get(0));
         String asked = job.requestedDecision();
+        String actedOn = asked; // cleared with the next write, so that the same request is not taken twice
         if ("ABORT".equals(asked)) {
-            rollBack(job, state, asked, new Decision(clock.instant(), state.step(), state.percent(), "ROLL_BACK",
+            rollBack(job, state, actedOn, new Decision(clock.instant(), state.step(), state.percent(), "ROLL_BACK",
                     "by hand", "aborted by hand", null));
             return;
         }
@@ -73,12 +74,12 @@ class RolloutDriver {
             if (state.stepStartedAt() == null) {
                 String failed = startStep(job, state);
                 if (failed != null) {
-                    rollBack(job, state, asked, new Decision(clock.instant(), state.step(), state.percent(),
+                    rollBack(job, state, actedOn, new Decision(clock.instant(), state.step(), state.percent(),
                             "ROLL_BACK", DEPLOYER, "the split could not be set: " + failed, null));
                     return;
                 }
                 state = state.started(clock.instant(), snapshots(job));
-                recorder.bake(job, state, rollout.bakeSeconds(), asked);
+                recorder.bake(job, state, rollout.bakeSeconds(), actedOn);
                 log.info("rollout id={} service={} version={} step {} at {}%: baking {}s", job.id(), job.service(),
                         job.version(), state.step() + 1, state.percent(), rollout.bakeSeconds());
                 return;
@@ -91,7 +92,7 @@ class RolloutDriver {
                 Guard.Judgement judgement = Guard.judge(rollout.guardrails(), window);
                 decision = decision(state, judgement.verdict().name(), DEPLOYER, judgement.reason(), window);
                 if (judgement.verdict() == Guard.Verdict.ROLL_BACK) {
-                    rollBack(job, state, asked, decision);
+                    rollBack(job, state, actedOn, decision);
                     return;
                 }
                 if (judgement.verdict() == Guard.Verdict.WAIT) {
@@ -100,7 +101,7 @@ class RolloutDriver {
                     if (state.waiting() == null) {
                         waiting = waiting.decided(decision);
                     }
-                    recorder.bake(job, waiting, rollout.bakeSeconds(), asked);
+                    recorder.bake(job, waiting, rollout.bakeSeconds(), actedOn);
                     return;
                 }
             }
@@ -108,14 +109,14 @@ class RolloutDriver {
             if (next >= rollout.steps().size() || rollout.steps().get(next) == 100) {
                 RolloutState last = state.decided(new Decision(decision.at(), state.step(), state.percent(),
                         "ACTIVATE", decision.by(), decision.reason(), window));
-                recorder.move(job, last, asked, ROLLING_OUT, ACTIVATING);
+                recorder.move(job, last, actedOn, ROLLING_OUT, ACTIVATING);
                 log.info("rollout id={} service={} version={}: activating ({})", job.id(), job.service(),
                         job.version(), decision.reason());
                 activate.run();
                 return;
             }
             state = state.decided(decision).next(rollout.steps().get(next));
-            asked = null; // acted on; cleared with the next write
+            asked = null; // taken: the next step is judged by the guard
         }
     }
 

@@ -33,18 +33,23 @@ public final class Guard {
     }
 
     /**
-     * The error ratio is judged first and as soon as the window has any candidate requests with
-     * enough errors to cross the limit even if all the requests still missing were fine: a failing
-     * candidate is rolled back without waiting for {@code minRequests}. The other limits need
+     * The error ratio is judged first: the candidate's failed requests (server and client errors)
+     * beyond the share of client errors the stable version sees in the same window (malformed
+     * requests fail on every version). It is judged as soon as the window has enough failures to
+     * cross the limit even if all the requests still missing to {@code minRequests} were fine, so a
+     * failing candidate is rolled back without waiting for more traffic. The other limits need
      * {@code minRequests} candidate requests; the output shift also needs as many on the stable version.
      */
     public static Judgement judge(Guardrails limits, Measurements m) {
         VersionWindow c = m.candidate();
         long min = limits.minRequests() == null ? 1 : Math.max(1, limits.minRequests());
+        double callersOwn = m.stable().requests() == 0 ? 0 : (double) m.stable().clientErrors() / m.stable().requests();
+        double excess = c.serverErrors() + c.clientErrors() - callersOwn * c.requests();
         if (limits.maxErrorRatio() != null && c.requests() > 0
-                && (double) c.serverErrors() / Math.max(c.requests(), min) > limits.maxErrorRatio()) {
+                && excess / Math.max(c.requests(), min) > limits.maxErrorRatio()) {
             return new Judgement(Verdict.ROLL_BACK, String.format("error ratio %.4f of version %d over %d requests"
-                    + " is above the limit %.4f", c.errorRatio(), c.version(), c.requests(), limits.maxErrorRatio()));
+                    + " (version %d: %.4f) is above the limit %.4f", c.errorRatio(), c.version(), c.requests(),
+                    m.stable().version(), m.stable().errorRatio(), limits.maxErrorRatio()));
         }
         if (c.requests() < min) {
             return new Judgement(Verdict.WAIT, "version " + c.version() + " had " + c.requests()

@@ -54,9 +54,19 @@ public record VersionFigures(String loadedAt, long ok, long clientErrors, long s
                 serverErrors + other.serverErrors, latencySeconds.plus(other.latencySeconds), output.plus(other.output));
     }
 
-    /** Server errors over requests: client errors are the caller's, not the version's. */
+    /**
+     * Failed requests of either kind over requests: a candidate that refuses inputs the stable version
+     * answers (ONNX Runtime rejecting a value is a client error on the node) is as broken as one that
+     * fails them; {@link Guard} discounts the share of client errors the stable version sees too.
+     */
     public double errorRatio() {
         long n = requests();
-        return n == 0 ? 0 : (double) serverErrors / n;
+        return n == 0 ? 0 : (double) (serverErrors + clientErrors) / n;
+    }
+
+    /** Client errors over requests: the callers' own mistakes, as far as this version is concerned. */
+    public double clientErrorRatio() {
+        long n = requests();
+        return n == 0 ? 0 : (double) clientErrors / n;
     }
 }

@@ -73,7 +73,8 @@ class WindowMathTest {
         VersionFigures f = VersionFigures.of(JsonMapper.builder().build().readTree(json), "s", 2);
 
         assertThat(f.requests()).isEqualTo(100);
-        assertThat(f.errorRatio()).isEqualTo(0.08);
+        assertThat(f.errorRatio()).isEqualTo(0.1);
+        assertThat(f.clientErrorRatio()).isEqualTo(0.02);
         assertThat(f.latencySeconds().count()).isEqualTo(100);
         assertThat(f.output().counts()).containsExactly(45);
         assertThat(VersionFigures.of(JsonMapper.builder().build().readTree(json), "s", 3)).isEqualTo(VersionFigures.NONE);
@@ -101,6 +102,14 @@ class WindowMathTest {
 
         VersionFigures few = new VersionFigures(null, 30, 0, 0, fast, outputs);
         assertThat(Guard.judge(limits, measure(stable, few)).verdict()).isEqualTo(Guard.Verdict.WAIT);
+        VersionFigures refusing = new VersionFigures(null, 80, 20, 0, fast, outputs);
+        assertThat(Guard.judge(limits, measure(stable, refusing)).verdict())
+                .as("inputs the stable version answers are refused: a client error each, the candidate's fault")
+                .isEqualTo(Guard.Verdict.ROLL_BACK);
+        VersionFigures sloppyCallers = new VersionFigures(null, 900, 100, 0, fast, outputs);
+        VersionFigures sameShare = new VersionFigures(null, 90, 10, 0, fast, outputs);
+        assertThat(Guard.judge(limits, measure(sloppyCallers, sameShare)).verdict())
+                .as("10% malformed requests on both versions are the callers'").isEqualTo(Guard.Verdict.PROMOTE);
         VersionFigures fewButFailing = new VersionFigures(null, 24, 0, 6, fast, outputs);
         assertThat(Guard.judge(limits, measure(stable, fewButFailing)).verdict())
                 .as("6 errors are over 5% of the 100 requests a decision needs, whatever the rest do")
