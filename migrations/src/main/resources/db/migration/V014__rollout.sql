@@ -1,11 +1,13 @@
 -- Progressive delivery (issue 15): a deployment may carry a rollout strategy. After staging it stays
 -- ROLLING_OUT (in flight: the one-in-flight rule holds for the whole rollout) while the nodes route a
 -- share of the traffic to the candidate; the deployer releases its claim between steps and takes the
--- deployment again when not_before has passed, so a restarted deployer resumes the rollout.
+-- deployment again when not_before has passed, so a restarted deployer resumes the rollout. A shadow
+-- rollout never switches: it ends SHADOWED with the candidate's agreement and latency recorded.
 
 ALTER TABLE deployment DROP CONSTRAINT deployment_status_known;
 ALTER TABLE deployment ADD CONSTRAINT deployment_status_known CHECK (status IN
-    ('PENDING', 'STAGING', 'ROLLING_OUT', 'ACTIVATING', 'SUCCEEDED', 'FAILED', 'ROLLED_BACK', 'SUPERSEDED'));
+    ('PENDING', 'STAGING', 'ROLLING_OUT', 'ACTIVATING', 'SUCCEEDED', 'FAILED', 'ROLLED_BACK', 'SHADOWED',
+     'SUPERSEDED'));
 
 DROP INDEX deployment_one_in_flight;
 CREATE UNIQUE INDEX deployment_one_in_flight ON deployment (service_id)

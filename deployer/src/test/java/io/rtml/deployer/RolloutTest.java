@@ -146,6 +146,28 @@ class RolloutTest {
     }
 
     @Test
+    void aShadowNeverServesTheCandidateAndRecordsItsAgreement() throws Exception {
+        String service = Registry.unique("shadowed");
+        long serviceId = serviceWith(service, GatherModel.bytes(20, 5, "plus-five"));
+        long id;
+        try (Load load = load(service)) {
+            id = registry.deploy(serviceId, 2, targets, new Rollout("shadow", null, null, 0, 50, BAKE, null));
+            DeploymentFlowTest.awaitFinal(registry, id, "SHADOWED", Duration.ofSeconds(60));
+            assertThat(load.counts()).as("every reply from the stable version").containsOnlyKeys("1 200");
+        }
+        RolloutState.Measurements m = registry.rollout(id).decisions().get(0).measurements();
+        assertThat(m.shadow().compared()).isPositive();
+        assertThat(m.shadow().agreementRatio()).as("every output is 5 off").isZero();
+        assertThat(m.shadow().p99Millis()).isPositive();
+        assertThat(m.candidate().requests()).as("the candidate served nothing").isZero();
+        for (TestNodes.Node node : List.of(hub, eu, us)) {
+            assertThat(active(node, service)).isEqualTo(1);
+            assertThat(shadowOf(node, service).isNull()).as("the shadow ended on " + node.name).isTrue();
+        }
+        assertThat(registry.serviceTargets(serviceId)).allSatisfy(r -> assertThat(r.get("active_version")).isEqualTo(1));
+    }
+
+    @Test
     void promoteAndAbortByHandAreTakenAtOnce() throws Exception {
         String service = Registry.unique("by-hand");
         long serviceId = serviceWith(service, GatherModel.bytes(20, 0, "same"));
@@ -223,6 +245,15 @@ class RolloutTest {
         for (JsonNode s : state(node).path("services")) {
             if (s.path("service").asString().equals(service)) {
                 return s.path("versions");
+            }
+        }
+        throw new AssertionError(node.name + " does not hold " + service);
+    }
+
+    private static JsonNode shadowOf(TestNodes.Node node, String service) throws Exception {
+        for (JsonNode s : state(node).path("services")) {
+            if (s.path("service").asString().equals(service)) {
+                return s.path("shadow");
             }
         }
         throw new AssertionError(node.name + " does not hold " + service);

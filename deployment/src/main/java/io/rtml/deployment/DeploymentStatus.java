@@ -10,11 +10,12 @@ import java.util.Set;
  * the nodes, nothing to stage. A deployment with a rollout strategy goes STAGING → ROLLING_OUT while
  * the nodes route a growing share of requests to it, then ACTIVATING (promoted to 100%) or
  * ROLLED_BACK (a guardrail was crossed, or aborted by hand: the stable version never stopped
- * serving). There is no "superseded": a second request while one is in flight is
+ * serving). A shadow rollout never switches: after its duration it ends SHADOWED, the candidate's
+ * agreement and latency recorded, every target still on what it served before. There is no "superseded": a second request while one is in flight is
  * refused with 409, never queued behind it, so no deployment can be overtaken.
  */
 public enum DeploymentStatus {
-    PENDING, STAGING, ROLLING_OUT, ACTIVATING, SUCCEEDED, FAILED, ROLLED_BACK;
+    PENDING, STAGING, ROLLING_OUT, ACTIVATING, SUCCEEDED, FAILED, ROLLED_BACK, SHADOWED;
 
     /** The statuses a deployer still has work to do in; the schema allows one such row per service. */
     public static final Set<DeploymentStatus> IN_FLIGHT = EnumSet.of(PENDING, STAGING, ROLLING_OUT, ACTIVATING);
@@ -40,9 +41,9 @@ public enum DeploymentStatus {
         return switch (this) {
             case PENDING -> next == STAGING || next == ACTIVATING || next == FAILED;
             case STAGING -> next == ACTIVATING || next == ROLLING_OUT || next == FAILED;
-            case ROLLING_OUT -> next == ACTIVATING || next == ROLLED_BACK;
+            case ROLLING_OUT -> next == ACTIVATING || next == ROLLED_BACK || next == SHADOWED;
             case ACTIVATING -> next == SUCCEEDED || next == ROLLED_BACK;
-            case SUCCEEDED, FAILED, ROLLED_BACK -> false;
+            case SUCCEEDED, FAILED, ROLLED_BACK, SHADOWED -> false;
         };
     }
 

@@ -41,8 +41,19 @@ public record RolloutState(int step, int percent, Instant stepStartedAt, JsonNod
     public record VersionWindow(int version, long requests, long clientErrors, long serverErrors, double errorRatio,
             Double p50Millis, Double p99Millis) {}
 
-    /** A window: the stable and the candidate version side by side, and the candidate's output shift. */
-    public record Measurements(Instant from, Instant to, VersionWindow stable, VersionWindow candidate, Double psi) {}
+    /**
+     * A window: the stable and the candidate version side by side, the candidate's output shift, and
+     * for a shadow rollout its shadow runs (null otherwise).
+     */
+    public record Measurements(Instant from, Instant to, VersionWindow stable, VersionWindow candidate, Double psi,
+            ShadowWindow shadow) {}
+
+    /**
+     * A shadow window, summed over the targets: runs compared with the served reply and how many
+     * agreed, runs the candidate failed or the node dropped, and the candidate's latency.
+     */
+    public record ShadowWindow(int candidate, long compared, long agreed, long failed, long dropped,
+            Double agreementRatio, Double p50Millis, Double p99Millis) {}
 
     /**
      * @param action PROMOTE (next step), ACTIVATE (the candidate takes over), WAIT (no decision yet),

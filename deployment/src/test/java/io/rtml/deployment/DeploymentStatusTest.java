@@ -44,13 +44,15 @@ class DeploymentStatusTest {
         assertThat(ROLLING_OUT.canMoveTo(ROLLED_BACK)).as("a guardrail was crossed, or aborted").isTrue();
         assertThat(ROLLING_OUT.canMoveTo(SUCCEEDED)).as("only activation ends a rollout well").isFalse();
         assertThat(ROLLING_OUT.canMoveTo(FAILED)).isFalse();
+        assertThat(ROLLING_OUT.canMoveTo(DeploymentStatus.SHADOWED)).as("a shadow rollout's end").isTrue();
+        assertThat(STAGING.canMoveTo(DeploymentStatus.SHADOWED)).isFalse();
 
         assertThat(STAGING.canMoveTo(PENDING)).isFalse();
         assertThat(ACTIVATING.canMoveTo(STAGING)).isFalse();
         assertThat(ACTIVATING.canMoveTo(FAILED)).as("something may have switched: it is rolled back").isFalse();
         assertThat(STAGING.canMoveTo(SUCCEEDED)).as("nothing was activated yet").isFalse();
         assertThat(PENDING.canMoveTo(SUCCEEDED)).isFalse();
-        for (DeploymentStatus end : List.of(SUCCEEDED, FAILED, ROLLED_BACK)) {
+        for (DeploymentStatus end : List.of(SUCCEEDED, FAILED, ROLLED_BACK, DeploymentStatus.SHADOWED)) {
             assertThat(DeploymentStatus.values()).noneMatch(end::canMoveTo);
         }
     }
@@ -79,7 +81,7 @@ class DeploymentStatusTest {
                 .toList();
 
         assertThat(finals).containsExactly(DeploymentStatus.SUCCEEDED, DeploymentStatus.FAILED,
-                DeploymentStatus.ROLLED_BACK);
+                DeploymentStatus.ROLLED_BACK, DeploymentStatus.SHADOWED);
         assertThat(finals).allSatisfy(s -> assertThat(statusRow).contains(s.name()));
     }
 

@@ -7,6 +7,7 @@ import static io.rtml.deployment.DeploymentStatus.ROLLING_OUT;
 import io.rtml.deployer.node.NodeClient;
 import io.rtml.deployer.rollout.Guard;
 import io.rtml.deployer.rollout.VersionFigures;
+import io.rtml.deployment.DeploymentStatus;
 import io.rtml.deployment.Rollout;
 import io.rtml.deployment.RolloutState;
 import io.rtml.deployment.RolloutState.Decision;
@@ -62,12 +63,16 @@ class RolloutDriver {
     void drive(DeploymentJob job, Runnable activate) {
         Rollout rollout = job.rollout();
         RolloutState state = job.rolloutState() != null ? job.rolloutState()
-                : RolloutState.first(rollout.steps().get(0));
+                : RolloutState.first(rollout.shadow() ? rollout.percent() : rollout.steps().get(0));
         String asked = job.requestedDecision();
         String actedOn = asked; // cleared with the next write, so that the same request is not taken twice
         if ("ABORT".equals(asked)) {
             rollBack(job, state, actedOn, new Decision(clock.instant(), state.step(), state.percent(), "ROLL_BACK",
                     "by hand", "aborted by hand", null));
+            return;
+        }
+        if (rollout.shadow()) {
+            shadow(job, state, asked);
             return;
         }
         while (true) {
@@ -120,10 +125,52 @@ class RolloutDriver {
         }
     }
 
+    /**
+     * A shadow rollout: the candidate scores {@code percent} of the requests after their replies for
+     * {@code durationSeconds}, then the shadow ends and the deployment ends SHADOWED with the
+     * candidate's agreement and latency. PROMOTE ends it early the same way; ABORT ends it ROLLED_BACK.
+     * No target ever serves the candidate.
+     */
+    private void shadow(DeploymentJob job, RolloutState state, String asked) {
+        Rollout rollout = job.rollout();
+        if (state.stepStartedAt() == null) {
+            String failed = DeploymentRunner.errors(FanOut.all(job.targets(),
+                    t -> nodes.shadow(t.node(), job.service(), job.version(), rollout.percent())));
+            if (failed != null) {
+                rollBack(job, state, asked, new Decision(clock.instant(), 0, rollout.percent(), "ROLL_BACK", DEPLOYER,
+                        "the shadow could not be set: " + failed, null));
+                return;
+            }
+            recorder.bake(job, state.started(clock.instant(), snapshots(job)), rollout.durationSeconds(), asked);
+            log.info("shadow id={} service={} version={} at {}% for {}s", job.id(), job.service(), job.version(),
+                    rollout.percent(), rollout.durationSeconds());
+            return;
+        }
+        Measurements window = measure(job, state, true);
+        if ("ABORT".equals(asked)) {
+            rollBack(job, state, asked, decision(state, "ROLL_BACK", "by hand", "aborted by hand", window));
+            return;
+        }
+        List<FanOut.Result<Void>> ended = FanOut.all(job.targets(), t -> nodes.clearShadow(t.node(), job.service()));
+        RolloutState.ShadowWindow s = window.shadow();
+        String summary = String.format("shadow of version %d: %d runs compared, %s agreed; %d failed, %d dropped;"
+                + " candidate p50 %s ms, p99 %s ms", job.version(), s.compared(),
+                s.agreementRatio() == null ? "none" : String.format("%.2f%%", 100 * s.agreementRatio()), s.failed(),
+                s.dropped(), s.p50Millis() == null ? "-" : String.format("%.2f", s.p50Millis()),
+                s.p99Millis() == null ? "-" : String.format("%.2f", s.p99Millis()));
+        String errors = DeploymentRunner.errors(ended);
+        Decision done = decision(state, "SHADOWED", "PROMOTE".equals(asked) ? "by hand" : DEPLOYER, summary, window);
+        recorder.finish(job, state.decided(done), asked, ROLLING_OUT, DeploymentStatus.SHADOWED,
+                errors == null ? null : "the shadow could not be ended on: " + errors, ended.stream()
+                        .map(r -> DeploymentRecorder.target(r.target(), TargetDeploymentStatus.STAGED, r.error()))
+                        .toList());
+        log.info("shadow id={} service={} ended: {}", job.id(), job.service(), summary);
+    }
+
     /** The deployers working on it kept stopping: back to the stable version. */
     void giveUp(DeploymentJob job, String reason) {
         RolloutState state = job.rolloutState() != null ? job.rolloutState()
-                : RolloutState.first(job.rollout().steps().get(0));
+                : RolloutState.first(job.rollout().shadow() ? job.rollout().percent() : job.rollout().steps().get(0));
         rollBack(job, state, job.requestedDecision(), new Decision(clock.instant(), state.step(), state.percent(),
                 "ROLL_BACK", DEPLOYER, reason, null));
     }
@@ -159,6 +206,10 @@ class RolloutDriver {
 
     /** The window since the step started, candidate and stable each summed over the targets. */
     private Measurements measure(DeploymentJob job, RolloutState state) {
+        return measure(job, state, false);
+    }
+
+    private Measurements measure(DeploymentJob job, RolloutState state, boolean shadow) {
         Map<String, Map<String, VersionFigures>> before = state.baseline() == null ? Map.of()
                 : JSON.convertValue(state.baseline(), SNAPSHOTS);
         Map<String, Map<String, VersionFigures>> now = JSON.convertValue(snapshots(job), SNAPSHOTS);
@@ -176,13 +227,19 @@ class RolloutDriver {
         }
         int stableVersion = job.targets().stream().map(JobTarget::previousVersion).filter(Objects::nonNull)
                 .findFirst().orElse(0);
-        return Guard.measure(state.stepStartedAt(), clock.instant(), stableVersion, stable, job.version(), candidate);
+        return shadow
+                ? Guard.measureShadow(state.stepStartedAt(), clock.instant(), stableVersion, stable, job.version(),
+                        candidate)
+                : Guard.measure(state.stepStartedAt(), clock.instant(), stableVersion, stable, job.version(), candidate);
     }
 
-    /** Ends the split everywhere (the stable version takes every request again) and records ROLLED_BACK. */
+    /**
+     * Ends the split (or the shadow) everywhere, so the stable version takes every request again, and
+     * records ROLLED_BACK.
+     */
     private void rollBack(DeploymentJob job, RolloutState state, String asked, Decision decision) {
-        List<FanOut.Result<Void>> results = FanOut.all(job.targets(),
-                t -> nodes.clearTraffic(t.node(), job.service()));
+        List<FanOut.Result<Void>> results = FanOut.all(job.targets(), t -> job.rollout().shadow()
+                ? nodes.clearShadow(t.node(), job.service()) : nodes.clearTraffic(t.node(), job.service()));
         List<TargetProgress> updates = results.stream().map(r -> DeploymentRecorder.target(r.target(),
                 r.ok() ? TargetDeploymentStatus.REVERTED : TargetDeploymentStatus.FAILED, r.error())).toList();
         String errors = DeploymentRunner.errors(results);

@@ -101,6 +101,27 @@ public class NodeClient {
                 true)).thenApply(json -> null);
     }
 
+    /**
+     * Has {@code percent} of the service's requests scored by {@code candidate} too, after their
+     * replies, the outputs compared with the served ones (the node's default tolerance); idempotent.
+     */
+    public CompletableFuture<Void> shadow(NodeTarget target, String service, int candidate, int percent) {
+        String body = JSON.writeValueAsString(Map.of("candidate", candidate, "percent", percent));
+        return call(() -> send(target, HttpRequest.newBuilder(target.uri(shadowPath(service)))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)), callTimeout, true)).thenApply(json -> null);
+    }
+
+    /** Ends a shadow; idempotent. */
+    public CompletableFuture<Void> clearShadow(NodeTarget target, String service) {
+        return call(() -> send(target, HttpRequest.newBuilder(target.uri(shadowPath(service))).DELETE(), callTimeout,
+                true)).thenApply(json -> null);
+    }
+
+    private static String shadowPath(String service) {
+        return "/admin/v1/services/" + service + "/shadow";
+    }
+
     /** Every loaded version's cumulative telemetry, as the node reports it (GET /admin/v1/telemetry). */
     public CompletableFuture<JsonNode> telemetry(NodeTarget target) {
         return call(() -> send(target, HttpRequest.newBuilder(target.uri("/admin/v1/telemetry")).GET(), callTimeout,

@@ -2,6 +2,7 @@ package io.rtml.deployer.rollout;
 
 import io.rtml.deployment.Rollout.Guardrails;
 import io.rtml.deployment.RolloutState.Measurements;
+import io.rtml.deployment.RolloutState.ShadowWindow;
 import io.rtml.deployment.RolloutState.VersionWindow;
 import java.time.Instant;
 
@@ -20,7 +21,18 @@ public final class Guard {
     public static Measurements measure(Instant from, Instant to, int stableVersion, VersionFigures stable,
             int candidateVersion, VersionFigures candidate) {
         return new Measurements(from, to, window(stableVersion, stable), window(candidateVersion, candidate),
-                candidate.output().psi(stable.output()));
+                candidate.output().psi(stable.output()), null);
+    }
+
+    /** A shadow rollout's window: the candidate's shadow runs, and the stable version's served requests. */
+    public static Measurements measureShadow(Instant from, Instant to, int stableVersion, VersionFigures stable,
+            int candidateVersion, VersionFigures candidate) {
+        ShadowFigures s = candidate.shadow();
+        ShadowWindow shadow = new ShadowWindow(candidateVersion, s.compared(), s.agreed(), s.failed(), s.dropped(),
+                s.compared() == 0 ? null : (double) s.agreed() / s.compared(),
+                millis(s.latencySeconds().quantile(0.5)), millis(s.latencySeconds().quantile(0.99)));
+        return new Measurements(from, to, window(stableVersion, stable), window(candidateVersion, candidate), null,
+                shadow);
     }
 
     static VersionWindow window(int version, VersionFigures f) {

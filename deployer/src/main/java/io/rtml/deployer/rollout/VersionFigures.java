@@ -8,9 +8,19 @@ import tools.jackson.databind.JsonNode;
  * started again from zero.
  */
 public record VersionFigures(String loadedAt, long ok, long clientErrors, long serverErrors, Histogram latencySeconds,
-        Histogram output) {
+        Histogram output, ShadowFigures shadow) {
 
     public static final VersionFigures NONE = new VersionFigures(null, 0, 0, 0, Histogram.EMPTY, Histogram.EMPTY);
+
+    public VersionFigures {
+        shadow = shadow == null ? ShadowFigures.NONE : shadow;
+    }
+
+    /** Figures of a version that never shadowed. */
+    public VersionFigures(String loadedAt, long ok, long clientErrors, long serverErrors, Histogram latencySeconds,
+            Histogram output) {
+        this(loadedAt, ok, clientErrors, serverErrors, latencySeconds, output, ShadowFigures.NONE);
+    }
 
     /**
      * The figures of {@code version} of {@code service} in a node's {@code GET /admin/v1/telemetry}
@@ -27,7 +37,8 @@ public record VersionFigures(String loadedAt, long ok, long clientErrors, long s
                     JsonNode requests = t.path("requests");
                     return new VersionFigures(v.path("loadedAt").asString(null), requests.path("ok").asLong(0),
                             requests.path("clientError").asLong(0), requests.path("serverError").asLong(0),
-                            Histogram.of(t.path("latencySeconds")), Histogram.of(t.path("output")));
+                            Histogram.of(t.path("latencySeconds")), Histogram.of(t.path("output")),
+                            ShadowFigures.of(t.path("shadow")));
                 }
             }
         }
@@ -46,12 +57,13 @@ public record VersionFigures(String loadedAt, long ok, long clientErrors, long s
         }
         return new VersionFigures(loadedAt, ok - earlier.ok, clientErrors - earlier.clientErrors,
                 serverErrors - earlier.serverErrors, latencySeconds.minus(earlier.latencySeconds),
-                output.minus(earlier.output));
+                output.minus(earlier.output), shadow.minus(earlier.shadow));
     }
 
     public VersionFigures plus(VersionFigures other) {
         return new VersionFigures(null, ok + other.ok, clientErrors + other.clientErrors,
-                serverErrors + other.serverErrors, latencySeconds.plus(other.latencySeconds), output.plus(other.output));
+                serverErrors + other.serverErrors, latencySeconds.plus(other.latencySeconds), output.plus(other.output),
+                shadow.plus(other.shadow));
     }
 
     /**

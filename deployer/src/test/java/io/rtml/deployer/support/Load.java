@@ -21,6 +21,7 @@ public final class Load implements AutoCloseable {
 
     private final AtomicBoolean go = new AtomicBoolean(true);
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+    private final Map<String, java.time.Instant> lastAnswer = new ConcurrentHashMap<>();
     private final List<Thread> clients;
 
     public Load(String service, List<String> baseUrls) {
@@ -43,7 +44,9 @@ public final class Load implements AutoCloseable {
             String key;
             try {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                key = response.headers().firstValue("Rtml-Model-Version").orElse("?") + " " + response.statusCode();
+                String version = response.headers().firstValue("Rtml-Model-Version").orElse("?");
+                lastAnswer.put(version, java.time.Instant.now());
+                key = version + " " + response.statusCode();
             } catch (java.io.IOException e) {
                 key = "? " + e.getClass().getSimpleName();
             } catch (InterruptedException e) {
@@ -57,6 +60,11 @@ public final class Load implements AutoCloseable {
     public long count(String version, int status) {
         AtomicLong n = counts.get(version + " " + status);
         return n == null ? 0 : n.get();
+    }
+
+    /** When the last answer produced by {@code version} arrived (null: none yet). */
+    public java.time.Instant lastAnswer(String version) {
+        return lastAnswer.get(version);
     }
 
     /** Every answer so far by "version status". */
