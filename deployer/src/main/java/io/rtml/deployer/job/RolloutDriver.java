@@ -48,11 +48,13 @@ class RolloutDriver {
 
     private final NodeClient nodes;
     private final DeploymentRecorder recorder;
+    private final DeploymentMetrics metrics;
     private final Clock clock;
 
-    RolloutDriver(NodeClient nodes, DeploymentRecorder recorder) {
+    RolloutDriver(NodeClient nodes, DeploymentRecorder recorder, DeploymentMetrics metrics) {
         this.nodes = nodes;
         this.recorder = recorder;
+        this.metrics = metrics;
         this.clock = Clock.systemUTC();
     }
 
@@ -164,6 +166,7 @@ class RolloutDriver {
                 errors == null ? null : "the shadow could not be ended on: " + errors, ended.stream()
                         .map(r -> DeploymentRecorder.target(r.target(), TargetDeploymentStatus.STAGED, r.error()))
                         .toList());
+        metrics.finished(job, DeploymentStatus.SHADOWED);
         log.info("shadow id={} service={} ended: {}", job.id(), job.service(), summary);
     }
 
@@ -246,6 +249,7 @@ class RolloutDriver {
         String reason = "rolled back at step " + (state.step() + 1) + " (" + state.percent() + "%): "
                 + decision.reason() + (errors == null ? "" : "; the split could not be ended on: " + errors);
         recorder.finish(job, state.decided(decision), asked, ROLLING_OUT, ROLLED_BACK, reason, updates);
+        metrics.finished(job, ROLLED_BACK);
         log.warn("rollout id={} service={} version={} {}", job.id(), job.service(), job.version(), reason);
     }
 }
