@@ -2,6 +2,7 @@ package io.rtml.cli;
 
 import static io.rtml.cli.RegistryClient.segment;
 
+import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,6 +34,39 @@ final class DeployCommand extends DeploymentCommand {
             description = "Deploy even when the version's inputs or outputs break the callers of the active version.")
     boolean allowSignatureChange;
 
+    @Option(names = "--canary", split = ",", paramLabel = "PERCENT",
+            description = "Roll out in steps: the candidate's share of requests per step, ending at 100 (e.g. 5,25,100).")
+    List<Integer> canary;
+
+    @Option(names = "--linear", paramLabel = "PERCENT",
+            description = "Roll out in equal steps of this many percent up to 100.")
+    Integer linear;
+
+    @Option(names = "--shadow", paramLabel = "PERCENT",
+            description = "Only shadow: this share of requests is scored by the candidate too, after the reply; it never serves.")
+    Integer shadow;
+
+    @Option(names = "--bake", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long each step runs before its decision (default 60s).")
+    Duration bake;
+
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long a shadow runs (default 10m).")
+    Duration duration;
+
+    @Option(names = "--max-error-ratio", paramLabel = "RATIO", description = "Guardrail: the candidate's error ratio.")
+    Double maxErrorRatio;
+
+    @Option(names = "--max-p99", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Guardrail: the candidate's p99 latency (e.g. 50ms).")
+    Duration maxP99;
+
+    @Option(names = "--max-psi", paramLabel = "PSI", description = "Guardrail: the shift of the candidate's outputs.")
+    Double maxPsi;
+
+    @Option(names = "--min-requests", paramLabel = "N", description = "Guardrail: candidate requests a decision needs.")
+    Long minRequests;
+
     @Override
     int run() throws InterruptedException {
         ObjectNode body = Json.object();
@@ -53,8 +87,53 @@ final class DeployCommand extends DeploymentCommand {
         if (allowSignatureChange) {
             body.put("allowSignatureChange", true);
         }
+        strategy(body);
         RegistryClient client = client();
         return follow(client, request(client, body));
+    }
+
+    /** The rollout options as the request's {@code strategy} and {@code guardrails}; the registry validates them. */
+    private void strategy(ObjectNode body) {
+        long given = (canary != null ? 1 : 0) + (linear != null ? 1 : 0) + (shadow != null ? 1 : 0);
+        if (given > 1) {
+            throw CliException.usage("give one of --canary, --linear and --shadow");
+        }
+        boolean guarded = maxErrorRatio != null || maxP99 != null || maxPsi != null || minRequests != null;
+        if (given == 0) {
+            if (bake != null || duration != null || guarded) {
+                throw CliException.usage("--bake, --duration and the guardrails need --canary, --linear or --shadow");
+            }
+            return;
+        }
+        ObjectNode strategy = body.putObject("strategy");
+        if (shadow != null) {
+            strategy.put("type", "shadow").put("percent", shadow)
+                    .put("durationSeconds", (duration == null ? Duration.ofMinutes(10) : duration).toSeconds());
+        } else {
+            strategy.put("type", canary != null ? "canary" : "linear");
+            if (canary != null) {
+                ArrayNode steps = strategy.putArray("steps");
+                canary.forEach(steps::add);
+            } else {
+                strategy.put("stepPercent", linear);
+            }
+            strategy.put("bakeSeconds", (bake == null ? Duration.ofSeconds(60) : bake).toSeconds());
+        }
+        if (guarded) {
+            ObjectNode guardrails = body.putObject("guardrails");
+            if (maxErrorRatio != null) {
+                guardrails.put("maxErrorRatio", maxErrorRatio);
+            }
+            if (maxP99 != null) {
+                guardrails.put("maxP99Millis", (double) maxP99.toMillis());
+            }
+            if (maxPsi != null) {
+                guardrails.put("maxPsi", maxPsi);
+            }
+            if (minRequests != null) {
+                guardrails.put("minRequests", minRequests);
+            }
+        }
     }
 
     private RegistryClient.Response request(RegistryClient client, ObjectNode body) {

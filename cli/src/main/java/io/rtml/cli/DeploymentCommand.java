@@ -14,10 +14,10 @@ import tools.jackson.databind.JsonNode;
 abstract class DeploymentCommand extends ApiCommand {
 
     private static final Duration POLL_INTERVAL = Duration.ofMillis(150);
-    private static final List<String> FINAL = List.of("SUCCEEDED", "FAILED", "ROLLED_BACK");
+    private static final List<String> FINAL = List.of("SUCCEEDED", "FAILED", "ROLLED_BACK", "SHADOWED");
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "120s", converter = DurationConverter.class,
-            description = "How long to wait for the end (default 120s; e.g. 30s, 500ms, 5m).")
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long to wait for the end (default 120s, plus every bake of a rollout; e.g. 30s, 500ms, 5m).")
     Duration timeout;
 
     @Option(names = "--no-wait", description = "Print the accepted deployment and return at once.")
@@ -36,13 +36,14 @@ abstract class DeploymentCommand extends ApiCommand {
                 + " version " + Json.text(deployment, "version") + ", " + Json.text(deployment, "status"));
         err().flush();
         Map<String, String> seen = new HashMap<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Duration wait = timeout != null ? timeout : Duration.ofSeconds(120).plus(rolloutTime(deployment.path("strategy")));
+        long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             report(deployment, seen);
             String status = Json.text(deployment, "status");
             if (FINAL.contains(status)) {
                 print(deployment);
-                if (!"SUCCEEDED".equals(status)) {
+                if (!wanted(status)) {
                     String error = Json.text(deployment, "error");
                     throw new CliException(ExitCodes.DEPLOYMENT_FAILED,
                             "deployment " + id + " ended " + status + (error == null ? "" : ": " + error));
@@ -54,19 +55,42 @@ abstract class DeploymentCommand extends ApiCommand {
                     printJson(deployment);
                 }
                 throw new CliException(ExitCodes.DEPLOYMENT_FAILED, "deployment " + id + " is still " + status + " after "
-                        + timeout.toMillis() / 1000.0 + "s; it goes on in the registry: " + client.resolve(location));
+                        + wait.toMillis() / 1000.0 + "s; it goes on in the registry: " + client.resolve(location));
             }
             Thread.sleep(POLL_INTERVAL.toMillis());
             deployment = client.get(location);
         }
     }
 
-    /** One stderr line per change: the deployment's status, then each target's. */
+    /** The final statuses this command exits 0 on: a deployment that went through (or a shadow that ran). */
+    boolean wanted(String finalStatus) {
+        return "SUCCEEDED".equals(finalStatus) || "SHADOWED".equals(finalStatus);
+    }
+
+    /** The longest a rollout bakes when nothing waits for more requests: every step's bake, or the shadow's duration. */
+    private static Duration rolloutTime(JsonNode strategy) {
+        if (strategy == null || strategy.isNull() || strategy.isMissingNode()) {
+            return Duration.ZERO;
+        }
+        if ("shadow".equals(Json.text(strategy, "type"))) {
+            return Duration.ofSeconds(strategy.path("durationSeconds").asLong(0));
+        }
+        return Duration.ofSeconds(strategy.path("bakeSeconds").asLong(0) * strategy.path("steps").size());
+    }
+
+    /**
+     * One stderr line per change: the deployment's status, then each target's, then for a rollout each
+     * step as it starts and each decision with its measurements.
+     */
     private void report(JsonNode deployment, Map<String, String> seen) {
         String status = Json.text(deployment, "status");
         String previous = seen.put("", status);
         if (previous != null && !previous.equals(status)) {
             err().println("  " + status);
+        }
+        JsonNode rollout = deployment.path("rollout");
+        if (rollout.isObject()) {
+            reportRollout(rollout, seen);
         }
         for (JsonNode t : deployment.path("targets")) {
             String target = Json.text(t, "target");
@@ -76,6 +100,26 @@ abstract class DeploymentCommand extends ApiCommand {
             }
         }
         err().flush();
+    }
+
+    private void reportRollout(JsonNode rollout, Map<String, String> seen) {
+        JsonNode decisions = rollout.path("decisions");
+        int shown = Integer.parseInt(seen.getOrDefault("decisions", "0"));
+        for (int i = shown; i < decisions.size(); i++) {
+            JsonNode d = decisions.get(i);
+            err().println("  decision at " + Json.text(d, "percent") + "%: " + Json.text(d, "action") + " ("
+                    + Json.text(d, "by") + "): " + Json.text(d, "reason"));
+        }
+        seen.put("decisions", String.valueOf(decisions.size()));
+        String step = Json.text(rollout, "stepStartedAt") == null ? null
+                : "step " + (rollout.path("step").asInt() + 1) + ": " + Json.text(rollout, "percent") + "% to the candidate";
+        if (step != null && !step.equals(seen.put("step", step))) {
+            err().println("  " + step);
+        }
+        String waiting = Json.text(rollout, "waiting");
+        if (waiting != null && !waiting.equals(seen.put("waiting", waiting))) {
+            err().println("  waiting: " + waiting);
+        }
     }
 
     private void print(JsonNode deployment) {

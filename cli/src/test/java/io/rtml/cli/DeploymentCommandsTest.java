@@ -109,6 +109,57 @@ class DeploymentCommandsTest {
     }
 
     @Test
+    void aCanaryCarriesItsStepsBakeAndGuardrails() {
+        JsonNode deployment = Json.parse(cli.run("deploy", service, "1", "--targets", target, "--canary", "5,25,100",
+                "--bake", "30s", "--max-error-ratio", "0.01", "--max-p99", "50ms", "--no-wait", "-o", "json").out(),
+                "stdout");
+
+        JsonNode strategy = deployment.path("strategy");
+        assertThat(strategy.path("type").asString()).isEqualTo("canary");
+        assertThat(strategy.path("steps").toString()).isEqualTo("[5,25,100]");
+        assertThat(strategy.path("bakeSeconds").asInt()).isEqualTo(30);
+        assertThat(strategy.path("guardrails").path("maxErrorRatio").asDouble()).isEqualTo(0.01);
+        assertThat(strategy.path("guardrails").path("maxP99Millis").asDouble()).isEqualTo(50);
+    }
+
+    @Test
+    void linearAndShadowRolloutsAreAsked() {
+        JsonNode linear = Json.parse(cli.run("deploy", service, "1", "--targets", target, "--linear", "25",
+                "--no-wait", "-o", "json").out(), "stdout");
+        assertThat(linear.path("strategy").path("steps").toString()).isEqualTo("[25,50,75,100]");
+        assertThat(linear.path("strategy").path("bakeSeconds").asInt()).as("the default bake").isEqualTo(60);
+        RunningRegistry.succeed(linear.path("id").asLong());
+
+        JsonNode shadow = Json.parse(cli.run("deploy", service, "1", "--targets", target, "--shadow", "20",
+                "--duration", "10m", "--no-wait", "-o", "json").out(), "stdout");
+        assertThat(shadow.path("strategy").path("type").asString()).isEqualTo("shadow");
+        assertThat(shadow.path("strategy").path("durationSeconds").asInt()).isEqualTo(600);
+    }
+
+    @Test
+    void badRolloutsAreRefusedByTheCliOrTheRegistry() {
+        Cli.Result steps = cli.run("deploy", service, "1", "--targets", target, "--canary", "50,5,100", "--no-wait");
+        assertThat(steps.exitCode()).as(steps.toString()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(steps.err()).contains("strategy.steps must ascend").endsWith("(VALIDATION_FAILED)\n");
+
+        assertThat(cli.run("deploy", service, "1", "--canary", "5,100", "--shadow", "5").exitCode())
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(cli.run("deploy", service, "1", "--bake", "5s").exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void promoteAndAbortOfADeploymentThatIsNotRollingOutAreConflicts() {
+        JsonNode deployment = Json.parse(cli.run("deploy", service, "1", "--targets", target, "--no-wait", "-o",
+                "json").out(), "stdout");
+        String id = deployment.path("id").asString();
+
+        Cli.Result promote = cli.run("promote", service, id);
+        assertThat(promote.exitCode()).as(promote.toString()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(promote.err()).endsWith("(NOT_ROLLING_OUT)\n");
+        assertThat(cli.run("abort", service, id).err()).endsWith("(NOT_ROLLING_OUT)\n");
+    }
+
+    @Test
     void rollbackOfAServiceThatRunsNowhereIsRefused() {
         Cli.Result result = cli.run("rollback", service);
 

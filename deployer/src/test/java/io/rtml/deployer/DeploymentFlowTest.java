@@ -183,8 +183,13 @@ class DeploymentFlowTest {
     }
 
     static void awaitFinal(Registry registry, long deploymentId, String expected) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
-                .until(() -> List.of("SUCCEEDED", "FAILED", "ROLLED_BACK").contains(registry.status(deploymentId)));
+        awaitFinal(registry, deploymentId, expected, Duration.ofSeconds(30));
+    }
+
+    static void awaitFinal(Registry registry, long deploymentId, String expected, Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(20))
+                .until(() -> List.of("SUCCEEDED", "FAILED", "ROLLED_BACK", "SHADOWED")
+                        .contains(registry.status(deploymentId)));
         assertThat(registry.status(deploymentId)).as("deployment %s: %s", deploymentId,
                 registry.deployment(deploymentId).get("error")).isEqualTo(expected);
     }

@@ -41,6 +41,7 @@ public class DeploymentLedger {
               AND d.id = (SELECT id FROM deployment
                           WHERE status = ANY(?)
                             AND (claimed_until IS NULL OR claimed_until < now())
+                            AND (not_before IS NULL OR not_before <= now())
                             AND (?::bigint IS NULL OR id = ?)
                           ORDER BY id
                           FOR UPDATE SKIP LOCKED
@@ -49,6 +50,25 @@ public class DeploymentLedger {
 
     private static final String RENEW = """
             UPDATE deployment SET claimed_until = now() + make_interval(secs => ?)
+            WHERE id = ? AND claimed_by = ? AND status = ANY(?) AND claimed_until IS NOT NULL""";
+
+    /**
+     * A rollout step bakes: record the state, release the claim until {@code not_before}, and reset
+     * the attempts (the deployment made progress; the give-up rule counts claims that did not).
+     * The decision asked for by hand that this claim acted on is cleared; one asked for since stays,
+     * and is taken at once instead of after the bake.
+     */
+    private static final String BAKE = """
+            UPDATE deployment SET rollout_state = ?::jsonb,
+                   not_before = CASE WHEN requested_decision IS DISTINCT FROM ? AND requested_decision IS NOT NULL
+                                     THEN now() ELSE now() + make_interval(secs => ?) END,
+                   claimed_until = NULL, attempts = 0,
+                   requested_decision = CASE WHEN requested_decision = ? THEN NULL ELSE requested_decision END
+            WHERE id = ? AND claimed_by = ? AND status = ?""";
+
+    private static final String ROLLOUT_STATE = """
+            UPDATE deployment SET rollout_state = ?::jsonb,
+                   requested_decision = CASE WHEN requested_decision = ? THEN NULL ELSE requested_decision END
             WHERE id = ? AND claimed_by = ? AND status = ANY(?)""";
 
     private static final String MOVE = """
@@ -131,6 +151,27 @@ public class DeploymentLedger {
     public boolean renew(long deploymentId) {
         return jdbc.update(RENEW, claimant.leaseSeconds(), deploymentId, claimant.instanceId(),
                 DeploymentStatus.inFlightNames()) == 1;
+    }
+
+    /**
+     * Records the rollout's state and releases the claim for {@code seconds} (a step bakes);
+     * {@code actedOn}: the decision asked for by hand that was just carried out, or null.
+     */
+    public void bake(long deploymentId, RolloutState state, double seconds, String actedOn) {
+        int rows = jdbc.update(BAKE, state.toJson(), actedOn, seconds, actedOn, deploymentId, claimant.instanceId(),
+                DeploymentStatus.ROLLING_OUT.name());
+        if (rows != 1) {
+            throw new LostClaimException("deployment " + deploymentId + " is no longer claimed by this deployer");
+        }
+    }
+
+    /** Records the rollout's state without releasing the claim (before a move or an end). */
+    public void recordRollout(long deploymentId, RolloutState state, String actedOn) {
+        int rows = jdbc.update(ROLLOUT_STATE, state.toJson(), actedOn, deploymentId, claimant.instanceId(),
+                DeploymentStatus.inFlightNames());
+        if (rows != 1) {
+            throw new LostClaimException("deployment " + deploymentId + " is no longer claimed by this deployer");
+        }
     }
 
     /** Moves to a non-final status and records target progress. */

@@ -19,8 +19,9 @@ public class DeploymentRequests {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static final String DEPLOYMENT = """
-            INSERT INTO deployment (service_id, kind, version, status, requested_by, requested_at, deletes_service)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO deployment (service_id, kind, version, status, requested_by, requested_at, deletes_service,
+                                    rollout)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)
             RETURNING id""";
 
     /**
@@ -44,6 +45,11 @@ public class DeploymentRequests {
     private static final String AUDIT = """
             INSERT INTO audit_event (occurred_at, actor, client_address, action, entity_type, entity_name, details)
             VALUES (coalesce(?::timestamptz, now()), ?, ?, ?, 'service', ?, ?::jsonb)""";
+
+    /** A decision by hand: the deployer takes it at once (not_before now), at its next claim. */
+    private static final String DECIDE = """
+            UPDATE deployment SET requested_decision = ?, not_before = now()
+            WHERE id = ? AND service_id = ? AND status = ?""";
 
     private final JdbcTemplate jdbc;
 
@@ -69,8 +75,17 @@ public class DeploymentRequests {
     public long start(long serviceId, String serviceName, DeploymentKind kind, int version, boolean deletesService,
             List<Long> targetIds, List<String> targetNames, Requester requester, Instant now,
             Map<String, Object> moreDetails) {
+        return start(serviceId, serviceName, kind, version, deletesService, targetIds, targetNames, requester, now,
+                moreDetails, null);
+    }
+
+    /** As above, with a rollout strategy (null: all targets at once), validated by the caller. */
+    public long start(long serviceId, String serviceName, DeploymentKind kind, int version, boolean deletesService,
+            List<Long> targetIds, List<String> targetNames, Requester requester, Instant now,
+            Map<String, Object> moreDetails, Rollout rollout) {
         Long id = jdbc.queryForObject(DEPLOYMENT, Long.class, serviceId, kind.name(), version,
-                DeploymentStatus.PENDING.name(), requester.name(), Timestamp.from(now), deletesService);
+                DeploymentStatus.PENDING.name(), requester.name(), Timestamp.from(now), deletesService,
+                rollout == null ? null : rollout.toJson());
         jdbc.update(TARGETS, id, TargetDeploymentStatus.PENDING.name(), targetIds.toArray(Long[]::new), serviceId);
         String action = deletesService ? "service.delete.request"
                 : kind == DeploymentKind.DEPLOY ? "deployment.request"
@@ -80,8 +95,25 @@ public class DeploymentRequests {
         details.put("version", version);
         details.put("targets", targetNames);
         details.putAll(moreDetails);
+        if (rollout != null) {
+            details.put("strategy", rollout.type());
+        }
         audit(jdbc, requester.name(), requester.address(), action, serviceName, details, now);
         return id;
+    }
+
+    /**
+     * Asks the deployer to promote (PROMOTE: next step now, or finish) or abort (ABORT: roll back
+     * now) a rollout; false when the deployment is not rolling out.
+     */
+    public boolean decide(long serviceId, String serviceName, long deploymentId, String decision, Requester requester,
+            Instant now) {
+        if (jdbc.update(DECIDE, decision, deploymentId, serviceId, DeploymentStatus.ROLLING_OUT.name()) != 1) {
+            return false;
+        }
+        audit(jdbc, requester.name(), requester.address(), "deployment." + decision.toLowerCase(Locale.ROOT),
+                serviceName, Map.of("deploymentId", deploymentId), now);
+        return true;
     }
 
     /** The service now runs another model: forget the versions recorded for the old one. */

@@ -7,14 +7,18 @@ import java.util.Set;
  * The life of a deployment (DESIGN.md): PENDING → STAGING → ACTIVATING → SUCCEEDED, or FAILED
  * (staging failed: nothing was activated), ROLLED_BACK (activation failed somewhere: the targets
  * already switched went back). A rollback goes PENDING → ACTIVATING: its version is still loaded on
- * the nodes, nothing to stage. There is no "superseded": a second request while one is in flight is
+ * the nodes, nothing to stage. A deployment with a rollout strategy goes STAGING → ROLLING_OUT while
+ * the nodes route a growing share of requests to it, then ACTIVATING (promoted to 100%) or
+ * ROLLED_BACK (a guardrail was crossed, or aborted by hand: the stable version never stopped
+ * serving). A shadow rollout never switches: after its duration it ends SHADOWED, the candidate's
+ * agreement and latency recorded, every target still on what it served before. There is no "superseded": a second request while one is in flight is
  * refused with 409, never queued behind it, so no deployment can be overtaken.
  */
 public enum DeploymentStatus {
-    PENDING, STAGING, ACTIVATING, SUCCEEDED, FAILED, ROLLED_BACK;
+    PENDING, STAGING, ROLLING_OUT, ACTIVATING, SUCCEEDED, FAILED, ROLLED_BACK, SHADOWED;
 
     /** The statuses a deployer still has work to do in; the schema allows one such row per service. */
-    public static final Set<DeploymentStatus> IN_FLIGHT = EnumSet.of(PENDING, STAGING, ACTIVATING);
+    public static final Set<DeploymentStatus> IN_FLIGHT = EnumSet.of(PENDING, STAGING, ROLLING_OUT, ACTIVATING);
 
     /**
      * {@link #IN_FLIGHT} as a text array, bound into SQL as {@code status = ANY(?)}: the set is
@@ -36,9 +40,10 @@ public enum DeploymentStatus {
     public boolean canMoveTo(DeploymentStatus next) {
         return switch (this) {
             case PENDING -> next == STAGING || next == ACTIVATING || next == FAILED;
-            case STAGING -> next == ACTIVATING || next == FAILED;
+            case STAGING -> next == ACTIVATING || next == ROLLING_OUT || next == FAILED;
+            case ROLLING_OUT -> next == ACTIVATING || next == ROLLED_BACK || next == SHADOWED;
             case ACTIVATING -> next == SUCCEEDED || next == ROLLED_BACK;
-            case SUCCEEDED, FAILED, ROLLED_BACK -> false;
+            case SUCCEEDED, FAILED, ROLLED_BACK, SHADOWED -> false;
         };
     }
 

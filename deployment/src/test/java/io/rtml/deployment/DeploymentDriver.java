@@ -39,6 +39,16 @@ public final class DeploymentDriver {
         });
     }
 
+    /** Every target staged; the rollout's first step bakes (its claim released for an hour) at {@code percent}. */
+    public void rollingOut(long deploymentId, int percent) {
+        tx.executeWithoutResult(status -> {
+            DeploymentOutcome deployment = claim(deploymentId);
+            ledger.move(deploymentId, DeploymentStatus.STAGING, DeploymentStatus.ROLLING_OUT,
+                    progress(deployment, TargetDeploymentStatus.STAGED, null));
+            ledger.bake(deploymentId, RolloutState.first(percent).started(java.time.Instant.now(), null), 3600, null);
+        });
+    }
+
     /** Staging failed on every target: FAILED, nothing activated. */
     public void fail(long deploymentId, String error) {
         tx.executeWithoutResult(status -> {

@@ -192,6 +192,36 @@ class DeploymentLedgerTest {
         jdbc.update("UPDATE deployment SET status = ? WHERE id = ?", status.name(), id);
     }
 
+    @Test
+    void aBakingRolloutIsClaimedByNoDeployerUntilItsTimeOrADecisionByHand() {
+        Rollout canary = new Rollout("canary", List.of(10, 100), null, 60, null, null, null);
+        long id = tx.execute(s -> requests.start(serviceId, service, DeploymentKind.DEPLOY, 2, false, List.of(hub, edge),
+                List.of("hub", "edge"), new DeploymentRequests.Requester("alice", null), Instant.now(),
+                java.util.Map.of(), canary));
+        assertThat(one.claim()).contains(id);
+        one.move(id, DeploymentStatus.STAGING, DeploymentStatus.ROLLING_OUT, List.of());
+        tx.executeWithoutResult(s -> one.bake(id, RolloutState.first(10).started(Instant.now(), null), 60, null));
+
+        assertThat(jdbc.queryForObject("SELECT attempts FROM deployment WHERE id = ?", Integer.class, id))
+                .as("progress: the give-up rule starts again").isZero();
+        assertThat(two.claim()).as("baking").isEmpty();
+        assertThat(one.renew(id)).as("a released claim is not renewed").isFalse();
+        assertThatThrownBy(() -> requests.start(serviceId, service, DeploymentKind.DEPLOY, 1, false, List.of(hub),
+                List.of("hub"), new DeploymentRequests.Requester("bob", null), Instant.now()))
+                .hasMessageContaining("deployment_one_in_flight");
+
+        Boolean promoted = tx.execute(s -> requests.decide(serviceId, service, id, "PROMOTE",
+                new DeploymentRequests.Requester("bob", null), Instant.now()));
+        assertThat(promoted).isTrue();
+        assertThat(two.claim()).as("a decision by hand is taken at once").contains(id);
+        tx.executeWithoutResult(s -> two.bake(id, RolloutState.first(100).started(Instant.now(), null), 60, "PROMOTE"));
+        assertThat(jdbc.queryForObject("SELECT requested_decision FROM deployment WHERE id = ?", String.class, id))
+                .as("taken: cleared").isNull();
+        Boolean aborted = tx.execute(s -> requests.decide(serviceId, service, id + 1000, "ABORT",
+                new DeploymentRequests.Requester("bob", null), Instant.now()));
+        assertThat(aborted).as("no such rollout").isFalse();
+    }
+
     private long target(String name) {
         return jdbc.queryForObject("""
                 INSERT INTO target (name, kind, region, base_url, created_at, created_by, updated_at)

@@ -4,6 +4,7 @@ import static io.rtml.deployment.DeploymentStatus.ACTIVATING;
 import static io.rtml.deployment.DeploymentStatus.FAILED;
 import static io.rtml.deployment.DeploymentStatus.PENDING;
 import static io.rtml.deployment.DeploymentStatus.ROLLED_BACK;
+import static io.rtml.deployment.DeploymentStatus.ROLLING_OUT;
 import static io.rtml.deployment.DeploymentStatus.STAGING;
 import static io.rtml.deployment.DeploymentStatus.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,21 +39,28 @@ class DeploymentStatusTest {
         assertThat(STAGING.canMoveTo(FAILED)).isTrue();
         assertThat(ACTIVATING.canMoveTo(SUCCEEDED)).isTrue();
         assertThat(ACTIVATING.canMoveTo(ROLLED_BACK)).isTrue();
+        assertThat(STAGING.canMoveTo(ROLLING_OUT)).isTrue();
+        assertThat(ROLLING_OUT.canMoveTo(ACTIVATING)).as("promoted to 100%").isTrue();
+        assertThat(ROLLING_OUT.canMoveTo(ROLLED_BACK)).as("a guardrail was crossed, or aborted").isTrue();
+        assertThat(ROLLING_OUT.canMoveTo(SUCCEEDED)).as("only activation ends a rollout well").isFalse();
+        assertThat(ROLLING_OUT.canMoveTo(FAILED)).isFalse();
+        assertThat(ROLLING_OUT.canMoveTo(DeploymentStatus.SHADOWED)).as("a shadow rollout's end").isTrue();
+        assertThat(STAGING.canMoveTo(DeploymentStatus.SHADOWED)).isFalse();
 
         assertThat(STAGING.canMoveTo(PENDING)).isFalse();
         assertThat(ACTIVATING.canMoveTo(STAGING)).isFalse();
         assertThat(ACTIVATING.canMoveTo(FAILED)).as("something may have switched: it is rolled back").isFalse();
         assertThat(STAGING.canMoveTo(SUCCEEDED)).as("nothing was activated yet").isFalse();
         assertThat(PENDING.canMoveTo(SUCCEEDED)).isFalse();
-        for (DeploymentStatus end : List.of(SUCCEEDED, FAILED, ROLLED_BACK)) {
+        for (DeploymentStatus end : List.of(SUCCEEDED, FAILED, ROLLED_BACK, DeploymentStatus.SHADOWED)) {
             assertThat(DeploymentStatus.values()).noneMatch(end::canMoveTo);
         }
     }
 
     @Test
     void theInFlightSetIsWhatIsNotFinalAndIsBoundByName() {
-        assertThat(DeploymentStatus.IN_FLIGHT).containsExactlyInAnyOrder(PENDING, STAGING, ACTIVATING);
-        assertThat(DeploymentStatus.inFlightNames()).containsExactly("PENDING", "STAGING", "ACTIVATING");
+        assertThat(DeploymentStatus.IN_FLIGHT).containsExactlyInAnyOrder(PENDING, STAGING, ROLLING_OUT, ACTIVATING);
+        assertThat(DeploymentStatus.inFlightNames()).containsExactly("PENDING", "STAGING", "ROLLING_OUT", "ACTIVATING");
         assertThat(DeploymentStatus.IN_FLIGHT).noneMatch(DeploymentStatus::isFinal);
     }
 
@@ -73,7 +81,7 @@ class DeploymentStatusTest {
                 .toList();
 
         assertThat(finals).containsExactly(DeploymentStatus.SUCCEEDED, DeploymentStatus.FAILED,
-                DeploymentStatus.ROLLED_BACK);
+                DeploymentStatus.ROLLED_BACK, DeploymentStatus.SHADOWED);
         assertThat(finals).allSatisfy(s -> assertThat(statusRow).contains(s.name()));
     }
 

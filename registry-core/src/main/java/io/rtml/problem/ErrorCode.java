@@ -26,6 +26,7 @@ public enum ErrorCode {
     SERVICE_ALREADY_EXISTS(409, "Service already exists"),
     DEPLOYMENT_IN_PROGRESS(409, "A deployment is already in progress"),
     NOTHING_TO_ROLL_BACK(409, "Nothing to roll back to"),
+    NOT_ROLLING_OUT(409, "The deployment is not rolling out"),
     SIGNATURE_MISMATCH(409, "Signatures differ"),
     SIGNATURE_INCOMPATIBLE(409, "Signature incompatible with the active version"),
     CONFLICT(409, "Conflict"),

@@ -4,6 +4,7 @@ import io.rtml.artifact.ArtifactStoreConfiguration;
 import io.rtml.deployment.NodeCredentialProperties;
 import io.rtml.onnx.InspectionLimits;
 import io.rtml.registry.artifact.UploadProperties;
+import io.rtml.registry.deployment.RolloutDefaults;
 import io.rtml.registry.onnx.OnnxInspector;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -20,7 +21,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @Configuration(proxyBeanMethods = false)
 @Import(ArtifactStoreConfiguration.class)
 @EnableScheduling
-@EnableConfigurationProperties({UploadProperties.class, NodeCredentialProperties.class})
+@EnableConfigurationProperties({UploadProperties.class, NodeCredentialProperties.class, RolloutDefaults.class})
 public class RegistryCoreConfiguration {
 
     @Bean

@@ -4,6 +4,8 @@ import io.rtml.deployer.node.NodeTarget;
 import io.rtml.deployment.DeploymentKind;
 import io.rtml.deployment.DeploymentLedger;
 import io.rtml.deployment.DeploymentStatus;
+import io.rtml.deployment.Rollout;
+import io.rtml.deployment.RolloutState;
 import io.rtml.deployment.TargetDeploymentStatus;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +22,8 @@ class DeploymentQueue {
 
     private static final String JOB = """
             SELECT d.id, d.service_id, s.name AS service, d.kind, d.version, d.status, d.requested_by,
-                   d.requested_at, d.attempts, d.deletes_service, v.artifact_key, v.sha256, v.size_bytes, v.example
+                   d.requested_at, d.attempts, d.deletes_service, d.rollout::text AS rollout,
+                   d.rollout_state::text AS rollout_state, d.requested_decision, v.artifact_key, v.sha256, v.size_bytes, v.example
             FROM deployment d
             JOIN service s ON s.id = d.service_id
             LEFT JOIN model_version v ON v.model_id = s.model_id AND v.version = d.version
@@ -66,7 +69,8 @@ class DeploymentQueue {
                 DeploymentStatus.valueOf(rs.getString("status")), rs.getString("requested_by"),
                 rs.getTimestamp("requested_at").toInstant(), rs.getInt("attempts"), rs.getString("artifact_key"),
                 rs.getString("sha256"), rs.getLong("size_bytes"), rs.getString("example"), targets,
-                rs.getBoolean("deletes_service")), id);
+                rs.getBoolean("deletes_service"), Rollout.fromJson(rs.getString("rollout")),
+                RolloutState.fromJson(rs.getString("rollout_state")), rs.getString("requested_decision")), id);
     }
 
     /** The artifact of {@code version} of the service's model, or null when there is no such version. */

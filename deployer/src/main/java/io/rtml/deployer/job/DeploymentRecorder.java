@@ -3,6 +3,7 @@ package io.rtml.deployer.job;
 import io.rtml.deployment.DeploymentLedger;
 import io.rtml.deployment.DeploymentOutcome;
 import io.rtml.deployment.DeploymentStatus;
+import io.rtml.deployment.RolloutState;
 import io.rtml.deployment.TargetDeploymentStatus;
 import io.rtml.deployment.TargetProgress;
 import java.util.List;
@@ -28,6 +29,28 @@ class DeploymentRecorder {
     /** Moves to a non-final status and records target progress in the same transaction. */
     void move(DeploymentJob job, DeploymentStatus from, DeploymentStatus to, List<TargetProgress> targets) {
         tx.executeWithoutResult(status -> ledger.move(job.id(), from, to, targets));
+    }
+
+    /** A rollout step bakes: its state recorded and the claim released for {@code seconds}. */
+    void bake(DeploymentJob job, RolloutState state, double seconds, String actedOn) {
+        tx.executeWithoutResult(status -> ledger.bake(job.id(), state, seconds, actedOn));
+    }
+
+    /** Records the rollout's state, then moves to a non-final status, in one transaction. */
+    void move(DeploymentJob job, RolloutState state, String actedOn, DeploymentStatus from, DeploymentStatus to) {
+        tx.executeWithoutResult(status -> {
+            ledger.recordRollout(job.id(), state, actedOn);
+            ledger.move(job.id(), from, to, List.of());
+        });
+    }
+
+    /** Records the rollout's state, then ends the deployment, in one transaction. */
+    void finish(DeploymentJob job, RolloutState state, String actedOn, DeploymentStatus from, DeploymentStatus to,
+            String error, List<TargetProgress> targets) {
+        tx.executeWithoutResult(status -> {
+            ledger.recordRollout(job.id(), state, actedOn);
+            ledger.finish(outcome(job), from, to, error, targets);
+        });
     }
 
     /** Ends the deployment: see {@link DeploymentLedger#finish}, all in one transaction. */

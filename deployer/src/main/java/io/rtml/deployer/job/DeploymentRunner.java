@@ -3,6 +3,7 @@ package io.rtml.deployer.job;
 import static io.rtml.deployment.DeploymentStatus.ACTIVATING;
 import static io.rtml.deployment.DeploymentStatus.FAILED;
 import static io.rtml.deployment.DeploymentStatus.ROLLED_BACK;
+import static io.rtml.deployment.DeploymentStatus.ROLLING_OUT;
 import static io.rtml.deployment.DeploymentStatus.STAGING;
 import static io.rtml.deployment.DeploymentStatus.SUCCEEDED;
 
@@ -51,9 +52,11 @@ class DeploymentRunner {
     private final DeploymentMetrics metrics;
     private final Undeployment undeployment;
     private final Claimant claimant;
+    private final RolloutDriver rollouts;
 
     DeploymentRunner(NodeClient nodes, ArtifactStore artifacts, DeploymentRecorder recorder,
-            DeploymentMetrics metrics, Undeployment undeployment, DeploymentLedger ledger) {
+            DeploymentMetrics metrics, Undeployment undeployment, DeploymentLedger ledger, RolloutDriver rollouts) {
+        this.rollouts = rollouts;
         this.nodes = nodes;
         this.artifacts = artifacts;
         this.recorder = recorder;
@@ -78,17 +81,21 @@ class DeploymentRunner {
             return;
         }
         DeploymentStatus status = job.status();
-        if (job.artifactKey() == null && status != ACTIVATING) {
+        if (job.artifactKey() == null && status != ACTIVATING && status != ROLLING_OUT) {
             end(job, status, FAILED, missingVersion(job), List.of());
             return;
         }
         if (status == STAGING && !stage(job)) {
             return;
         }
+        if (job.rollout() != null && (status == STAGING || status == ROLLING_OUT)) {
+            rollouts.drive(job, () -> activate(job));
+            return;
+        }
         activate(job);
     }
 
-    /** True when every target staged and the deployment moved to ACTIVATING. */
+    /** True when every target staged and the deployment moved on (ACTIVATING, or ROLLING_OUT with a rollout). */
     private boolean stage(DeploymentJob job) {
         Artifact artifact = artifact(job);
         List<FanOut.Result<StageResult>> results = FanOut.all(job.targets(), t -> stageOn(t, job, artifact));
@@ -103,7 +110,7 @@ class DeploymentRunner {
             end(job, STAGING, FAILED, "staging failed, nothing was activated: " + errors, updates);
             return false;
         }
-        recorder.move(job, STAGING, ACTIVATING, updates);
+        recorder.move(job, STAGING, job.rollout() != null ? ROLLING_OUT : ACTIVATING, updates);
         return true;
     }
 
@@ -185,7 +192,9 @@ class DeploymentRunner {
     /** Too many attempts: end without going forward, leaving every target on its previous version. */
     private void giveUp(DeploymentJob job) {
         String reason = giveUpReason(job);
-        if (job.status() == ACTIVATING) {
+        if (job.status() == ROLLING_OUT) {
+            rollouts.giveUp(job, reason);
+        } else if (job.status() == ACTIVATING) {
             List<TargetProgress> updates = new ArrayList<>();
             String revertErrors = revert(job, job.targets(), updates);
             end(job, ACTIVATING, ROLLED_BACK, reason + (revertErrors == null ? "" : "; revert failed: " + revertErrors),

@@ -84,6 +84,54 @@ public class NodeClient {
         return post(target, "/admin/v1/activate", body, callTimeout).thenApply(json -> null);
     }
 
+    /**
+     * Routes {@code percent} of the service's requests to {@code candidate} (a loaded version; the
+     * rest stay on the active version); idempotent.
+     */
+    public CompletableFuture<Void> traffic(NodeTarget target, String service, int candidate, int percent) {
+        String body = JSON.writeValueAsString(Map.of("candidate", candidate, "percent", percent));
+        return call(() -> send(target, HttpRequest.newBuilder(target.uri(trafficPath(service)))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)), callTimeout, true)).thenApply(json -> null);
+    }
+
+    /** Ends a split: every request on the active version again, which never stopped serving; idempotent. */
+    public CompletableFuture<Void> clearTraffic(NodeTarget target, String service) {
+        return call(() -> send(target, HttpRequest.newBuilder(target.uri(trafficPath(service))).DELETE(), callTimeout,
+                true)).thenApply(json -> null);
+    }
+
+    /**
+     * Has {@code percent} of the service's requests scored by {@code candidate} too, after their
+     * replies, the outputs compared with the served ones (the node's default tolerance); idempotent.
+     */
+    public CompletableFuture<Void> shadow(NodeTarget target, String service, int candidate, int percent) {
+        String body = JSON.writeValueAsString(Map.of("candidate", candidate, "percent", percent));
+        return call(() -> send(target, HttpRequest.newBuilder(target.uri(shadowPath(service)))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)), callTimeout, true)).thenApply(json -> null);
+    }
+
+    /** Ends a shadow; idempotent. */
+    public CompletableFuture<Void> clearShadow(NodeTarget target, String service) {
+        return call(() -> send(target, HttpRequest.newBuilder(target.uri(shadowPath(service))).DELETE(), callTimeout,
+                true)).thenApply(json -> null);
+    }
+
+    private static String shadowPath(String service) {
+        return "/admin/v1/services/" + service + "/shadow";
+    }
+
+    /** Every loaded version's cumulative telemetry, as the node reports it (GET /admin/v1/telemetry). */
+    public CompletableFuture<JsonNode> telemetry(NodeTarget target) {
+        return call(() -> send(target, HttpRequest.newBuilder(target.uri("/admin/v1/telemetry")).GET(), callTimeout,
+                true));
+    }
+
+    private static String trafficPath(String service) {
+        return "/admin/v1/services/" + service + "/traffic";
+    }
+
     /** Takes the whole service off the node (every version, the active one too); idempotent. */
     public CompletableFuture<Void> remove(NodeTarget target, String service) {
         return post(target, "/admin/v1/remove", Map.of("service", service), callTimeout).thenApply(json -> null);

@@ -2,6 +2,8 @@ package io.rtml.deployer.support;
 
 import io.rtml.artifact.ArtifactStore;
 import io.rtml.deployment.DeploymentKind;
+import io.rtml.deployment.Rollout;
+import io.rtml.deployment.RolloutState;
 import io.rtml.deployment.DeploymentRequests;
 import io.rtml.deployment.NodeCredentialProperties;
 import io.rtml.deployment.NodeCredentials;
@@ -150,6 +152,29 @@ public final class Registry {
     /** A deployment request as the registry records it, with the deployment module's writer. */
     public long deploy(long serviceId, String kind, int version, List<Long> targetIds) {
         return request(serviceId, DeploymentKind.valueOf(kind), version, false, targetIds);
+    }
+
+    /** A DEPLOY rolled out by {@code rollout} (validated and normalised, as the registry stores it). */
+    public long deploy(long serviceId, int version, List<Long> targetIds, Rollout rollout) {
+        String service = jdbc.queryForObject("SELECT name FROM service WHERE id = ?", String.class, serviceId);
+        List<String> names = targetIds.stream().map(id -> jdbc.queryForObject("SELECT name FROM target WHERE id = ?",
+                String.class, id)).toList();
+        return inTransaction(() -> requests.start(serviceId, service, DeploymentKind.DEPLOY, version, false,
+                targetIds, names, new DeploymentRequests.Requester("alice", null), Instant.now(), java.util.Map.of(),
+                rollout));
+    }
+
+    /** POST .../promote or .../abort as the registry records it; false when not rolling out. */
+    public boolean decide(long serviceId, long deploymentId, String decision) {
+        String service = jdbc.queryForObject("SELECT name FROM service WHERE id = ?", String.class, serviceId);
+        return inTransaction(() -> requests.decide(serviceId, service, deploymentId, decision,
+                new DeploymentRequests.Requester("bob", null), Instant.now()));
+    }
+
+    /** The deployment's rollout state as the deployer recorded it (null before its first step). */
+    public RolloutState rollout(long deploymentId) {
+        return RolloutState.fromJson(jdbc.queryForObject("SELECT rollout_state::text FROM deployment WHERE id = ?",
+                String.class, deploymentId));
     }
 
     /** An UNDEPLOY as the registry records it (version 0); {@code deletesService} as DELETE /services/{name} asks. */

@@ -52,6 +52,18 @@ class DeploymentController {
         return accepted(deployments.rollback(name, request == null ? new RollbackRequest(null) : request, actor));
     }
 
+    /** A rollout's next step now (or the end, at the last): the deployer takes it at once. */
+    @PostMapping("/deployments/{id}/promote")
+    ResponseEntity<DeploymentResponse> promote(@PathVariable String name, @PathVariable long id, Actor actor) {
+        return accepted(deployments.decide(name, id, "PROMOTE", actor));
+    }
+
+    /** A rollout rolled back now: every target back to 100% on the stable version. */
+    @PostMapping("/deployments/{id}/abort")
+    ResponseEntity<DeploymentResponse> abort(@PathVariable String name, @PathVariable long id, Actor actor) {
+        return accepted(deployments.decide(name, id, "ABORT", actor));
+    }
+
     @GetMapping("/deployments")
     Page<DeploymentResponse> list(@PathVariable String name, @RequestParam(required = false) Integer pageSize,
             @RequestParam(required = false) String pageToken) {

@@ -1,6 +1,7 @@
 package io.rtml.registry.deployment;
 
 import io.rtml.deployment.DeploymentKind;
+import io.rtml.deployment.Rollout;
 
 import jakarta.validation.constraints.Positive;
 import tools.jackson.databind.JsonNode;
@@ -11,17 +12,34 @@ import tools.jackson.databind.JsonNode;
  * With {@code kind: "UNDEPLOY"} (and no version or alias) the service is taken off those targets
  * instead; {@code kind} defaults to DEPLOY (a ROLLBACK has its own endpoint). A version whose
  * signature breaks the callers of the active version is refused (409 SIGNATURE_INCOMPATIBLE) unless
- * {@code allowSignatureChange} is true.
+ * {@code allowSignatureChange} is true. A {@code strategy} rolls the version out progressively
+ * (canary, linear or shadow, judged by {@code guardrails}; the service's defaults fill the limits left
+ * out); without one every target switches at once.
  */
 public record DeployRequest(@Positive Integer version, String alias, JsonNode targets, DeploymentKind kind,
-        Boolean allowSignatureChange) {
+        Boolean allowSignatureChange, Strategy strategy, Rollout.Guardrails guardrails) {
 
     public DeployRequest(Integer version, String alias, JsonNode targets) {
-        this(version, alias, targets, null, null);
+        this(version, alias, targets, null, null, null, null);
     }
 
     public DeployRequest(Integer version, String alias, JsonNode targets, DeploymentKind kind) {
-        this(version, alias, targets, kind, null);
+        this(version, alias, targets, kind, null, null, null);
+    }
+
+    public DeployRequest(Integer version, String alias, JsonNode targets, DeploymentKind kind,
+            Boolean allowSignatureChange) {
+        this(version, alias, targets, kind, allowSignatureChange, null, null);
+    }
+
+    /** The {@code strategy} object of the request; see {@link Rollout}. */
+    public record Strategy(String type, java.util.List<Integer> steps, Integer stepPercent, Integer bakeSeconds,
+            Integer percent, Integer durationSeconds) {
+
+        Rollout rollout(Rollout.Guardrails guardrails) {
+            return new Rollout(type, steps, stepPercent, bakeSeconds == null ? 60 : bakeSeconds, percent,
+                    durationSeconds, guardrails);
+        }
     }
 
     boolean signatureChangeAllowed() {

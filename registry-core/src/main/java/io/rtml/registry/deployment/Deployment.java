@@ -2,7 +2,10 @@ package io.rtml.registry.deployment;
 
 import io.rtml.deployment.DeploymentKind;
 import io.rtml.deployment.DeploymentStatus;
+import io.rtml.deployment.Rollout;
+import io.rtml.deployment.RolloutState;
 
+import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -14,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.hibernate.annotations.Immutable;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 /**
  * One request to move a service to a version on a set of targets; the deployer carries it out.
@@ -45,13 +50,28 @@ public class Deployment {
     private String error;
     private boolean deletesService;
 
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(columnDefinition = "jsonb")
+    private String rollout;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(columnDefinition = "jsonb")
+    private String rolloutState;
+
+    private String requestedDecision;
+
     protected Deployment() {}
 
     public DeploymentResponse toResponse(String service, List<DeploymentResponse.TargetProgress> targets) {
         Long durationMs = startedAt != null && finishedAt != null ? Duration.between(requestedAt, finishedAt).toMillis()
                 : null;
         return new DeploymentResponse(id, service, kind, version, status, requestedBy, requestedAt, startedAt,
-                finishedAt, durationMs, error, targets);
+                finishedAt, durationMs, error, targets, Rollout.fromJson(rollout),
+                DeploymentResponse.RolloutProgress.of(RolloutState.fromJson(rolloutState), requestedDecision));
+    }
+
+    DeploymentStatus status() {
+        return status;
     }
 
     public Long id() {

@@ -1,6 +1,7 @@
 package io.rtml.registry.deployment;
 
 import io.rtml.deployment.DeploymentKind;
+import io.rtml.deployment.Rollout;
 
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
@@ -41,10 +42,11 @@ public class DeploymentService {
     private final DeploymentStarter starter;
     private final ServiceRemoval removal;
     private final SignatureGuard guard;
+    private final RolloutDefaults rolloutDefaults;
 
     DeploymentService(ServiceEntryRepository services, TargetRepository targets, ServiceTargetRepository serviceTargets,
             DeploymentRepository deployments, DeploymentViews views, VersionService versions,
-            DeploymentStarter starter, ServiceRemoval removal, SignatureGuard guard) {
+            DeploymentStarter starter, ServiceRemoval removal, SignatureGuard guard, RolloutDefaults rolloutDefaults) {
         this.services = services;
         this.targets = targets;
         this.serviceTargets = serviceTargets;
@@ -54,6 +56,7 @@ public class DeploymentService {
         this.starter = starter;
         this.removal = removal;
         this.guard = guard;
+        this.rolloutDefaults = rolloutDefaults;
     }
 
     @Transactional
@@ -70,12 +73,39 @@ public class DeploymentService {
         if ((request.version() == null) == (request.alias() == null)) {
             throw new RtmlException(ErrorCode.VALIDATION_FAILED, "give either a version number or an alias");
         }
+        Rollout rollout = rollout(request);
         String ref = request.version() != null ? request.version().toString() : request.alias();
         int version = versions.resolveNumber(service.modelId(), ref);
         List<Target> chosen = TargetSelection.select(request.targets(), targets.findAllByOrderByName());
         starter.refuseIfBusy(service);
         Map<String, Object> override = guard.check(service, version, request.signatureChangeAllowed());
-        return starter.start(service, DeploymentKind.DEPLOY, version, false, chosen, actor, override);
+        return starter.start(service, DeploymentKind.DEPLOY, version, false, chosen, actor, override, rollout);
+    }
+
+    /** The request's strategy validated and with the default guardrails filled in; null when it has none. */
+    private Rollout rollout(DeployRequest request) {
+        if (request.strategy() == null) {
+            if (request.guardrails() != null) {
+                throw new RtmlException(ErrorCode.VALIDATION_FAILED, "guardrails need a strategy");
+            }
+            return null;
+        }
+        Rollout rollout = request.strategy().rollout(request.guardrails());
+        List<String> problems = rollout.problems();
+        if (!problems.isEmpty()) {
+            throw new RtmlException(ErrorCode.VALIDATION_FAILED, String.join("; ", problems));
+        }
+        return rollout.normalised(rolloutDefaults.guardrails());
+    }
+
+    /** PROMOTE (the next step now, or finish) or ABORT (roll back now) a rollout by hand. */
+    @Transactional
+    public DeploymentResponse decide(String serviceName, long id, String decision, Actor actor) {
+        actor.require(Role.DEPLOYER, Resource.SERVICE, serviceName);
+        ServiceEntry service = services.lockByName(serviceName).orElseThrow(() -> notFound(serviceName));
+        Deployment deployment = deployments.findByIdAndServiceId(id, service.id()).orElseThrow(() -> new RtmlException(
+                ErrorCode.DEPLOYMENT_NOT_FOUND, "service '" + serviceName + "' has no deployment " + id));
+        return starter.decide(service, deployment, decision, actor);
     }
 
     @Transactional

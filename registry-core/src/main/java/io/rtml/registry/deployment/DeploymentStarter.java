@@ -3,11 +3,13 @@ package io.rtml.registry.deployment;
 import io.rtml.deployment.DeploymentKind;
 import io.rtml.deployment.DeploymentRequests;
 import io.rtml.deployment.DeploymentStatus;
+import io.rtml.deployment.Rollout;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.registry.access.Actor;
 import io.rtml.registry.gallery.ServiceEntry;
 import io.rtml.registry.target.Target;
+import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +28,11 @@ class DeploymentStarter {
     private final DeploymentRepository deployments;
     private final DeploymentViews views;
     private final Clock clock;
+    private final EntityManager entities;
 
     DeploymentStarter(DeploymentRequests requests, DeploymentRepository deployments, DeploymentViews views,
-            Clock clock) {
+            Clock clock, EntityManager entities) {
+        this.entities = entities;
         this.requests = requests;
         this.deployments = deployments;
         this.views = views;
@@ -43,11 +47,29 @@ class DeploymentStarter {
     /** As above; {@code auditDetails} are added to the deployment's audit event. */
     DeploymentResponse start(ServiceEntry service, DeploymentKind kind, int version, boolean deletesService,
             List<Target> where, Actor actor, Map<String, Object> auditDetails) {
+        return start(service, kind, version, deletesService, where, actor, auditDetails, null);
+    }
+
+    /** As above, rolled out by {@code rollout} (validated; null: all targets at once). */
+    DeploymentResponse start(ServiceEntry service, DeploymentKind kind, int version, boolean deletesService,
+            List<Target> where, Actor actor, Map<String, Object> auditDetails, Rollout rollout) {
         refuseIfBusy(service);
         long id = requests.start(service.id(), service.name(), kind, version, deletesService,
                 where.stream().map(Target::id).toList(), where.stream().map(Target::name).toList(),
-                new DeploymentRequests.Requester(actor.name(), actor.address()), clock.instant(), auditDetails);
+                new DeploymentRequests.Requester(actor.name(), actor.address()), clock.instant(), auditDetails,
+                rollout);
         Deployment deployment = deployments.findById(id).orElseThrow();
+        return views.of(List.of(deployment), service.name()).get(0);
+    }
+
+    /** Asks the deployer for a decision on a rollout by hand; 409 NOT_ROLLING_OUT when it is not rolling out. */
+    DeploymentResponse decide(ServiceEntry service, Deployment deployment, String decision, Actor actor) {
+        if (!requests.decide(service.id(), service.name(), deployment.id(), decision,
+                new DeploymentRequests.Requester(actor.name(), actor.address()), clock.instant())) {
+            throw new RtmlException(ErrorCode.NOT_ROLLING_OUT, "deployment " + deployment.id() + " of service '"
+                    + service.name() + "' is not rolling out (it is " + deployment.status() + ")");
+        }
+        entities.refresh(deployment); // the row changed under the entity loaded before
         return views.of(List.of(deployment), service.name()).get(0);
     }
 
