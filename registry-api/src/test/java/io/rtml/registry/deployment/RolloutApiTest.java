@@ -3,6 +3,8 @@ package io.rtml.registry.deployment;
 import static io.rtml.registry.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rtml.onnx.proto.GraphProto;
+import io.rtml.onnx.proto.TensorProto;
 import io.rtml.registry.RegistryApiTest;
 import io.rtml.testing.ProtoBuilder;
 import java.util.List;
@@ -144,9 +146,10 @@ class RolloutApiTest extends RegistryApiTest {
 
     private static byte[] identity() {
         return ProtoBuilder.model(ProtoBuilder.message()
-                .message(1, ProtoBuilder.node("Identity", new String[] {"x"}, "y"))
-                .string(2, "identity")
-                .message(11, ProtoBuilder.tensorValue("x", 1, "N", 3L))
-                .message(12, ProtoBuilder.tensorValue("y", 1, "N", 3L))).toByteArray();
+                .message(GraphProto.NODE_FIELD_NUMBER, ProtoBuilder.node("Identity", new String[] {"x"}, "y"))
+                .string(GraphProto.NAME_FIELD_NUMBER, "identity")
+                .message(GraphProto.INPUT_FIELD_NUMBER, ProtoBuilder.tensorValue("x", TensorProto.DataType.FLOAT_VALUE, "N", 3L))
+                .message(GraphProto.OUTPUT_FIELD_NUMBER, ProtoBuilder.tensorValue("y", TensorProto.DataType.FLOAT_VALUE, "N", 3L)))
+                .toByteArray();
     }
 }

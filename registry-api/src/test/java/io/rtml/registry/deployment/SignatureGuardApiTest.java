@@ -3,6 +3,10 @@ package io.rtml.registry.deployment;
 import static io.rtml.registry.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rtml.onnx.proto.AttributeProto;
+import io.rtml.onnx.proto.GraphProto;
+import io.rtml.onnx.proto.NodeProto;
+import io.rtml.onnx.proto.TensorProto;
 import io.rtml.registry.RegistryApiTest;
 import io.rtml.testing.ProtoBuilder;
 import java.util.List;
@@ -19,8 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class SignatureGuardApiTest extends RegistryApiTest {
 
-    private static final int FLOAT = 1;
-    private static final int INT64 = 7;
+    private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
+    private static final int INT64 = TensorProto.DataType.INT64_VALUE;
 
     private String model;
     private String service;
@@ -58,11 +62,11 @@ class SignatureGuardApiTest extends RegistryApiTest {
     void anAddedInputIsRefusedSinceCallersDoNotSendIt() {
         finish(deploy(1));
         upload(ProtoBuilder.model(ProtoBuilder.message()
-                .message(1, ProtoBuilder.node("Add", new String[] {"x", "bias"}, "y"))
-                .string(2, "add")
-                .message(11, ProtoBuilder.tensorValue("x", FLOAT, "N", 3L))
-                .message(11, ProtoBuilder.tensorValue("bias", FLOAT, "N", 3L))
-                .message(12, ProtoBuilder.tensorValue("y", FLOAT, "N", 3L))).toByteArray());
+                .message(GraphProto.NODE_FIELD_NUMBER, ProtoBuilder.node("Add", new String[] {"x", "bias"}, "y"))
+                .string(GraphProto.NAME_FIELD_NUMBER, "add")
+                .message(GraphProto.INPUT_FIELD_NUMBER, ProtoBuilder.tensorValue("x", FLOAT, "N", 3L))
+                .message(GraphProto.INPUT_FIELD_NUMBER, ProtoBuilder.tensorValue("bias", FLOAT, "N", 3L))
+                .message(GraphProto.OUTPUT_FIELD_NUMBER, ProtoBuilder.tensorValue("y", FLOAT, "N", 3L))).toByteArray());
 
         assertThat(kinds(refused(2))).containsExactly("NEW_INPUT bias");
     }
@@ -83,12 +87,14 @@ class SignatureGuardApiTest extends RegistryApiTest {
     void anOutputOfAnotherDatatypeAloneIsRefused() {
         finish(deploy(1));
         ProtoBuilder castToInt64 = ProtoBuilder.node("Cast", new String[] {"x"}, "y")
-                .message(5, ProtoBuilder.message().string(1, "to").varint(3, INT64).varint(20, 2));
+                .message(NodeProto.ATTRIBUTE_FIELD_NUMBER, ProtoBuilder.message().string(AttributeProto.NAME_FIELD_NUMBER, "to")
+                        .varint(AttributeProto.I_FIELD_NUMBER, INT64)
+                        .varint(AttributeProto.TYPE_FIELD_NUMBER, AttributeProto.AttributeType.INT_VALUE));
         upload(ProtoBuilder.model(ProtoBuilder.message()
-                .message(1, castToInt64)
-                .string(2, "cast")
-                .message(11, ProtoBuilder.tensorValue("x", FLOAT, "N", 3L))
-                .message(12, ProtoBuilder.tensorValue("y", INT64, "N", 3L))).toByteArray());
+                .message(GraphProto.NODE_FIELD_NUMBER, castToInt64)
+                .string(GraphProto.NAME_FIELD_NUMBER, "cast")
+                .message(GraphProto.INPUT_FIELD_NUMBER, ProtoBuilder.tensorValue("x", FLOAT, "N", 3L))
+                .message(GraphProto.OUTPUT_FIELD_NUMBER, ProtoBuilder.tensorValue("y", INT64, "N", 3L))).toByteArray());
 
         assertThat(kinds(refused(2))).containsExactly("OUTPUT_TYPE_CHANGED y");
     }
@@ -116,12 +122,12 @@ class SignatureGuardApiTest extends RegistryApiTest {
     void aNewOutputAndAFixedBatchWhereTheActiveOneIsSymbolicAreCompatible() {
         finish(deploy(1));
         upload(ProtoBuilder.model(ProtoBuilder.message()
-                .message(1, ProtoBuilder.node("Identity", new String[] {"x"}, "y"))
-                .message(1, ProtoBuilder.node("Identity", new String[] {"x"}, "copy"))
-                .string(2, "two-outputs")
-                .message(11, ProtoBuilder.tensorValue("x", FLOAT, 1L, 3L))
-                .message(12, ProtoBuilder.tensorValue("y", FLOAT, 1L, 3L))
-                .message(12, ProtoBuilder.tensorValue("copy", FLOAT, 1L, 3L))).toByteArray());
+                .message(GraphProto.NODE_FIELD_NUMBER, ProtoBuilder.node("Identity", new String[] {"x"}, "y"))
+                .message(GraphProto.NODE_FIELD_NUMBER, ProtoBuilder.node("Identity", new String[] {"x"}, "copy"))
+                .string(GraphProto.NAME_FIELD_NUMBER, "two-outputs")
+                .message(GraphProto.INPUT_FIELD_NUMBER, ProtoBuilder.tensorValue("x", FLOAT, 1L, 3L))
+                .message(GraphProto.OUTPUT_FIELD_NUMBER, ProtoBuilder.tensorValue("y", FLOAT, 1L, 3L))
+                .message(GraphProto.OUTPUT_FIELD_NUMBER, ProtoBuilder.tensorValue("copy", FLOAT, 1L, 3L))).toByteArray());
 
         assertThat(deploy(2)).isPositive();
         assertThat(auditDetails(2).has("allowSignatureChange")).isFalse();
@@ -160,6 +166,35 @@ class SignatureGuardApiTest extends RegistryApiTest {
 
         assertThat(rollback.status()).as(rollback.text()).isEqualTo(202);
         assertThat(rollback.json().path("version").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aRollbackByNumberToThePreviousVersionIsNotGuarded() {
+        finish(deploy(1));
+        upload(identity("z", "y", FLOAT, "N", 3L));
+        finish(deploy(Map.of("version", 2, "allowSignatureChange", true)));
+
+        var rollback = api().postJson("/api/v1/services/" + service + "/rollback", Map.of("toVersion", 1));
+
+        assertThat(rollback.status()).as(rollback.text()).isEqualTo(202);
+    }
+
+    @Test
+    void aRollbackToAVersionThatNeverServedIsGuardedLikeADeployment() {
+        finish(deploy(1));
+        upload(identity("z", "y", FLOAT, "N", 3L));
+        long before = jdbc.queryForObject("select count(*) from deployment", Long.class);
+
+        JsonNode refused = assertProblem(api().postJson("/api/v1/services/" + service + "/rollback",
+                Map.of("toVersion", 2)), 409, "SIGNATURE_INCOMPATIBLE");
+
+        assertThat(kinds(refused)).containsExactlyInAnyOrder("MISSING_INPUT x", "NEW_INPUT z");
+        assertThat(jdbc.queryForObject("select count(*) from deployment", Long.class)).isEqualTo(before);
+        var allowed = api().postJson("/api/v1/services/" + service + "/rollback",
+                Map.of("toVersion", 2, "allowSignatureChange", true));
+        assertThat(allowed.status()).as(allowed.text()).isEqualTo(202);
+        assertThat(jdbc.queryForObject("select details->>'allowSignatureChange' from audit_event where entity_name = ?"
+                + " and action = 'rollback.request' order by id desc limit 1", String.class, service)).isEqualTo("true");
     }
 
     @Test
@@ -229,9 +264,10 @@ class SignatureGuardApiTest extends RegistryApiTest {
     /** {@code out = Identity(in)}, both of {@code elementType} and shape {@code [batch, width]}. */
     private static byte[] identity(String in, String out, int elementType, Object batch, long width) {
         return ProtoBuilder.model(ProtoBuilder.message()
-                .message(1, ProtoBuilder.node("Identity", new String[] {in}, out))
-                .string(2, "identity")
-                .message(11, ProtoBuilder.tensorValue(in, elementType, batch, width))
-                .message(12, ProtoBuilder.tensorValue(out, elementType, batch, width))).toByteArray();
+                .message(GraphProto.NODE_FIELD_NUMBER, ProtoBuilder.node("Identity", new String[] {in}, out))
+                .string(GraphProto.NAME_FIELD_NUMBER, "identity")
+                .message(GraphProto.INPUT_FIELD_NUMBER, ProtoBuilder.tensorValue(in, elementType, batch, width))
+                .message(GraphProto.OUTPUT_FIELD_NUMBER, ProtoBuilder.tensorValue(out, elementType, batch, width)))
+                .toByteArray();
     }
 }

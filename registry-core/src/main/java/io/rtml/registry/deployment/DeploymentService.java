@@ -2,7 +2,6 @@ package io.rtml.registry.deployment;
 
 import io.rtml.deployment.DeploymentKind;
 import io.rtml.deployment.Rollout;
-
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.registry.access.Actor;
@@ -28,7 +27,7 @@ import org.springframework.transaction.annotation.Transactional;
  * Accepts deployment, rollback and undeployment requests: it records them (PENDING, one row per target) and
  * the schema wakes the deployers (a NOTIFY trigger); the deployer process carries them out. A rollback is a new deployment of
  * an older version, so history is never rewritten. A deployment is checked by the {@link SignatureGuard}; a
- * rollback is not: it goes back to a version that has served.
+ * rollback to a target's previous version is not (it served there before), a rollback to any other version is.
  */
 @Service
 public class DeploymentService {
@@ -120,7 +119,19 @@ public class DeploymentService {
         int version = request.toVersion() != null ? versions.resolveNumber(service.modelId(), request.toVersion().toString())
                 : mostCommonPrevious(running, serviceName);
         List<Target> where = targets.findAllById(running.stream().map(ServiceTarget::targetId).toList());
-        return starter.start(service, DeploymentKind.ROLLBACK, version, false, where, actor);
+        starter.refuseIfBusy(service);
+        Map<String, Object> override = servedBefore(running, version) ? Map.of()
+                : guard.check(service, version, request.signatureChangeAllowed());
+        return starter.start(service, DeploymentKind.ROLLBACK, version, false, where, actor, override, null);
+    }
+
+    /**
+     * Whether {@code version} is what a target ran before its current version (since the service's last rebind:
+     * a rebind forgets the desired and previous versions). Only such a rollback skips the signature guard; an
+     * explicit {@code toVersion} that never served there is a deployment like any other.
+     */
+    private static boolean servedBefore(List<ServiceTarget> running, int version) {
+        return running.stream().anyMatch(st -> st.desiredVersion() != null && Integer.valueOf(version).equals(st.previousVersion()));
     }
 
     @Transactional(readOnly = true)

@@ -54,6 +54,8 @@ class DeploymentStarter {
     DeploymentResponse start(ServiceEntry service, DeploymentKind kind, int version, boolean deletesService,
             List<Target> where, Actor actor, Map<String, Object> auditDetails, Rollout rollout) {
         refuseIfBusy(service);
+        // The module writes with JDBC in this transaction: anything changed through JPA must reach the database first.
+        entities.flush();
         long id = requests.start(service.id(), service.name(), kind, version, deletesService,
                 where.stream().map(Target::id).toList(), where.stream().map(Target::name).toList(),
                 new DeploymentRequests.Requester(actor.name(), actor.address()), clock.instant(), auditDetails,
