@@ -24,7 +24,8 @@ public record Rollout(String type, List<Integer> steps, Integer stepPercent, int
     /**
      * The limits a step's window is judged by; a null limit is not checked.
      *
-     * @param maxErrorRatio the candidate's server errors over its requests in the window
+     * @param maxErrorRatio the candidate's failed requests in the window (server errors, and client errors beyond
+     *     the stable version's share of them) over its requests, or over {@code minRequests} while it has fewer
      * @param maxP99Millis the candidate's 99th latency percentile, from the node's histogram buckets
      * @param maxPsi population stability index of the candidate's output histogram against the stable
      *     version's over the same window
