@@ -87,6 +87,22 @@ class SlowClientTest extends RegistryApiTest {
     }
 
     @Test
+    void aRefusalBeforeTheBodyIsReadTellsTheClientTheConnectionCloses() {
+        // Spring MVC commits these answers itself; a keep-alive client must still learn that the
+        // connection closes, or it sends its next request on a dead connection and gets nothing back.
+        String unknownModel = "/api/v1/models/" + uniqueName("nobody") + "/versions";
+        for (String head : List.of(head("POST", versions(), ADMIN_TOKEN, "text/plain", 1_000_000),
+                head("POST", unknownModel, ADMIN_TOKEN, "application/octet-stream", 1_000_000))) {
+            RawConnection refused = new RawConnection(port);
+            connections.add(refused);
+            refused.send(head + "x".repeat(4096));
+            assertThat(refused.status(PROMPTLY)).as(refused.received()).isIn(404, 415);
+            assertThat(refused.closedWithin(PROMPTLY)).isTrue();
+            assertThat(refused.received()).as("the answer announces the close").containsIgnoringCase("\r\nConnection: close\r\n");
+        }
+    }
+
+    @Test
     void oneTokenHasAtMostItsShareOfUploadsInFlight() {
         String publisher = token("publisher");
         RawConnection first = dripping(head("POST", versions(), publisher, "application/octet-stream", 1_000_000), "x");
