@@ -40,7 +40,12 @@ class InfrastructureFaultTest {
 
     private static final String ADMIN_TOKEN = "fault-admin-" + UUID.randomUUID();
     private static final ReferenceModel IRIS = ReferenceModels.bundled("sklearn_rf_iris_zipmap");
-    private static final Duration PROMPTLY = Duration.ofMillis(2500);
+    /**
+     * Hikari's default 30 s wait for a connection is what "promptly" rules out. The bound is the
+     * configured connection timeout plus a wide margin for a loaded machine: how fast the 503 comes
+     * is the benchmarks' business, not this test's.
+     */
+    private static Duration promptly;
 
     private static ThrowawayPostgres postgres;
     private static Path spool;
@@ -72,6 +77,10 @@ class InfrastructureFaultTest {
         base = "http://127.0.0.1:" + registry.getEnvironment().getProperty("local.server.port");
         api = new ApiClient(base).withHeader("Authorization", "Bearer " + ADMIN_TOKEN);
         jdbc = registry.getBean(JdbcTemplate.class);
+        long connectionTimeoutMs = registry.getEnvironment()
+                .getRequiredProperty("spring.datasource.hikari.connection-timeout", Long.class);
+        promptly = Duration.ofMillis(2 * connectionTimeoutMs).plusSeconds(6);
+        assertThat(promptly).as("still proves the 503 does not wait out Hikari's default").isLessThan(Duration.ofSeconds(30));
     }
 
     @AfterAll
@@ -133,7 +142,7 @@ class InfrastructureFaultTest {
                     "DATABASE_UNAVAILABLE");
             long start = System.nanoTime();
             var health = anonymous.get("/actuator/health");
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(PROMPTLY);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(promptly);
             assertThat(health.status()).isEqualTo(503);
             // Anonymous: the status only (details need a token, which cannot be checked without the database).
             assertThat(health.json().path("status").asString()).isEqualTo("DOWN");
@@ -148,7 +157,7 @@ class InfrastructureFaultTest {
     private static void assertPromptly(Supplier<ApiClient.Response> call, int status, String code) {
         long start = System.nanoTime();
         ApiClient.Response response = call.get();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("answered within ~2 s").isLessThan(PROMPTLY);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("answered within the connection timeout").isLessThan(promptly);
         assertProblem(response, status, code);
         assertThat(response.header("Retry-After")).isNotBlank();
     }

@@ -52,6 +52,10 @@ public abstract class RegistryApiTest {
         registry.add("spring.datasource.url", db::jdbcUrl);
         registry.add("spring.datasource.username", db::username);
         registry.add("spring.datasource.password", db::password);
+        // The test framework keeps a context per configuration alive for the whole run, and the
+        // PostgreSQL is shared with other builds: a cached context keeps one idle connection, not ten.
+        registry.add("spring.datasource.hikari.minimum-idle", () -> "1");
+        registry.add("spring.datasource.hikari.idle-timeout", () -> "10000");
         var s3 = TestS3.server();
         registry.add("rtml.s3.endpoint", () -> s3.endpoint().toString());
         registry.add("rtml.s3.bucket", () -> TestS3.BUCKET);
