@@ -5,6 +5,7 @@ import io.rtml.artifact.ArtifactStore.Part;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import java.io.ByteArrayInputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +28,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
 final class MultipartPut {
 
     private static final Logger log = LoggerFactory.getLogger(MultipartPut.class);
+
+    /** How long {@link #complete()} waits for a part still being sent: a part request that hangs must not hold the upload forever. */
+    private static final Duration PART_WAIT = Duration.ofMinutes(2);
 
     private final PartUploads uploads;
     private final ArtifactStore store;
@@ -83,11 +87,11 @@ final class MultipartPut {
             }
             List<Part> parts = new ArrayList<>();
             for (CompletableFuture<Part> part : sent) {
-                parts.add(part.get());
+                parts.add(part.get(PART_WAIT.toMillis(), TimeUnit.MILLISECONDS));
             }
             store.completeMultipart(key, uploadId, parts);
             return true;
-        } catch (ExecutionException | RuntimeException e) {
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             log.warn("storing {} failed", key, e instanceof ExecutionException ? e.getCause() : e);
             abortQuietly();
             return false;

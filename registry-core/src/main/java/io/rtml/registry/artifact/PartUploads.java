@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.stereotype.Component;
 
@@ -32,9 +31,9 @@ public class PartUploads {
     private final BlockingQueue<byte[]> free = new LinkedBlockingQueue<>();
     private final AtomicInteger allocated = new AtomicInteger();
 
-    PartUploads(ArtifactStore store, @Qualifier("artifactPartExecutor") TaskExecutor executor, UploadProperties properties) {
+    PartUploads(ArtifactStore store, UploadExecutors executors, UploadProperties properties) {
         this.store = store;
-        this.executor = executor;
+        this.executor = executors.parts();
         this.partSize = (int) properties.partSize().toBytes();
         this.maxBuffers = properties.partBuffers();
     }

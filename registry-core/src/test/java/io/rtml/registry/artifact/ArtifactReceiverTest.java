@@ -34,6 +34,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 
@@ -129,6 +131,41 @@ class ArtifactReceiverTest {
         rest.countDown();
 
         assertThat(stored.get(30, TimeUnit.SECONDS)).isEqualTo(key);
+        try (InputStream object = store.open(key)) {
+            assertThat(object.readAllBytes()).isEqualTo(bytes);
+        }
+    }
+
+    /** Graceful shutdown lets the uploads in flight finish: the context closing must not stop the part threads under them. */
+    @Test
+    void anUploadInFlightWhenTheContextClosesIsStillStored() throws Exception {
+        // A model whose weights the spool file leaves out: only the multipart upload can store it.
+        byte[] weights = unique(3 * PART);
+        byte[] bytes = ProtoBuilder.model(ProtoBuilder.message().string(GraphProto.NAME_FIELD_NUMBER, "weights")
+                .message(GraphProto.INITIALIZER_FIELD_NUMBER, ProtoBuilder.floatTensor("W", weights.length / 4)
+                        .bytes(TensorProto.RAW_DATA_FIELD_NUMBER, weights))).toByteArray();
+        String key = ArtifactStore.keyFor(sha256(bytes));
+        CountDownLatch rest = new CountDownLatch(1);
+        try (AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext()) {
+            context.registerBean(UploadProperties.class, () -> UploadFixtures.upload(dir.resolve("spool"), "part-size", "5MB"));
+            context.registerBean(ArtifactStore.class, () -> store);
+            context.register(UploadExecutors.class, PartUploads.class, ArtifactSpool.class, ArtifactReceiver.class);
+            context.refresh();
+            ArtifactReceiver registryReceiver = context.getBean(ArtifactReceiver.class);
+
+            CompletableFuture<String> stored = CompletableFuture.supplyAsync(() -> {
+                try (ReceivedArtifact upload = registryReceiver.receive(pausedAfter(bytes, PART + 10, rest), sha256(bytes))) {
+                    return upload.store();
+                }
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> partsOf(key) == 1);
+            // What close() does before the web server's graceful shutdown (a lower phase) lets this upload finish.
+            context.publishEvent(new ContextClosedEvent(context));
+            context.stop();
+            rest.countDown();
+
+            assertThat(stored.get(30, TimeUnit.SECONDS)).isEqualTo(key);
+        }
         try (InputStream object = store.open(key)) {
             assertThat(object.readAllBytes()).isEqualTo(bytes);
         }
@@ -284,6 +321,33 @@ class ArtifactReceiverTest {
 
         new AbandonedUploads(store, properties, Clock.offset(Clock.systemUTC(), Duration.ofHours(25))).sweep();
         assertThat(pendingUploads(key)).isEmpty();
+    }
+
+    /** {@code bytes}, of which those from {@code offset} on arrive once {@code rest} is counted down. */
+    private static InputStream pausedAfter(byte[] bytes, int offset, CountDownLatch rest) {
+        return new SequenceInputStream(new ByteArrayInputStream(bytes, 0, offset), new InputStream() {
+            private final InputStream tail = new ByteArrayInputStream(bytes, offset, bytes.length - offset);
+
+            @Override
+            public int read() throws IOException {
+                awaitRest();
+                return tail.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                awaitRest();
+                return tail.read(b, off, len);
+            }
+
+            private void awaitRest() {
+                try {
+                    rest.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
     }
 
     private List<MultipartUpload> pendingUploads(String key) {
