@@ -77,10 +77,13 @@ public class ArtifactStore {
     /** Sends part {@code number} (from 1) of a multipart upload: {@code bytes[0, length)}; returns its ETag. */
     public String putPart(String key, String uploadId, int number, byte[] bytes, int length) {
         return s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
-                .contentLength((long) length),
-                // Read from the caller's buffer, not copied (fromByteBuffer copies): replayable for the SDK's retries.
-                RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length,
-                        "application/octet-stream")).eTag();
+                .contentLength((long) length), body(bytes, length)).eTag();
+    }
+
+    /** {@code bytes[0, length)} as a request body read from the caller's array, not copied (fromByteBuffer copies); replayable for the SDK's retries. */
+    public static RequestBody body(byte[] bytes, int length) {
+        return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length,
+                "application/octet-stream");
     }
 
     /** A part sent by {@link #putPart}. */

@@ -40,6 +40,7 @@ public class ArtifactReceiver {
                 if (store.exists(key)) {
                     storedKey = key; // the same bytes are stored already: nothing to send
                 } else {
+                    // Null when every part buffer is taken: then the upload is spooled whole and PUT after its checks.
                     put = parts.start(key, declaredSha256);
                 }
             }

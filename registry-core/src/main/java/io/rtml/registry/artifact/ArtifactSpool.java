@@ -76,6 +76,9 @@ public class ArtifactSpool {
                 }
                 out.write(buffer, n);
             }
+            if (put != null) {
+                put.endOfBody();
+            }
             sha256 = hash.finish();
             leftOut = out.finish(size);
             complete = true;

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -54,18 +55,26 @@ class ArtifactReceiverTest {
 
     private ArtifactStore store;
     private S3Client s3;
+    private UploadExecutors executors;
+    private PartUploads parts;
     private ArtifactReceiver receiver;
 
     @BeforeEach
     void start() {
-        S3Properties properties = UploadFixtures.testS3();
-        store = UploadFixtures.store(properties);
-        s3 = UploadFixtures.client(properties);
-        receiver = UploadFixtures.receiver(UploadFixtures.upload(dir.resolve("spool"), "part-size", "5MB", "part-buffers", "3"), store);
+        S3Properties s3Properties = UploadFixtures.testS3();
+        store = UploadFixtures.store(s3Properties);
+        s3 = UploadFixtures.client(s3Properties);
+        UploadProperties properties = UploadFixtures.upload(dir.resolve("spool"), "part-size", "5MB", "part-buffers", "3");
+        executors = new UploadExecutors(properties);
+        parts = new PartUploads(store, executors, properties);
+        receiver = new ArtifactReceiver(new ArtifactSpool(properties, executors), store, parts, executors);
     }
 
+    /** Whatever became of the uploads, each gave back every part buffer it held. */
     @AfterEach
     void stop() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> parts.buffersInUse() == 0);
+        executors.destroy();
         s3.close();
     }
 
@@ -76,8 +85,8 @@ class ArtifactReceiverTest {
 
         try (ReceivedArtifact upload = receiver.receive(new ByteArrayInputStream(bytes), sha256(bytes))) {
             assertThat(upload.sha256()).isEqualTo(sha256(bytes));
-            // Received and hashed, its full parts in S3: still no object until the upload is stored.
-            await().atMost(Duration.ofSeconds(10)).until(() -> partsOf(key) == 2);
+            // Received and hashed, every part in S3 (the last one as the body ended): still no object until the upload is stored.
+            await().atMost(Duration.ofSeconds(10)).until(() -> partsOf(key) == 3);
             assertThat(store.exists(key)).isFalse();
 
             assertThat(upload.store()).isEqualTo(key);
@@ -168,6 +177,57 @@ class ArtifactReceiverTest {
         }
         try (InputStream object = store.open(key)) {
             assertThat(object.readAllBytes()).isEqualTo(bytes);
+        }
+    }
+
+    /**
+     * Slow clients each hold a part buffer while their bodies trickle in; one that finds none free
+     * takes the plain path (spool, then PUT) instead of waiting for another upload's buffer.
+     */
+    @Test
+    void moreSlowUploadsThanPartBuffersAreAllStored() throws Exception {
+        UploadProperties properties = UploadFixtures.upload(dir.resolve("spool"), "part-size", "5MB", "part-buffers", "2");
+        PartUploads twoBuffers = new PartUploads(store, executors, properties);
+        ArtifactReceiver slowReceiver = new ArtifactReceiver(new ArtifactSpool(properties, executors), store, twoBuffers, executors);
+        int uploads = 4;
+        CountDownLatch paused = new CountDownLatch(uploads);
+        CountDownLatch rest = new CountDownLatch(1);
+        List<byte[]> bodies = new ArrayList<>();
+        List<CompletableFuture<String>> stored = new ArrayList<>();
+        for (int i = 0; i < uploads; i++) {
+            byte[] bytes = unique(2 * PART + 10);
+            bodies.add(bytes);
+            InputStream body = pausedAfter(bytes, PART + 10, rest, paused);
+            stored.add(CompletableFuture.supplyAsync(() -> {
+                try (ReceivedArtifact upload = slowReceiver.receive(body, sha256(bytes))) {
+                    return upload.store();
+                }
+            }));
+        }
+        assertThat(paused.await(20, TimeUnit.SECONDS)).as("every upload read up to its pause").isTrue();
+        rest.countDown();
+
+        for (int i = 0; i < uploads; i++) {
+            String key = stored.get(i).get(30, TimeUnit.SECONDS);
+            assertThat(key).isEqualTo(ArtifactStore.keyFor(sha256(bodies.get(i))));
+            try (InputStream object = store.open(key)) {
+                assertThat(object.readAllBytes()).isEqualTo(bodies.get(i));
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> twoBuffers.buffersInUse() == 0);
+    }
+
+    /** An upload smaller than one part is copied out of its part buffer when its body ends, before it is checked. */
+    @Test
+    void anUploadSmallerThanOnePartHoldsNoPartBufferWhileChecked() throws Exception {
+        byte[] bytes = unique(PART / 2);
+
+        try (ReceivedArtifact upload = receiver.receive(new ByteArrayInputStream(bytes), sha256(bytes))) {
+            assertThat(parts.buffersInUse()).isZero();
+            String key = upload.store();
+            try (InputStream object = store.open(key)) {
+                assertThat(object.readAllBytes()).isEqualTo(bytes);
+            }
         }
     }
 
@@ -300,7 +360,7 @@ class ArtifactReceiverTest {
         String key = ArtifactStore.keyFor(sha256(model));
 
         try (ReceivedArtifact upload = receiver.receive(new ByteArrayInputStream(model), sha256(model))) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> partsOf(key) == 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> partsOf(key) == 3);
             pendingUploads(key).forEach(u -> s3.abortMultipartUpload(b -> b.bucket(store.bucket()).key(key).uploadId(u.uploadId())));
 
             assertThatThrownBy(upload::store).isInstanceOf(RtmlException.class)
@@ -325,8 +385,14 @@ class ArtifactReceiverTest {
 
     /** {@code bytes}, of which those from {@code offset} on arrive once {@code rest} is counted down. */
     private static InputStream pausedAfter(byte[] bytes, int offset, CountDownLatch rest) {
+        return pausedAfter(bytes, offset, rest, new CountDownLatch(1));
+    }
+
+    /** ...and which counts {@code paused} down when the reader reaches {@code offset}. */
+    private static InputStream pausedAfter(byte[] bytes, int offset, CountDownLatch rest, CountDownLatch paused) {
         return new SequenceInputStream(new ByteArrayInputStream(bytes, 0, offset), new InputStream() {
             private final InputStream tail = new ByteArrayInputStream(bytes, offset, bytes.length - offset);
+            private boolean reached;
 
             @Override
             public int read() throws IOException {
@@ -341,6 +407,10 @@ class ArtifactReceiverTest {
             }
 
             private void awaitRest() {
+                if (!reached) {
+                    reached = true;
+                    paused.countDown();
+                }
                 try {
                     rest.await(30, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {

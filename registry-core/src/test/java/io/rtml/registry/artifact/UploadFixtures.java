@@ -62,10 +62,4 @@ final class UploadFixtures {
     static ArtifactSpool spool(UploadProperties properties) {
         return new ArtifactSpool(properties, threads());
     }
-
-    static ArtifactReceiver receiver(UploadProperties properties, ArtifactStore store) {
-        UploadExecutors executors = new UploadExecutors(properties);
-        return new ArtifactReceiver(new ArtifactSpool(properties, executors), store,
-                new PartUploads(store, executors, properties), executors);
-    }
 }
