@@ -46,8 +46,14 @@ public class ArtifactStore {
         }
     }
 
+    /**
+     * Where every key the registry writes begins: its multipart uploads are listed and expired under
+     * it only, so a bucket shared with other applications keeps their uploads.
+     */
+    public static final String PREFIX = "artifacts/";
+
     public static String keyFor(String sha256) {
-        return "artifacts/sha256/" + sha256.substring(0, 2) + "/" + sha256;
+        return PREFIX + "sha256/" + sha256.substring(0, 2) + "/" + sha256;
     }
 
     /** Stores the file, whose SHA-256 is {@code sha256}, under its content key unless identical bytes are already there. */
@@ -107,14 +113,15 @@ public class ArtifactStore {
     /** A multipart upload that was started and neither completed nor aborted. */
     public record PendingMultipart(String key, String uploadId, Instant initiated) {}
 
+    /** The multipart uploads under {@link #PREFIX} that were started and neither completed nor aborted. */
     public List<PendingMultipart> pendingMultiparts() {
-        return s3.listMultipartUploadsPaginator(b -> b.bucket(bucket)).uploads().stream()
+        return s3.listMultipartUploadsPaginator(b -> b.bucket(bucket).prefix(PREFIX)).uploads().stream()
                 .map(u -> new PendingMultipart(u.key(), u.uploadId(), u.initiated()))
                 .toList();
     }
 
     /**
-     * Asks the bucket to abort multipart uploads {@code days} after they began (a lifecycle rule
+     * Asks the bucket to abort multipart uploads under {@link #PREFIX} {@code days} after they began (a lifecycle rule
      * {@value #LIFECYCLE_RULE}), keeping the bucket's other rules. False when the store does not
      * support lifecycle rules (s3proxy answers 501 Not Implemented).
      */
@@ -133,7 +140,7 @@ public class ArtifactStore {
         }
         rules.removeIf(r -> LIFECYCLE_RULE.equals(r.id()));
         rules.add(LifecycleRule.builder().id(LIFECYCLE_RULE).status(ExpirationStatus.ENABLED)
-                .filter(f -> f.prefix(""))
+                .filter(f -> f.prefix(PREFIX))
                 .abortIncompleteMultipartUpload(a -> a.daysAfterInitiation(days))
                 .build());
         try {

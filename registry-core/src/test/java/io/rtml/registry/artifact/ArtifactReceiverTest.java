@@ -11,6 +11,7 @@ import io.rtml.onnx.proto.TensorProto;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.testing.ProtoBuilder;
+import io.rtml.testing.TestS3;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -369,18 +370,31 @@ class ArtifactReceiverTest {
         assertThat(store.exists(key)).isFalse();
     }
 
-    /** s3proxy has no lifecycle rules: the registry aborts the uploads older than abandoned-after itself. */
+    /**
+     * s3proxy has no lifecycle rules: the registry aborts the uploads older than abandoned-after itself,
+     * its own only (a shared bucket keeps other applications' uploads). A bucket of its own, so that
+     * the sweep a day ahead aborts no upload of another test.
+     */
     @Test
     void abandonedMultipartUploadsAreAbortedOnceOldEnough() {
+        var server = TestS3.server();
+        ArtifactStore own = UploadFixtures.store(UploadFixtures.s3(Map.of("rtml.s3.endpoint", server.endpoint().toString(),
+                "rtml.s3.bucket", "abandoned-" + UUID.randomUUID(), "rtml.s3.access-key", server.accessKey(),
+                "rtml.s3.secret-key", server.secretKey())));
         String key = ArtifactStore.keyFor(sha256(unique(10)));
-        store.startMultipart(key, "0".repeat(64));
+        own.startMultipart(key, "0".repeat(64));
+        own.startMultipart("other-app/upload", "0".repeat(64));
         UploadProperties properties = UploadFixtures.upload(dir.resolve("spool"), "abandoned-after", "1d");
 
-        new AbandonedUploads(store, properties, Clock.systemUTC()).sweep();
-        assertThat(pendingUploads(key)).as("a day has not passed").hasSize(1);
+        new AbandonedUploads(own, properties, Clock.systemUTC()).sweep();
+        assertThat(pendingUploads(own)).as("a day has not passed").containsExactlyInAnyOrder(key, "other-app/upload");
 
-        new AbandonedUploads(store, properties, Clock.offset(Clock.systemUTC(), Duration.ofHours(25))).sweep();
-        assertThat(pendingUploads(key)).isEmpty();
+        new AbandonedUploads(own, properties, Clock.offset(Clock.systemUTC(), Duration.ofHours(25))).sweep();
+        assertThat(pendingUploads(own)).containsExactly("other-app/upload");
+    }
+
+    private List<String> pendingUploads(ArtifactStore own) {
+        return s3.listMultipartUploads(b -> b.bucket(own.bucket())).uploads().stream().map(MultipartUpload::key).toList();
     }
 
     /** {@code bytes}, of which those from {@code offset} on arrive once {@code rest} is counted down. */
