@@ -123,7 +123,7 @@ public class ArtifactStore {
     /**
      * Asks the bucket to abort multipart uploads under {@link #PREFIX} {@code days} after they began (a lifecycle rule
      * {@value #LIFECYCLE_RULE}), keeping the bucket's other rules. False when the store does not
-     * support lifecycle rules (s3proxy answers 501 Not Implemented).
+     * support lifecycle rules (s3proxy answers 501 Not Implemented) or not this one (MinIO answers 400).
      */
     public boolean expireIncompleteMultiparts(int days) {
         List<LifecycleRule> rules;
@@ -148,7 +148,8 @@ public class ArtifactStore {
             s3.putBucketLifecycleConfiguration(b -> b.bucket(bucket).lifecycleConfiguration(c -> c.rules(updated)));
             return true;
         } catch (S3Exception e) {
-            if (unsupported(e)) {
+            // MinIO refuses an AbortIncompleteMultipartUpload rule with 400 (it purges stale uploads itself).
+            if (unsupported(e) || e.statusCode() == 400) {
                 return false;
             }
             throw e;
