@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.ExpirationStatus;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.LifecycleRule;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -168,15 +168,11 @@ public class ArtifactStore {
     }
 
     public boolean exists(String key) {
-        return sizeOf(key) >= 0;
-    }
-
-    /** The object's length, or -1 when there is none. */
-    private long sizeOf(String key) {
         try {
-            return s3.headObject(b -> b.bucket(bucket).key(key)).contentLength();
+            s3.headObject(b -> b.bucket(bucket).key(key));
+            return true;
         } catch (NoSuchKeyException e) {
-            return -1;
+            return false;
         }
     }
 

@@ -1,7 +1,6 @@
 package io.rtml.registry.artifact;
 
 import io.rtml.artifact.ArtifactStore;
-
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.stereotype.Component;
