@@ -11,9 +11,10 @@ DECLARE
 BEGIN
     SELECT count(*) INTO staged FROM model_version WHERE artifact_key LIKE 'staging/%';
     IF staged > 0 THEN
-        RAISE EXCEPTION 'V013: % model versions still refer to a staging key (model_version.artifact_key LIKE ''staging/%%''). '
+        RAISE EXCEPTION 'V013: some model versions still refer to a staging key (%: model_version.artifact_key LIKE ''staging/%%''). '
             'Start the previous rtml release once and wait until they have moved to their content keys '
-            '(SELECT count(*) FROM model_version WHERE artifact_key LIKE ''staging/%%'' returns 0), then upgrade again.', staged;
+            '(SELECT count(*) FROM model_version WHERE artifact_key LIKE ''staging/%%'' returns 0), '
+            'stop every registry of that release, then upgrade again.', staged;
     END IF;
 END $$;
 

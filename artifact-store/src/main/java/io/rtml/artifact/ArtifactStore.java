@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.ExpirationStatus;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.LifecycleRule;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -46,8 +46,14 @@ public class ArtifactStore {
         }
     }
 
+    /**
+     * Where every key the registry writes begins: its multipart uploads are listed and expired under
+     * it only, so a bucket shared with other applications keeps their uploads.
+     */
+    public static final String PREFIX = "artifacts/";
+
     public static String keyFor(String sha256) {
-        return "artifacts/sha256/" + sha256.substring(0, 2) + "/" + sha256;
+        return PREFIX + "sha256/" + sha256.substring(0, 2) + "/" + sha256;
     }
 
     /** Stores the file, whose SHA-256 is {@code sha256}, under its content key unless identical bytes are already there. */
@@ -77,10 +83,13 @@ public class ArtifactStore {
     /** Sends part {@code number} (from 1) of a multipart upload: {@code bytes[0, length)}; returns its ETag. */
     public String putPart(String key, String uploadId, int number, byte[] bytes, int length) {
         return s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
-                .contentLength((long) length),
-                // Read from the caller's buffer, not copied (fromByteBuffer copies): replayable for the SDK's retries.
-                RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length,
-                        "application/octet-stream")).eTag();
+                .contentLength((long) length), body(bytes, length)).eTag();
+    }
+
+    /** {@code bytes[0, length)} as a request body read from the caller's array, not copied (fromByteBuffer copies); replayable for the SDK's retries. */
+    public static RequestBody body(byte[] bytes, int length) {
+        return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length,
+                "application/octet-stream");
     }
 
     /** A part sent by {@link #putPart}. */
@@ -104,16 +113,17 @@ public class ArtifactStore {
     /** A multipart upload that was started and neither completed nor aborted. */
     public record PendingMultipart(String key, String uploadId, Instant initiated) {}
 
+    /** The multipart uploads under {@link #PREFIX} that were started and neither completed nor aborted. */
     public List<PendingMultipart> pendingMultiparts() {
-        return s3.listMultipartUploadsPaginator(b -> b.bucket(bucket)).uploads().stream()
+        return s3.listMultipartUploadsPaginator(b -> b.bucket(bucket).prefix(PREFIX)).uploads().stream()
                 .map(u -> new PendingMultipart(u.key(), u.uploadId(), u.initiated()))
                 .toList();
     }
 
     /**
-     * Asks the bucket to abort multipart uploads {@code days} after they began (a lifecycle rule
+     * Asks the bucket to abort multipart uploads under {@link #PREFIX} {@code days} after they began (a lifecycle rule
      * {@value #LIFECYCLE_RULE}), keeping the bucket's other rules. False when the store does not
-     * support lifecycle rules (s3proxy answers 501 Not Implemented).
+     * support lifecycle rules (s3proxy answers 501 Not Implemented) or not this one (MinIO answers 400).
      */
     public boolean expireIncompleteMultiparts(int days) {
         List<LifecycleRule> rules;
@@ -130,7 +140,7 @@ public class ArtifactStore {
         }
         rules.removeIf(r -> LIFECYCLE_RULE.equals(r.id()));
         rules.add(LifecycleRule.builder().id(LIFECYCLE_RULE).status(ExpirationStatus.ENABLED)
-                .filter(f -> f.prefix(""))
+                .filter(f -> f.prefix(PREFIX))
                 .abortIncompleteMultipartUpload(a -> a.daysAfterInitiation(days))
                 .build());
         try {
@@ -138,7 +148,8 @@ public class ArtifactStore {
             s3.putBucketLifecycleConfiguration(b -> b.bucket(bucket).lifecycleConfiguration(c -> c.rules(updated)));
             return true;
         } catch (S3Exception e) {
-            if (unsupported(e)) {
+            // MinIO refuses an AbortIncompleteMultipartUpload rule with 400 (it purges stale uploads itself).
+            if (unsupported(e) || e.statusCode() == 400) {
                 return false;
             }
             throw e;
@@ -157,15 +168,11 @@ public class ArtifactStore {
     }
 
     public boolean exists(String key) {
-        return sizeOf(key) >= 0;
-    }
-
-    /** The object's length, or -1 when there is none. */
-    private long sizeOf(String key) {
         try {
-            return s3.headObject(b -> b.bucket(bucket).key(key)).contentLength();
+            s3.headObject(b -> b.bucket(bucket).key(key));
+            return true;
         } catch (NoSuchKeyException e) {
-            return -1;
+            return false;
         }
     }
 

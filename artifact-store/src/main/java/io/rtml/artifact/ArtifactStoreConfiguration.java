@@ -12,6 +12,7 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -26,8 +27,6 @@ public class ArtifactStoreConfiguration {
     ArtifactStore artifactStore(S3Client s3, S3Presigner presigner, S3Properties properties) {
         return new ArtifactStore(s3, presigner, properties);
     }
-
-
 
     @Bean(destroyMethod = "close")
     public S3Client s3Client(S3Properties properties) {
@@ -51,7 +50,7 @@ public class ArtifactStoreConfiguration {
         var builder = S3Presigner.builder()
                 .region(Region.of(properties.region()))
                 .credentialsProvider(credentials(properties))
-                .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder().pathStyleAccessEnabled(properties.pathStyle()).build());
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(properties.pathStyle()).build());
         if (properties.endpoint() != null) {
             builder.endpointOverride(properties.endpoint());
         }

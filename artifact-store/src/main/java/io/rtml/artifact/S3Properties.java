@@ -19,7 +19,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     (default 5m)
  */
 @ConfigurationProperties("rtml.s3")
-public record S3Properties(URI endpoint, @DefaultValue("us-east-1") String region,
-        @DefaultValue("rtml-artifacts") String bucket, String accessKey, String secretKey,
+public record S3Properties(URI endpoint, @DefaultValue(DEFAULT_REGION) String region,
+        @DefaultValue(DEFAULT_BUCKET) String bucket, String accessKey, String secretKey,
         @DefaultValue("true") boolean pathStyle, @DefaultValue("true") boolean createBucket,
-        @DefaultValue("5m") Duration presignTtl) {}
+        @DefaultValue("5m") Duration presignTtl) {
+
+    private static final String DEFAULT_REGION = "us-east-1";
+    private static final String DEFAULT_BUCKET = "rtml-artifacts";
+
+    /** A blank {@code RTML_S3_REGION} or {@code RTML_S3_BUCKET} (as a compose file passes an unset variable) means the default. */
+    public S3Properties {
+        region = region == null || region.isBlank() ? DEFAULT_REGION : region;
+        bucket = bucket == null || bucket.isBlank() ? DEFAULT_BUCKET : bucket;
+    }
+}

@@ -40,6 +40,8 @@ class SettingsDefaultsTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final List<Path> TABLES = List.of(ROOT.resolve("README.md"), ROOT.resolve("docs/deployer.md"));
     private static final Pattern CODE = Pattern.compile("`([^`]*)`");
+    /** Settings of the scoring node, which is no Spring application (docs/scoring-service.md). */
+    private static final String SCORING_NODE = "rtml.scoring.";
     private static final Pattern EMPTY = Pattern.compile("^((empty|unset|none)\\b.*|[—-])$", Pattern.CASE_INSENSITIVE);
 
     /**
@@ -68,6 +70,25 @@ class SettingsDefaultsTest {
                 }
             }
         }
+        softly.assertAll();
+    }
+
+    /** The reverse: a row left behind by a removed or renamed setting names nothing the code binds. */
+    @Test
+    void everyRtmlRowNamesAPropertyTheCodeBinds() throws IOException {
+        List<String> bound = new ArrayList<>();
+        for (Class<?> type : settingsClasses()) {
+            String prefix = type.getAnnotation(ConfigurationProperties.class).value();
+            for (RecordComponent component : type.getRecordComponents()) {
+                bound.add(prefix + "." + kebab(component.getName()));
+            }
+        }
+        SoftAssertions softly = new SoftAssertions();
+        rows().values().stream()
+                .filter(row -> row.property().startsWith("rtml.") && !row.property().startsWith(SCORING_NODE))
+                .forEach(row -> softly.assertThat(bound.stream().anyMatch(p -> row.property().equals(p)
+                                || row.property().startsWith(p + ".")))
+                        .as(row.property() + " in " + row.file().getFileName() + " is bound by a settings class").isTrue());
         softly.assertAll();
     }
 

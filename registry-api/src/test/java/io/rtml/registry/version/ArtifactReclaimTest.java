@@ -4,6 +4,7 @@ import static io.rtml.registry.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.rtml.artifact.ArtifactStore;
 import io.rtml.artifact.S3Properties;
 import io.rtml.onnx.proto.GraphProto;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Objects of deleted versions leave S3 after the grace period (here the shortest allowed: the
@@ -124,6 +126,27 @@ class ArtifactReclaimTest extends RegistryApiTest {
                 .as("the claim removed the tombstone").isZero();
         assertThat(sweepAt(s3.presignTtl().plusMinutes(1))).doesNotContain(key);
         assertThat(store.exists(key)).isTrue();
+    }
+
+    /** The sweep runs on the connection that holds its lock: a pool of one connection is enough. */
+    @Test
+    void theScheduledSweepRunsOnTheConnectionThatHoldsItsLock() throws Exception {
+        byte[] bytes = uniqueModel();
+        assertThat(api().delete("/api/v1/models/" + model(bytes)).status()).isEqualTo(204);
+        HikariDataSource registryPool = jdbc.getDataSource().unwrap(HikariDataSource.class);
+
+        try (HikariDataSource oneConnection = new HikariDataSource()) {
+            oneConnection.setJdbcUrl(registryPool.getJdbcUrl());
+            oneConnection.setUsername(registryPool.getUsername());
+            oneConnection.setPassword(registryPool.getPassword());
+            oneConnection.setMaximumPoolSize(1);
+            oneConnection.setConnectionTimeout(1000);
+            new ArtifactReclaimer(new JdbcTemplate(oneConnection), store, new ReclaimProperties(s3.presignTtl(),
+                    Duration.ofHours(1)), s3, Clock.offset(Clock.systemUTC(), s3.presignTtl().plusMinutes(1)))
+                    .sweepOnOneReplica();
+        }
+
+        assertThat(store.exists(keyOf(bytes))).isFalse();
     }
 
     private ArtifactReclaimer reclaimer(Duration ahead) {

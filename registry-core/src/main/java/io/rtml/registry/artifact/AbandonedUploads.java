@@ -14,9 +14,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Multipart uploads that a registry started and never completed nor aborted (it died mid-upload)
- * hold their parts in S3 and cost storage. Where the store supports lifecycle rules (AWS S3, MinIO),
+ * hold their parts in S3 and cost storage. Where the store supports lifecycle rules (AWS S3),
  * the bucket gets one that aborts them {@code rtml.registry.upload.abandoned-after} after they
- * began; elsewhere (s3proxy) the registry sweeps them itself: on start and every
+ * began; elsewhere (s3proxy, MinIO) the registry sweeps them itself: on start and every
  * {@code abandoned-sweep-interval}. An upload in flight is never that
  * old: a request body may take {@code rtml.api.clients.upload-time-limit} (1h) to arrive.
  */
@@ -63,7 +63,7 @@ public class AbandonedUploads implements SchedulingConfigurer {
     }
 
     /** Aborts the multipart uploads that began before {@code cutoff}; returns how many. */
-    public int abortOlderThan(Instant cutoff) {
+    private int abortOlderThan(Instant cutoff) {
         int aborted = 0;
         for (PendingMultipart upload : store.pendingMultiparts()) {
             if (upload.initiated() != null && upload.initiated().isBefore(cutoff)) {
@@ -86,8 +86,8 @@ public class AbandonedUploads implements SchedulingConfigurer {
                         store.bucket(), days, ArtifactStore.LIFECYCLE_RULE);
                 return true;
             }
-            log.info("the artifact store does not support bucket lifecycle rules: the registry itself aborts multipart"
-                    + " uploads older than {}", abandonedAfter);
+            log.info("the artifact store does not support a lifecycle rule that aborts incomplete multipart uploads:"
+                    + " the registry itself aborts those older than {}", abandonedAfter);
         } catch (RuntimeException e) {
             log.warn("could not set the lifecycle rule for incomplete multipart uploads on {}: the registry itself aborts"
                     + " those older than {}", store.bucket(), abandonedAfter, e);

@@ -4,7 +4,6 @@ import io.rtml.artifact.ArtifactStore;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.concurrent.Executor;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,12 +22,11 @@ public class ArtifactReceiver {
     private final PartUploads parts;
     private final Executor background;
 
-    ArtifactReceiver(ArtifactSpool spool, ArtifactStore store, PartUploads parts,
-            @Qualifier("artifactUploadExecutor") Executor background) {
+    ArtifactReceiver(ArtifactSpool spool, ArtifactStore store, PartUploads parts, UploadExecutors executors) {
         this.spool = spool;
         this.store = store;
         this.parts = parts;
-        this.background = background;
+        this.background = executors.background();
     }
 
     /** Spools and hashes {@code body}; {@code declaredSha256} (lowercase hex) is what the client said the bytes hash to, or null. */
@@ -42,6 +40,7 @@ public class ArtifactReceiver {
                 if (store.exists(key)) {
                     storedKey = key; // the same bytes are stored already: nothing to send
                 } else {
+                    // Null when every part buffer is taken: then the upload is spooled whole and PUT after its checks.
                     put = parts.start(key, declaredSha256);
                 }
             }

@@ -9,7 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Executor;
-import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,7 +27,12 @@ public class ArtifactSpool {
     private final UploadProperties properties;
     private final Executor hashing;
 
-    public ArtifactSpool(UploadProperties properties, @Qualifier("artifactUploadExecutor") Executor hashing) {
+    @Autowired
+    ArtifactSpool(UploadProperties properties, UploadExecutors executors) {
+        this(properties, executors.background());
+    }
+
+    public ArtifactSpool(UploadProperties properties, Executor hashing) {
         this.properties = properties;
         this.hashing = hashing;
     }
@@ -70,6 +75,9 @@ public class ArtifactSpool {
                     put.write(buffer, n);
                 }
                 out.write(buffer, n);
+            }
+            if (put != null) {
+                put.endOfBody();
             }
             sha256 = hash.finish();
             leftOut = out.finish(size);

@@ -17,6 +17,9 @@ public final class ReceivedArtifact implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ReceivedArtifact.class);
 
+    /** Why an upload is refused (503) when S3 failed under it. */
+    static final String STORE_FAILED = "the artifact store failed while the upload arrived; nothing was kept, send it again";
+
     private final SpooledArtifact spooled;
     private final ArtifactStore store;
     private final String storedKey;
@@ -64,8 +67,7 @@ public final class ReceivedArtifact implements AutoCloseable {
             started.abort();
         }
         if (spooled.leftOutBytes() > 0) {
-            throw new RtmlException(ErrorCode.STORAGE_UNAVAILABLE,
-                    "the artifact store failed while the upload arrived; nothing was kept, send it again");
+            throw new RtmlException(ErrorCode.STORAGE_UNAVAILABLE, STORE_FAILED);
         }
         return store.store(spooled.path(), spooled.sha256());
     }

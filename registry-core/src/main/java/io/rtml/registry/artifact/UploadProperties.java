@@ -19,10 +19,11 @@ import org.springframework.util.unit.DataSize;
  *     (at least 5MB, the S3 minimum for every part but the last)
  * @param partThreads S3 part requests in flight, all uploads together
  * @param partBuffers part-sized buffers, all uploads together: the heap the upload path holds is
- *     about {@code partBuffers} x {@code partSize}; an upload waits for a free one
+ *     about {@code partBuffers} x {@code partSize}; an upload that finds none free is spooled whole and PUT after its checks
  * @param abandonedAfter age after which a multipart upload that was neither completed nor aborted
  *     (the registry died during an upload) is aborted by the bucket's lifecycle rule, rounded up to
- *     days, or by the registry's sweep where the store has no lifecycle rules
+ *     days, or by the registry's sweep where the store has no lifecycle rules; longer than
+ *     {@code rtml.api.clients.upload-time-limit} plus an hour (checked where that limit is applied)
  * @param abandonedSweepInterval how often the registry looks for such uploads, where the store has
  *     no lifecycle rules
  */

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.FixedDelayTask;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
@@ -116,6 +117,10 @@ public class ArtifactReclaimer implements SchedulingConfigurer {
 
     /** Deletes the objects past their grace that no version refers to; returns their keys. */
     List<String> sweep() {
+        return sweep(jdbc);
+    }
+
+    private List<String> sweep(JdbcTemplate jdbc) {
         Timestamp cutoff = Timestamp.from(clock.instant().minus(grace));
         jdbc.update(FORGET_REFERENCED);
         jdbc.update("DELETE FROM artifact_release WHERE deleted_at < ?",
@@ -131,19 +136,16 @@ public class ArtifactReclaimer implements SchedulingConfigurer {
     }
 
     /**
-     * Sweeps unless another registry is sweeping now: a session advisory lock, held on a connection of
-     * its own for the sweep, which neither holds a transaction open across its S3 deletes nor leaves
-     * the lock behind when the registry dies (the connection ends).
+     * Sweeps unless another registry is sweeping now: a session advisory lock, and the sweep on the
+     * connection that holds it (so it needs no second connection from the pool), which neither holds a
+     * transaction open across its S3 deletes nor leaves the lock behind when the registry dies (the
+     * connection ends).
      */
     void sweepOnOneReplica() {
         try {
             jdbc.execute((ConnectionCallback<Void>) connection -> {
-                if (tryLock(connection, "pg_try_advisory_lock")) {
-                    try {
-                        sweep();
-                    } finally {
-                        tryLock(connection, "pg_advisory_unlock");
-                    }
+                if (advisoryLock(connection, "pg_try_advisory_lock")) {
+                    sweepThenUnlock(connection);
                 } else {
                     log.debug("another registry is sweeping released artifacts");
                 }
@@ -155,7 +157,32 @@ public class ArtifactReclaimer implements SchedulingConfigurer {
         }
     }
 
-    private static boolean tryLock(Connection connection, String function) throws SQLException {
+    private void sweepThenUnlock(Connection connection) throws SQLException {
+        RuntimeException failed = null;
+        try {
+            sweep(new JdbcTemplate(new SingleConnectionDataSource(connection, true)));
+        } catch (RuntimeException e) {
+            failed = e;
+        }
+        try {
+            if (!advisoryLock(connection, "pg_advisory_unlock")) {
+                // The session's lock state is not what it should be: end the session, which ends any lock it holds.
+                log.warn("the lock of the sweep of released artifacts was not held at its end; closing its connection");
+                connection.abort(Runnable::run);
+            }
+        } catch (SQLException e) {
+            if (failed == null) {
+                throw e;
+            }
+            failed.addSuppressed(e);
+        }
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
+    /** Calls {@code function} (a {@code pg_*advisory*} function) on the sweep's lock; its boolean result. */
+    private static boolean advisoryLock(Connection connection, String function) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT " + function + "(?)")) {
             statement.setLong(1, SWEEP_LOCK);
             try (ResultSet result = statement.executeQuery()) {

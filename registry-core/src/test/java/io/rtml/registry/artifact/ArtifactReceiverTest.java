@@ -11,6 +11,7 @@ import io.rtml.onnx.proto.TensorProto;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.testing.ProtoBuilder;
+import io.rtml.testing.TestS3;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +36,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 
@@ -52,18 +56,26 @@ class ArtifactReceiverTest {
 
     private ArtifactStore store;
     private S3Client s3;
+    private UploadExecutors executors;
+    private PartUploads parts;
     private ArtifactReceiver receiver;
 
     @BeforeEach
     void start() {
-        S3Properties properties = UploadFixtures.testS3();
-        store = UploadFixtures.store(properties);
-        s3 = UploadFixtures.client(properties);
-        receiver = UploadFixtures.receiver(UploadFixtures.upload(dir.resolve("spool"), "part-size", "5MB", "part-buffers", "3"), store);
+        S3Properties s3Properties = UploadFixtures.testS3();
+        store = UploadFixtures.store(s3Properties);
+        s3 = UploadFixtures.client(s3Properties);
+        UploadProperties properties = UploadFixtures.upload(dir.resolve("spool"), "part-size", "5MB", "part-buffers", "3");
+        executors = new UploadExecutors(properties);
+        parts = new PartUploads(store, executors, properties);
+        receiver = new ArtifactReceiver(new ArtifactSpool(properties, executors), store, parts, executors);
     }
 
+    /** Whatever became of the uploads, each gave back every part buffer it held. */
     @AfterEach
     void stop() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> parts.buffersInUse() == 0);
+        executors.destroy();
         s3.close();
     }
 
@@ -74,8 +86,8 @@ class ArtifactReceiverTest {
 
         try (ReceivedArtifact upload = receiver.receive(new ByteArrayInputStream(bytes), sha256(bytes))) {
             assertThat(upload.sha256()).isEqualTo(sha256(bytes));
-            // Received and hashed, its full parts in S3: still no object until the upload is stored.
-            await().atMost(Duration.ofSeconds(10)).until(() -> partsOf(key) == 2);
+            // Received and hashed, every part in S3 (the last one as the body ended): still no object until the upload is stored.
+            await().atMost(Duration.ofSeconds(10)).until(() -> partsOf(key) == 3);
             assertThat(store.exists(key)).isFalse();
 
             assertThat(upload.store()).isEqualTo(key);
@@ -131,6 +143,92 @@ class ArtifactReceiverTest {
         assertThat(stored.get(30, TimeUnit.SECONDS)).isEqualTo(key);
         try (InputStream object = store.open(key)) {
             assertThat(object.readAllBytes()).isEqualTo(bytes);
+        }
+    }
+
+    /** Graceful shutdown lets the uploads in flight finish: the context closing must not stop the part threads under them. */
+    @Test
+    void anUploadInFlightWhenTheContextClosesIsStillStored() throws Exception {
+        // A model whose weights the spool file leaves out: only the multipart upload can store it.
+        byte[] weights = unique(3 * PART);
+        byte[] bytes = ProtoBuilder.model(ProtoBuilder.message().string(GraphProto.NAME_FIELD_NUMBER, "weights")
+                .message(GraphProto.INITIALIZER_FIELD_NUMBER, ProtoBuilder.floatTensor("W", weights.length / 4)
+                        .bytes(TensorProto.RAW_DATA_FIELD_NUMBER, weights))).toByteArray();
+        String key = ArtifactStore.keyFor(sha256(bytes));
+        CountDownLatch rest = new CountDownLatch(1);
+        try (AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext()) {
+            context.registerBean(UploadProperties.class, () -> UploadFixtures.upload(dir.resolve("spool"), "part-size", "5MB"));
+            context.registerBean(ArtifactStore.class, () -> store);
+            context.register(UploadExecutors.class, PartUploads.class, ArtifactSpool.class, ArtifactReceiver.class);
+            context.refresh();
+            ArtifactReceiver registryReceiver = context.getBean(ArtifactReceiver.class);
+
+            CompletableFuture<String> stored = CompletableFuture.supplyAsync(() -> {
+                try (ReceivedArtifact upload = registryReceiver.receive(pausedAfter(bytes, PART + 10, rest), sha256(bytes))) {
+                    return upload.store();
+                }
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> partsOf(key) == 1);
+            // What close() does before the web server's graceful shutdown (a lower phase) lets this upload finish.
+            context.publishEvent(new ContextClosedEvent(context));
+            context.stop();
+            rest.countDown();
+
+            assertThat(stored.get(30, TimeUnit.SECONDS)).isEqualTo(key);
+        }
+        try (InputStream object = store.open(key)) {
+            assertThat(object.readAllBytes()).isEqualTo(bytes);
+        }
+    }
+
+    /**
+     * Slow clients each hold a part buffer while their bodies trickle in; one that finds none free
+     * takes the plain path (spool, then PUT) instead of waiting for another upload's buffer.
+     */
+    @Test
+    void moreSlowUploadsThanPartBuffersAreAllStored() throws Exception {
+        UploadProperties properties = UploadFixtures.upload(dir.resolve("spool"), "part-size", "5MB", "part-buffers", "2");
+        PartUploads twoBuffers = new PartUploads(store, executors, properties);
+        ArtifactReceiver slowReceiver = new ArtifactReceiver(new ArtifactSpool(properties, executors), store, twoBuffers, executors);
+        int uploads = 4;
+        CountDownLatch paused = new CountDownLatch(uploads);
+        CountDownLatch rest = new CountDownLatch(1);
+        List<byte[]> bodies = new ArrayList<>();
+        List<CompletableFuture<String>> stored = new ArrayList<>();
+        for (int i = 0; i < uploads; i++) {
+            byte[] bytes = unique(2 * PART + 10);
+            bodies.add(bytes);
+            InputStream body = pausedAfter(bytes, PART + 10, rest, paused);
+            stored.add(CompletableFuture.supplyAsync(() -> {
+                try (ReceivedArtifact upload = slowReceiver.receive(body, sha256(bytes))) {
+                    return upload.store();
+                }
+            }));
+        }
+        assertThat(paused.await(20, TimeUnit.SECONDS)).as("every upload read up to its pause").isTrue();
+        rest.countDown();
+
+        for (int i = 0; i < uploads; i++) {
+            String key = stored.get(i).get(30, TimeUnit.SECONDS);
+            assertThat(key).isEqualTo(ArtifactStore.keyFor(sha256(bodies.get(i))));
+            try (InputStream object = store.open(key)) {
+                assertThat(object.readAllBytes()).isEqualTo(bodies.get(i));
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> twoBuffers.buffersInUse() == 0);
+    }
+
+    /** An upload smaller than one part is copied out of its part buffer when its body ends, before it is checked. */
+    @Test
+    void anUploadSmallerThanOnePartHoldsNoPartBufferWhileChecked() throws Exception {
+        byte[] bytes = unique(PART / 2);
+
+        try (ReceivedArtifact upload = receiver.receive(new ByteArrayInputStream(bytes), sha256(bytes))) {
+            assertThat(parts.buffersInUse()).isZero();
+            String key = upload.store();
+            try (InputStream object = store.open(key)) {
+                assertThat(object.readAllBytes()).isEqualTo(bytes);
+            }
         }
     }
 
@@ -263,7 +361,7 @@ class ArtifactReceiverTest {
         String key = ArtifactStore.keyFor(sha256(model));
 
         try (ReceivedArtifact upload = receiver.receive(new ByteArrayInputStream(model), sha256(model))) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> partsOf(key) == 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> partsOf(key) == 3);
             pendingUploads(key).forEach(u -> s3.abortMultipartUpload(b -> b.bucket(store.bucket()).key(key).uploadId(u.uploadId())));
 
             assertThatThrownBy(upload::store).isInstanceOf(RtmlException.class)
@@ -272,18 +370,68 @@ class ArtifactReceiverTest {
         assertThat(store.exists(key)).isFalse();
     }
 
-    /** s3proxy has no lifecycle rules: the registry aborts the uploads older than abandoned-after itself. */
+    /**
+     * s3proxy has no lifecycle rules: the registry aborts the uploads older than abandoned-after itself,
+     * its own only (a shared bucket keeps other applications' uploads). A bucket of its own, so that
+     * the sweep a day ahead aborts no upload of another test.
+     */
     @Test
     void abandonedMultipartUploadsAreAbortedOnceOldEnough() {
+        var server = TestS3.server();
+        ArtifactStore own = UploadFixtures.store(UploadFixtures.s3(Map.of("rtml.s3.endpoint", server.endpoint().toString(),
+                "rtml.s3.bucket", "abandoned-" + UUID.randomUUID(), "rtml.s3.access-key", server.accessKey(),
+                "rtml.s3.secret-key", server.secretKey())));
         String key = ArtifactStore.keyFor(sha256(unique(10)));
-        store.startMultipart(key, "0".repeat(64));
+        own.startMultipart(key, "0".repeat(64));
+        own.startMultipart("other-app/upload", "0".repeat(64));
         UploadProperties properties = UploadFixtures.upload(dir.resolve("spool"), "abandoned-after", "1d");
 
-        new AbandonedUploads(store, properties, Clock.systemUTC()).sweep();
-        assertThat(pendingUploads(key)).as("a day has not passed").hasSize(1);
+        new AbandonedUploads(own, properties, Clock.systemUTC()).sweep();
+        assertThat(pendingUploads(own)).as("a day has not passed").containsExactlyInAnyOrder(key, "other-app/upload");
 
-        new AbandonedUploads(store, properties, Clock.offset(Clock.systemUTC(), Duration.ofHours(25))).sweep();
-        assertThat(pendingUploads(key)).isEmpty();
+        new AbandonedUploads(own, properties, Clock.offset(Clock.systemUTC(), Duration.ofHours(25))).sweep();
+        assertThat(pendingUploads(own)).containsExactly("other-app/upload");
+    }
+
+    private List<String> pendingUploads(ArtifactStore own) {
+        return s3.listMultipartUploads(b -> b.bucket(own.bucket())).uploads().stream().map(MultipartUpload::key).toList();
+    }
+
+    /** {@code bytes}, of which those from {@code offset} on arrive once {@code rest} is counted down. */
+    private static InputStream pausedAfter(byte[] bytes, int offset, CountDownLatch rest) {
+        return pausedAfter(bytes, offset, rest, new CountDownLatch(1));
+    }
+
+    /** ...and which counts {@code paused} down when the reader reaches {@code offset}. */
+    private static InputStream pausedAfter(byte[] bytes, int offset, CountDownLatch rest, CountDownLatch paused) {
+        return new SequenceInputStream(new ByteArrayInputStream(bytes, 0, offset), new InputStream() {
+            private final InputStream tail = new ByteArrayInputStream(bytes, offset, bytes.length - offset);
+            private boolean reached;
+
+            @Override
+            public int read() throws IOException {
+                awaitRest();
+                return tail.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                awaitRest();
+                return tail.read(b, off, len);
+            }
+
+            private void awaitRest() {
+                if (!reached) {
+                    reached = true;
+                    paused.countDown();
+                }
+                try {
+                    rest.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
     }
 
     private List<MultipartUpload> pendingUploads(String key) {

@@ -56,6 +56,17 @@ class ArtifactStoreTest {
                 .untilAsserted(() -> assertThat(get(url).statusCode()).isEqualTo(403));
     }
 
+    /** A compose file passes an unset RTML_S3_REGION or RTML_S3_BUCKET as an empty value. */
+    @Test
+    void aBlankRegionOrBucketMeansTheDefault() {
+        S3Properties blank = UploadFixtures.s3(java.util.Map.of("rtml.s3.region", "", "rtml.s3.bucket", " "));
+
+        assertThat(blank).isEqualTo(UploadFixtures.s3(java.util.Map.of()));
+        assertThat(blank.region()).isEqualTo("us-east-1");
+        assertThat(blank.bucket()).isEqualTo("rtml-artifacts");
+        UploadFixtures.client(blank).close();
+    }
+
     @Test
     void redactionDropsTheSignature() throws Exception {
         URL url = URI.create("http://s3.local:9000/bucket/artifacts/sha256/ab/abc?X-Amz-Signature=secret&X-Amz-Expires=300")

@@ -11,7 +11,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.core.task.TaskExecutor;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** The upload path's parts built as the registry builds them, with the bound defaults unless a test sets a property. */
@@ -62,12 +61,5 @@ final class UploadFixtures {
 
     static ArtifactSpool spool(UploadProperties properties) {
         return new ArtifactSpool(properties, threads());
-    }
-
-    static ArtifactReceiver receiver(UploadProperties properties, ArtifactStore store) {
-        Executor background = threads();
-        TaskExecutor partThreads = Executors.newFixedThreadPool(properties.partThreads(), UploadFixtures::daemon)::execute;
-        return new ArtifactReceiver(new ArtifactSpool(properties, background), store,
-                new PartUploads(store, partThreads, properties), background);
     }
 }
