@@ -51,18 +51,22 @@ class DeploymentWorkerTest {
     @Test
     void aClosingDeployerClaimsNothingMore() {
         ConfigurableApplicationContext deployer = Deployers.start("worker-b", Map.of());
+        Registry registry = new Registry(deployer.getBean(S3Client.class));
+        long service = newService(registry, "closing");
         try {
-            Registry registry = new Registry(deployer.getBean(S3Client.class));
             DeploymentWorker worker = deployer.getBean(DeploymentWorker.class);
             // As the ContextClosedEvent does, before the scheduler's own listener stops the polls.
             worker.stopped();
-            long id = registry.deploy(newService(registry, "closing"), "DEPLOY", 1, List.of(target(registry)));
+            long id = registry.deploy(service, "DEPLOY", 1, List.of(target(registry)));
             worker.poll();
             Map<String, Object> row = registry.deployment(id);
             assertThat(row.get("status")).isEqualTo("PENDING");
             assertThat(row.get("attempts")).isEqualTo(0);
         } finally {
             deployer.close();
+            // The PENDING deployment would be the oldest claimable one for every later deployer in this
+            // test JVM; the service goes, and its deployments with it (ON DELETE CASCADE), as a registry delete does.
+            registry.jdbc.update("DELETE FROM service WHERE id = ?", service);
         }
     }
 
@@ -71,9 +75,10 @@ class DeploymentWorkerTest {
         ConfigurableApplicationContext deployer = Deployers.start("worker-c", Map.of("rtml.deployer.lease", "30s"));
         Registry registry = new Registry(deployer.getBean(S3Client.class));
         long id;
+        long service = newService(registry, "cut");
         hubProxy.holdStages();
         try {
-            id = registry.deploy(newService(registry, "cut"), "DEPLOY", 1, List.of(target(registry)));
+            id = registry.deploy(service, "DEPLOY", 1, List.of(target(registry)));
             assertThat(hubProxy.awaitStageArrived(20)).isTrue();
         } finally {
             deployer.close();
@@ -84,6 +89,7 @@ class DeploymentWorkerTest {
         assertThat(row.get("attempts")).isEqualTo(1);
         assertThat(row.get("claimed_by")).isEqualTo("worker-c");
         assertThat(registry.targetStatuses(id)).doesNotContain("ACTIVE");
+        registry.jdbc.update("DELETE FROM service WHERE id = ?", service); // no later deployer here takes it over
     }
 
     private static long target(Registry registry) {
