@@ -84,23 +84,7 @@ class ExternalDataTest extends OneNodeTest {
 
     @Test
     void refusesAConstantInsideAnIfBranchNamingAFile() {
-        ProtoBuilder constant = node("Constant", new String[0], "c")
-                .message(NodeProto.ATTRIBUTE_FIELD_NUMBER, message()
-                        .string(AttributeProto.NAME_FIELD_NUMBER, "value")
-                        .varint(AttributeProto.TYPE_FIELD_NUMBER, AttributeProto.AttributeType.TENSOR_VALUE)
-                        .message(AttributeProto.T_FIELD_NUMBER, external(floatTensor("", 4), "pom.xml")));
-        ProtoBuilder branch = message()
-                .message(GraphProto.NODE_FIELD_NUMBER, constant)
-                .message(GraphProto.OUTPUT_FIELD_NUMBER, tensorValue("c", FLOAT, 4L));
-        ProtoBuilder ifNode = node("If", new String[] {"cond"}, "y").string(NodeProto.NAME_FIELD_NUMBER, "choose")
-                .message(NodeProto.ATTRIBUTE_FIELD_NUMBER, message()
-                        .string(AttributeProto.NAME_FIELD_NUMBER, "then_branch")
-                        .varint(AttributeProto.TYPE_FIELD_NUMBER, AttributeProto.AttributeType.GRAPH_VALUE)
-                        .message(AttributeProto.G_FIELD_NUMBER, branch))
-                .message(NodeProto.ATTRIBUTE_FIELD_NUMBER, message()
-                        .string(AttributeProto.NAME_FIELD_NUMBER, "else_branch")
-                        .varint(AttributeProto.TYPE_FIELD_NUMBER, AttributeProto.AttributeType.GRAPH_VALUE)
-                        .message(AttributeProto.G_FIELD_NUMBER, branch));
+        ProtoBuilder ifNode = ProtoBuilder.ifOfConstants(external(floatTensor("", 4), "pom.xml"), 4);
         ProtoBuilder graph = message()
                 .message(GraphProto.NODE_FIELD_NUMBER, ifNode).string(GraphProto.NAME_FIELD_NUMBER, "leak")
                 .message(GraphProto.INPUT_FIELD_NUMBER, tensorValue("cond", BOOL, 1L))

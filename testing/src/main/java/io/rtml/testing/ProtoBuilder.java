@@ -3,6 +3,7 @@ package io.rtml.testing;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.WireFormat;
+import io.rtml.onnx.proto.AttributeProto;
 import io.rtml.onnx.proto.GraphProto;
 import io.rtml.onnx.proto.ModelProto;
 import io.rtml.onnx.proto.NodeProto;
@@ -152,6 +153,32 @@ public final class ProtoBuilder {
                 .string(GraphProto.NAME_FIELD_NUMBER, "identity")
                 .message(GraphProto.INPUT_FIELD_NUMBER, tensorValue("x", TensorProto.DataType.FLOAT_VALUE, "N", 3L))
                 .message(GraphProto.OUTPUT_FIELD_NUMBER, tensorValue("y", TensorProto.DataType.FLOAT_VALUE, "N", 3L));
+    }
+
+    /**
+     * {@code y = If(cond)}, named "choose", whose then and else branches are both {@code c = Constant(value)}
+     * with {@code value} a float tensor of {@code width} elements: a tensor that ONNX Runtime only reaches in a
+     * subgraph's attribute.
+     */
+    public static ProtoBuilder ifOfConstants(ProtoBuilder value, long width) {
+        ProtoBuilder constant = node("Constant", new String[0], "c")
+                .message(NodeProto.ATTRIBUTE_FIELD_NUMBER, message()
+                        .string(AttributeProto.NAME_FIELD_NUMBER, "value")
+                        .varint(AttributeProto.TYPE_FIELD_NUMBER, AttributeProto.AttributeType.TENSOR_VALUE)
+                        .message(AttributeProto.T_FIELD_NUMBER, value));
+        ProtoBuilder branch = message()
+                .message(GraphProto.NODE_FIELD_NUMBER, constant)
+                .message(GraphProto.OUTPUT_FIELD_NUMBER, tensorValue("c", TensorProto.DataType.FLOAT_VALUE, width));
+        return node("If", new String[] {"cond"}, "y").string(NodeProto.NAME_FIELD_NUMBER, "choose")
+                .message(NodeProto.ATTRIBUTE_FIELD_NUMBER, graphAttribute("then_branch", branch))
+                .message(NodeProto.ATTRIBUTE_FIELD_NUMBER, graphAttribute("else_branch", branch));
+    }
+
+    private static ProtoBuilder graphAttribute(String name, ProtoBuilder graph) {
+        return message()
+                .string(AttributeProto.NAME_FIELD_NUMBER, name)
+                .varint(AttributeProto.TYPE_FIELD_NUMBER, AttributeProto.AttributeType.GRAPH_VALUE)
+                .message(AttributeProto.G_FIELD_NUMBER, graph);
     }
 
     private interface Write {

@@ -4,10 +4,8 @@ import io.rtml.onnx.InspectionLimits;
 import io.rtml.onnx.ModelSignature;
 import io.rtml.onnx.OpsetImport;
 import io.rtml.onnx.ValueSpec;
-import io.rtml.onnx.proto.AttributeProto;
 import io.rtml.onnx.proto.GraphProto;
 import io.rtml.onnx.proto.ModelProto;
-import io.rtml.onnx.proto.NodeProto;
 import io.rtml.onnx.proto.TensorProto;
 import io.rtml.testing.ProtoBuilder;
 import static io.rtml.testing.ProtoBuilder.entry;
@@ -63,23 +61,7 @@ class HostileModelTest {
         // No data_location here: an external_data entry alone is enough for ONNX Runtime to open the file.
         ProtoBuilder secret = floatTensor("", 1)
                 .message(TensorProto.EXTERNAL_DATA_FIELD_NUMBER, entry("location", "../../secret"));
-        ProtoBuilder constant = node("Constant", new String[0], "c")
-                .message(NodeProto.ATTRIBUTE_FIELD_NUMBER, message()
-                        .string(AttributeProto.NAME_FIELD_NUMBER, "value")
-                        .varint(AttributeProto.TYPE_FIELD_NUMBER, AttributeProto.AttributeType.TENSOR_VALUE)
-                        .message(AttributeProto.T_FIELD_NUMBER, secret));
-        ProtoBuilder branch = message()
-                .message(GraphProto.NODE_FIELD_NUMBER, constant)
-                .message(GraphProto.OUTPUT_FIELD_NUMBER, tensorValue("c", FLOAT, 1L));
-        ProtoBuilder ifNode = node("If", new String[] {"cond"}, "y").string(NodeProto.NAME_FIELD_NUMBER, "choose")
-                .message(NodeProto.ATTRIBUTE_FIELD_NUMBER, message()
-                        .string(AttributeProto.NAME_FIELD_NUMBER, "then_branch")
-                        .varint(AttributeProto.TYPE_FIELD_NUMBER, AttributeProto.AttributeType.GRAPH_VALUE)
-                        .message(AttributeProto.G_FIELD_NUMBER, branch))
-                .message(NodeProto.ATTRIBUTE_FIELD_NUMBER, message()
-                        .string(AttributeProto.NAME_FIELD_NUMBER, "else_branch")
-                        .varint(AttributeProto.TYPE_FIELD_NUMBER, AttributeProto.AttributeType.GRAPH_VALUE)
-                        .message(AttributeProto.G_FIELD_NUMBER, branch));
+        ProtoBuilder ifNode = ProtoBuilder.ifOfConstants(secret, 1);
         ProtoBuilder graph = message().message(GraphProto.NODE_FIELD_NUMBER, ifNode)
                 .message(GraphProto.INPUT_FIELD_NUMBER, tensorValue("cond", BOOL))
                 .message(GraphProto.OUTPUT_FIELD_NUMBER, tensorValue("y", FLOAT, 1L));
