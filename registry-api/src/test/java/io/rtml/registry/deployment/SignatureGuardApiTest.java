@@ -211,6 +211,22 @@ class SignatureGuardApiTest extends RegistryApiTest {
     }
 
     @Test
+    void theFirstDeploymentAfterARebindIsComparedWithTheVersionOfTheOldModelThatStillRuns() {
+        finish(deploy(1));
+        String other = uniqueName("other");
+        api().postJson("/api/v1/models", Map.of("name", other));
+        uploadTo(other, identity("x", "y", FLOAT, "N", 3L));
+        assertThat(api().patchJson("/api/v1/services/" + service, Map.of("model", other)).status()).isEqualTo(200);
+        uploadTo(other, identity("z", "y", FLOAT, "N", 3L));
+
+        JsonNode refused = refused(2);
+
+        assertThat(kinds(refused)).containsExactlyInAnyOrder("MISSING_INPUT x", "NEW_INPUT z");
+        assertThat(refused.path("differences").get(0).path("activeVersion").asInt()).isEqualTo(1);
+        assertThat(deploy(1)).isPositive();
+    }
+
+    @Test
     void aRebindComparesFixedDimensionsToo() {
         finish(deploy(1));
         String wider = uniqueName("wider");
@@ -257,7 +273,11 @@ class SignatureGuardApiTest extends RegistryApiTest {
     }
 
     private void upload(byte[] onnx) {
-        var response = api().uploadRaw("/api/v1/models/" + model + "/versions", onnx);
+        uploadTo(model, onnx);
+    }
+
+    private void uploadTo(String modelName, byte[] onnx) {
+        var response = api().uploadRaw("/api/v1/models/" + modelName + "/versions", onnx);
         assertThat(response.status()).as(response.text()).isEqualTo(201);
     }
 

@@ -1,5 +1,6 @@
 package io.rtml.registry.deployment;
 
+import io.rtml.onnx.ModelSignature;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.registry.gallery.ServiceEntry;
@@ -10,17 +11,18 @@ import io.rtml.registry.gallery.SignatureComparison.Difference;
 import io.rtml.registry.model.RegisteredModel;
 import io.rtml.registry.model.RegisteredModelRepository;
 import io.rtml.registry.version.VersionService;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
  * Refuses a deployment whose version would break the callers of the version the service serves:
  * its signature is compared with that of each distinct active version on the service's targets
- * (targets disagree after a partial deployment). Rows left by a rebind (no desired version) hold
- * the old model's number and are skipped: the rebind made its own check.
+ * (targets disagree after a partial deployment). Rows a rebind left alone (no desired version) still
+ * run a version of the model bound before ({@code service.rebound_from_model_id}); they are compared
+ * with that model's version, so the first deployment after a rebind is checked against what runs.
  */
 @Component
 class SignatureGuard {
@@ -62,20 +64,33 @@ class SignatureGuard {
     }
 
     private List<Incompatibility> incompatibilities(ServiceEntry service, int version) {
-        List<Integer> active = serviceTargets.findByKeyServiceId(service.id()).stream()
+        String model = models.findById(service.modelId()).map(RegisteredModel::name).orElseThrow();
+        List<ServiceTarget> placed = serviceTargets.findByKeyServiceId(service.id());
+        // Rows a deployment of the bound model set: their active version is one of its versions.
+        List<Integer> active = placed.stream()
                 .filter(st -> st.desiredVersion() != null && st.activeVersion() != null)
                 .map(ServiceTarget::activeVersion).distinct().sorted()
                 .filter(v -> v != version).toList();
-        if (active.isEmpty()) {
+        // Rows a rebind left alone: they still run versions of the model bound before.
+        List<Integer> left = placed.stream().filter(st -> st.desiredVersion() == null && st.activeVersion() != null)
+                .map(ServiceTarget::activeVersion).distinct().sorted().toList();
+        String leftModel = left.isEmpty() || service.reboundFromModelId() == null ? null
+                : models.findById(service.reboundFromModelId()).map(RegisteredModel::name).orElse(null);
+        if (active.isEmpty() && leftModel == null) {
             return List.of();
         }
-        String model = models.findById(service.modelId()).map(RegisteredModel::name).orElseThrow();
-        var next = versions.get(model, Integer.toString(version)).signature();
-        return active.stream().flatMap(v -> SignatureComparison.differences(
-                        versions.get(model, v.toString()).signature(), next).stream()
-                .filter(Difference::breaksCallers)
-                .map(d -> new Incompatibility(v, d.kind(), d.value(), d.message())))
-                .collect(Collectors.toList());
+        ModelSignature next = versions.get(model, Integer.toString(version)).signature();
+        List<Incompatibility> found = new ArrayList<>();
+        active.forEach(v -> found.addAll(compare(versions.get(model, v.toString()).signature(), v, next)));
+        if (leftModel != null) {
+            left.forEach(v -> found.addAll(compare(versions.get(leftModel, v.toString()).signature(), v, next)));
+        }
+        return found;
+    }
+
+    private static List<Incompatibility> compare(ModelSignature running, int runningVersion, ModelSignature next) {
+        return SignatureComparison.differences(running, next).stream().filter(Difference::breaksCallers)
+                .map(d -> new Incompatibility(runningVersion, d.kind(), d.value(), d.message())).toList();
     }
 
     private static String describe(Incompatibility found) {

@@ -18,6 +18,8 @@ public class ServiceEntry {
 
     private String name;
     private Long modelId;
+    /** The model whose versions targets still run after a rebind, until they are deployed again; null otherwise. */
+    private Long reboundFromModelId;
     private String description;
     private Instant createdAt;
     private String createdBy;
@@ -32,9 +34,13 @@ public class ServiceEntry {
         this.createdAt = now;
     }
 
-    /** Binds the service to another model; what runs on the nodes is untouched until the next deployment. */
-    void rebind(Long modelId) {
+    /**
+     * Binds the service to another model; what runs on the nodes is untouched until the next deployment.
+     * {@code runningModelId}: the model whose versions the targets run now (null when none runs anything).
+     */
+    void rebind(Long modelId, Long runningModelId) {
         this.modelId = modelId;
+        this.reboundFromModelId = runningModelId;
     }
 
     public Long id() {
@@ -47,6 +53,11 @@ public class ServiceEntry {
 
     public Long modelId() {
         return modelId;
+    }
+
+    /** The model whose versions the targets a rebind left alone still run; null when there is none. */
+    public Long reboundFromModelId() {
+        return reboundFromModelId;
     }
 
     String description() {

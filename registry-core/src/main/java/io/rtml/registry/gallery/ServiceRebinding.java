@@ -80,7 +80,7 @@ public class ServiceRebinding {
         }
         differences.forEach(d -> warnings.add("signature: " + d));
         if (!next.id().equals(service.modelId())) {
-            service.rebind(next.id());
+            service.rebind(next.id(), runningModel(service));
             // The deployment module writes service_target with JDBC: flush before, and drop the rows
             // read above so that the answer shows them as written.
             entities.flush();
@@ -93,6 +93,18 @@ public class ServiceRebinding {
         details.put("warnings", warnings);
         audit.record(actor, "service.rebind", "service", name, details);
         return new RebindResponse(gallery.get(name), previous, warnings);
+    }
+
+    /**
+     * The model whose versions the service's targets run: the bound one where a deployment of it set a
+     * desired version, else the one an earlier rebind left running, else none.
+     */
+    private Long runningModel(ServiceEntry service) {
+        List<ServiceTarget> placed = serviceTargets.findByKeyServiceId(service.id());
+        if (placed.stream().anyMatch(st -> st.desiredVersion() != null && st.activeVersion() != null)) {
+            return service.modelId();
+        }
+        return placed.stream().anyMatch(st -> st.activeVersion() != null) ? service.reboundFromModelId() : null;
     }
 
     /** Differences between the running version's signature and the new model's; warns when it cannot compare. */
