@@ -2,8 +2,8 @@ package io.rtml.registry.deployment;
 
 import io.rtml.deployment.DeploymentKind;
 import io.rtml.deployment.Rollout;
-
 import jakarta.validation.constraints.Positive;
+import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -19,21 +19,8 @@ import tools.jackson.databind.JsonNode;
 public record DeployRequest(@Positive Integer version, String alias, JsonNode targets, DeploymentKind kind,
         Boolean allowSignatureChange, Strategy strategy, Rollout.Guardrails guardrails) {
 
-    public DeployRequest(Integer version, String alias, JsonNode targets) {
-        this(version, alias, targets, null, null, null, null);
-    }
-
-    public DeployRequest(Integer version, String alias, JsonNode targets, DeploymentKind kind) {
-        this(version, alias, targets, kind, null, null, null);
-    }
-
-    public DeployRequest(Integer version, String alias, JsonNode targets, DeploymentKind kind,
-            Boolean allowSignatureChange) {
-        this(version, alias, targets, kind, allowSignatureChange, null, null);
-    }
-
     /** The {@code strategy} object of the request; see {@link Rollout}. */
-    public record Strategy(String type, java.util.List<Integer> steps, Integer stepPercent, Integer bakeSeconds,
+    public record Strategy(String type, List<Integer> steps, Integer stepPercent, Integer bakeSeconds,
             Integer percent, Integer durationSeconds) {
 
         Rollout rollout(Rollout.Guardrails guardrails) {
