@@ -89,16 +89,12 @@ public class NodeClient {
      * rest stay on the active version); idempotent.
      */
     public CompletableFuture<Void> traffic(NodeTarget target, String service, int candidate, int percent) {
-        String body = JSON.writeValueAsString(Map.of("candidate", candidate, "percent", percent));
-        return call(() -> send(target, HttpRequest.newBuilder(target.uri(trafficPath(service)))
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body)), callTimeout, true)).thenApply(json -> null);
+        return put(target, trafficPath(service), Map.of("candidate", candidate, "percent", percent));
     }
 
     /** Ends a split: every request on the active version again, which never stopped serving; idempotent. */
     public CompletableFuture<Void> clearTraffic(NodeTarget target, String service) {
-        return call(() -> send(target, HttpRequest.newBuilder(target.uri(trafficPath(service))).DELETE(), callTimeout,
-                true)).thenApply(json -> null);
+        return delete(target, trafficPath(service));
     }
 
     /**
@@ -106,16 +102,12 @@ public class NodeClient {
      * replies, the outputs compared with the served ones (the node's default tolerance); idempotent.
      */
     public CompletableFuture<Void> shadow(NodeTarget target, String service, int candidate, int percent) {
-        String body = JSON.writeValueAsString(Map.of("candidate", candidate, "percent", percent));
-        return call(() -> send(target, HttpRequest.newBuilder(target.uri(shadowPath(service)))
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body)), callTimeout, true)).thenApply(json -> null);
+        return put(target, shadowPath(service), Map.of("candidate", candidate, "percent", percent));
     }
 
     /** Ends a shadow; idempotent. */
     public CompletableFuture<Void> clearShadow(NodeTarget target, String service) {
-        return call(() -> send(target, HttpRequest.newBuilder(target.uri(shadowPath(service))).DELETE(), callTimeout,
-                true)).thenApply(json -> null);
+        return delete(target, shadowPath(service));
     }
 
     private static String shadowPath(String service) {
@@ -164,6 +156,18 @@ public class NodeClient {
         return call(() -> send(target, HttpRequest.newBuilder(target.uri(path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))), timeout, true));
+    }
+
+    private CompletableFuture<Void> put(NodeTarget target, String path, Map<String, Object> body) {
+        return call(() -> send(target, HttpRequest.newBuilder(target.uri(path))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))), callTimeout, true))
+                .thenApply(json -> null);
+    }
+
+    private CompletableFuture<Void> delete(NodeTarget target, String path) {
+        return call(() -> send(target, HttpRequest.newBuilder(target.uri(path)).DELETE(), callTimeout, true))
+                .thenApply(json -> null);
     }
 
     private CompletableFuture<JsonNode> send(NodeTarget target, HttpRequest.Builder request, Duration timeout,

@@ -253,10 +253,7 @@ public final class NodeAdmin implements AutoCloseable {
     }
 
     synchronized AdminResponses.ShadowView clearShadow(String service) {
-        ServiceSlot slot = services.get(service);
-        if (slot == null) {
-            throw ApiException.notFound("unknown service '" + service + "'");
-        }
+        ServiceSlot slot = knownSlot(service);
         if (slot.clearShadow() != null) {
             log.info("shadow service={} cleared", service);
         }
@@ -265,15 +262,20 @@ public final class NodeAdmin implements AutoCloseable {
 
     /** Every request of the service to its active version again (the millisecond rollback); idempotent. */
     synchronized AdminResponses.Traffic clearSplit(String service) {
-        ServiceSlot slot = services.get(service);
-        if (slot == null) {
-            throw ApiException.notFound("unknown service '" + service + "'");
-        }
+        ServiceSlot slot = knownSlot(service);
         if (slot.clearSplit() != null) {
             saver.changed();
             log.info("traffic service={} cleared: all to the active version", service);
         }
         return AdminResponses.Traffic.of(service, slot);
+    }
+
+    private ServiceSlot knownSlot(String service) {
+        ServiceSlot slot = services.get(service);
+        if (slot == null) {
+            throw ApiException.notFound("unknown service '" + service + "'");
+        }
+        return slot;
     }
 
     /** What the state file gets: taken under the lock, so never between two steps of a change. */
