@@ -25,6 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -205,6 +206,28 @@ class ChartFactsTest {
             }
         });
         assertThat(targets.keySet()).isEqualTo(pods);
+    }
+
+    @Test
+    void theRegistrationJobIsANewJobWhenItsTargetsOrSettingsChangeAndOnlyThen(@TempDir Path dir) throws IOException {
+        Path scaled = dir.resolve("scaled.yaml");
+        Files.writeString(scaled, """
+                nodes:
+                  groups:
+                    - {name: hub, kind: HUB, region: central, replicas: 1, cacheSize: 20Gi, artifactCacheMib: 16384}
+                    - {name: edge, kind: EDGE, region: eu, replicas: 3, cacheSize: 10Gi, artifactCacheMib: 8192}
+                """);
+
+        String job = registrationJob(DEFAULT);
+
+        assertThat(registrationJob(Chart.render())).isEqualTo(job);
+        assertThat(registrationJob(Chart.render(scaled.toString()))).isNotEqualTo(job);
+        assertThat(registrationJob(Chart.render(List.of(), Map.of("targetRegistration.image", "curlimages/curl:8.12.0"))))
+                .isNotEqualTo(job);
+    }
+
+    private static String registrationJob(List<JsonNode> manifests) {
+        return name(ofKind(manifests, "Job").findFirst().orElseThrow());
     }
 
     // Secrets: tokens and keys never as plain values; the registry and the deployers share the key.
