@@ -18,7 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The Kubernetes v1.27.1 schemas of the kinds the chart renders (test resource kubernetes-schema/, where its
  * source is noted), made strict: an object schema that lists its properties accepts no other, so a misspelt
- * field is an error, as with {@code kubectl --validate=strict}.
+ * field is an error, as with {@code kubectl --validate=strict}. OpenAPI's {@code nullable} becomes a
+ * {@code null} type, as openapi2jsonschema (yannh/kubernetes-json-schema) converts it.
  */
 final class KubernetesSchemas {
 
@@ -67,6 +68,12 @@ final class KubernetesSchemas {
         }
         if (object.has("properties") && !object.has("additionalProperties")) {
             object.put("additionalProperties", false);
+        }
+        // OpenAPI's "nullable" is no JSON-schema keyword: in JSON-schema words, null is one more type.
+        JsonNode nullable = object.remove("nullable");
+        if (nullable != null && nullable.asBoolean() && object.path("type").isString()) {
+            String type = object.get("type").asString();
+            object.putArray("type").add(type).add("null");
         }
         object.path("properties").forEach(KubernetesSchemas::strictSchema);
         strictSchema(object.get("items"));

@@ -2,6 +2,8 @@ package io.rtml.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -52,6 +54,14 @@ class RenderedManifestsValidTest {
                 "Secret/rtml-node-credentials", "PodDisruptionBudget/rtml-registry",
                 "PodDisruptionBudget/rtml-deployer", "PodDisruptionBudget/rtml-hub", "PodDisruptionBudget/rtml-edge");
         assertThat(kinds).anyMatch(k -> k.startsWith("Job/rtml-register-"));
+    }
+
+    @Test
+    void helmLintsTheChartStrictly() {
+        LintResult lint = new Helm(Chart.DIR).lint().strict().call();
+
+        assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+        assertThat(lint.getMessages()).noneMatch(message -> message.contains("[WARNING]") || message.contains("[ERROR]"));
     }
 
     // The negative cases: a schema check that passed everything would pass the tests above too.
