@@ -45,7 +45,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- printf "%s:%s" .repository .tag -}}
 {{- end -}}
 
-{{- /* The database and S3 settings, shared by the registry and the deployers. */ -}}
+{{- /* What the registry and the deployers share: the database, S3 and the node-credential key. */ -}}
 {{- define "rtml.storageEnv" -}}
 - name: SPRING_DATASOURCE_URL
   value: {{ .Values.database.url | quote }}
@@ -103,5 +103,5 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- range .Values.nodes.groups -}}
 {{- $hosts = append $hosts (printf "*.%s" (include "rtml.nodeHostSuffix" (dict "root" $root "group" .))) -}}
 {{- end -}}
-{{- join "," $hosts -}}
+{{- join "," (concat $hosts .Values.registry.targets.extraAllowedHosts) -}}
 {{- end -}}

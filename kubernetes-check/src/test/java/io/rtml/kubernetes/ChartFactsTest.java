@@ -209,6 +209,19 @@ class ChartFactsTest {
     }
 
     @Test
+    void targetsOutsideTheClusterAreAllowedBesideTheNodePods(@TempDir Path dir) throws IOException {
+        JsonNode registry = rtmlContainers(PRODUCTION, "registry").get(0);
+
+        assertThat(value(registry, "RTML_TARGETS_ALLOWED_SCHEMES")).isEqualTo("http,https");
+        assertThat(value(registry, "RTML_TARGETS_ALLOWED_HOSTS").split(",")).contains("*.shops.example.com",
+                "*.rtml-edge-us.ml.svc.cluster.local");
+        Path cidrs = Files.writeString(dir.resolve("cidrs.yaml"), "registry: {targets: {allowedCidrs: [10.20.0.0/16, 10.30.0.0/16]}}");
+        JsonNode withCidrs = rtmlContainers(Chart.render(cidrs.toString()), "registry").get(0);
+        assertThat(value(withCidrs, "RTML_TARGETS_ALLOWED_CIDRS")).isEqualTo("10.20.0.0/16,10.30.0.0/16");
+        assertThat(variable(registry, "RTML_TARGETS_ALLOWED_CIDRS")).isEmpty();
+    }
+
+    @Test
     void theRegistrationJobIsANewJobWhenItsTargetsOrSettingsChangeAndOnlyThen(@TempDir Path dir) throws IOException {
         Path scaled = dir.resolve("scaled.yaml");
         Files.writeString(scaled, """
