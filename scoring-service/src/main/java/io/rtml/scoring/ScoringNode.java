@@ -94,8 +94,14 @@ public final class ScoringNode implements AutoCloseable {
         // the prediction port then has no admin API, so it alone can be published.
         adminChannel = adminApart ? listen(config, config.adminPort(), new RequestRouter(oip, records, adminApi,
                 config.apiKeys(), inference, modelExecutor, shadows, config.maxBatchRows()), unfinished) : null;
-        grpc = config.grpcPort() == NodeConfig.NO_GRPC ? null
-                : new GrpcServer(config, oip, services, inference, modelExecutor, ioThreadPool.replace("-io-", "-grpc-"));
+        try {
+            grpc = config.grpcPort() == NodeConfig.NO_GRPC ? null
+                    : new GrpcServer(config, oip, services, inference, modelExecutor, ioThreadPool.replace("-io-", "-grpc-"));
+        } catch (RuntimeException e) {
+            // A port taken: the node must not stay half up, its HTTP ports bound by non-daemon loops.
+            closeListeners();
+            throw e;
+        }
         log.info("scoring node listening port={} adminPort={} grpcPort={} config={}", port(), adminPort(), grpcPort(),
                 config);
         StateRestorer restorer = new StateRestorer(stateFile, cache, loader, services);
@@ -169,20 +175,25 @@ public final class ScoringNode implements AutoCloseable {
     @Override
     public void close() {
         startup.interrupt(); // stops asking the registry
+        if (grpc != null) {
+            grpc.close();
+        }
+        closeListeners();
+        admin.close(); // writes the state that is still pending
+        log.info("scoring node stopped");
+    }
+
+    /** Closes the HTTP listeners and what runs requests; the gRPC server is closed before this. */
+    private void closeListeners() {
         channel.close().syncUninterruptibly();
         if (adminChannel != null) {
             adminChannel.close().syncUninterruptibly();
-        }
-        if (grpc != null) {
-            grpc.close();
         }
         shadows.close();
         modelExecutor.close(); // before the event loops, which its running tasks hand their replies to
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         adminExecutor.shutdownNow();
-        admin.close(); // writes the state that is still pending
-        log.info("scoring node stopped");
     }
 
     public static void main(String[] args) {

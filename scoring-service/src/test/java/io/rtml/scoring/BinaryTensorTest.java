@@ -196,6 +196,18 @@ class BinaryTensorTest extends OneNodeTest {
                 "BYTES element 1 is cut short");
     }
 
+    @Test
+    void jsonRequestsWithOtherOrNullParametersAreAnsweredAsBefore() {
+        ReferenceModel iris = ReferenceModels.named("sklearn_rf_iris_zipmap");
+        node.deploy(artifacts, "plain", 1, iris, null);
+        String json = "{\"parameters\":null,\"inputs\":[{\"name\":\"float_input\",\"datatype\":\"FP32\",\"shape\":[1,4],"
+                + "\"data\":[1,2,3,4],\"parameters\":{\"content_type\":\"np\",\"n\":[1,{\"a\":2}]}}],"
+                + "\"outputs\":[{\"name\":\"output_label\",\"parameters\":null}]}";
+        NodeClient.Response r = node.client.post("/v2/models/plain/infer", json);
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        assertThat(r.body().path("outputs").get(0).path("data").size()).isEqualTo(1);
+    }
+
     private static Binary withSize(String service, ReferenceModel model, String size, byte[] data) throws Exception {
         String json = "{\"inputs\":[{\"name\":\"float_input\",\"datatype\":\"FP32\",\"shape\":[2,4],"
                 + "\"parameters\":{\"binary_data_size\":" + size + "}}]}";

@@ -242,6 +242,24 @@ class GrpcInferenceTest extends OneNodeTest {
         assertThat(telemetry.path("rowsPerRequest").path("sum").asDouble()).isEqualTo(128.0);
     }
 
+    @Test
+    void aTakenGrpcPortFailsTheStartAndLeavesNoPortBound(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        int httpPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            httpPort = free.getLocalPort();
+        }
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> TestNode.startLive(dir, java.util.Map.of("rtml.scoring.port", Integer.toString(httpPort),
+                    "rtml.scoring.grpc-port", Integer.toString(taken.getLocalPort()))))
+                    .hasMessageContaining("cannot listen for gRPC on port " + taken.getLocalPort());
+        }
+        try (java.net.ServerSocket again = new java.net.ServerSocket(httpPort, 50,
+                java.net.InetAddress.getLoopbackAddress())) {
+            assertThat(again.getLocalPort()).as("the HTTP port was released").isEqualTo(httpPort);
+        }
+    }
+
     private static JsonNode version(String service) {
         for (JsonNode s : node.client.admin("GET", "/admin/v1/state", null).body().path("services")) {
             if (s.path("service").asString().equals(service)) {

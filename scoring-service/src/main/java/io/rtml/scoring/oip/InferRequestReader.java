@@ -144,6 +144,9 @@ final class InferRequestReader {
      * a reply it cannot read.
      */
     private static long readParameters(JsonParser p, String where, String wanted) {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return -1; // as absent, as it was when parameters were skipped
+        }
         if (p.currentToken() != JsonToken.START_OBJECT) {
             throw ApiException.badRequest("'" + where + "' must be an object");
         }

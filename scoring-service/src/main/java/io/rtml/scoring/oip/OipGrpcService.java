@@ -126,12 +126,12 @@ public final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
         Call call = call();
         try {
             Integer version = version(request.getVersion(), null);
-            boolean ready;
+            boolean ready = true;
             try {
-                ready = oip.withVersion(request.getName(), version, null, (slot, v) -> {
+                oip.withVersion(request.getName(), version, null, (slot, v) -> {
                     call.answeredBy = v.label();
                     return null;
-                }) == null;
+                });
             } catch (ApiException e) {
                 if (e.status() != 404 && e.status() != 503) {
                     throw e;
