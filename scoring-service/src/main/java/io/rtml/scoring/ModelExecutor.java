@@ -91,6 +91,23 @@ final class ModelExecutor implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code task} on a model thread; false when the queue is full (the task does not run).
+     * For callers that answer on their own (the gRPC batcher), not through {@link ReplyOrder}.
+     */
+    boolean execute(Runnable task) {
+        try {
+            pool.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    int queued() {
+        return pool.getQueue().size();
+    }
+
     private static void answerFailed(List<PendingReply> group, Throwable e) {
         log.error("a run on the model executor failed: {}", e.toString(), e);
         for (PendingReply p : group) {

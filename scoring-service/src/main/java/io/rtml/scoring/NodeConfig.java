@@ -39,7 +39,8 @@ public record NodeConfig(
         Duration requestTimeout,
         long maxUnfinishedBodyBytes,
         int adminPort,
-        boolean telemetry) {
+        boolean telemetry,
+        int grpcPort) {
 
     /**
      * Where a node that starts with nothing to restore asks for its desired state:
@@ -67,6 +68,12 @@ public record NodeConfig(
     public static final int SAME_PORT = -1;
 
     /**
+     * {@code grpc-port} unset: no gRPC listener. Off by default because a port a node opens by itself
+     * is one more thing to publish or firewall; 8001 (Triton's) is the documented choice.
+     */
+    public static final int NO_GRPC = -1;
+
+    /**
      * A version whose warm-up run of one row took longer than this runs on the model executor
      * instead of the event loop. 2 ms: the tabular models run in 5–50 µs and stay inline with a
      * wide margin on a loaded machine, while a model of tens of milliseconds is far above it.
@@ -85,7 +92,8 @@ public record NodeConfig(
                 || inlineMaxMicros < 0 || modelThreads < 1 || modelQueue < 1
                 || maxTensorBytes < 1024 || readIdleTimeout.toMillis() < 1 || requestTimeout.toMillis() < 1
                 || maxUnfinishedBodyBytes < maxBodyBytes || adminPort < SAME_PORT || adminPort > 65535
-                || (adminPort == port && port != 0)) {
+                || (adminPort == port && port != 0) || grpcPort < NO_GRPC || grpcPort > 65535
+                || (grpcPort > 0 && (grpcPort == port || grpcPort == adminPort))) {
             throw new IllegalArgumentException("invalid scoring node configuration: " + NodeConfig.this);
         }
         if (artifactCacheBytes < 0) {
@@ -135,7 +143,8 @@ public record NodeConfig(
                 Duration.ofMillis(s.integer("rtml.scoring.request-timeout-millis", 60_000)),
                 s.longInteger("rtml.scoring.max-unfinished-body-bytes", 4L * maxBodyBytes),
                 s.integer("rtml.scoring.admin-port", SAME_PORT),
-                s.bool("rtml.scoring.telemetry", true));
+                s.bool("rtml.scoring.telemetry", true),
+                s.integer("rtml.scoring.grpc-port", NO_GRPC));
     }
 
     /** Null (no desired-state fetch) when no URL is set; the token may be missing (the node then says so). */
@@ -177,7 +186,8 @@ public record NodeConfig(
                 + ", registry=" + (registry == null ? "unset" : registry)
                 + ", maxTensorBytes=" + maxTensorBytes + ", readIdleTimeout=" + readIdleTimeout
                 + ", requestTimeout=" + requestTimeout + ", maxUnfinishedBodyBytes=" + maxUnfinishedBodyBytes
-                + ", adminPort=" + (adminPort == SAME_PORT ? "same" : adminPort) + ", telemetry=" + telemetry + "]";
+                + ", adminPort=" + (adminPort == SAME_PORT ? "same" : adminPort) + ", telemetry=" + telemetry
+                + ", grpcPort=" + (grpcPort == NO_GRPC ? "off" : grpcPort) + "]";
     }
 
     private record Settings(Function<String, String> lookup) {

@@ -42,6 +42,9 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     static final String VERSION_HEADER = "Rtml-Model-Version";
     static final String ROUTE_KEY_HEADER = "Rtml-Route-Key";
+    /** The binary tensor extension: the length of the JSON that starts a body with binary tensors after it. */
+    static final io.netty.util.AsciiString INFERENCE_HEADER_LENGTH =
+            io.netty.util.AsciiString.cached("Inference-Header-Content-Length");
     private static final Logger log = LoggerFactory.getLogger(RequestRouter.class);
 
     private final OipHandler oip;
@@ -101,7 +104,8 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 // A v2 path that names its version is never sampled: the shadow run re-parses for the candidate.
                 case "v2" -> predict(ctx, req, version, keepAlive, rest, rest.size() == 3 ? service : null, received,
                         oip::handle);
-                case "v1" -> predict(ctx, req, version, keepAlive, rest, service, received, records::handle);
+                case "v1" -> predict(ctx, req, version, keepAlive, rest, service, received,
+                        (method, p, body, a, route, jsonBytes) -> records.handle(method, p, body, a, route));
                 case "admin" -> admin.handle(req.method(), rest, req.headers().get(HttpHeaderNames.AUTHORIZATION),
                                 req.content(), alloc)
                         .whenComplete((reply, error) -> write(ctx, version, keepAlive,
@@ -147,21 +151,26 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
-    /** A prediction handler: parses a body for the version its route picks. */
+    /**
+     * A prediction handler: parses a body for the version its route picks. {@code jsonBytes} is the
+     * request's {@code Inference-Header-Content-Length} header (binary tensor extension), else null.
+     */
     private interface Handler {
-        Answer handle(HttpMethod method, List<String> path, ByteBuf body, ByteBufAllocator alloc, Route route);
+        Answer handle(HttpMethod method, List<String> path, ByteBuf body, ByteBufAllocator alloc, Route route,
+                String jsonBytes);
     }
 
     /** @param shadowed the service when the request may be sampled for its shadow, else null */
     private void predict(ChannelHandlerContext ctx, FullHttpRequest req, HttpVersion version, boolean keepAlive,
             List<String> rest, String shadowed, long received, Handler handler) {
         ShadowRunner.Sample sample = shadowed == null ? null : shadows.sample(shadowed, req.content());
-        Answer answer = handler.handle(req.method(), rest, req.content(), ctx.alloc(), route(req));
+        String jsonBytes = req.headers().get(INFERENCE_HEADER_LENGTH);
+        Answer answer = handler.handle(req.method(), rest, req.content(), ctx.alloc(), route(req), jsonBytes);
         if (answer instanceof Prediction prediction) {
             prediction.receivedAt(received);
             if (sample != null) {
                 shadows.attach(sample, prediction, ctx, r -> handler.handle(HttpMethod.POST, rest,
-                        ShadowRunner.copy(sample.body()), ctx.alloc(), r));
+                        ShadowRunner.copy(sample.body()), ctx.alloc(), r, jsonBytes));
             }
         }
         answer(ctx, version, keepAlive, answer);
@@ -217,6 +226,9 @@ final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         if (reply.retryAfterSeconds() > 0) {
             response.headers().setInt(HttpHeaderNames.RETRY_AFTER, reply.retryAfterSeconds());
+        }
+        if (reply.jsonHeaderBytes() > 0) {
+            response.headers().setInt(INFERENCE_HEADER_LENGTH, reply.jsonHeaderBytes());
         }
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

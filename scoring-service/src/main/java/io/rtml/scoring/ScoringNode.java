@@ -55,6 +55,8 @@ public final class ScoringNode implements AutoCloseable {
     private final Channel channel;
     /** The admin API's own listener, when {@code admin-port} is set; else null. */
     private final Channel adminChannel;
+    /** The OIP gRPC listener, when {@code grpc-port} is set; else null. */
+    private final GrpcServer grpc;
     private final Services services;
     private final NodeAdmin admin;
     private final Thread startup;
@@ -92,7 +94,16 @@ public final class ScoringNode implements AutoCloseable {
         // the prediction port then has no admin API, so it alone can be published.
         adminChannel = adminApart ? listen(config, config.adminPort(), new RequestRouter(oip, records, adminApi,
                 config.apiKeys(), inference, modelExecutor, shadows, config.maxBatchRows()), unfinished) : null;
-        log.info("scoring node listening port={} adminPort={} config={}", port(), adminPort(), config);
+        try {
+            grpc = config.grpcPort() == NodeConfig.NO_GRPC ? null
+                    : new GrpcServer(config, oip, services, inference, modelExecutor, ioThreadPool.replace("-io-", "-grpc-"));
+        } catch (RuntimeException e) {
+            // A port taken: the node must not stay half up, its HTTP ports bound by non-daemon loops.
+            closeListeners();
+            throw e;
+        }
+        log.info("scoring node listening port={} adminPort={} grpcPort={} config={}", port(), adminPort(), grpcPort(),
+                config);
         StateRestorer restorer = new StateRestorer(stateFile, cache, loader, services);
         DesiredStateLoader desired = config.registry() == null ? null
                 : new DesiredStateLoader(config.registry(), admin, services);
@@ -147,6 +158,11 @@ public final class ScoringNode implements AutoCloseable {
         return adminChannel == null ? port() : ((InetSocketAddress) adminChannel.localAddress()).getPort();
     }
 
+    /** The port of the OIP gRPC service; -1 when {@code grpc-port} is not set. */
+    public int grpcPort() {
+        return grpc == null ? NodeConfig.NO_GRPC : grpc.port();
+    }
+
     /** Start of the names of this node's event-loop threads (which run the predictions). */
     public String ioThreadPrefix() {
         return ioThreadPool + "-";
@@ -159,6 +175,16 @@ public final class ScoringNode implements AutoCloseable {
     @Override
     public void close() {
         startup.interrupt(); // stops asking the registry
+        if (grpc != null) {
+            grpc.close();
+        }
+        closeListeners();
+        admin.close(); // writes the state that is still pending
+        log.info("scoring node stopped");
+    }
+
+    /** Closes the HTTP listeners and what runs requests; the gRPC server is closed before this. */
+    private void closeListeners() {
         channel.close().syncUninterruptibly();
         if (adminChannel != null) {
             adminChannel.close().syncUninterruptibly();
@@ -168,8 +194,6 @@ public final class ScoringNode implements AutoCloseable {
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         adminExecutor.shutdownNow();
-        admin.close(); // writes the state that is still pending
-        log.info("scoring node stopped");
     }
 
     public static void main(String[] args) {

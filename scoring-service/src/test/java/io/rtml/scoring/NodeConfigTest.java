@@ -76,6 +76,25 @@ class NodeConfigTest {
     }
 
     @Test
+    void grpcIsOffUnlessItsPortIsSetAndNeverSharesAPort() {
+        NodeConfig off = NodeConfig.load(key -> null);
+        assertThat(off.grpcPort()).isEqualTo(NodeConfig.NO_GRPC);
+        assertThat(off.toString()).contains("grpcPort=off");
+        assertThat(NodeConfig.load(Map.of("RTML_SCORING_GRPC_PORT", "8001")::get).grpcPort())
+                .as("only the property form goes through this lookup").isEqualTo(NodeConfig.NO_GRPC);
+        assertThat(NodeConfig.envName("rtml.scoring.grpc-port")).isEqualTo("RTML_SCORING_GRPC_PORT");
+        assertThat(NodeConfig.load(Map.of("rtml.scoring.grpc-port", "8001")::get).grpcPort()).isEqualTo(8001);
+        assertThatThrownBy(() -> NodeConfig.load(Map.of("rtml.scoring.grpc-port", "8090")::get))
+                .hasMessageContaining("invalid scoring node configuration");
+        assertThatThrownBy(() -> NodeConfig.load(Map.of("rtml.scoring.grpc-port", "8190",
+                "rtml.scoring.admin-port", "8190")::get)).hasMessageContaining("invalid scoring node configuration");
+        assertThatThrownBy(() -> NodeConfig.load(Map.of("rtml.scoring.grpc-port", "65536")::get))
+                .hasMessageContaining("invalid scoring node configuration");
+        assertThatThrownBy(() -> NodeConfig.load(Map.of("rtml.scoring.grpc-port", "grpc")::get))
+                .hasMessageContaining("RTML_SCORING_GRPC_PORT");
+    }
+
+    @Test
     void slowModelSettingsHaveDefaultsAndRejectNonsense() {
         NodeConfig c = NodeConfig.load(key -> null);
         assertThat(c.inlineMaxMicros()).isEqualTo(2000);

@@ -10,12 +10,21 @@ import tools.jackson.core.JsonGenerator;
  * A finished response: status, a JSON body already serialised into a pooled buffer, and the model
  * version that served it (null when no model was involved), sent as {@code Rtml-Model-Version};
  * {@code retryAfterSeconds}, when above 0, is sent as {@code Retry-After}; the body is JSON
- * unless {@code contentType} says otherwise (the Prometheus exposition).
+ * unless {@code contentType} says otherwise (the Prometheus exposition, an inference reply with
+ * binary outputs); {@code jsonHeaderBytes}, when above 0, is the length of the JSON that starts
+ * such a binary reply, sent as {@code Inference-Header-Content-Length}.
  */
 public record Reply(HttpResponseStatus status, ByteBuf body, String modelVersion, int retryAfterSeconds,
-        String contentType) implements Answer {
+        String contentType, int jsonHeaderBytes) implements Answer {
 
     public static final String JSON = "application/json";
+    /** The content type of a reply with binary tensors after its JSON header. */
+    public static final String BINARY = "application/octet-stream";
+
+    public Reply(HttpResponseStatus status, ByteBuf body, String modelVersion, int retryAfterSeconds,
+            String contentType) {
+        this(status, body, modelVersion, retryAfterSeconds, contentType, 0);
+    }
 
     public Reply(HttpResponseStatus status, ByteBuf body, String modelVersion, int retryAfterSeconds) {
         this(status, body, modelVersion, retryAfterSeconds, JSON);

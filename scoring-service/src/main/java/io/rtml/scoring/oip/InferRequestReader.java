@@ -1,5 +1,6 @@
 package io.rtml.scoring.oip;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.rtml.scoring.http.ApiException;
 import io.rtml.scoring.http.Json;
@@ -10,7 +11,9 @@ import io.rtml.scoring.runtime.TensorBudget;
 import io.rtml.scoring.runtime.TensorSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
@@ -42,10 +45,20 @@ final class InferRequestReader {
      */
     static InferRequest read(JsonParser p, Signature signature, ByteBufAllocator alloc, int bodyBytes,
             TensorBudget budget) {
+        return read(p, signature, alloc, bodyBytes, budget, null);
+    }
+
+    /**
+     * @param binary the binary section after the JSON header (binary tensor extension), from which
+     *     each input with a {@code binary_data_size} parameter takes its bytes in input order; null
+     *     for a body that is JSON only
+     */
+    static InferRequest read(JsonParser p, Signature signature, ByteBufAllocator alloc, int bodyBytes,
+            TensorBudget budget, ByteBuf binary) {
         String id = null;
         List<InferRequest.Input> inputs = new ArrayList<>();
         List<String> outputs = null;
-        Reading reading = new Reading(signature, alloc, bodyBytes / 2 + 1, budget);
+        Reading reading = new Reading(signature, alloc, bodyBytes / 2 + 1, budget, binary);
         try {
             Json.expectObject(p, "the request body");
             int seen = 0;
@@ -63,24 +76,104 @@ final class InferRequestReader {
                     }
                     case "outputs" -> {
                         seen = once(seen, OUTPUTS, field, null, 0);
-                        outputs = readOutputs(p, t);
+                        outputs = readOutputs(p, t, reading);
                     }
                     case "parameters" -> {
                         seen = once(seen, PARAMETERS, field, null, 0);
-                        p.skipChildren();
+                        reading.binaryOutputs = readParameters(p, "parameters", BINARY_DATA_OUTPUT) == 1;
                     }
                     default -> p.skipChildren(); // extensions this node does not use
                 }
             }
-            return new InferRequest(id, inputs, outputs);
+            if (binary != null && reading.binaryUsed != binary.readableBytes()) {
+                throw ApiException.badRequest("the binary data after the JSON header holds " + binary.readableBytes()
+                        + " bytes, but the inputs' binary_data_size parameters add up to " + reading.binaryUsed);
+            }
+            return new InferRequest(id, inputs, outputs, reading.binaryOutputs, reading.binaryByOutput);
         } catch (RuntimeException e) {
             inputs.forEach(in -> in.tensor().close());
             throw e;
         }
     }
 
-    /** What reading every input needs, in one object rather than five parameters. */
-    private record Reading(Signature signature, ByteBufAllocator alloc, int maxValues, TensorBudget budget) {}
+    /** What reading every input needs, and where the inputs have got to in the binary section. */
+    private static final class Reading {
+        final Signature signature;
+        final ByteBufAllocator alloc;
+        final int maxValues;
+        final TensorBudget budget;
+        final ByteBuf binary;
+        int binaryUsed;
+        boolean binaryOutputs;
+        Map<String, Boolean> binaryByOutput;
+
+        Reading(Signature signature, ByteBufAllocator alloc, int maxValues, TensorBudget budget, ByteBuf binary) {
+            this.signature = signature;
+            this.alloc = alloc;
+            this.maxValues = maxValues;
+            this.budget = budget;
+            this.binary = binary;
+        }
+
+        Signature signature() {
+            return signature;
+        }
+
+        ByteBufAllocator alloc() {
+            return alloc;
+        }
+
+        int maxValues() {
+            return maxValues;
+        }
+
+        TensorBudget budget() {
+            return budget;
+        }
+    }
+
+    // The binary tensor extension's parameters (Triton's names).
+    private static final String BINARY_DATA_SIZE = "binary_data_size";
+    private static final String BINARY_DATA = "binary_data";
+    private static final String BINARY_DATA_OUTPUT = "binary_data_output";
+
+    /**
+     * Reads a {@code parameters} object for the one parameter of the binary tensor extension that
+     * this place may hold, skipping any other: its integer value (a boolean as 1 or 0), or -1 when
+     * it is absent. A value of the wrong type is refused rather than ignored: the caller would get
+     * a reply it cannot read.
+     */
+    private static long readParameters(JsonParser p, String where, String wanted) {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return -1; // as absent, as it was when parameters were skipped
+        }
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw ApiException.badRequest("'" + where + "' must be an object");
+        }
+        long value = -1;
+        String field;
+        while ((field = p.nextName()) != null) {
+            JsonToken t = p.nextToken();
+            if (!field.equals(wanted)) {
+                p.skipChildren();
+                continue;
+            }
+            if (wanted.equals(BINARY_DATA_SIZE)) {
+                if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                        || p.getLongValue() < 0 || p.getLongValue() > Integer.MAX_VALUE) {
+                    throw ApiException.badRequest(where + "." + wanted + " must be a non-negative integer of at most "
+                            + Integer.MAX_VALUE + ", not " + (t.isScalarValue() ? p.getText() : DataReader.describe(t)));
+                }
+                value = p.getLongValue();
+            } else {
+                if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
+                    throw ApiException.badRequest(where + "." + wanted + " must be true or false");
+                }
+                value = t == JsonToken.VALUE_TRUE ? 1 : 0;
+            }
+        }
+        return value;
+    }
 
     /**
      * Refuses a key that {@code seen} already holds; returns {@code seen} with it.
@@ -114,6 +207,7 @@ final class InferRequestReader {
         long[] shape = null;
         InputTensor tensor = null;
         JsonNode deferred = null;
+        long binarySize = -1;
         try {
             String field;
             while ((field = p.nextName()) != null) {
@@ -143,13 +237,16 @@ final class InferRequestReader {
                     }
                     case "parameters" -> {
                         seen = once(seen, PARAMETERS, field, "inputs", index);
-                        p.skipChildren();
+                        binarySize = readParameters(p, "inputs[" + index + "].parameters", BINARY_DATA_SIZE);
                     }
                     default -> p.skipChildren();
                 }
             }
             if (name == null) {
                 throw ApiException.badRequest("inputs[" + index + "] has no 'name'");
+            }
+            if (binarySize >= 0 && (tensor != null || deferred != null)) {
+                throw ApiException.badRequest("input '" + name + "' has both 'data' and a binary_data_size parameter");
             }
             if (datatype == null) {
                 throw ApiException.badRequest("input '" + name + "' has no 'datatype'");
@@ -160,6 +257,9 @@ final class InferRequestReader {
             }
             if (shape == null) {
                 throw ApiException.badRequest("input '" + name + "' has no 'shape'");
+            }
+            if (binarySize >= 0) {
+                tensor = readBinary(name, index, declared, shape, binarySize, reading);
             }
             if (tensor == null && deferred == null) {
                 throw ApiException.badRequest("input '" + name + "' has no 'data'");
@@ -178,6 +278,31 @@ final class InferRequestReader {
             }
             throw e;
         }
+    }
+
+    /** The input's elements from its share of the binary section, the next {@code size} bytes. */
+    private static InputTensor readBinary(String name, int index, Datatype type, long[] shape, long size,
+            Reading reading) {
+        ByteBuf binary = reading.binary;
+        if (binary == null) {
+            throw ApiException.badRequest("input '" + name + "' has a binary_data_size parameter, but the request has"
+                    + " no binary data: send the JSON's length as the Inference-Header-Content-Length header");
+        }
+        int left = binary.readableBytes() - reading.binaryUsed;
+        if (size > left) {
+            throw ApiException.badRequest("input '" + name + "': binary_data_size is " + size + " bytes, but only "
+                    + left + " bytes of binary data are left");
+        }
+        InputTensor tensor = new InputTensor(name, type, reading.alloc(), type.size() == 0 ? 16
+                : (int) Math.min(size / type.size(), Math.max(product(shape), 0)), reading.budget());
+        try {
+            tensor.putRaw(binary, binary.readerIndex() + reading.binaryUsed, (int) size);
+        } catch (RuntimeException e) {
+            tensor.close();
+            throw e;
+        }
+        reading.binaryUsed += (int) size;
+        return tensor;
     }
 
     /** The datatype to decode data with: the declared one, else the model's for a known name. */
@@ -228,7 +353,7 @@ final class InferRequestReader {
         return n;
     }
 
-    private static List<String> readOutputs(JsonParser p, JsonToken t) {
+    private static List<String> readOutputs(JsonParser p, JsonToken t, Reading reading) {
         if (t != JsonToken.START_ARRAY) {
             throw ApiException.badRequest("'outputs' must be an array");
         }
@@ -239,6 +364,7 @@ final class InferRequestReader {
             }
             int seen = 0;
             String name = null;
+            long binary = -1;
             String field;
             while ((field = p.nextName()) != null) {
                 p.nextToken();
@@ -249,13 +375,19 @@ final class InferRequestReader {
                     }
                     case "parameters" -> {
                         seen = once(seen, PARAMETERS, field, "outputs", names.size());
-                        p.skipChildren();
+                        binary = readParameters(p, "outputs[" + names.size() + "].parameters", BINARY_DATA);
                     }
                     default -> p.skipChildren();
                 }
             }
             if (name == null) {
                 throw ApiException.badRequest("outputs[" + names.size() + "] has no 'name'");
+            }
+            if (binary >= 0) {
+                if (reading.binaryByOutput == null) {
+                    reading.binaryByOutput = new HashMap<>();
+                }
+                reading.binaryByOutput.put(name, binary == 1);
             }
             names.add(name);
         }

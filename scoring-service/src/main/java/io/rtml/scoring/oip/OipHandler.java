@@ -24,6 +24,9 @@ import tools.jackson.core.JsonParser;
 /** The Open Inference Protocol v2 endpoints under {@code /v2}. */
 public final class OipHandler {
 
+    /** The extension name Triton gives the binary tensor data of its HTTP/REST protocol. */
+    static final String BINARY_EXTENSION = "binary_tensor_data";
+
     private final Services services;
     private final NodeIdentity node;
     private final long maxTensorBytes;
@@ -45,6 +48,15 @@ public final class OipHandler {
 
     /** @param route the request's version pin and route key, for a path that names no version */
     public Answer handle(HttpMethod method, List<String> path, ByteBuf body, ByteBufAllocator alloc, Route route) {
+        return handle(method, path, body, alloc, route, null);
+    }
+
+    /**
+     * @param jsonBytes the request's {@code Inference-Header-Content-Length} header: the body is that
+     *     much JSON followed by binary tensor data (binary tensor extension); null for a JSON body
+     */
+    public Answer handle(HttpMethod method, List<String> path, ByteBuf body, ByteBufAllocator alloc, Route route,
+            String jsonBytes) {
         int n = path.size();
         if (n == 0) {
             Routes.require(method, HttpMethod.GET);
@@ -53,6 +65,7 @@ public final class OipHandler {
                 g.writeStringProperty("name", "rtml-scoring");
                 g.writeStringProperty("version", ServerVersion.VERSION);
                 g.writeArrayPropertyStart("extensions");
+                g.writeString(BINARY_EXTENSION);
                 g.writeEndArray();
                 g.writeObjectPropertyStart("node");
                 g.writeStringProperty("name", node.name());
@@ -97,7 +110,7 @@ public final class OipHandler {
             }
             case "infer" -> {
                 Routes.require(method, HttpMethod.POST);
-                yield withVersion(service, version, route, (slot, v) -> infer(service, v, body, alloc));
+                yield withVersion(service, version, route, (slot, v) -> infer(service, v, body, alloc, jsonBytes));
             }
             default -> throw Routes.noRoute();
         };
@@ -117,16 +130,29 @@ public final class OipHandler {
     }
 
     /** Parses and checks the request; the returned prediction owns the version reference and the tensors. */
-    private Prediction infer(String service, LoadedVersion v, ByteBuf body, ByteBufAllocator alloc) {
+    private Prediction infer(String service, LoadedVersion v, ByteBuf body, ByteBufAllocator alloc, String jsonBytes) {
         InferRequest request;
         int bodyBytes = body.readableBytes(); // before the parser starts to consume the body
-        try (JsonParser p = Json.parser(body)) {
-            request = InferRequestReader.read(p, v.signature(), alloc, bodyBytes, new TensorBudget(maxTensorBytes));
+        if (jsonBytes == null) {
+            try (JsonParser p = Json.parser(body)) {
+                request = InferRequestReader.read(p, v.signature(), alloc, bodyBytes, new TensorBudget(maxTensorBytes));
+            }
+        } else {
+            int json = jsonLength(jsonBytes, bodyBytes);
+            ByteBuf binary = body.slice(body.readerIndex() + json, bodyBytes - json);
+            try (JsonParser p = Json.parser(body.slice(body.readerIndex(), json))) {
+                request = InferRequestReader.read(p, v.signature(), alloc, bodyBytes, new TensorBudget(maxTensorBytes),
+                        binary);
+            }
         }
         try {
             List<Feed> feeds = InferValidator.feeds(request, v.signature());
             List<String> outputs = InferValidator.outputs(request, v.signature());
             String id = request.id();
+            if (request.anyBinary()) {
+                return new Prediction(v, feeds, outputs,
+                        values -> BinaryReplies.reply(alloc, service, v.label(), id, values, request::binary));
+            }
             return new Prediction(v, feeds, outputs, values -> Reply.json(alloc, HttpResponseStatus.OK, v.label(),
                     g -> InferResponseWriter.write(g, service, v.label(), id, values)));
         } catch (RuntimeException e) {
@@ -135,12 +161,28 @@ public final class OipHandler {
         }
     }
 
+    /** The {@code Inference-Header-Content-Length} header as a length within the body, or a 400. */
+    private static int jsonLength(String header, int bodyBytes) {
+        int json;
+        try {
+            json = Integer.parseInt(header.trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("header Inference-Header-Content-Length must be a byte count, not '"
+                    + header + "'");
+        }
+        if (json < 1 || json > bodyBytes) {
+            throw ApiException.badRequest("header Inference-Header-Content-Length is " + json
+                    + ", but the JSON header must be 1 to " + bodyBytes + " bytes (the body's length)");
+        }
+        return json;
+    }
+
     /**
      * Runs {@code action} on the requested version, else (with a {@code route}) the one the
      * service's traffic split picks, else the active one, holding a reference meanwhile; a
      * {@link Prediction} it returns takes the reference over and drops it when it has run.
      */
-    private Answer withVersion(String service, Integer version, Route route, VersionAction action) {
+    Answer withVersion(String service, Integer version, Route route, VersionAction action) {
         ServiceSlot slot = services.get(service);
         if (slot == null) {
             throw services.ready() ? ApiException.notFound("unknown service '" + service + "'")
@@ -170,7 +212,7 @@ public final class OipHandler {
         }
     }
 
-    private interface VersionAction {
+    interface VersionAction {
         Answer apply(ServiceSlot slot, LoadedVersion v);
     }
 }

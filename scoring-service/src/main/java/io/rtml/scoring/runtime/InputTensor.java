@@ -127,6 +127,48 @@ public final class InputTensor implements AutoCloseable {
         strings[count++] = v;
     }
 
+    /**
+     * Elements already in the binary form of the protocol (OIP gRPC {@code raw_input_contents}, the
+     * REST binary tensor extension): little-endian, no padding, which is how they sit in the buffer
+     * ONNX Runtime reads, so fixed-size types are one copy; a BYTES element is a 4-byte
+     * little-endian length and that many UTF-8 bytes.
+     */
+    public void putRaw(ByteBuf src, int index, int length) {
+        if (type == Datatype.BYTES) {
+            putRawStrings(src, index, length);
+            return;
+        }
+        if (length % type.size() != 0) {
+            throw ApiException.badRequest("input '" + name + "': " + length + " bytes are not a whole number of "
+                    + type + " elements (" + type.size() + " bytes each)");
+        }
+        int needed = buf.writerIndex() + length;
+        if (needed > buf.capacity()) {
+            budget.charge(needed - buf.capacity());
+            buf.capacity(needed);
+        }
+        buf.writeBytes(src, index, length);
+        count += length / type.size();
+    }
+
+    private void putRawStrings(ByteBuf src, int index, int length) {
+        int end = index + length;
+        int at = index;
+        while (at < end) {
+            if (end - at < 4) {
+                throw ApiException.badRequest("input '" + name + "': BYTES element " + count
+                        + " is cut short: its 4-byte length prefix does not fit");
+            }
+            int size = src.getIntLE(at);
+            if (size < 0 || size > end - at - 4) {
+                throw ApiException.badRequest("input '" + name + "': BYTES element " + count + " declares "
+                        + Integer.toUnsignedString(size) + " bytes, " + (end - at - 4) + " are left");
+            }
+            putString(src.toString(at + 4, size, java.nio.charset.StandardCharsets.UTF_8));
+            at += 4 + size;
+        }
+    }
+
     /** Makes room for one more element, doubling the buffer (charged to the budget) when it is full. */
     private void room(int bytes) {
         if (buf != null && buf.writerIndex() + bytes > buf.capacity()) {

@@ -141,6 +141,99 @@ public final class OutputValue {
         }
     }
 
+    /** The element as a string: a BYTES element, or a ZipMap row as its JSON object. */
+    public String textAt(int i) {
+        if (labels != null) {
+            return ZipMapJson.toJson(labels, (FloatBuffer) numbers, i);
+        }
+        return maps != null ? ZipMapJson.toJson(maps.get(i)) : strings[i];
+    }
+
+    /** A floating-point element (FP16, FP32, FP64). */
+    public double floatingAt(int i) {
+        return type == Datatype.FP64 ? ((DoubleBuffer) numbers).get(i) : ((FloatBuffer) numbers).get(i);
+    }
+
+    /** An integer or BOOL element; the unsigned types zero-extended (UINT64 as its two's-complement bits). */
+    public long integerAt(int i) {
+        return switch (type) {
+            case INT64, UINT64 -> ((LongBuffer) numbers).get(i);
+            case INT32 -> ((IntBuffer) numbers).get(i);
+            case UINT32 -> Integer.toUnsignedLong(((IntBuffer) numbers).get(i));
+            case INT16 -> ((ShortBuffer) numbers).get(i);
+            case UINT16 -> Short.toUnsignedInt(((ShortBuffer) numbers).get(i));
+            case INT8 -> ((ByteBuffer) numbers).get(i);
+            case UINT8, BOOL -> Byte.toUnsignedInt(((ByteBuffer) numbers).get(i));
+            default -> throw new IllegalStateException(type + " is not an integer type");
+        };
+    }
+
+    /**
+     * Writes every element in the binary form of the protocol (gRPC {@code raw_output_contents},
+     * the REST binary tensor extension): little-endian, no padding; FP16 as half-precision again
+     * (ONNX Runtime hands it out widened to float); a BYTES element (a ZipMap row: its JSON) as a
+     * 4-byte little-endian length and its UTF-8 bytes.
+     */
+    public void writeRaw(io.netty.buffer.ByteBuf out) {
+        int n = size();
+        if (isZipMap() || type == Datatype.BYTES) {
+            for (int i = 0; i < n; i++) {
+                byte[] utf8 = textAt(i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                out.writeIntLE(utf8.length).writeBytes(utf8);
+            }
+            return;
+        }
+        switch (type) {
+            case FP32 -> {
+                FloatBuffer f = (FloatBuffer) numbers;
+                for (int i = 0; i < n; i++) {
+                    out.writeFloatLE(f.get(i));
+                }
+            }
+            case FP16 -> {
+                FloatBuffer f = (FloatBuffer) numbers;
+                for (int i = 0; i < n; i++) {
+                    out.writeShortLE(ai.onnxruntime.platform.Fp16Conversions.floatToFp16(f.get(i)));
+                }
+            }
+            case FP64 -> {
+                DoubleBuffer d = (DoubleBuffer) numbers;
+                for (int i = 0; i < n; i++) {
+                    out.writeDoubleLE(d.get(i));
+                }
+            }
+            case INT64, UINT64 -> {
+                LongBuffer l = (LongBuffer) numbers;
+                for (int i = 0; i < n; i++) {
+                    out.writeLongLE(l.get(i));
+                }
+            }
+            case INT32, UINT32 -> {
+                IntBuffer b = (IntBuffer) numbers;
+                for (int i = 0; i < n; i++) {
+                    out.writeIntLE(b.get(i));
+                }
+            }
+            case INT16, UINT16 -> {
+                ShortBuffer b = (ShortBuffer) numbers;
+                for (int i = 0; i < n; i++) {
+                    out.writeShortLE(b.get(i));
+                }
+            }
+            default -> { // INT8, UINT8, BOOL: one byte each
+                ByteBuffer b = (ByteBuffer) numbers;
+                for (int i = 0; i < n; i++) {
+                    out.writeByte(b.get(i));
+                }
+            }
+        }
+    }
+
+    /** Bytes {@link #writeRaw} writes for a fixed-size type; -1 for BYTES (and ZipMap), whose size depends on the text. */
+    public int fixedRawBytes() {
+        return isZipMap() || type == Datatype.BYTES ? -1 : size() * type.size();
+    }
+
     /**
      * Rows {@code from .. from+count} of an output computed for {@code totalRows} input rows: its
      * share of a merged run. Null when the output has no row per input row (first dimension not

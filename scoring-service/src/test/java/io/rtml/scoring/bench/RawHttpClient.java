@@ -19,14 +19,20 @@ final class RawHttpClient implements AutoCloseable {
     private final InputStream in;
     private final byte[] request;
     private byte[] body = new byte[64 * 1024];
+    private int lastLength;
 
     RawHttpClient(int port, String method, String path, byte[] payload) throws IOException {
+        this(port, method, path, payload, "");
+    }
+
+    /** @param extraHeaders more header lines, each ending in {@code \r\n} (the binary tensor extension's) */
+    RawHttpClient(int port, String method, String path, byte[] payload, String extraHeaders) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setTcpNoDelay(true);
         out = socket.getOutputStream();
         in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
         String head = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + payload.length + "\r\n\r\n";
+                + extraHeaders + "Content-Length: " + payload.length + "\r\n\r\n";
         byte[] h = head.getBytes(StandardCharsets.US_ASCII);
         request = new byte[h.length + payload.length];
         System.arraycopy(h, 0, request, 0, h.length);
@@ -73,7 +79,13 @@ final class RawHttpClient implements AutoCloseable {
             }
             read += n;
         }
+        lastLength = contentLength;
         return status;
+    }
+
+    /** The body length of the last response. */
+    int lastLength() {
+        return lastLength;
     }
 
     String lastBody(int max) {

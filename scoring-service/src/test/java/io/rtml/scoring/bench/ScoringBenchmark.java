@@ -171,7 +171,7 @@ public final class ScoringBenchmark {
         deploy(port, c.service(), model.readBytes(), model.sha256(), c.features());
     }
 
-    private static void deploy(int port, String service, byte[] bytes, String sha256, List<String> features)
+    static void deploy(int port, String service, byte[] bytes, String sha256, List<String> features)
             throws Exception {
         HttpServer files = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         files.createContext("/", ex -> {
