@@ -128,14 +128,15 @@ function renderLive(container, service, live) {
           ...live.targets.map(f => [f.target, "v" + f.version, f.role, rate(f.ratePerSecond),
             percent(f.errorRatio), millis(f.p50Millis), millis(f.p99Millis)])]),
         el("div", { class: "charts" },
-          chart("Error ratio", live, p => p.errorRatio, percent, "error-chart"),
-          chart("p99 latency", live, p => p.p99Millis, millis, "latency-chart"))));
+          chart("Error ratio", live, p => p.errorRatio, percent, "error-chart", 0.05),
+          chart("p99 latency", live, p => p.p99Millis, millis, "latency-chart", 1))));
 }
 
 function rollout(name, d) {
   const r = d.rollout;
   const s = d.strategy;
-  const stable = r.last && r.last.stable ? r.last.stable.version : "stable";
+  // Every target still serves the version it ran before the rollout: the stable one.
+  const stable = d.targets.map(t => t.previousVersion).find(v => v != null) ?? "?";
   const steps = s.type === "shadow" ? `shadow of ${s.percent}% for ${s.durationSeconds}s`
     : `${s.type}: steps ${s.steps.join(" → ")}%, bake ${s.bakeSeconds}s`;
   const measured = r.last ? [r.last.stable, r.last.candidate].filter(v => v) : [];
@@ -189,14 +190,18 @@ function svg(tag, attributes = {}, text) {
   return node;
 }
 
-// One line per version over the span of the figures; a gap where a version had no requests.
-function chart(title, live, value, format, id) {
+// One line per version over the span of the figures; a gap where a version had no requests. The
+// axis reaches at least `floor`, so that all zeros draw at the bottom of a sensible scale.
+function chart(title, live, value, format, id, floor) {
   const width = 520, height = 190, left = 64, right = 12, top = 26, bottom = 28;
-  const from = Date.parse(live.from), to = Date.parse(live.to);
   const lines = live.versions.map(v => ({ version: v.version,
     points: v.series.filter(p => value(p) != null).map(p => [Date.parse(p.at), value(p)]) }));
+  // From the first point (at most the span asked for), so that a young rollout fills the chart.
+  const to = Date.parse(live.to);
+  const first = Math.min(...lines.flatMap(l => l.points.map(p => p[0])));
+  const from = Math.max(Date.parse(live.from), Number.isFinite(first) ? first - 1000 * live.stepSeconds : 0);
   const highest = Math.max(0, ...lines.flatMap(l => l.points.map(p => p[1])));
-  const top_ = highest > 0 ? highest * 1.15 : 1;
+  const top_ = Math.max(highest * 1.15, floor);
   const x = t => left + (width - left - right) * (t - from) / Math.max(1, to - from);
   const y = v => top + (height - top - bottom) * (1 - v / top_);
   const root = svg("svg", { id, class: "chart", viewBox: `0 0 ${width} ${height}`, role: "img",
@@ -207,7 +212,9 @@ function chart(title, live, value, format, id) {
     root.append(svg("text", { x: left - 6, y: y(top_ * fraction) + 4, class: "axis", "text-anchor": "end" },
       format(top_ * fraction)));
   }
-  root.append(svg("text", { x: left, y: height - 8, class: "axis" }, `−${live.minutes} min`));
+  const seconds = Math.round((to - from) / 1000);
+  root.append(svg("text", { x: left, y: height - 8, class: "axis" },
+    seconds >= 120 ? `−${Math.round(seconds / 60)} min` : `−${seconds} s`));
   root.append(svg("text", { x: width - right, y: height - 8, class: "axis", "text-anchor": "end" }, "now"));
   lines.forEach((line, i) => {
     const colour = COLOURS[i % COLOURS.length];

@@ -147,31 +147,52 @@ class GalleryBrowserIT {
             });
             login();
             browser.get(stack.api() + "/#/services/" + service);
-            WebElement rollout = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("rollout")));
-            assertThat(rollout.getText()).contains("Rollout #" + canary, "Step 1 of 2", "canary: steps 50 → 100%",
-                    "Decisions");
-            assertThat(browser.findElement(By.cssSelector(".split")).getAttribute("aria-label"))
-                    .isEqualTo("Split: 50% on v1, 50% on v2");
-            assertThat(browser.findElement(By.id("live")).getText()).contains("Live figures", "all targets",
-                    "candidate", "active", "hub", "edge-eu", "edge-us", "0.00 %");
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("rollout")));
+            // The page refreshes the rollout and the figures every few seconds: read each element afresh.
+            assertThat(text(By.id("rollout"))).contains("Rollout #" + canary, "Step 1 of 2", "canary: steps 50 → 100%",
+                    "Decisions", "Promote", "Abort");
+            String split = fresh(d -> d.findElement(By.cssSelector(".split")).getAttribute("aria-label"));
+            assertThat(split).isEqualTo("Split: 50% on v1, 50% on v2");
+            assertThat(text(By.id("live"))).contains("Live figures", "all targets", "candidate", "active", "hub",
+                    "edge-eu", "edge-us", "0.00 %");
             for (String chart : List.of("error-chart", "latency-chart")) {
-                assertThat(browser.findElements(By.cssSelector("#" + chart + " polyline.v1"))).hasSize(1);
-                assertThat(browser.findElements(By.cssSelector("#" + chart + " polyline.v2"))).hasSize(1);
+                for (String version : List.of("v1", "v2")) {
+                    Integer lines = fresh(d -> d.findElements(By.cssSelector("#" + chart + " polyline." + version)).size());
+                    assertThat(lines).as(chart + " " + version).isEqualTo(1);
+                }
             }
             screenshot("rollout-in-progress");
+            fresh(d -> {
+                ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                        "document.querySelector('.charts').scrollIntoView({block: 'center'})");
+                return true;
+            });
+            screenshot("rollout-live-figures");
 
-            browser.findElement(By.id("abort")).click();
+            fresh(d -> {
+                d.findElement(By.id("abort")).click();
+                return true;
+            });
             wait.until(ExpectedConditions.textMatches(By.id("message"),
                     java.util.regex.Pattern.compile("Deployment " + canary + ": ROLLED_BACK")));
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "reverts #" + canary));
             assertThat(browser.findElements(By.id("rollout"))).isEmpty();
-            assertThat(browser.findElement(By.tagName("main")).getText()).contains("ROLLBACK", "aborted by hand");
+            assertThat(text(By.tagName("main"))).contains("ROLLBACK", "aborted by hand");
             screenshot("rollout-aborted");
         } finally {
             loading.set(false);
             load.join(10_000);
         }
         assertThat(api.servedByEveryNode(service, RECORD)).containsOnly("1");
+    }
+
+    /** What {@code read} finds, retried while a refresh replaces the element under it. */
+    private <T> T fresh(java.util.function.Function<org.openqa.selenium.WebDriver, T> read) {
+        return wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(read::apply);
+    }
+
+    private String text(By by) {
+        return fresh(d -> d.findElement(by).getText());
     }
 
     private void login() {
