@@ -54,14 +54,17 @@ async function showGallery() {
 }
 
 async function showService(name) {
-  const service = await api("/api/v1/services/" + encodeURIComponent(name));
+  const [service, live] = await Promise.all([
+    api("/api/v1/services/" + encodeURIComponent(name)), liveFigures(name)]);
   const hub = service.targets[0];
   // Built by the registry with every value shell-quoted: never paste a URL into a command here.
   const example = hub ? hub.endpoints.predictCurl : "";
+  const progress = el("div", { id: "live" });
   main.replaceChildren(
     el("h2", {}, service.name, " ", status(service.status)),
     el("p", {}, `Model ${service.model}. ${service.description || ""}`),
     actions(service),
+    progress,
     el("h3", {}, "What runs where"),
     table(["Target", "Kind", "Region", "Active", "Standby", "Health", "Deployed", "Endpoints", ""], service.targets.map(t => [
       t.target, t.kind, t.region, t.activeVersion, t.standbyVersions.join(", ") || "–", status(t.health),
@@ -71,14 +74,159 @@ async function showService(name) {
         onclick: () => act(service.name, "deployments", { kind: "UNDEPLOY", targets: [t.target] }) }, "Undeploy")])),
     hub ? el("h3", {}, "Call it") : "", hub ? copyable(example) : "",
     el("h3", {}, "Deployments"),
-    table(["#", "Kind", "Version", "Status", "Requested", "Duration", "Error"], service.deployments.map(d => [
+    table(["#", "Kind", "Version", "Status", "Requested", "Duration", "Error or reason"], service.deployments.map(d => [
       d.id, d.kind, d.version, status(d.status), `${d.requestedAt} by ${d.requestedBy}`,
-      d.durationMs == null ? "–" : d.durationMs + " ms", d.error])),
+      d.durationMs == null ? "–" : d.durationMs + " ms",
+      d.revertsDeployment ? `reverts #${d.revertsDeployment}: ${d.reason}` : d.error])),
     el("h3", {}, "Signature"),
     service.signature ? table(["", "Name", "Type", "Shape"], [
       ...service.signature.inputs.map(v => ["input", v.name, v.onnxType, JSON.stringify(v.shape)]),
       ...service.signature.outputs.map(v => ["output", v.name, v.onnxType, JSON.stringify(v.shape)])])
       : el("p", {}, "Shown once a version runs."));
+  renderLive(progress, service, live);
+  keepLive(name);
+}
+
+// --- live figures and the rollout in progress ---------------------------------------------------
+
+const LIVE_MINUTES = 15;
+const REFRESH_MS = 5000;
+let refreshTimer = null;
+
+function liveFigures(name) {
+  return api(`/api/v1/services/${encodeURIComponent(name)}/telemetry?minutes=${LIVE_MINUTES}`);
+}
+
+// Refreshes the rollout and the live figures in place (the rest of the page, a version being typed
+// included, stays) until the page shows something else.
+function keepLive(name) {
+  clearTimeout(refreshTimer);
+  const shown = location.hash;
+  refreshTimer = setTimeout(async () => {
+    if (location.hash !== shown || !document.getElementById("live")) return;
+    try {
+      const [service, live] = await Promise.all([
+        api("/api/v1/services/" + encodeURIComponent(name)), liveFigures(name)]);
+      renderLive(document.getElementById("live"), service, live);
+    } catch (e) {
+      say(e.message);
+    }
+    keepLive(name);
+  }, REFRESH_MS);
+}
+
+function renderLive(container, service, live) {
+  const rolling = service.deployments.find(d => d.status === "ROLLING_OUT" && d.rollout);
+  container.replaceChildren(
+    rolling ? rollout(service.name, rolling) : "",
+    el("h3", {}, `Live figures (last ${live.minutes} minutes)`),
+    live.targets.length === 0 ? el("p", {}, "No requests measured yet: the deployer collects them from every target.")
+      : el("div", {},
+        table(["Target", "Version", "Role", "Requests/s", "Error ratio", "p50", "p99"], [
+          ...live.versions.map(f => [el("strong", {}, "all targets"), "v" + f.version, f.role, rate(f.ratePerSecond),
+            percent(f.errorRatio), millis(f.p50Millis), millis(f.p99Millis)]),
+          ...live.targets.map(f => [f.target, "v" + f.version, f.role, rate(f.ratePerSecond),
+            percent(f.errorRatio), millis(f.p50Millis), millis(f.p99Millis)])]),
+        el("div", { class: "charts" },
+          chart("Error ratio", live, p => p.errorRatio, percent, "error-chart", 0.05),
+          chart("p99 latency", live, p => p.p99Millis, millis, "latency-chart", 1))));
+}
+
+function rollout(name, d) {
+  const r = d.rollout;
+  const s = d.strategy;
+  // Every target still serves the version it ran before the rollout: the stable one.
+  const stable = d.targets.map(t => t.previousVersion).find(v => v != null) ?? "?";
+  const steps = s.type === "shadow" ? `shadow of ${s.percent}% for ${s.durationSeconds}s`
+    : `${s.type}: steps ${s.steps.join(" → ")}%, bake ${s.bakeSeconds}s`;
+  const measured = r.last ? [r.last.stable, r.last.candidate].filter(v => v) : [];
+  return el("section", { id: "rollout", "aria-label": "Rollout in progress" },
+    el("h3", {}, `Rollout #${d.id}: v${d.version} `, status(d.status)),
+    el("p", {}, steps, el("br"), s.type === "shadow" ? `Step ${r.step + 1}` :
+      `Step ${r.step + 1} of ${s.steps.length}` + (r.stepStartedAt ? `, started ${r.stepStartedAt}` : ", starting"),
+      r.waiting ? el("br") : "", r.waiting ? `Waiting: ${r.waiting}` : "",
+      r.requestedDecision ? el("br") : "", r.requestedDecision ? `Asked for: ${r.requestedDecision}` : ""),
+    s.type === "shadow" ? "" : split(stable, d.version, r.percent),
+    el("div", { class: "actions" },
+      el("button", { type: "button", id: "promote", onclick: () => decide(name, d.id, "promote") }, "Promote"),
+      el("button", { type: "button", id: "abort", class: "danger", onclick: () => decide(name, d.id, "abort") }, "Abort")),
+    measured.length === 0 ? "" : el("div", {}, el("h4", {}, "Last measurements"),
+      table(["Version", "Requests", "Error ratio", "p50", "p99", "PSI"], measured.map(v => [
+        "v" + v.version, v.requests, percent(v.errorRatio), millis(v.p50Millis), millis(v.p99Millis),
+        v.version === d.version && r.last.psi != null ? r.last.psi.toFixed(3) : "–"]))),
+    el("h4", {}, "Decisions"),
+    r.decisions.length === 0 ? el("p", {}, "None yet.")
+      : table(["At", "Step", "Share", "Decision", "By", "Reason"], r.decisions.map(x => [
+        x.at, x.step + 1, x.percent + "%", x.action, x.by, x.reason])));
+}
+
+function split(stable, candidate, share) {
+  return el("div", { class: "split", role: "img", "aria-label": `Split: ${100 - share}% on v${stable}, ${share}% on v${candidate}` },
+    el("span", { class: "stable", style: `width:${100 - share}%` }, `v${stable} ${100 - share}%`),
+    el("span", { class: "candidate", style: `width:${share}%` }, `v${candidate} ${share}%`));
+}
+
+async function decide(name, id, what) {
+  try {
+    await api(`/api/v1/services/${encodeURIComponent(name)}/deployments/${id}/${what}`, { method: "POST" });
+    say(`Deployment ${id}: ${what} asked for.`);
+    await waitFor(name, id);
+  } catch (e) {
+    say(e.message);
+  }
+}
+
+function rate(value) { return value == null ? "–" : value.toFixed(value < 10 ? 2 : 1); }
+function percent(value) { return value == null ? "–" : (100 * value).toFixed(2) + " %"; }
+function millis(value) { return value == null ? "–" : value.toFixed(value < 10 ? 2 : 1) + " ms"; }
+
+const SVG = "http://www.w3.org/2000/svg";
+const COLOURS = ["#3b5bdb", "#d9480f", "#2b8a3e", "#862e9c", "#c2255c", "#1098ad"];
+
+function svg(tag, attributes = {}, text) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
+  if (text != null) node.textContent = text;
+  return node;
+}
+
+// One line per version over the span of the figures; a gap where a version had no requests. The
+// axis reaches at least `floor`, so that all zeros draw at the bottom of a sensible scale.
+function chart(title, live, value, format, id, floor) {
+  const width = 520, height = 190, left = 64, right = 12, top = 26, bottom = 28;
+  const lines = live.versions.map(v => ({ version: v.version,
+    points: v.series.filter(p => value(p) != null).map(p => [Date.parse(p.at), value(p)]) }));
+  // From the first point (at most the span asked for), so that a young rollout fills the chart.
+  const to = Date.parse(live.to);
+  const first = Math.min(...lines.flatMap(l => l.points.map(p => p[0])));
+  const from = Math.max(Date.parse(live.from), Number.isFinite(first) ? first - 1000 * live.stepSeconds : 0);
+  const highest = Math.max(0, ...lines.flatMap(l => l.points.map(p => p[1])));
+  const top_ = Math.max(highest * 1.15, floor);
+  const x = t => left + (width - left - right) * (t - from) / Math.max(1, to - from);
+  const y = v => top + (height - top - bottom) * (1 - v / top_);
+  const root = svg("svg", { id, class: "chart", viewBox: `0 0 ${width} ${height}`, role: "img",
+    "aria-label": `${title} per version over the last ${live.minutes} minutes` });
+  root.append(svg("text", { x: left, y: 16, class: "title" }, title));
+  for (const fraction of [0, 0.5, 1]) {
+    root.append(svg("line", { x1: left, x2: width - right, y1: y(top_ * fraction), y2: y(top_ * fraction), class: "grid" }));
+    root.append(svg("text", { x: left - 6, y: y(top_ * fraction) + 4, class: "axis", "text-anchor": "end" },
+      format(top_ * fraction)));
+  }
+  const seconds = Math.round((to - from) / 1000);
+  root.append(svg("text", { x: left, y: height - 8, class: "axis" },
+    seconds >= 120 ? `−${Math.round(seconds / 60)} min` : `−${seconds} s`));
+  root.append(svg("text", { x: width - right, y: height - 8, class: "axis", "text-anchor": "end" }, "now"));
+  lines.forEach((line, i) => {
+    const colour = COLOURS[i % COLOURS.length];
+    if (line.points.length > 0) {
+      root.append(svg("polyline", { class: "series v" + line.version, fill: "none", stroke: colour, "stroke-width": 2,
+        points: line.points.map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(" ") }));
+      line.points.forEach(([t, v]) => root.append(svg("circle", { cx: x(t).toFixed(1), cy: y(v).toFixed(1), r: 2.2, fill: colour })));
+    }
+    root.append(svg("text", { x: width - right - 60 * (lines.length - i), y: 16, fill: colour, class: "legend" },
+      "■ v" + line.version));
+  });
+  return root;
 }
 
 function copyable(text) {
@@ -136,7 +284,8 @@ async function act(name, what, body) {
 async function waitFor(name, id) {
   for (let i = 0; i < 300; i++) {
     const d = await api(`/api/v1/services/${encodeURIComponent(name)}/deployments/${id}`); // 404 once a delete is done
-    if (!["PENDING", "STAGING", "ACTIVATING"].includes(d.status)) {
+    if (!["PENDING", "STAGING", "ACTIVATING"].includes(d.status)
+        && !(d.status === "ROLLING_OUT" && d.rollout && d.rollout.requestedDecision)) {
       say(`Deployment ${id}: ${d.status}${d.error ? " – " + d.error : ""}`);
       return route();
     }
@@ -148,6 +297,7 @@ function say(text) { message.textContent = text; }
 
 async function route() {
   if (!token()) return;
+  clearTimeout(refreshTimer);
   document.getElementById("logout").hidden = false;
   try {
     const match = location.hash.match(/^#\/services\/(.+)$/);

@@ -117,6 +117,12 @@ class RolloutTest {
         Map<String, Object> row = registry.deployment(id);
         RolloutState state = registry.rollout(id);
         assertThat((String) row.get("error")).contains("error ratio").contains("above the limit 0.0500");
+        // The return to version 1 follows in the history as a ROLLBACK with the reason.
+        Map<String, Object> rollback = rollbackOf(id);
+        assertThat(rollback).containsEntry("version", 1).containsEntry("status", "SUCCEEDED");
+        assertThat((String) rollback.get("requested_by")).startsWith("deployer:");
+        assertThat((String) rollback.get("reason")).isEqualTo(row.get("error")).contains("error ratio");
+        assertThat(registry.targetStatuses((Long) rollback.get("id"))).hasSize(3).containsOnly("ACTIVE");
         long tookMillis = ((Timestamp) row.get("finished_at")).toInstant().toEpochMilli()
                 - state.stepStartedAt().toEpochMilli();
         assertThat(tookMillis).as("from the step's start to everything back on version 1")
@@ -185,6 +191,10 @@ class RolloutTest {
             assertThat(registry.decide(serviceId, id, "ABORT")).isTrue();
             DeploymentFlowTest.awaitFinal(registry, id, "ROLLED_BACK", Duration.ofSeconds(5));
             assertThat((String) registry.deployment(id).get("error")).contains("aborted by hand");
+            Map<String, Object> rollback = rollbackOf(id);
+            assertThat(rollback).containsEntry("version", 1).containsEntry("status", "SUCCEEDED")
+                    .containsEntry("requested_by", "bob");
+            assertThat((String) rollback.get("reason")).contains("aborted by hand");
             assertThat(registry.decide(serviceId, id, "PROMOTE")).as("no longer rolling out").isFalse();
             long mark = load.count("1", 200);
             await().atMost(Duration.ofSeconds(10)).until(() -> load.count("1", 200) > mark + 30);
@@ -208,6 +218,16 @@ class RolloutTest {
                     .containsExactly("ACTIVATE");
             assertThat(load.counts()).allSatisfy((k, n) -> assertThat(k).endsWith(" 200"));
         }
+    }
+
+    /** The ROLLBACK deployment the deployer recorded after rolling back deployment {@code id}; exactly one. */
+    private static Map<String, Object> rollbackOf(long id) {
+        List<Map<String, Object>> rows = registry.jdbc.queryForList("SELECT id, kind, version, status, requested_by,"
+                + " reason FROM deployment WHERE reverts_deployment_id = ?", id);
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0)).containsEntry("kind", "ROLLBACK");
+        assertThat((Long) rows.get(0).get("id")).isGreaterThan(id);
+        return rows.get(0);
     }
 
     private static boolean stepStarted(long id, int percent) {

@@ -116,6 +116,23 @@ public class DeploymentLedger {
             UPDATE service_target st SET held_versions = coalesce(?::jsonb -> s.name, '[]'::jsonb), held_seen_at = now()
             FROM service s WHERE s.id = st.service_id AND st.target_id = ?""";
 
+    /**
+     * The ROLLBACK that follows a rollout ended ROLLED_BACK in the history: already done (the stable
+     * version never stopped serving), so it is written finished, by whoever asked for the abort, or
+     * by the deployer when a guardrail decided.
+     */
+    private static final String ROLLBACK_OF_ROLLOUT = """
+            INSERT INTO deployment (service_id, kind, version, status, requested_by, requested_at, started_at,
+                                    finished_at, error, reason, reverts_deployment_id)
+            SELECT service_id, ?, ?, ?, CASE WHEN ? THEN coalesce(decision_requested_by, ?) ELSE ? END,
+                   now(), now(), now(), ?, ?, id
+            FROM deployment WHERE id = ?
+            RETURNING id""";
+
+    private static final String ROLLBACK_TARGET = """
+            INSERT INTO deployment_target (deployment_id, target_id, status, previous_version, error, activated_at)
+            VALUES (?, ?, ?, ?, ?, CASE WHEN ? THEN now() END)""";
+
     private final JdbcTemplate jdbc;
     private final Claimant claimant;
 
@@ -218,6 +235,37 @@ public class DeploymentLedger {
             DeploymentRequests.audit(jdbc, deployment.requestedBy(), null, "service.delete", deployment.service(),
                     Map.of("deploymentId", deployment.deploymentId(), "undeployedFrom", deployment.targetNames()), null);
         }
+    }
+
+    /**
+     * Records the return of a rolled back rollout's targets to {@code stableVersion} as a ROLLBACK
+     * deployment referring to it, with {@code reason}; {@code byHand}: an abort asked for by a person
+     * (named in the rollout's row), else the guardrail's decision. Targets that could not end the
+     * split are FAILED there, and the ROLLBACK with them. Returns its id.
+     */
+    public long recordRollback(DeploymentOutcome rollout, int stableVersion, String reason, boolean byHand,
+            List<TargetProgress> targets) {
+        List<TargetProgress> failed = targets.stream().filter(t -> t.status() == TargetDeploymentStatus.FAILED).toList();
+        DeploymentStatus status = failed.isEmpty() ? DeploymentStatus.SUCCEEDED : DeploymentStatus.FAILED;
+        String error = failed.isEmpty() ? null : "the split could not be ended on: "
+                + String.join("; ", failed.stream().map(TargetProgress::error).toList());
+        String deployer = "deployer:" + claimant.instanceId();
+        Long id = jdbc.queryForObject(ROLLBACK_OF_ROLLOUT, Long.class, DeploymentKind.ROLLBACK.name(), stableVersion,
+                status.name(), byHand, deployer, deployer, error, reason, rollout.deploymentId());
+        jdbc.batchUpdate(ROLLBACK_TARGET, targets.stream().map(t -> {
+            boolean ok = t.status() != TargetDeploymentStatus.FAILED;
+            return new Object[] {id, t.targetId(), ok ? TargetDeploymentStatus.ACTIVE.name()
+                    : TargetDeploymentStatus.FAILED.name(), stableVersion, t.error(), ok};
+        }).toList());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("deploymentId", id);
+        details.put("kind", DeploymentKind.ROLLBACK.name());
+        details.put("version", stableVersion);
+        details.put("reverts", rollout.deploymentId());
+        details.put("reason", reason);
+        DeploymentRequests.audit(jdbc, deployer, null, "deployment." + status.name().toLowerCase(Locale.ROOT),
+                rollout.service(), details, null);
+        return id;
     }
 
     /** Drift repair put the desired version back on a node: record it as active, unless a deployment is in flight. */

@@ -48,7 +48,7 @@ public class DeploymentRequests {
 
     /** A decision by hand: the deployer takes it at once (not_before now), at its next claim. */
     private static final String DECIDE = """
-            UPDATE deployment SET requested_decision = ?, not_before = now()
+            UPDATE deployment SET requested_decision = ?, decision_requested_by = ?, not_before = now()
             WHERE id = ? AND service_id = ? AND status = ?""";
 
     private final JdbcTemplate jdbc;
@@ -108,7 +108,7 @@ public class DeploymentRequests {
      */
     public boolean decide(long serviceId, String serviceName, long deploymentId, String decision, Requester requester,
             Instant now) {
-        if (jdbc.update(DECIDE, decision, deploymentId, serviceId, DeploymentStatus.ROLLING_OUT.name()) != 1) {
+        if (jdbc.update(DECIDE, decision, requester.name(), deploymentId, serviceId, DeploymentStatus.ROLLING_OUT.name()) != 1) {
             return false;
         }
         audit(jdbc, requester.name(), requester.address(), "deployment." + decision.toLowerCase(Locale.ROOT),

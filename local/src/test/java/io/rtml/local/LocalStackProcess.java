@@ -75,7 +75,9 @@ final class LocalStackProcess implements AutoCloseable {
                 "RTML_LOCAL_NODE_PORT", String.valueOf(firstNodePort),
                 "SPRING_DATASOURCE_URL", database.jdbcUrl(),
                 "SPRING_DATASOURCE_USERNAME", database.username(),
-                "SPRING_DATASOURCE_PASSWORD", database.password()));
+                "SPRING_DATASOURCE_PASSWORD", database.password(),
+                // Live figures within seconds for the gallery's rollout view (GalleryBrowserIT).
+                "RTML_DEPLOYER_TELEMETRY_INTERVAL", "1s"));
         return new LocalStackProcess(name, home, List.of(REPO.resolve("bin/rtml-local").toString()), env,
                 registryPort, firstNodePort);
     }

@@ -93,4 +93,34 @@ class RestartTest {
             }
         }
     }
+
+    @Test
+    void aShadowSurvivesARestart() {
+        ReferenceModel iris = ReferenceModels.named("sklearn_rf_iris_zipmap");
+        try (ArtifactServer artifacts = new ArtifactServer()) {
+            try (TestNode node = TestNode.start(dataDir)) {
+                node.deploy(artifacts, "iris", 1, iris, null);
+                String url = artifacts.put("iris-2.onnx", iris.readBytes());
+                assertThat(node.stage("iris", 2, url, iris.sha256(), iris.bytes(), null).status()).isEqualTo(200);
+                assertThat(node.client.admin("PUT", "/admin/v1/services/iris/shadow",
+                        java.util.Map.of("candidate", 2, "percent", 30, "tolerance", 0.01)).status()).isEqualTo(200);
+            }
+            try (TestNode restarted = TestNode.start(dataDir)) {
+                JsonNode shadow = TrafficSplitTest.service(restarted.client.admin("GET", "/admin/v1/state", null).body(),
+                        "iris").path("shadow");
+                assertThat(shadow.path("candidate").asInt()).isEqualTo(2);
+                assertThat(shadow.path("percent").asInt()).isEqualTo(30);
+                assertThat(shadow.path("tolerance").asDouble()).isEqualTo(0.01);
+                assertThat(restarted.client.post("/v2/models/iris/infer", AdminApiTest.IRIS_INFER).modelVersion())
+                        .as("a shadow never serves").isEqualTo("1");
+            }
+            try (TestNode again = TestNode.start(dataDir)) {
+                assertThat(again.client.admin("DELETE", "/admin/v1/services/iris/shadow", null).status()).isEqualTo(200);
+            }
+            try (TestNode cleared = TestNode.start(dataDir)) {
+                assertThat(TrafficSplitTest.service(cleared.client.admin("GET", "/admin/v1/state", null).body(), "iris")
+                        .path("shadow").isNull()).as("a cleared shadow stays cleared").isTrue();
+            }
+        }
+    }
 }

@@ -53,6 +53,21 @@ class DeploymentRecorder {
         });
     }
 
+    /**
+     * Ends a rollout ROLLED_BACK and records the return to {@code stableVersion} as a ROLLBACK
+     * deployment with {@code reason} ({@link DeploymentLedger#recordRollback}), in one transaction.
+     */
+    void rolledBack(DeploymentJob job, RolloutState state, String actedOn, String reason, Integer stableVersion,
+            boolean byHand, List<TargetProgress> targets) {
+        tx.executeWithoutResult(status -> {
+            ledger.recordRollout(job.id(), state, actedOn);
+            ledger.finish(outcome(job), DeploymentStatus.ROLLING_OUT, DeploymentStatus.ROLLED_BACK, reason, targets);
+            if (stableVersion != null) {
+                ledger.recordRollback(outcome(job), stableVersion, reason, byHand, targets);
+            }
+        });
+    }
+
     /** Ends the deployment: see {@link DeploymentLedger#finish}, all in one transaction. */
     void finish(DeploymentJob job, DeploymentStatus from, DeploymentStatus to, String error,
             List<TargetProgress> targets) {

@@ -238,7 +238,8 @@ class RolloutDriver {
 
     /**
      * Ends the split (or the shadow) everywhere, so the stable version takes every request again, and
-     * records ROLLED_BACK.
+     * records ROLLED_BACK; a canary's return to the stable version follows it in the service's history
+     * as a ROLLBACK deployment with the reason.
      */
     private void rollBack(DeploymentJob job, RolloutState state, String asked, Decision decision) {
         List<FanOut.Result<Void>> results = FanOut.all(job.targets(), t -> job.rollout().shadow()
@@ -248,7 +249,15 @@ class RolloutDriver {
         String errors = DeploymentRunner.errors(results);
         String reason = "rolled back at step " + (state.step() + 1) + " (" + state.percent() + "%): "
                 + decision.reason() + (errors == null ? "" : "; the split could not be ended on: " + errors);
-        recorder.finish(job, state.decided(decision), asked, ROLLING_OUT, ROLLED_BACK, reason, updates);
+        if (job.rollout().shadow()) {
+            // No target served the candidate: nothing went back, so no ROLLBACK is recorded.
+            recorder.finish(job, state.decided(decision), asked, ROLLING_OUT, ROLLED_BACK, reason, updates);
+        } else {
+            Integer stable = job.targets().stream().map(JobTarget::previousVersion).filter(Objects::nonNull)
+                    .findFirst().orElse(null);
+            recorder.rolledBack(job, state.decided(decision), asked, reason, stable, "by hand".equals(decision.by()),
+                    updates);
+        }
         metrics.finished(job, ROLLED_BACK);
         log.warn("rollout id={} service={} version={} {}", job.id(), job.service(), job.version(), reason);
     }

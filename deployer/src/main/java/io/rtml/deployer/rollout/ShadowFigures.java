@@ -1,5 +1,6 @@
 package io.rtml.deployer.rollout;
 
+import io.rtml.deployment.Histogram;
 import tools.jackson.databind.JsonNode;
 
 /**

@@ -3,6 +3,7 @@ package io.rtml.deployer.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.rtml.deployment.Histogram;
 import io.rtml.deployment.Rollout.Guardrails;
 import io.rtml.deployment.RolloutState.Measurements;
 import java.time.Instant;

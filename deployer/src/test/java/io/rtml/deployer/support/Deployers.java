@@ -51,6 +51,7 @@ public final class Deployers {
         props.put("rtml.deployer.poll-interval", "20ms");
         props.put("rtml.deployer.lease", "2s");
         props.put("rtml.deployer.reconcile-interval", "0s");
+        props.put("rtml.deployer.telemetry.interval", "0s");
         props.putAll(overrides);
         // As command-line arguments: they outrank application.yml (default properties would not).
         String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())

@@ -59,6 +59,8 @@ public class Deployment {
     private String rolloutState;
 
     private String requestedDecision;
+    private String reason;
+    private Long revertsDeploymentId;
 
     protected Deployment() {}
 
@@ -67,7 +69,8 @@ public class Deployment {
                 : null;
         return new DeploymentResponse(id, service, kind, version, status, requestedBy, requestedAt, startedAt,
                 finishedAt, durationMs, error, targets, Rollout.fromJson(rollout),
-                DeploymentResponse.RolloutProgress.of(RolloutState.fromJson(rolloutState), requestedDecision));
+                DeploymentResponse.RolloutProgress.of(RolloutState.fromJson(rolloutState), requestedDecision), reason,
+                revertsDeploymentId);
     }
 
     DeploymentStatus status() {

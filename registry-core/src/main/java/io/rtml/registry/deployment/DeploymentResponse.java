@@ -12,10 +12,13 @@ import java.util.List;
 /**
  * A deployment with its progress per target; {@code durationMs} runs from the request to the end.
  * {@code strategy} and {@code rollout}: null for a deployment that switched every target at once.
+ * {@code reason} and {@code revertsDeployment}: a ROLLBACK the deployer recorded when a rollout was
+ * rolled back (a guardrail crossed, or an abort by hand): why, and which deployment it reverted.
  */
 public record DeploymentResponse(long id, String service, DeploymentKind kind, int version, DeploymentStatus status,
         String requestedBy, Instant requestedAt, Instant startedAt, Instant finishedAt, Long durationMs, String error,
-        List<TargetProgress> targets, Rollout strategy, RolloutProgress rollout) {
+        List<TargetProgress> targets, Rollout strategy, RolloutProgress rollout, String reason,
+        Long revertsDeployment) {
 
     /**
      * Where a rollout stands: the current step and the candidate's share, whether it waits for more

@@ -247,6 +247,7 @@ public final class NodeAdmin implements AutoCloseable {
     synchronized AdminResponses.ShadowView shadow(String service, AdminRequests.ShadowRequest r) {
         ServiceSlot slot = candidateSlot(service, r.candidate());
         slot.shadow(new ServiceSlot.Shadow(r.candidate(), r.percent(), r.tolerance()));
+        saver.changed();
         log.info("shadow service={} candidate={} percent={} tolerance={}", service, r.candidate(), r.percent(),
                 r.tolerance());
         return AdminResponses.ShadowView.of(service, slot);
@@ -255,6 +256,7 @@ public final class NodeAdmin implements AutoCloseable {
     synchronized AdminResponses.ShadowView clearShadow(String service) {
         ServiceSlot slot = knownSlot(service);
         if (slot.clearShadow() != null) {
+            saver.changed();
             log.info("shadow service={} cleared", service);
         }
         return AdminResponses.ShadowView.of(service, slot);

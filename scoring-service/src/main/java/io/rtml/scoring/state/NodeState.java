@@ -16,11 +16,16 @@ public record NodeState(int format, List<ServiceState> services) {
 
     public static final int FORMAT = 1;
 
-    /** {@code traffic}: the traffic split (null: none), kept so that a restart resumes a rollout step. */
+    /**
+     * {@code traffic}: the traffic split (null: none), kept so that a restart resumes a rollout step;
+     * {@code shadow} likewise for a shadow rollout (absent in files written before it was kept).
+     */
     public record ServiceState(String service, Integer activeVersion, String activeSince, Traffic traffic,
-            List<VersionState> versions) {}
+            List<VersionState> versions, Shadow shadow) {}
 
     public record Traffic(int candidate, int percent) {}
+
+    public record Shadow(int candidate, int percent, double tolerance) {}
 
     /** {@code example}: the version's example request (null: none), for the warm-up after a restart. */
     public record VersionState(int version, String versionId, String sha256, long sizeBytes, String file,
@@ -42,9 +47,11 @@ public record NodeState(int format, List<ServiceState> services) {
             }
             if (!versions.isEmpty()) {
                 ServiceSlot.Split split = slot.split();
+                ServiceSlot.Shadow shadow = slot.shadow();
                 list.add(new ServiceState(slot.name(), active == null ? null : active.version().version(),
                         active == null ? null : active.since().toString(),
-                        split == null ? null : new Traffic(split.candidate(), split.percent()), versions));
+                        split == null ? null : new Traffic(split.candidate(), split.percent()), versions,
+                        shadow == null ? null : new Shadow(shadow.candidate(), shadow.percent(), shadow.tolerance())));
             }
         }
         return new NodeState(FORMAT, list);

@@ -66,6 +66,7 @@ public final class StateRestorer {
                 Instant since = s.activeSince() == null ? Instant.now() : Instant.parse(s.activeSince());
                 slot.activate(s.activeVersion(), since);
                 restoreSplit(s, slot);
+                restoreShadow(s, slot);
             } else if (s.activeVersion() != null) {
                 log.error("restore: active version {} of {} could not be reloaded", s.activeVersion(), s.service());
             }
@@ -86,6 +87,19 @@ public final class StateRestorer {
             return;
         }
         slot.split(t.candidate(), t.percent());
+    }
+
+    private static void restoreShadow(NodeState.ServiceState s, ServiceSlot slot) {
+        NodeState.Shadow shadow = s.shadow();
+        if (shadow == null) {
+            return;
+        }
+        if (slot.loaded(shadow.candidate()) == null) {
+            log.error("restore: shadow of {} dropped: candidate version {} could not be reloaded", s.service(),
+                    shadow.candidate());
+            return;
+        }
+        slot.shadow(new ServiceSlot.Shadow(shadow.candidate(), shadow.percent(), shadow.tolerance()));
     }
 
     private boolean load(String service, NodeState.VersionState v) {

@@ -1,4 +1,4 @@
-package io.rtml.deployer.rollout;
+package io.rtml.deployment;
 
 import java.util.Arrays;
 import tools.jackson.databind.JsonNode;
@@ -13,7 +13,7 @@ public record Histogram(double[] bounds, long[] counts, long count) {
     public static final Histogram EMPTY = new Histogram(new double[0], new long[0], 0);
 
     /** From the node's {@code {"count": n, "buckets": [{"le": x, "count": c}, ...]}}. */
-    static Histogram of(JsonNode json) {
+    public static Histogram of(JsonNode json) {
         JsonNode buckets = json.path("buckets");
         double[] bounds = new double[buckets.size()];
         long[] counts = new long[buckets.size()];
@@ -25,7 +25,7 @@ public record Histogram(double[] bounds, long[] counts, long count) {
     }
 
     /** What was observed since {@code earlier}; a histogram with other bounds counts as empty. */
-    Histogram minus(Histogram earlier) {
+    public Histogram minus(Histogram earlier) {
         if (earlier.count == 0 && earlier.counts.length == 0) {
             return this;
         }
@@ -40,7 +40,7 @@ public record Histogram(double[] bounds, long[] counts, long count) {
     }
 
     /** The sum of two windows (two targets); an empty one adds nothing. */
-    Histogram plus(Histogram other) {
+    public Histogram plus(Histogram other) {
         if (other.count == 0 && other.counts.length == 0) {
             return this;
         }
@@ -112,7 +112,7 @@ public record Histogram(double[] bounds, long[] counts, long count) {
         return psi;
     }
 
-    static final double EMPTY_SHARE = 1e-4;
+    public static final double EMPTY_SHARE = 1e-4;
 
     @Override
     public boolean equals(Object o) {

@@ -1,0 +1,22 @@
+package io.rtml.registry.telemetry;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+class LiveFiguresController {
+
+    private final LiveFigures figures;
+
+    LiveFiguresController(LiveFigures figures) {
+        this.figures = figures;
+    }
+
+    /** Rate, error ratio, p50 and p99 per version and per target over the last minutes (default 5, at most 60). */
+    @GetMapping("/api/v1/services/{name}/telemetry")
+    LiveFiguresResponse telemetry(@PathVariable String name, @RequestParam(required = false) Integer minutes) {
+        return figures.of(name, minutes);
+    }
+}
