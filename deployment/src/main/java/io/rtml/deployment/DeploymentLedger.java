@@ -73,7 +73,7 @@ public class DeploymentLedger {
 
     /** Fences a write of target progress alone on this deployer's claim and the current status. */
     private static final String STILL_OURS = """
-            SELECT count(*) FROM deployment WHERE id = ? AND claimed_by = ? AND status = ? FOR UPDATE""";
+            SELECT id FROM deployment WHERE id = ? AND claimed_by = ? AND status = ? FOR UPDATE""";
 
     private static final String MOVE = """
             UPDATE deployment SET status = ?,
@@ -221,8 +221,8 @@ public class DeploymentLedger {
 
     /** Records target progress without a status move (a wave of a plan ended), fenced like a move. */
     public void progress(long deploymentId, DeploymentStatus at, List<TargetProgress> targets) {
-        Long ours = jdbc.queryForObject(STILL_OURS, Long.class, deploymentId, claimant.instanceId(), at.name());
-        if (ours == null || ours != 1 || Thread.currentThread().isInterrupted()) {
+        boolean ours = !jdbc.queryForList(STILL_OURS, Long.class, deploymentId, claimant.instanceId(), at.name()).isEmpty();
+        if (!ours || Thread.currentThread().isInterrupted()) {
             throw new LostClaimException("deployment " + deploymentId + " is no longer claimed by this deployer in " + at);
         }
         updateTargets(deploymentId, targets);
