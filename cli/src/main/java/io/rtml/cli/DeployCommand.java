@@ -30,6 +30,22 @@ final class DeployCommand extends DeploymentCommand {
     @Option(names = "--region", paramLabel = "REGION", description = "Only targets in this region.")
     String region;
 
+    @Option(names = "--selector", paramLabel = "SELECTOR",
+            description = "Only targets whose labels match (e.g. 'tier=edge,region in (eu,us)'; kind, name and region count).")
+    String selector;
+
+    @Option(names = "--waves", paramLabel = "WAVES",
+            description = "Deploy in ordered waves, separated by ';': a selector or a cumulative share (e.g. 'kind=hub;canary=true;25%;100%').")
+    String waves;
+
+    @Option(names = "--max-failed", paramLabel = "PERCENT",
+            description = "Abort, rolling the switched waves back, once more than this share of targets failed (default 0).")
+    Integer maxFailed;
+
+    @Option(names = "--offline", paramLabel = "fail|converge",
+            description = "converge: unreachable targets are left pending and get the version when they come back.")
+    String offline;
+
     @Option(names = "--allow-signature-change",
             description = "Deploy even when the version's inputs or outputs break the callers of the active version.")
     boolean allowSignatureChange;
@@ -47,7 +63,7 @@ final class DeployCommand extends DeploymentCommand {
     Integer shadow;
 
     @Option(names = "--bake", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "How long each step runs before its decision (default 60s).")
+            description = "How long each step runs before its decision (default 60s); with --waves, the bake between waves (default 0s).")
     Duration bake;
 
     @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -84,23 +100,54 @@ final class DeployCommand extends DeploymentCommand {
         } else if (kind != null || region != null) {
             body.putObject("targets").put("kind", kind).put("region", region);
         }
+        if (selector != null) {
+            body.put("selector", selector);
+        }
         if (allowSignatureChange) {
             body.put("allowSignatureChange", true);
         }
-        strategy(body);
+        boolean planned = waves != null || maxFailed != null || offline != null;
+        if (planned) {
+            plan(body);
+        }
+        strategy(body, planned);
         RegistryClient client = client();
         return follow(client, request(client, body));
     }
 
+    /** The fleet options as the request's wave plan; the registry validates it. */
+    private void plan(ObjectNode body) {
+        if (waves != null) {
+            ArrayNode list = body.putArray("waves");
+            for (String wave : waves.split(";")) {
+                String w = wave.strip();
+                if (w.matches("\\d+%")) {
+                    list.addObject().put("percent", Integer.parseInt(w.substring(0, w.length() - 1)));
+                } else {
+                    list.addObject().put("selector", w);
+                }
+            }
+        }
+        if (maxFailed != null) {
+            body.put("maxFailedPercent", maxFailed);
+        }
+        if (offline != null) {
+            body.put("offline", offline);
+        }
+        if (bake != null) {
+            body.put("bakeSeconds", bake.toSeconds());
+        }
+    }
+
     /** The rollout options as the request's {@code strategy} and {@code guardrails}; the registry validates them. */
-    private void strategy(ObjectNode body) {
+    private void strategy(ObjectNode body, boolean planned) {
         long given = (canary != null ? 1 : 0) + (linear != null ? 1 : 0) + (shadow != null ? 1 : 0);
         if (given > 1) {
             throw CliException.usage("give one of --canary, --linear and --shadow");
         }
         boolean guarded = maxErrorRatio != null || maxP99 != null || maxPsi != null || minRequests != null;
         if (given == 0) {
-            if (bake != null || duration != null || guarded) {
+            if ((bake != null && !planned) || duration != null || guarded) {
                 throw CliException.usage("--bake, --duration and the guardrails need --canary, --linear or --shadow");
             }
             return;

@@ -148,6 +148,30 @@ class DeploymentCommandsTest {
     }
 
     @Test
+    void aSelectorAndWavesAreAskedAndABadSelectorIsOneLineWithItsPosition() {
+        JsonNode deployment = Json.parse(cli.run("deploy", service, "1", "--selector", "name=" + target,
+                "--waves", "kind=hub; region in (eu);100%", "--max-failed", "10", "--offline", "converge",
+                "--bake", "5s", "--no-wait", "-o", "json").out(), "stdout");
+
+        assertThat(deployment.path("targets")).singleElement()
+                .satisfies(t -> assertThat(t.path("target").asString()).isEqualTo(target))
+                .satisfies(t -> assertThat(t.path("wave").asInt()).as("the region wave").isEqualTo(2));
+        JsonNode plan = deployment.path("plan");
+        assertThat(plan.path("waves").toString()).isEqualTo("[{\"selector\":\"kind=hub\",\"percent\":null,"
+                + "\"bakeSeconds\":null},{\"selector\":\"region in (eu)\",\"percent\":null,\"bakeSeconds\":null},"
+                + "{\"selector\":null,\"percent\":100,\"bakeSeconds\":null}]");
+        assertThat(plan.path("maxFailedPercent").asInt()).isEqualTo(10);
+        assertThat(plan.path("offline").asString()).isEqualTo("converge");
+        assertThat(plan.path("bakeSeconds").asInt()).isEqualTo(5);
+        RunningRegistry.succeed(deployment.path("id").asLong());
+
+        Cli.Result bad = cli.run("deploy", service, "1", "--selector", "region in eu", "--no-wait");
+        assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(bad.err()).isEqualTo("rtml: selector: selector 'region in eu' is not valid at position 11: expected"
+                + " '(' to open the list of values (VALIDATION_FAILED)\n");
+    }
+
+    @Test
     void promoteAndAbortOfADeploymentThatIsNotRollingOutAreConflicts() {
         JsonNode deployment = Json.parse(cli.run("deploy", service, "1", "--targets", target, "--no-wait", "-o",
                 "json").out(), "stdout");

@@ -71,6 +71,10 @@ public class DeploymentLedger {
                    requested_decision = CASE WHEN requested_decision = ? THEN NULL ELSE requested_decision END
             WHERE id = ? AND claimed_by = ? AND status = ANY(?)""";
 
+    /** Fences a write of target progress alone on this deployer's claim and the current status. */
+    private static final String STILL_OURS = """
+            SELECT id FROM deployment WHERE id = ? AND claimed_by = ? AND status = ? FOR UPDATE""";
+
     private static final String MOVE = """
             UPDATE deployment SET status = ?,
                    started_at = CASE WHEN ? THEN coalesce(started_at, now()) ELSE started_at END,
@@ -101,6 +105,38 @@ public class DeploymentLedger {
                                         THEN st.active_version ELSE st.previous_version END,
                 deployed_at = EXCLUDED.deployed_at,
                 deployed_by = EXCLUDED.deployed_by""";
+
+    /**
+     * A target left PENDING by a converging deployment: the version becomes its desired one, for
+     * reconciliation to bring; what it runs (active, previous) stays as it is until then.
+     */
+    private static final String DESIRE = """
+            INSERT INTO service_target AS st (service_id, target_id, desired_version, deployed_at, deployed_by)
+            VALUES (?, ?, ?, now(), ?)
+            ON CONFLICT (service_id, target_id) DO UPDATE SET
+                desired_version = EXCLUDED.desired_version,
+                deployed_at = EXCLUDED.deployed_at,
+                deployed_by = EXCLUDED.deployed_by""";
+
+    /**
+     * Reconciliation brought a target a converging deployment left PENDING to its version: the
+     * deployment's row for it records when. Only a finished, successful deployment of that version
+     * holds such rows (PENDING is no final status of a target otherwise).
+     */
+    private static final String CONVERGED = """
+            UPDATE deployment_target dt SET status = 'ACTIVE', activated_at = now(), converged_at = now(), error = NULL
+            FROM deployment d
+            WHERE d.id = dt.deployment_id AND d.service_id = ? AND dt.target_id = ? AND d.version = ?
+              AND d.status = 'SUCCEEDED' AND dt.status = 'PENDING'""";
+
+    /** As {@link #RECORD_ACTIVE}, for a converged target: the version it ran before becomes its previous one. */
+    private static final String RECORD_CONVERGED = """
+            UPDATE service_target SET previous_version = CASE WHEN active_version IS DISTINCT FROM ?
+                                                              THEN active_version ELSE previous_version END,
+                   active_version = ?
+            WHERE service_id = ? AND target_id = ? AND desired_version = ?
+              AND active_version IS DISTINCT FROM ?
+              AND NOT EXISTS (SELECT 1 FROM deployment d WHERE d.service_id = ? AND d.status = ANY(?))""";
 
     private static final String FORGET_PLACEMENT = "DELETE FROM service_target WHERE service_id = ? AND target_id = ?";
 
@@ -200,6 +236,15 @@ public class DeploymentLedger {
         updateTargets(deploymentId, targets);
     }
 
+    /** Records target progress without a status move (a wave of a plan ended), fenced like a move. */
+    public void progress(long deploymentId, DeploymentStatus at, List<TargetProgress> targets) {
+        boolean ours = !jdbc.queryForList(STILL_OURS, Long.class, deploymentId, claimant.instanceId(), at.name()).isEmpty();
+        if (!ours || Thread.currentThread().isInterrupted()) {
+            throw new LostClaimException("deployment " + deploymentId + " is no longer claimed by this deployer in " + at);
+        }
+        updateTargets(deploymentId, targets);
+    }
+
     /**
      * Ends the deployment: final status, per-target rows, on success the gallery's service_target
      * rows (an UNDEPLOY drops them), and the audit event.
@@ -215,9 +260,14 @@ public class DeploymentLedger {
             jdbc.batchUpdate(FORGET_PLACEMENT, deployment.targets().stream()
                     .map(target -> new Object[] {deployment.serviceId(), target.targetId()}).toList());
         } else if (to == DeploymentStatus.SUCCEEDED) {
-            jdbc.batchUpdate(SERVICE_TARGET, deployment.targets().stream().map(target -> new Object[] {
+            jdbc.batchUpdate(SERVICE_TARGET, deployment.targets().stream()
+                    .filter(target -> target.fate() == DeploymentOutcome.Fate.SWITCHED).map(target -> new Object[] {
                     deployment.serviceId(), target.targetId(), deployment.version(), deployment.version(),
                     target.previousVersion(), deployment.requestedBy()}).toList());
+            jdbc.batchUpdate(DESIRE, deployment.targets().stream()
+                    .filter(target -> target.fate() == DeploymentOutcome.Fate.CONVERGES).map(target -> new Object[] {
+                    deployment.serviceId(), target.targetId(), deployment.version(), deployment.requestedBy()})
+                    .toList());
         }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("deploymentId", deployment.deploymentId());
@@ -272,6 +322,17 @@ public class DeploymentLedger {
     public void recordActive(long serviceId, long targetId, int version) {
         jdbc.update(RECORD_ACTIVE, version, serviceId, targetId, version, version, serviceId,
                 DeploymentStatus.inFlightNames());
+    }
+
+    /**
+     * Reconciliation brought the desired version to a target: record it as active (the version it
+     * ran before becomes its previous one) and, where a converging deployment left the target
+     * PENDING, when it converged. Unless a deployment of the service is in flight.
+     */
+    public void recordConverged(long serviceId, long targetId, int version) {
+        jdbc.update(RECORD_CONVERGED, version, version, serviceId, targetId, version, version, serviceId,
+                DeploymentStatus.inFlightNames());
+        jdbc.update(CONVERGED, serviceId, targetId, version);
     }
 
     /** What a probe saw a node hold: a JSON object of service name → versions. */

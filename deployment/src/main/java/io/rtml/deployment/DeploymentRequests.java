@@ -20,8 +20,8 @@ public class DeploymentRequests {
 
     private static final String DEPLOYMENT = """
             INSERT INTO deployment (service_id, kind, version, status, requested_by, requested_at, deletes_service,
-                                    rollout)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+                                    rollout, plan, cause)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)
             RETURNING id""";
 
     /**
@@ -30,9 +30,9 @@ public class DeploymentRequests {
      * undeploy must not restore.
      */
     private static final String TARGETS = """
-            INSERT INTO deployment_target (deployment_id, target_id, status, previous_version)
-            SELECT ?, t.id, ?, CASE WHEN st.desired_version IS NOT NULL THEN st.active_version END
-            FROM unnest(?::bigint[]) AS t(id)
+            INSERT INTO deployment_target (deployment_id, target_id, status, previous_version, wave)
+            SELECT ?, t.id, ?, CASE WHEN st.desired_version IS NOT NULL THEN st.active_version END, t.wave
+            FROM unnest(?::bigint[], ?::int[]) AS t(id, wave)
             LEFT JOIN service_target st ON st.service_id = ? AND st.target_id = t.id""";
 
     /**
@@ -83,10 +83,29 @@ public class DeploymentRequests {
     public long start(long serviceId, String serviceName, DeploymentKind kind, int version, boolean deletesService,
             List<Long> targetIds, List<String> targetNames, Requester requester, Instant now,
             Map<String, Object> moreDetails, Rollout rollout) {
+        return start(serviceId, serviceName, kind, version, deletesService, targetIds, targetNames, requester, now,
+                moreDetails, rollout, Fleet.NONE);
+    }
+
+    /**
+     * How a deployment reaches a fleet: its wave plan (null: every target at once, all or nothing),
+     * each target's wave (absent: 0), and why it exists when no one asked for it (null: a request).
+     */
+    public record Fleet(WavePlan plan, Map<Long, Integer> waveOf, String cause) {
+
+        public static final Fleet NONE = new Fleet(null, Map.of(), null);
+    }
+
+    /** As above, in waves or with a cause ({@link Fleet}), validated by the caller. */
+    public long start(long serviceId, String serviceName, DeploymentKind kind, int version, boolean deletesService,
+            List<Long> targetIds, List<String> targetNames, Requester requester, Instant now,
+            Map<String, Object> moreDetails, Rollout rollout, Fleet fleet) {
         Long id = jdbc.queryForObject(DEPLOYMENT, Long.class, serviceId, kind.name(), version,
                 DeploymentStatus.PENDING.name(), requester.name(), Timestamp.from(now), deletesService,
-                rollout == null ? null : rollout.toJson());
-        jdbc.update(TARGETS, id, TargetDeploymentStatus.PENDING.name(), targetIds.toArray(Long[]::new), serviceId);
+                rollout == null ? null : rollout.toJson(), fleet.plan() == null ? null : fleet.plan().toJson(),
+                fleet.cause());
+        jdbc.update(TARGETS, id, TargetDeploymentStatus.PENDING.name(), targetIds.toArray(Long[]::new),
+                targetIds.stream().map(t -> fleet.waveOf().getOrDefault(t, 0)).toArray(Integer[]::new), serviceId);
         String action = deletesService ? "service.delete.request"
                 : kind == DeploymentKind.DEPLOY ? "deployment.request"
                 : kind.name().toLowerCase(Locale.ROOT) + ".request";
@@ -97,6 +116,13 @@ public class DeploymentRequests {
         details.putAll(moreDetails);
         if (rollout != null) {
             details.put("strategy", rollout.type());
+        }
+        if (fleet.plan() != null) {
+            details.put("waves", fleet.plan().waves().size());
+            details.put("offline", fleet.plan().offline());
+        }
+        if (fleet.cause() != null) {
+            details.put("cause", fleet.cause());
         }
         audit(jdbc, requester.name(), requester.address(), action, serviceName, details, now);
         return id;

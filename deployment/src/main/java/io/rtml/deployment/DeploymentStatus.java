@@ -11,7 +11,10 @@ import java.util.Set;
  * the nodes route a growing share of requests to it, then ACTIVATING (promoted to 100%) or
  * ROLLED_BACK (a guardrail was crossed, or aborted by hand: the stable version never stopped
  * serving). A shadow rollout never switches: after its duration it ends SHADOWED, the candidate's
- * agreement and latency recorded, every target still on what it served before. There is no "superseded": a second request while one is in flight is
+ * agreement and latency recorded, every target still on what it served before. A deployment with a
+ * wave plan also goes STAGING → ROLLING_OUT while its waves switch one after another, then
+ * ACTIVATING → SUCCEEDED, or ROLLING_OUT → FAILED when its failed share passed the plan's threshold
+ * (the waves already switched went back). There is no "superseded": a second request while one is in flight is
  * refused with 409, never queued behind it, so no deployment can be overtaken.
  */
 public enum DeploymentStatus {
@@ -41,7 +44,7 @@ public enum DeploymentStatus {
         return switch (this) {
             case PENDING -> next == STAGING || next == ACTIVATING || next == FAILED;
             case STAGING -> next == ACTIVATING || next == ROLLING_OUT || next == FAILED;
-            case ROLLING_OUT -> next == ACTIVATING || next == ROLLED_BACK || next == SHADOWED;
+            case ROLLING_OUT -> next == ACTIVATING || next == ROLLED_BACK || next == SHADOWED || next == FAILED;
             case ACTIVATING -> next == SUCCEEDED || next == ROLLED_BACK;
             case SUCCEEDED, FAILED, ROLLED_BACK, SHADOWED -> false;
         };

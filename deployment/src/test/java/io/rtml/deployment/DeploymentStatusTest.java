@@ -43,7 +43,8 @@ class DeploymentStatusTest {
         assertThat(ROLLING_OUT.canMoveTo(ACTIVATING)).as("promoted to 100%").isTrue();
         assertThat(ROLLING_OUT.canMoveTo(ROLLED_BACK)).as("a guardrail was crossed, or aborted").isTrue();
         assertThat(ROLLING_OUT.canMoveTo(SUCCEEDED)).as("only activation ends a rollout well").isFalse();
-        assertThat(ROLLING_OUT.canMoveTo(FAILED)).isFalse();
+        assertThat(ROLLING_OUT.canMoveTo(FAILED)).as("waves aborted past their threshold, the switched ones reverted")
+                .isTrue();
         assertThat(ROLLING_OUT.canMoveTo(DeploymentStatus.SHADOWED)).as("a shadow rollout's end").isTrue();
         assertThat(STAGING.canMoveTo(DeploymentStatus.SHADOWED)).isFalse();
 

@@ -4,6 +4,7 @@ import io.rtml.deployment.DeploymentKind;
 import io.rtml.deployment.DeploymentStatus;
 import io.rtml.deployment.Rollout;
 import io.rtml.deployment.RolloutState;
+import io.rtml.deployment.WavePlan;
 import java.time.Instant;
 import java.util.List;
 
@@ -18,7 +19,7 @@ import java.util.List;
 record DeploymentJob(long id, long serviceId, String service, DeploymentKind kind, int version,
         DeploymentStatus status, String requestedBy, Instant requestedAt, int attempts, String artifactKey,
         String sha256, long sizeBytes, String example, List<JobTarget> targets, boolean deletesService,
-        Rollout rollout, RolloutState rolloutState, String requestedDecision) {
+        Rollout rollout, RolloutState rolloutState, String requestedDecision, WavePlan plan) {
 
     List<String> targetNames() {
         return targets.stream().map(t -> t.node().name()).toList();

@@ -7,6 +7,7 @@ import io.rtml.deployment.RolloutState;
 import io.rtml.deployment.TargetDeploymentStatus;
 import io.rtml.deployment.TargetProgress;
 import java.util.List;
+import java.util.Map;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -74,10 +75,26 @@ class DeploymentRecorder {
         tx.executeWithoutResult(status -> ledger.finish(outcome(job), from, to, error, targets));
     }
 
+    /** Records target progress without moving the status (a wave ended), fenced on the claim. */
+    void progress(DeploymentJob job, DeploymentStatus at, List<TargetProgress> targets) {
+        tx.executeWithoutResult(status -> ledger.progress(job.id(), at, targets));
+    }
+
+    /** Ends a deployment whose targets did not all switch: {@code fates} says what each one's end records. */
+    void finish(DeploymentJob job, DeploymentStatus from, DeploymentStatus to, String error,
+            List<TargetProgress> targets, Map<Long, DeploymentOutcome.Fate> fates) {
+        tx.executeWithoutResult(status -> ledger.finish(outcome(job, fates), from, to, error, targets));
+    }
+
     private static DeploymentOutcome outcome(DeploymentJob job) {
+        return outcome(job, Map.of());
+    }
+
+    private static DeploymentOutcome outcome(DeploymentJob job, Map<Long, DeploymentOutcome.Fate> fates) {
         return new DeploymentOutcome(job.id(), job.serviceId(), job.service(), job.kind(), job.version(),
                 job.requestedBy(), job.deletesService(), job.targets().stream()
-                        .map(t -> new DeploymentOutcome.Placement(t.id(), t.node().name(), t.previousVersion()))
+                        .map(t -> new DeploymentOutcome.Placement(t.id(), t.node().name(), t.previousVersion(),
+                                fates.getOrDefault(t.id(), DeploymentOutcome.Fate.SWITCHED)))
                         .toList());
     }
 

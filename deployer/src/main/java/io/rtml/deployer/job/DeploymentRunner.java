@@ -15,6 +15,7 @@ import io.rtml.artifact.ArtifactStore;
 import io.rtml.deployment.Claimant;
 import io.rtml.deployment.DeploymentKind;
 import io.rtml.deployment.DeploymentLedger;
+import io.rtml.deployment.DeploymentOutcome;
 import io.rtml.deployment.DeploymentStatus;
 import io.rtml.deployment.TargetDeploymentStatus;
 import io.rtml.deployment.TargetProgress;
@@ -22,6 +23,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -53,10 +55,13 @@ class DeploymentRunner {
     private final Undeployment undeployment;
     private final Claimant claimant;
     private final RolloutDriver rollouts;
+    private final WaveDriver waves;
 
     DeploymentRunner(NodeClient nodes, ArtifactStore artifacts, DeploymentRecorder recorder,
-            DeploymentMetrics metrics, Undeployment undeployment, DeploymentLedger ledger, RolloutDriver rollouts) {
+            DeploymentMetrics metrics, Undeployment undeployment, DeploymentLedger ledger, RolloutDriver rollouts,
+            WaveDriver waves) {
         this.rollouts = rollouts;
+        this.waves = waves;
         this.nodes = nodes;
         this.artifacts = artifacts;
         this.recorder = recorder;
@@ -83,6 +88,10 @@ class DeploymentRunner {
         DeploymentStatus status = job.status();
         if (job.artifactKey() == null && status != ACTIVATING && status != ROLLING_OUT) {
             end(job, status, FAILED, missingVersion(job), List.of());
+            return;
+        }
+        if (job.plan() != null) {
+            waves.drive(job, this);
             return;
         }
         if (status == STAGING && !stage(job)) {
@@ -114,7 +123,7 @@ class DeploymentRunner {
         return true;
     }
 
-    private CompletableFuture<StageResult> stageOn(JobTarget t, DeploymentJob job, Artifact artifact) {
+    CompletableFuture<StageResult> stageOn(JobTarget t, DeploymentJob job, Artifact artifact) {
         return nodes.stage(t.node(), job.service(), job.version(), artifact)
                 .thenApply(staged -> {
                     metrics.staged(staged.downloaded());
@@ -130,7 +139,7 @@ class DeploymentRunner {
         return "version " + job.version() + " of the service's model does not exist";
     }
 
-    private Artifact artifact(DeploymentJob job) {
+    Artifact artifact(DeploymentJob job) {
         if (job.artifactKey() == null) {
             throw new IllegalStateException(missingVersion(job));
         }
@@ -164,7 +173,7 @@ class DeploymentRunner {
      * dropped, a node that restarted empty since it staged) and changed nothing: stage it there,
      * then activate.
      */
-    private CompletableFuture<Void> activateOn(JobTarget t, DeploymentJob job) {
+    CompletableFuture<Void> activateOn(JobTarget t, DeploymentJob job) {
         return nodes.activate(t.node(), job.service(), job.version()).exceptionallyCompose(error ->
                 NodeCallException.statusOf(error) != 404 ? CompletableFuture.failedFuture(error)
                         : stageOn(t, job, artifact(job)).thenCompose(staged ->
@@ -172,7 +181,7 @@ class DeploymentRunner {
     }
 
     /** Puts {@code switched} back on their previous versions; returns the errors, null if none. */
-    private String revert(DeploymentJob job, List<JobTarget> switched, List<TargetProgress> updates) {
+    String revert(DeploymentJob job, List<JobTarget> switched, List<TargetProgress> updates) {
         List<JobTarget> revertible = switched.stream().filter(t -> t.previousVersion() != null).toList();
         List<FanOut.Result<Void>> results = FanOut.all(revertible,
                 t -> nodes.activate(t.node(), job.service(), t.previousVersion()));
@@ -192,7 +201,9 @@ class DeploymentRunner {
     /** Too many attempts: end without going forward, leaving every target on its previous version. */
     private void giveUp(DeploymentJob job) {
         String reason = giveUpReason(job);
-        if (job.status() == ROLLING_OUT) {
+        if (job.status() == ROLLING_OUT && job.plan() != null) {
+            waves.giveUp(job, this, reason);
+        } else if (job.status() == ROLLING_OUT) {
             rollouts.giveUp(job, reason);
         } else if (job.status() == ACTIVATING) {
             List<TargetProgress> updates = new ArrayList<>();
@@ -210,7 +221,13 @@ class DeploymentRunner {
 
     private void end(DeploymentJob job, DeploymentStatus from, DeploymentStatus to, String error,
             List<TargetProgress> updates) {
-        recorder.finish(job, from, to, error, updates);
+        end(job, from, to, error, updates, Map.of());
+    }
+
+    /** As above; {@code fates}: what the end records for targets that did not all switch (a wave plan's). */
+    void end(DeploymentJob job, DeploymentStatus from, DeploymentStatus to, String error,
+            List<TargetProgress> updates, Map<Long, DeploymentOutcome.Fate> fates) {
+        recorder.finish(job, from, to, error, updates, fates);
         metrics.finished(job, to);
         if (to == SUCCEEDED) {
             log.info("deployment succeeded id={} service={} version={} targets={}", job.id(), job.service(),

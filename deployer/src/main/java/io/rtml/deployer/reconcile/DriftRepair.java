@@ -18,7 +18,9 @@ import org.springframework.stereotype.Component;
 /**
  * Brings one node back to the desired versions recorded in service_target: stage (a download only
  * when the node lost the file) then activate. Services with a deployment in flight are left to
- * that deployment, both when choosing the work and again before recording it.
+ * that deployment, both when choosing the work and again before recording it. A target that a
+ * deployment with {@code offline: converge} left PENDING (it could not be reached) has the version as
+ * its desired one: this is how it gets it once it answers, and the deployment's row records when.
  */
 @Component
 class DriftRepair {
@@ -71,7 +73,8 @@ class DriftRepair {
                 }
             }
             if (d.recordedActive() == null || d.recordedActive() != d.version()) {
-                ledger.recordActive(d.serviceId(), target.id(), d.version());
+                // also stamps converged_at on the row of a converging deployment that left this target PENDING
+                ledger.recordConverged(d.serviceId(), target.id(), d.version());
             }
         }
     }

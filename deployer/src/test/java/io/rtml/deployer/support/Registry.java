@@ -164,6 +164,45 @@ public final class Registry {
                 rollout));
     }
 
+    /**
+     * A DEPLOY in waves, placed as the registry places them ({@link io.rtml.deployment.WavePlan#assign},
+     * targets by name); returns the deployment's id.
+     */
+    public long deploy(long serviceId, int version, List<Long> targetIds, io.rtml.deployment.WavePlan plan) {
+        String service = jdbc.queryForObject("SELECT name FROM service WHERE id = ?", String.class, serviceId);
+        List<io.rtml.deployment.WavePlan.Candidate> candidates = jdbc.query("""
+                SELECT id, name, kind, region, labels::text AS labels FROM target WHERE id = ANY(?) ORDER BY name""",
+                (rs, n) -> new io.rtml.deployment.WavePlan.Candidate(rs.getLong("id"),
+                        io.rtml.deployment.LabelSelector.attributes(rs.getString("name"), rs.getString("kind"),
+                                rs.getString("region"), labels(rs.getString("labels")))),
+                (Object) targetIds.toArray(Long[]::new));
+        Map<Long, Integer> waveOf = plan.assign(candidates);
+        List<Long> ids = List.copyOf(waveOf.keySet());
+        List<String> names = ids.stream().map(id -> jdbc.queryForObject("SELECT name FROM target WHERE id = ?",
+                String.class, id)).toList();
+        return inTransaction(() -> requests.start(serviceId, service, DeploymentKind.DEPLOY, version, false, ids,
+                names, new DeploymentRequests.Requester("alice", null), Instant.now(), Map.of(), null,
+                new DeploymentRequests.Fleet(plan, waveOf, null)));
+    }
+
+    private static Map<String, String> labels(String json) {
+        return tools.jackson.databind.json.JsonMapper.builder().build().readValue(json,
+                new tools.jackson.core.type.TypeReference<Map<String, String>>() {});
+    }
+
+    /** A target with labels, as POST /api/v1/targets records one. */
+    public long target(String name, String kind, String baseUrl, String labelsJson) {
+        return jdbc.queryForObject("""
+                INSERT INTO target (name, kind, region, base_url, labels, created_at, created_by, updated_at)
+                VALUES (?, ?, 'test', ?, ?::jsonb, now(), 'test', now()) RETURNING id""", Long.class, name, kind,
+                baseUrl, labelsJson);
+    }
+
+    /** What the registry's service create or update with a selector records. */
+    public void follow(long serviceId, String selector) {
+        jdbc.update("UPDATE service SET selector = ? WHERE id = ?", selector, serviceId);
+    }
+
     /** POST .../promote or .../abort as the registry records it; false when not rolling out. */
     public boolean decide(long serviceId, long deploymentId, String decision) {
         String service = jdbc.queryForObject("SELECT name FROM service WHERE id = ?", String.class, serviceId);

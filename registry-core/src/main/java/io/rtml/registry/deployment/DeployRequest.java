@@ -2,6 +2,7 @@ package io.rtml.registry.deployment;
 
 import io.rtml.deployment.DeploymentKind;
 import io.rtml.deployment.Rollout;
+import io.rtml.deployment.WavePlan;
 import jakarta.validation.constraints.Positive;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -14,10 +15,15 @@ import tools.jackson.databind.JsonNode;
  * signature breaks the callers of the active version is refused (409 SIGNATURE_INCOMPATIBLE) unless
  * {@code allowSignatureChange} is true. A {@code strategy} rolls the version out progressively
  * (canary, linear or shadow, judged by {@code guardrails}; the service's defaults fill the limits left
- * out); without one every target switches at once.
+ * out); without one every target switches at once. {@code selector} (a label selector) narrows the
+ * targets. {@code waves}, {@code bakeSeconds}, {@code maxFailedPercent} and {@code offline} make a
+ * {@link WavePlan}: ordered waves, each all or nothing, a bake between them, an abort threshold, and
+ * whether an unreachable target fails ({@code "fail"}, the default) or is left to converge
+ * ({@code "converge"}); any of them without {@code waves} means one wave of every target.
  */
 public record DeployRequest(@Positive Integer version, String alias, JsonNode targets, DeploymentKind kind,
-        Boolean allowSignatureChange, Strategy strategy, Rollout.Guardrails guardrails) {
+        Boolean allowSignatureChange, Strategy strategy, Rollout.Guardrails guardrails, String selector,
+        List<WavePlan.Wave> waves, Integer bakeSeconds, Integer maxFailedPercent, String offline) {
 
     /** The {@code strategy} object of the request; see {@link Rollout}. */
     public record Strategy(String type, List<Integer> steps, Integer stepPercent, Integer bakeSeconds,
@@ -27,6 +33,16 @@ public record DeployRequest(@Positive Integer version, String alias, JsonNode ta
             return new Rollout(type, steps, stepPercent, bakeSeconds == null ? 60 : bakeSeconds, percent,
                     durationSeconds, guardrails);
         }
+    }
+
+    /** The wave plan the request asks for, not yet checked; null when it asks for none. */
+    WavePlan plan() {
+        if (waves == null && bakeSeconds == null && maxFailedPercent == null && offline == null) {
+            return null;
+        }
+        return new WavePlan(waves == null ? List.of(new WavePlan.Wave(null, 100, null)) : waves,
+                bakeSeconds == null ? 0 : bakeSeconds, maxFailedPercent == null ? 0 : maxFailedPercent,
+                offline == null ? WavePlan.FAIL : offline);
     }
 
     boolean signatureChangeAllowed() {

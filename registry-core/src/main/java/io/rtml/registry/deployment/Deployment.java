@@ -4,6 +4,7 @@ import io.rtml.deployment.DeploymentKind;
 import io.rtml.deployment.DeploymentStatus;
 import io.rtml.deployment.Rollout;
 import io.rtml.deployment.RolloutState;
+import io.rtml.deployment.WavePlan;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -62,15 +63,27 @@ public class Deployment {
     private String reason;
     private Long revertsDeploymentId;
 
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(columnDefinition = "jsonb")
+    private String plan;
+
+    private String cause;
+
     protected Deployment() {}
 
     public DeploymentResponse toResponse(String service, List<DeploymentResponse.TargetProgress> targets) {
         Long durationMs = startedAt != null && finishedAt != null ? Duration.between(requestedAt, finishedAt).toMillis()
                 : null;
+        WavePlan waves = WavePlan.fromJson(plan);
         return new DeploymentResponse(id, service, kind, version, status, requestedBy, requestedAt, startedAt,
                 finishedAt, durationMs, error, targets, Rollout.fromJson(rollout),
-                DeploymentResponse.RolloutProgress.of(RolloutState.fromJson(rolloutState), requestedDecision), reason,
+                DeploymentResponse.RolloutProgress.of(RolloutState.fromJson(rolloutState), requestedDecision), waves,
+                DeploymentResponse.WaveProgress.of(waves, targets), cause, reason,
                 revertsDeploymentId);
+    }
+
+    boolean waved() {
+        return plan != null;
     }
 
     DeploymentStatus status() {

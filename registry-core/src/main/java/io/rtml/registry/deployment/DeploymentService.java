@@ -1,7 +1,10 @@
 package io.rtml.registry.deployment;
 
 import io.rtml.deployment.DeploymentKind;
+import io.rtml.deployment.DeploymentRequests;
 import io.rtml.deployment.Rollout;
+import io.rtml.deployment.WavePlan;
+import java.util.Set;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.registry.access.Actor;
@@ -61,6 +64,9 @@ public class DeploymentService {
     @Transactional
     public DeploymentResponse deploy(String serviceName, DeployRequest request, Actor actor) {
         actor.require(Role.DEPLOYER, Resource.SERVICE, serviceName);
+        if (request.undeploys() && request.plan() != null) {
+            throw new RtmlException(ErrorCode.VALIDATION_FAILED, "an UNDEPLOY has no waves: it is all or nothing");
+        }
         if (request.undeploys()) {
             return removal.undeploy(serviceName, request, actor);
         }
@@ -73,12 +79,35 @@ public class DeploymentService {
             throw new RtmlException(ErrorCode.VALIDATION_FAILED, "give either a version number or an alias");
         }
         Rollout rollout = rollout(request);
+        WavePlan plan = request.plan();
+        if (plan != null && rollout != null) {
+            throw new RtmlException(ErrorCode.VALIDATION_FAILED, "waves and offline are not combined with a rollout"
+                    + " strategy: a canary, linear or shadow rollout stages every target and shifts traffic on all of"
+                    + " them at once; deploy in waves, or roll out one set of targets at a time with a selector",
+                    List.of(new RtmlException.FieldError("strategy", "not with waves, bakeSeconds, maxFailedPercent"
+                            + " or offline")), null);
+        }
+        if (plan != null) {
+            Selectors.check(plan);
+        }
         String ref = request.version() != null ? request.version().toString() : request.alias();
         int version = versions.resolveNumber(service.modelId(), ref);
-        List<Target> chosen = TargetSelection.select(request.targets(), targets.findAllByOrderByName());
+        List<Target> chosen = TargetSelection.select(request.targets(), request.selector(), service.selector(),
+                targets.findAllByOrderByName());
+        Map<Long, Integer> waveOf = Map.of();
+        if (plan != null) {
+            waveOf = plan.assign(chosen.stream().map(Selectors::candidate).toList());
+            Set<Long> placed = waveOf.keySet();
+            chosen = chosen.stream().filter(t -> placed.contains(t.id())).toList();
+            if (chosen.isEmpty()) {
+                throw new RtmlException(ErrorCode.VALIDATION_FAILED, "no wave takes any of the chosen targets",
+                        List.of(new RtmlException.FieldError("waves", "no target in any wave")), null);
+            }
+        }
         starter.refuseIfBusy(service);
         Map<String, Object> override = guard.check(service, version, request.signatureChangeAllowed());
-        return starter.start(service, DeploymentKind.DEPLOY, version, false, chosen, actor, override, rollout);
+        return starter.start(service, DeploymentKind.DEPLOY, version, false, chosen, actor, override, rollout,
+                new DeploymentRequests.Fleet(plan, waveOf, null));
     }
 
     /** The request's strategy validated and with the default guardrails filled in; null when it has none. */

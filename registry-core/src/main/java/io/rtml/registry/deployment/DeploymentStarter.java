@@ -53,13 +53,21 @@ class DeploymentStarter {
     /** As above, rolled out by {@code rollout} (validated; null: all targets at once). */
     DeploymentResponse start(ServiceEntry service, DeploymentKind kind, int version, boolean deletesService,
             List<Target> where, Actor actor, Map<String, Object> auditDetails, Rollout rollout) {
+        return start(service, kind, version, deletesService, where, actor, auditDetails, rollout,
+                DeploymentRequests.Fleet.NONE);
+    }
+
+    /** As above, in waves ({@code fleet}: the checked plan and each target's wave). */
+    DeploymentResponse start(ServiceEntry service, DeploymentKind kind, int version, boolean deletesService,
+            List<Target> where, Actor actor, Map<String, Object> auditDetails, Rollout rollout,
+            DeploymentRequests.Fleet fleet) {
         refuseIfBusy(service);
         // The module writes with JDBC in this transaction: anything changed through JPA must reach the database first.
         entities.flush();
         long id = requests.start(service.id(), service.name(), kind, version, deletesService,
                 where.stream().map(Target::id).toList(), where.stream().map(Target::name).toList(),
                 new DeploymentRequests.Requester(actor.name(), actor.address()), clock.instant(), auditDetails,
-                rollout);
+                rollout, fleet);
         Deployment deployment = deployments.findById(id).orElseThrow();
         return views.of(List.of(deployment), service.name()).get(0);
     }

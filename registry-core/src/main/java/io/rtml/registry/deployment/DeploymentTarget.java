@@ -31,6 +31,8 @@ class DeploymentTarget {
     private Instant stagedAt;
     private Instant activatedAt;
     private String warmupError;
+    private int wave;
+    private Instant convergedAt;
 
     protected DeploymentTarget() {}
 
@@ -42,8 +44,9 @@ class DeploymentTarget {
         return key.targetId();
     }
 
-    DeploymentResponse.TargetProgress toProgress(String targetName) {
+    /** {@code waved}: the deployment has a wave plan, so the target's wave is shown (1-based). */
+    DeploymentResponse.TargetProgress toProgress(String targetName, boolean waved) {
         return new DeploymentResponse.TargetProgress(targetName, status, previousVersion, error, stagedAt, activatedAt,
-                warmupError);
+                warmupError, waved ? wave + 1 : null, convergedAt);
     }
 }

@@ -36,7 +36,7 @@ public class DeploymentViews {
         Map<Long, List<DeploymentTarget>> byDeployment = progress.stream()
                 .collect(Collectors.groupingBy(dt -> dt.key().deploymentId()));
         return rows.stream().map(d -> d.toResponse(serviceName.apply(d), byDeployment.getOrDefault(d.id(), List.of()).stream()
-                        .map(dt -> dt.toProgress(names.getOrDefault(dt.targetId(), "?")))
+                        .map(dt -> dt.toProgress(names.getOrDefault(dt.targetId(), "?"), d.waved()))
                         .sorted(Comparator.comparing(DeploymentResponse.TargetProgress::target))
                         .toList()))
                 .toList();

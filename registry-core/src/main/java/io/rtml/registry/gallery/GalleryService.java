@@ -9,6 +9,7 @@ import io.rtml.registry.audit.AuditLog;
 import io.rtml.registry.deployment.DeploymentRepository;
 import io.rtml.registry.deployment.DeploymentResponse;
 import io.rtml.registry.deployment.DeploymentViews;
+import io.rtml.registry.deployment.Selectors;
 import io.rtml.registry.model.ModelService;
 import io.rtml.registry.model.Names;
 import io.rtml.registry.model.RegisteredModel;
@@ -64,10 +65,23 @@ public class GalleryService {
         if (services.existsByName(request.name())) {
             throw new RtmlException(ErrorCode.SERVICE_ALREADY_EXISTS, "a service named '" + request.name() + "' exists");
         }
-        ServiceEntry service = services.save(new ServiceEntry(request.name(), model.id(), request.description(),
-                actor.name(), clock.instant()));
-        audit.record(actor, "service.create", "service", request.name(), Map.of("model", request.model()));
+        String selector = selector(request.selector());
+        ServiceEntry entry = new ServiceEntry(request.name(), model.id(), request.description(), actor.name(),
+                clock.instant());
+        entry.follow(selector);
+        ServiceEntry service = services.save(entry);
+        audit.record(actor, "service.create", "service", request.name(), selector == null
+                ? Map.of("model", request.model()) : Map.of("model", request.model(), "selector", selector));
         return view(service, 0);
+    }
+
+    /** A selector as given, checked (400 with its position when not valid); blank: none. */
+    static String selector(String selector) {
+        if (selector == null || selector.isBlank()) {
+            return null;
+        }
+        Selectors.parse(selector, "selector");
+        return selector.strip();
     }
 
     @Transactional(readOnly = true)

@@ -1,13 +1,15 @@
 package io.rtml.registry.gallery;
 
-import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 
 /**
  * Body of {@code PATCH /api/v1/services/{name}}: bind the service to {@code model}. {@code version}
  * (a number or an alias; default the latest) is the version whose signature is compared with the
- * running one; {@code force} rebinds even when they differ.
+ * running one; {@code force} rebinds even when they differ. {@code selector} sets the label selector
+ * of the targets the service follows ({@code ""} clears it); either or both of {@code model} and
+ * {@code selector}.
  */
-public record RebindServiceRequest(@NotNull String model, String version, Boolean force) {
+public record RebindServiceRequest(String model, String version, Boolean force, @Size(max = 4096) String selector) {
 
     boolean forced() {
         return Boolean.TRUE.equals(force);

@@ -21,6 +21,8 @@ public class ServiceEntry {
     /** The model whose versions targets still run after a rebind, until they are deployed again; null otherwise. */
     private Long reboundFromModelId;
     private String description;
+    /** Label selector of the targets the service follows (continuous deployment); null: none. */
+    private String selector;
     private Instant createdAt;
     private String createdBy;
 
@@ -41,6 +43,15 @@ public class ServiceEntry {
     void rebind(Long modelId, Long runningModelId) {
         this.modelId = modelId;
         this.reboundFromModelId = runningModelId;
+    }
+
+    /** Sets or clears (null) the selector the service follows; checked by the caller. */
+    void follow(String selector) {
+        this.selector = selector;
+    }
+
+    public String selector() {
+        return selector;
     }
 
     public Long id() {

@@ -61,6 +61,15 @@ public class ServiceRebinding {
     @Transactional
     public RebindResponse rebind(String name, RebindServiceRequest request, Actor actor) {
         actor.require(Role.DEPLOYER, Resource.SERVICE, name);
+        if (request.model() == null) {
+            if (request.selector() == null) {
+                throw new RtmlException(ErrorCode.VALIDATION_FAILED, "give a model to bind, a selector to follow, or both");
+            }
+            return follow(name, request.selector(), actor);
+        }
+        if (request.selector() != null) {
+            follow(name, request.selector(), actor);
+        }
         // As at creation: a scoped deployer binds its service only to a model it may read.
         actor.require(Role.VIEWER, Resource.MODEL, request.model());
         ServiceEntry service = services.lockByName(name).orElseThrow(() -> new RtmlException(
@@ -93,6 +102,21 @@ public class ServiceRebinding {
         details.put("warnings", warnings);
         audit.record(actor, "service.rebind", "service", name, details);
         return new RebindResponse(gallery.get(name), previous, warnings);
+    }
+
+    /**
+     * Sets (or, with a blank one, clears) the selector the service follows: the deployer brings targets
+     * that match it to the service's active version at its next reconciliation round.
+     */
+    private RebindResponse follow(String name, String selector, Actor actor) {
+        String checked = GalleryService.selector(selector);
+        ServiceEntry service = services.lockByName(name).orElseThrow(() -> new RtmlException(
+                ErrorCode.SERVICE_NOT_FOUND, "no service named '" + name + "'"));
+        service.follow(checked);
+        // the audit log takes no null values: a cleared selector is recorded as ""
+        audit.record(actor, "service.follow", "service", name, Map.of("selector", checked == null ? "" : checked));
+        String model = models.findById(service.modelId()).map(RegisteredModel::name).orElse("?");
+        return new RebindResponse(gallery.get(name), model, List.of());
     }
 
     /**

@@ -111,6 +111,11 @@ public class Target {
         return TargetUrlPolicy.shown(baseUrl);
     }
 
+    /** The target's labels, for selectors. */
+    public Map<String, String> labels() {
+        return labels == null ? Map.of() : labels;
+    }
+
     public String health() {
         return health;
     }

@@ -1,0 +1,178 @@
+package io.rtml.registry.deployment;
+
+import static io.rtml.registry.ProblemAssert.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rtml.onnx.proto.GraphProto;
+import io.rtml.onnx.proto.TensorProto;
+import io.rtml.registry.RegistryApiTest;
+import io.rtml.testing.ProtoBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Fleets through the API: label selectors (and their 400 problems), deployments in waves, and a
+ * service's selector; the deployer's side is tested in the deployer module with real nodes (FleetTest).
+ */
+class FleetApiTest extends RegistryApiTest {
+
+    private String service;
+    private String model;
+    private String fleet;
+    private String hub;
+    private String eu;
+    private String us;
+    private String asia;
+
+    @BeforeEach
+    void aFleetAndAServiceWithTwoVersions() {
+        model = uniqueName("fleet-model");
+        service = uniqueName("fleet-svc");
+        fleet = uniqueName("f");
+        api().postJson("/api/v1/models", Map.of("name", model));
+        for (int i = 0; i < 2; i++) {
+            var upload = api().uploadRaw("/api/v1/models/" + model + "/versions", identity());
+            assertThat(upload.status()).as(upload.text()).isEqualTo(201);
+        }
+        hub = target("HUB", "central", Map.of("fleet", fleet));
+        eu = target("EDGE", "eu", Map.of("fleet", fleet, "tier", "edge", "canary", "true"));
+        us = target("EDGE", "us", Map.of("fleet", fleet, "tier", "edge"));
+        asia = target("EDGE", "asia", Map.of("fleet", fleet, "tier", "edge"));
+        assertThat(api().postJson("/api/v1/services", Map.of("name", service, "model", model)).status()).isEqualTo(201);
+    }
+
+    @Test
+    void aSelectorChoosesTheTargetsByLabelsKindAndRegion() {
+        JsonNode accepted = deploy(Map.of("version", 1,
+                "selector", "fleet=" + fleet + ",tier=edge,region in (eu,us)"));
+        assertThat(names(accepted)).containsExactlyInAnyOrder(eu, us);
+        finish(accepted.path("id").asLong());
+
+        JsonNode hubOnly = deploy(Map.of("version", 2, "targets", Map.of("selector", "fleet=" + fleet + ",kind=hub")));
+        assertThat(names(hubOnly)).containsExactly(hub);
+        finish(hubOnly.path("id").asLong());
+
+        JsonNode notCanary = deploy(Map.of("version", 2, "selector", "fleet=" + fleet + ",!canary,region notin (us)"));
+        assertThat(names(notCanary)).containsExactlyInAnyOrder(hub, asia);
+    }
+
+    @Test
+    void badSelectorsAre400ProblemsSayingWhereAndWhy() {
+        long before = jdbc.queryForObject("select count(*) from deployment", Long.class);
+        String path = "/api/v1/services/" + service + "/deployments";
+
+        JsonNode problem = assertProblem(api().postJson(path, Map.of("version", 1, "selector", "tier in (eu")), 400,
+                "VALIDATION_FAILED");
+        assertThat(problem.path("detail").asString()).isEqualTo("selector: selector 'tier in (eu' is not valid at"
+                + " position 12: expected ',' or ')' in the list of values; the list is not closed");
+        assertThat(problem.path("errors").get(0).path("field").asString()).isEqualTo("selector");
+        assertThat(problem.path("errors").get(0).path("message").asString()).startsWith("position 12: ");
+
+        problem = assertProblem(api().postJson(path, Map.of("version", 1, "targets", Map.of("selector", "tier=edge,"))),
+                400, "VALIDATION_FAILED");
+        assertThat(problem.path("errors").get(0).path("field").asString()).isEqualTo("targets.selector");
+        assertThat(problem.path("errors").get(0).path("message").asString())
+                .isEqualTo("position 11: expected a requirement after ','");
+
+        problem = assertProblem(api().postJson(path, Map.of("version", 1, "waves", List.of(
+                Map.of("selector", "kind hub"), Map.of("percent", 120)))), 400, "VALIDATION_FAILED");
+        assertThat(problem.path("errors").get(0).path("field").asString()).isEqualTo("waves[0].selector");
+        assertThat(problem.path("errors").get(0).path("message").asString()).contains("position 6");
+        assertThat(problem.path("errors").get(1).path("field").asString()).isEqualTo("waves[1].percent");
+
+        problem = assertProblem(api().postJson(path, Map.of("version", 1, "selector", "region on (eu)")), 400,
+                "VALIDATION_FAILED");
+        assertThat(problem.path("errors").get(0).path("message").asString()).isEqualTo(
+                "position 8: expected '=', '==', '!=', 'in' or 'notin' after key 'region', found 'on'");
+
+        assertProblem(api().postJson(path, Map.of("version", 1, "selector", "fleet=" + fleet + ",tier=none")), 400,
+                "VALIDATION_FAILED");
+        assertProblem(api().postJson(path, Map.of("version", 1, "offline", "later")), 400, "VALIDATION_FAILED");
+        assertProblem(api().postJson(path, Map.of("version", 1, "maxFailedPercent", 101)), 400, "VALIDATION_FAILED");
+        problem = assertProblem(api().postJson(path, Map.of("version", 1, "waves", List.of(Map.of("percent", 100)),
+                "strategy", Map.of("type", "canary", "steps", List.of(10, 100)))), 400, "VALIDATION_FAILED");
+        assertThat(problem.path("detail").asString()).startsWith("waves and offline are not combined with a rollout");
+        assertThat(jdbc.queryForObject("select count(*) from deployment", Long.class)).isEqualTo(before);
+
+        problem = assertProblem(api().postJson("/api/v1/services", Map.of("name", uniqueName("bad"), "model", model,
+                "selector", "tier=edge,,x")), 400, "VALIDATION_FAILED");
+        assertThat(problem.path("errors").get(0).path("message").asString()).startsWith("position 11: ");
+        assertProblem(api().patchJson("/api/v1/services/" + service, Map.of("selector", "!")), 400, "VALIDATION_FAILED");
+    }
+
+    @Test
+    void wavesAreStoredWithEachTargetsWaveAndShownWithTheirProgress() {
+        JsonNode accepted = deploy(Map.of("version", 1, "selector", "fleet=" + fleet,
+                "waves", List.of(Map.of("selector", "kind=hub"), Map.of("selector", "canary=true"),
+                        Map.of("percent", 75), Map.of("percent", 100)),
+                "bakeSeconds", 30, "maxFailedPercent", 25, "offline", "converge"));
+
+        assertThat(accepted.path("plan").path("bakeSeconds").asInt()).isEqualTo(30);
+        assertThat(accepted.path("plan").path("maxFailedPercent").asInt()).isEqualTo(25);
+        assertThat(accepted.path("plan").path("offline").asString()).isEqualTo("converge");
+        Map<String, Integer> waveOf = new java.util.HashMap<>();
+        accepted.path("targets").forEach(t -> waveOf.put(t.path("target").asString(), t.path("wave").asInt()));
+        // hub; the canary; then up to 3 of the 4 (asia before us by name); then the rest
+        assertThat(waveOf).containsExactlyInAnyOrderEntriesOf(Map.of(hub, 1, eu, 2, asia, 3, us, 4));
+        JsonNode waves = accepted.path("waves");
+        assertThat(waves).hasSize(4);
+        assertThat(waves.get(0).path("selector").asString()).isEqualTo("kind=hub");
+        assertThat(waves.get(2).path("percent").asInt()).isEqualTo(75);
+        assertThat(waves.get(3).path("targets").asInt()).isEqualTo(1);
+        assertThat(waves.get(3).path("pending").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aServiceFollowsItsSelectorAndDeploysToItsTargetsByDefault() {
+        String follower = uniqueName("follower");
+        var created = api().postJson("/api/v1/services", Map.of("name", follower, "model", model,
+                "selector", "fleet=" + fleet + ",tier=edge"));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        assertThat(created.json().path("selector").asString()).isEqualTo("fleet=" + fleet + ",tier=edge");
+
+        var response = api().postJson("/api/v1/services/" + follower + "/deployments", Map.of("version", 1));
+        assertThat(response.status()).as(response.text()).isEqualTo(202);
+        assertThat(names(response.json())).containsExactlyInAnyOrder(eu, us, asia);
+
+        var changed = api().patchJson("/api/v1/services/" + follower, Map.of("selector", "fleet=" + fleet + ",kind=hub"));
+        assertThat(changed.status()).as(changed.text()).isEqualTo(200);
+        assertThat(jdbc.queryForObject("select selector from service where name = ?", String.class, follower))
+                .isEqualTo("fleet=" + fleet + ",kind=hub");
+        var cleared = api().patchJson("/api/v1/services/" + follower, Map.of("selector", ""));
+        assertThat(cleared.status()).as(cleared.text()).isEqualTo(200);
+        assertThat(jdbc.queryForObject("select selector from service where name = ?", String.class, follower)).isNull();
+    }
+
+    private String target(String kind, String region, Map<String, String> labels) {
+        String name = uniqueName(region);
+        var created = api().postJson("/api/v1/targets", Map.of("name", name, "kind", kind, "region", region,
+                "baseUrl", "http://127.0.0.1:1", "labels", labels));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        return name;
+    }
+
+    private static List<String> names(JsonNode deployment) {
+        List<String> names = new ArrayList<>();
+        deployment.path("targets").forEach(t -> names.add(t.path("target").asString()));
+        return names;
+    }
+
+    private JsonNode deploy(Map<String, Object> body) {
+        var response = api().postJson("/api/v1/services/" + service + "/deployments", body);
+        assertThat(response.status()).as(response.text()).isEqualTo(202);
+        return response.json();
+    }
+
+    private static byte[] identity() {
+        return ProtoBuilder.model(ProtoBuilder.message()
+                .message(GraphProto.NODE_FIELD_NUMBER, ProtoBuilder.node("Identity", new String[] {"x"}, "y"))
+                .string(GraphProto.NAME_FIELD_NUMBER, "identity")
+                .message(GraphProto.INPUT_FIELD_NUMBER, ProtoBuilder.tensorValue("x", TensorProto.DataType.FLOAT_VALUE, "N", 3L))
+                .message(GraphProto.OUTPUT_FIELD_NUMBER, ProtoBuilder.tensorValue("y", TensorProto.DataType.FLOAT_VALUE, "N", 3L)))
+                .toByteArray();
+    }
+}
