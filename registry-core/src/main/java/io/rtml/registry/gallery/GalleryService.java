@@ -18,6 +18,7 @@ import io.rtml.registry.paging.Page;
 import io.rtml.registry.paging.PageRequest;
 import io.rtml.registry.version.VersionService;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.data.domain.Limit;
@@ -64,9 +65,16 @@ public class GalleryService {
         if (services.existsByName(request.name())) {
             throw new RtmlException(ErrorCode.SERVICE_ALREADY_EXISTS, "a service named '" + request.name() + "' exists");
         }
-        ServiceEntry service = services.save(new ServiceEntry(request.name(), model.id(), request.description(),
-                actor.name(), clock.instant()));
-        audit.record(actor, "service.create", "service", request.name(), Map.of("model", request.model()));
+        ServiceEntry service = new ServiceEntry(request.name(), model.id(), request.description(), actor.name(),
+                clock.instant());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("model", request.model());
+        if (request.follow() != null) {
+            service.follow(Names.checkAlias(request.follow()));
+            details.put("follow", request.follow());
+        }
+        services.save(service);
+        audit.record(actor, "service.create", "service", request.name(), details);
         return view(service, 0);
     }
 

@@ -20,6 +20,8 @@ public class ServiceEntry {
     private Long modelId;
     /** The model whose versions targets still run after a rebind, until they are deployed again; null otherwise. */
     private Long reboundFromModelId;
+    /** The alias of its model this service follows: when it moves, its new version is deployed; null: none. */
+    private String followAlias;
     private String description;
     private Instant createdAt;
     private String createdBy;
@@ -41,6 +43,15 @@ public class ServiceEntry {
     void rebind(Long modelId, Long runningModelId) {
         this.modelId = modelId;
         this.reboundFromModelId = runningModelId;
+    }
+
+    void follow(String alias) {
+        this.followAlias = alias;
+    }
+
+    /** The alias of its model whose moves this service deploys; null when it follows none. */
+    public String followAlias() {
+        return followAlias;
     }
 
     public Long id() {
