@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rtml.registry.RegistryApiTest;
 import io.rtml.testing.ReferenceModels;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -132,6 +134,36 @@ class EventsApiTest extends RegistryApiTest {
     }
 
     @Test
+    void anEventThatCommitsLaterNeverHidesBehindACursorAlreadyPastIt() throws Exception {
+        String insert = "INSERT INTO audit_event (occurred_at, actor, action, entity_type, entity_name, details)"
+                + " VALUES (now(), 'test', 'alias.set', 'model', ?, ?::jsonb)";
+        try (Connection earlier = jdbc.getDataSource().getConnection();
+                Connection later = jdbc.getDataSource().getConnection()) {
+            earlier.setAutoCommit(false);
+            later.setAutoCommit(false);
+            // the earlier change writes its audit row first, and commits last
+            try (PreparedStatement first = earlier.prepareStatement(insert);
+                    PreparedStatement second = later.prepareStatement(insert)) {
+                first.setString(1, model);
+                first.setString(2, "{\"alias\":\"earlier\",\"version\":1}");
+                first.executeUpdate();
+                second.setString(1, model);
+                second.setString(2, "{\"alias\":\"later\",\"version\":1}");
+                second.executeUpdate();
+            }
+            later.commit();
+            JsonNode seen = api().get("/api/v1/events?types=alias.moved&after=" + start).json();
+            assertThat(mine(list(seen.path("events")))).extracting(e -> e.path("data").path("alias").asString())
+                    .containsExactly("later");
+            earlier.commit();
+
+            JsonNode next = api().get("/api/v1/events?types=alias.moved&after=" + seen.path("next").asLong()).json();
+            assertThat(mine(list(next.path("events")))).extracting(e -> e.path("data").path("alias").asString())
+                    .containsExactly("earlier");
+        }
+    }
+
+    @Test
     void badQueriesAreProblems() {
         assertProblem(api().get("/api/v1/events?after=-1"), 400, "VALIDATION_FAILED");
         assertProblem(api().get("/api/v1/events?limit=0"), 400, "VALIDATION_FAILED");
@@ -141,6 +173,12 @@ class EventsApiTest extends RegistryApiTest {
         assertThat(unknown.path("detail").asString()).contains("model.exploded").contains("alias.moved");
         assertProblem(api().get("/api/v1/events?after=abc"), 400, "MALFORMED_REQUEST");
         assertProblem(anonymous().get("/api/v1/events"), 401, "UNAUTHENTICATED");
+    }
+
+    private static List<JsonNode> list(JsonNode array) {
+        List<JsonNode> items = new ArrayList<>();
+        array.forEach(items::add);
+        return items;
     }
 
     /** Every event after {@code after}, page by page. */
