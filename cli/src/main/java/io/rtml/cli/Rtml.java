@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         description = "Command line of the rtml model registry and its scoring nodes.",
         subcommands = {LoginCommand.class, ModelsCommand.class, VersionsCommand.class, ServicesCommand.class,
                 DeployCommand.class, RolloutDecisionCommands.Promote.class,
-                RolloutDecisionCommands.Abort.class, RollbackCommand.class, PredictCommand.class, TargetsCommand.class},
+                RolloutDecisionCommands.Abort.class, RollbackCommand.class, PredictCommand.class, TargetsCommand.class,
+                WebhooksCommand.class, EventsCommand.class},
         footer = {"", "Options go after the command: rtml models list --output json.",
                 "Exit codes: 0 ok, 1 unexpected, 2 usage, 3 not found, 4 refused or conflict,",
                 "5 auth, 6 unreachable or 5xx, 7 deployment failed or timed out (docs/cli.md)."})

@@ -31,14 +31,20 @@ final class ServicesCommand {
         @Option(names = "--description", paramLabel = "TEXT")
         String description;
 
+        @Option(names = "--follow", paramLabel = "ALIAS",
+                description = "Deploy the model's version this alias points at whenever it moves (champion, say).")
+        String follow;
+
         @Override
         int run() {
-            JsonNode service = client().post("/api/v1/services",
-                    Json.object().put("name", name).put("model", model).put("description", description)).json();
+            JsonNode service = client().post("/api/v1/services", Json.object().put("name", name).put("model", model)
+                    .put("description", description).put("follow", follow)).json();
             if (json()) {
                 printJson(service);
             } else {
-                out().println("Created service " + Json.text(service, "name") + " for model " + Json.text(service, "model"));
+                String following = follow == null ? "" : ", following " + Json.text(service, "model") + "@" + follow;
+                out().println("Created service " + Json.text(service, "name") + " for model " + Json.text(service, "model")
+                        + following);
             }
             return ExitCodes.OK;
         }

@@ -25,7 +25,7 @@ public final class ApiClient {
     private final String base;
     private final List<String> extraHeaders = new ArrayList<>();
 
-    ApiClient(String base) {
+    public ApiClient(String base) {
         this.base = base;
     }
 

@@ -19,6 +19,7 @@ public enum ErrorCode {
     TARGET_NOT_FOUND(404, "Target not found"),
     SERVICE_NOT_FOUND(404, "Service not found"),
     DEPLOYMENT_NOT_FOUND(404, "Deployment not found"),
+    WEBHOOK_NOT_FOUND(404, "Webhook not found"),
     METHOD_NOT_ALLOWED(405, "Method not allowed"),
     NOT_ACCEPTABLE(406, "Not acceptable"),
     MODEL_ALREADY_EXISTS(409, "Model already exists"),

@@ -24,4 +24,16 @@ public class Paging {
         }
         return new PageRequest(PageToken.decode(pageToken), size);
     }
+
+    /** A {@code limit} query parameter, under the same bounds as {@code pageSize}. */
+    public int limit(Integer limit) {
+        int size = limit == null ? properties.defaultPageSize() : limit;
+        if (size < 1 || size > properties.maxPageSize()) {
+            throw new RtmlException(ErrorCode.VALIDATION_FAILED, "limit must be between 1 and "
+                    + properties.maxPageSize() + ", got " + size,
+                    java.util.List.of(new RtmlException.FieldError("limit", "must be between 1 and "
+                            + properties.maxPageSize())), null);
+        }
+        return size;
+    }
 }

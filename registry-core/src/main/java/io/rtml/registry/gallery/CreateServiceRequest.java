@@ -5,10 +5,11 @@ import jakarta.validation.constraints.Size;
 
 /**
  * Body of {@code POST /api/v1/services}: a gallery entry bound to a registered model; {@code selector}:
- * the label selector of the targets it follows (a target that starts matching gets its active version).
+ * the label selector of the targets it follows (a target that starts matching gets its active version);
+ * {@code follow}: an alias of that model whose moves the service deploys by itself (null: none).
  */
 public record CreateServiceRequest(@NotNull String name, @NotNull String model, @Size(max = 10_000) String description,
-        @Size(max = 4096) String selector) {
+        @Size(max = 4096) String selector, String follow) {
 
     public CreateServiceRequest {
         description = description == null ? "" : description;

@@ -19,6 +19,7 @@ import io.rtml.registry.paging.Page;
 import io.rtml.registry.paging.PageRequest;
 import io.rtml.registry.version.VersionService;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.data.domain.Limit;
@@ -66,12 +67,20 @@ public class GalleryService {
             throw new RtmlException(ErrorCode.SERVICE_ALREADY_EXISTS, "a service named '" + request.name() + "' exists");
         }
         String selector = selector(request.selector());
-        ServiceEntry entry = new ServiceEntry(request.name(), model.id(), request.description(), actor.name(),
+        ServiceEntry service = new ServiceEntry(request.name(), model.id(), request.description(), actor.name(),
                 clock.instant());
-        entry.follow(selector);
-        ServiceEntry service = services.save(entry);
-        audit.record(actor, "service.create", "service", request.name(), selector == null
-                ? Map.of("model", request.model()) : Map.of("model", request.model(), "selector", selector));
+        service.select(selector);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("model", request.model());
+        if (selector != null) {
+            details.put("selector", selector);
+        }
+        if (request.follow() != null) {
+            service.follow(Names.checkAlias(request.follow()));
+            details.put("follow", request.follow());
+        }
+        services.save(service);
+        audit.record(actor, "service.create", "service", request.name(), details);
         return view(service, 0);
     }
 

@@ -68,7 +68,8 @@ class GalleryViews {
     static ServiceResponse response(ServiceEntry service, String modelName, List<ServiceResponse.Placement> placements,
             String status, List<DeploymentResponse> history, ModelSignature signature) {
         return new ServiceResponse(service.name(), modelName, service.description(), status,
-                service.createdAt(), service.createdBy(), placements, history, signature, service.selector());
+                service.createdAt(), service.createdBy(), placements, history, signature, service.selector(),
+                service.followAlias());
     }
 
     private Map<Long, String> modelNames(List<ServiceEntry> services) {

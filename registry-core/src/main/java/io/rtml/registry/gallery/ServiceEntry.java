@@ -20,6 +20,8 @@ public class ServiceEntry {
     private Long modelId;
     /** The model whose versions targets still run after a rebind, until they are deployed again; null otherwise. */
     private Long reboundFromModelId;
+    /** The alias of its model this service follows: when it moves, its new version is deployed; null: none. */
+    private String followAlias;
     private String description;
     /** Label selector of the targets the service follows (continuous deployment); null: none. */
     private String selector;
@@ -46,12 +48,21 @@ public class ServiceEntry {
     }
 
     /** Sets or clears (null) the selector the service follows; checked by the caller. */
-    void follow(String selector) {
+    void select(String selector) {
         this.selector = selector;
     }
 
     public String selector() {
         return selector;
+    }
+
+    void follow(String alias) {
+        this.followAlias = alias;
+    }
+
+    /** The alias of its model whose moves this service deploys; null when it follows none. */
+    public String followAlias() {
+        return followAlias;
     }
 
     public Long id() {

@@ -20,4 +20,9 @@ public interface ServiceEntryRepository extends JpaRepository<ServiceEntry, Long
     Optional<ServiceEntry> lockByName(String name);
 
     List<ServiceEntry> findByNameGreaterThanOrderByName(String after, Limit limit);
+
+    /** The services that follow an alias of a model, locked in id order (as a deployment request locks one). */
+    @Lock(LockModeType.PESSIMISTIC_WRITE)
+    @Query("select s from ServiceEntry s where s.modelId = :modelId and s.followAlias = :alias order by s.id")
+    List<ServiceEntry> lockFollowers(Long modelId, String alias);
 }

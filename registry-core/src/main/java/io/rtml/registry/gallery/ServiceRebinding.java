@@ -112,7 +112,7 @@ public class ServiceRebinding {
         String checked = GalleryService.selector(selector);
         ServiceEntry service = services.lockByName(name).orElseThrow(() -> new RtmlException(
                 ErrorCode.SERVICE_NOT_FOUND, "no service named '" + name + "'"));
-        service.follow(checked);
+        service.select(checked);
         // the audit log takes no null values: a cleared selector is recorded as ""
         audit.record(actor, "service.follow", "service", name, Map.of("selector", checked == null ? "" : checked));
         String model = models.findById(service.modelId()).map(RegisteredModel::name).orElse("?");

@@ -9,11 +9,12 @@ import java.util.List;
 /**
  * A gallery entry: which version runs on which target, how to call it there, and how it got
  * there. {@code status} is DEPLOYING while a deployment is in flight, else the last deployment's
- * outcome, or NEW. {@code selector}: the label selector of the targets it follows, null when none.
+ * outcome, or NEW. {@code selector}: the label selector of the targets it follows, null when none;
+ * {@code follow}: the alias of its model whose moves it deploys by itself (null: none).
  */
 public record ServiceResponse(String name, String model, String description, String status, Instant createdAt,
         String createdBy, List<Placement> targets, List<DeploymentResponse> deployments, ModelSignature signature,
-        String selector) {
+        String selector, String follow) {
 
     /** The service on one target. */
     public record Placement(String target, Target.Kind kind, String region, String health, Integer activeVersion,

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -25,12 +26,15 @@ public class AliasService {
     private final ModelAliasRepository aliases;
     private final AuditLog audit;
     private final Clock clock;
+    private final ApplicationEventPublisher publisher;
 
-    AliasService(RegisteredModelRepository models, ModelAliasRepository aliases, AuditLog audit, Clock clock) {
+    AliasService(RegisteredModelRepository models, ModelAliasRepository aliases, AuditLog audit, Clock clock,
+            ApplicationEventPublisher publisher) {
         this.models = models;
         this.aliases = aliases;
         this.audit = audit;
         this.clock = clock;
+        this.publisher = publisher;
     }
 
     @Transactional
@@ -42,6 +46,7 @@ public class AliasService {
             throw new RtmlException(ErrorCode.VERSION_NOT_FOUND, "model '" + modelName + "' has no version " + version);
         }
         ModelAlias row = aliases.findByKeyModelIdAndKeyAlias(model.id(), alias).orElse(null);
+        Integer previous = row == null ? null : row.version();
         if (row == null) {
             row = new ModelAlias(model.id(), alias, version, actor.name(), clock.instant());
         } else {
@@ -52,7 +57,17 @@ public class AliasService {
         } catch (DataIntegrityViolationException e) {
             throw new RtmlException(ErrorCode.VERSION_NOT_FOUND, "model '" + modelName + "' has no version " + version, e);
         }
-        audit.record(actor, "alias.set", "model", modelName, Map.of("alias", alias, "version", version));
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("alias", alias);
+        details.put("version", version);
+        if (previous != null) {
+            details.put("previousVersion", previous);
+        }
+        audit.record(actor, "alias.set", "model", modelName, details);
+        if (!Integer.valueOf(version).equals(previous)) {
+            // Listeners run now, in this transaction: what they start commits or rolls back with the move.
+            publisher.publishEvent(new AliasMoved(model.id(), modelName, alias, version, actor));
+        }
         return new AliasResponse(modelName, alias, version);
     }
 

@@ -26,15 +26,23 @@ public class TargetUrlPolicy {
 
     /** The syntax first ({@link TargetUrls}), then this policy's schemes and hosts. */
     public void check(String baseUrl) {
-        URI uri = URI.create(TargetUrls.checkBaseUrl(baseUrl));
+        check(baseUrl, "baseUrl");
+    }
+
+    /**
+     * As above for another field that takes a URL the registry will call (a webhook's {@code url}): the same
+     * syntax and the same allow-list, so one setting decides where the control plane may send requests.
+     */
+    public void check(String url, String field) {
+        URI uri = URI.create(TargetUrls.checkUrl(url, field));
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!properties.allowedSchemes().contains(scheme)) {
-            throw refused("uses a scheme that is not allowed; allowed: " + properties.allowedSchemes()
+            throw refused(field, "uses a scheme that is not allowed; allowed: " + properties.allowedSchemes()
                     + " (rtml.targets.allowed-schemes)");
         }
         String host = uri.getHost() == null ? null : uri.getHost().toLowerCase(Locale.ROOT);
         if (host == null || !allowed(host)) {
-            throw refused("names a host that is not allowed: list it in rtml.targets.allowed-hosts or its address"
+            throw refused(field, "names a host that is not allowed: list it in rtml.targets.allowed-hosts or its address"
                     + " range in rtml.targets.allowed-cidrs (RTML_TARGETS_ALLOWED_HOSTS, RTML_TARGETS_ALLOWED_CIDRS)");
         }
     }
@@ -68,8 +76,8 @@ public class TargetUrlPolicy {
         return false;
     }
 
-    private static RtmlException refused(String why) {
-        return new RtmlException(ErrorCode.VALIDATION_FAILED, "baseUrl " + why,
-                List.of(new RtmlException.FieldError("baseUrl", why)), null);
+    private static RtmlException refused(String field, String why) {
+        return new RtmlException(ErrorCode.VALIDATION_FAILED, field + " " + why,
+                List.of(new RtmlException.FieldError(field, why)), null);
     }
 }

@@ -1,0 +1,27 @@
+package io.rtml.registry.event;
+
+import io.rtml.registry.access.Actor;
+import io.rtml.registry.api.Paging;
+import java.util.List;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+class EventController {
+
+    private final EventLog events;
+    private final Paging paging;
+
+    EventController(EventLog events, Paging paging) {
+        this.events = events;
+        this.paging = paging;
+    }
+
+    /** Events after an id, oldest first; {@code types} comma-separated or repeated. */
+    @GetMapping("/api/v1/events")
+    EventPage list(@RequestParam(defaultValue = "0") long after, @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) List<String> types, Actor actor) {
+        return events.list(actor, after, paging.limit(limit), types);
+    }
+}

@@ -1,0 +1,69 @@
+package io.rtml.registry.webhook;
+
+import io.rtml.problem.RtmlException;
+import io.rtml.registry.target.TargetUrlPolicy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.springframework.stereotype.Component;
+
+/**
+ * One signed POST of an event to a webhook's URL. Redirects are not followed (they would lead past the
+ * allow-list), the URL is checked against the allow-list again (it may have narrowed since the webhook was
+ * made), and the answer's body is discarded.
+ */
+@Component
+class WebhookSender {
+
+    /** What an attempt came to: an HTTP status, or no answer and why. */
+    record Outcome(Integer status, String error) {
+
+        boolean delivered() {
+            return status != null && status >= 200 && status < 300;
+        }
+    }
+
+    private final HttpClient http;
+    private final TargetUrlPolicy urls;
+    private final Duration timeout;
+    private final Clock clock;
+
+    WebhookSender(TargetUrlPolicy urls, WebhookProperties properties, Clock clock) {
+        this.urls = urls;
+        this.timeout = properties.timeout();
+        this.clock = clock;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    CompletableFuture<Outcome> send(DeliveryQueue.Claimed delivery) {
+        try {
+            urls.check(delivery.url(), "url");
+        } catch (RtmlException refused) {
+            return CompletableFuture.completedFuture(new Outcome(null, "refused by rtml.targets.*: " + refused.getMessage()));
+        }
+        byte[] body = delivery.body().getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(delivery.url())).timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "rtml-webhooks")
+                .header("Rtml-Event-Id", Long.toString(delivery.eventId()))
+                .header("Rtml-Event-Type", delivery.eventType())
+                .header("Rtml-Delivery-Id", Long.toString(delivery.id()))
+                .header(WebhookSignature.HEADER, WebhookSignature.header(delivery.secret(), clock.instant().getEpochSecond(), body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .thenApply(response -> new Outcome(response.statusCode(), null))
+                .exceptionally(failure -> new Outcome(null, describe(failure)));
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+        String message = cause.getMessage();
+        String text = cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        return text.length() > 500 ? text.substring(0, 500) : text;
+    }
+}
