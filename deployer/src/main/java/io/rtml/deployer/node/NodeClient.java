@@ -11,6 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,7 +34,20 @@ public class NodeClient {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /**
+     * Runs the responses' handling and what the callers chain on it, none of which blocks; a fixed
+     * pool, where the client's default would start threads as bursts of answers come in (with 256
+     * calls in flight, up to one per answer). Daemon threads: they never hold the JVM up.
+     */
+    private static final Executor CALLBACKS = Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), new CustomizableThreadFactory("deployer-http-") {
+                {
+                    setDaemon(true);
+                }
+            });
+
     private final HttpClient http;
+    private final InFlightLimit inFlight;
     private final NodeTokens tokens;
     private final Duration stageTimeout;
     private final Duration stageWait;
@@ -40,8 +56,10 @@ public class NodeClient {
     NodeClient(DeployerProperties properties, NodeTokens tokens) {
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
+                .executor(CALLBACKS)
                 .connectTimeout(properties.connectTimeout())
                 .build();
+        this.inFlight = new InFlightLimit(properties.maxCallsInFlight());
         this.tokens = tokens;
         this.stageTimeout = properties.stageTimeout();
         this.stageWait = properties.stageWait();
@@ -137,7 +155,7 @@ public class NodeClient {
 
     /** True when the node answers 200 on its readiness probe. */
     public CompletableFuture<Boolean> ready(NodeTarget target) {
-        return call(() -> http.sendAsync(HttpRequest.newBuilder(target.uri("/v2/health/ready")).timeout(callTimeout)
+        return call(() -> exchange(HttpRequest.newBuilder(target.uri("/v2/health/ready")).timeout(callTimeout)
                 .GET().build(), HttpResponse.BodyHandlers.discarding()))
                 .handle((response, error) -> error == null && response.statusCode() == 200);
     }
@@ -177,7 +195,7 @@ public class NodeClient {
         }
         HttpRequest built = request.timeout(timeout).build();
         String what = built.method() + " " + built.uri().getPath();
-        return http.sendAsync(built, HttpResponse.BodyHandlers.ofString())
+        return exchange(built, HttpResponse.BodyHandlers.ofString())
                 .handle((response, error) -> {
                     if (error != null) {
                         Throwable cause = error instanceof CompletionException && error.getCause() != null
@@ -193,6 +211,15 @@ public class NodeClient {
                     }
                     return JSON.readTree(response.body().isEmpty() ? "{}" : response.body());
                 });
+    }
+
+    /**
+     * One request and its answer, within {@code max-calls-in-flight}: a request's timeout runs from
+     * when it is sent, not while it waits for a slot. HTTP/1.1 keep-alive gives each node one
+     * connection as long as one call at a time goes to it, which is how every fan-out calls it.
+     */
+    private <T> CompletableFuture<HttpResponse<T>> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) {
+        return inFlight.submit(() -> http.sendAsync(request, body));
     }
 
     /** The node's line on a failed warm-up (input and error); null when it succeeded or was not reported. */
