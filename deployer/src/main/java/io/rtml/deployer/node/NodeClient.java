@@ -1,5 +1,7 @@
 package io.rtml.deployer.node;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.rtml.deployer.DeployerProperties;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -53,13 +55,17 @@ public class NodeClient {
     private final Duration stageWait;
     private final Duration callTimeout;
 
-    NodeClient(DeployerProperties properties, NodeTokens tokens) {
+    NodeClient(DeployerProperties properties, NodeTokens tokens, MeterRegistry meters) {
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .executor(CALLBACKS)
                 .connectTimeout(properties.connectTimeout())
                 .build();
         this.inFlight = new InFlightLimit(properties.maxCallsInFlight());
+        Gauge.builder("rtml.deployer.node.calls", inFlight, InFlightLimit::running).tag("state", "running")
+                .description("HTTP calls to scoring nodes in flight").register(meters);
+        Gauge.builder("rtml.deployer.node.calls", inFlight, InFlightLimit::waiting).tag("state", "waiting")
+                .description("HTTP calls to scoring nodes waiting for a slot (max-calls-in-flight)").register(meters);
         this.tokens = tokens;
         this.stageTimeout = properties.stageTimeout();
         this.stageWait = properties.stageWait();
