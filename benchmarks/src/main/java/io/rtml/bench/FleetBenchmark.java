@@ -42,6 +42,9 @@ import tools.jackson.databind.JsonNode;
  * last {@code staged_at}) and activate (→ {@code finished_at}). After each, every node is asked
  * which version it serves.
  *
+ * <p>Settings: {@code rtml.bench.fleet.edges} (default 2,20,100,300), {@code rtml.bench.fleet.runs}
+ * (repetitions per size, default 5), {@code rtml.bench.fleet.deployer-args} (extra deployer arguments).
+ *
  * <pre>java -Drtml.bench.fleet.edges=2,20,100,300 -Drtml.bench.fleet.runs=5 \
  *     -cp benchmarks/target/benchmarks.jar io.rtml.bench.FleetBenchmark</pre>
  */
@@ -51,6 +54,8 @@ public final class FleetBenchmark {
             .split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
     private static final int RUNS = Integer.getInteger("rtml.bench.fleet.runs", 5);
     private static final String MODEL = "iris";
+    /** Extra deployer arguments, space-separated (e.g. a longer call-timeout on a machine too loaded for the default). */
+    private static final String DEPLOYER_ARGS = System.getProperty("rtml.bench.fleet.deployer-args", "");
 
     private FleetBenchmark() {}
 
@@ -78,13 +83,14 @@ public final class FleetBenchmark {
         byte[] random = new byte[24];
         ThreadLocalRandom.current().nextBytes(random);
         String credentialKey = "fleet-bench-" + HexFormat.of().formatHex(random);
+        boolean failed = false;
         try (Cleanup cleanup = new Cleanup()) {
             Path work = BenchStack.workDir("rtml-bench-fleet-", cleanup);
             BenchStack stack = BenchStack.start(repo, work, List.of("-Xmx512m"), List.of(
                     "--rtml.node-credentials.key=" + credentialKey,
                     "--rtml.targets.allowed-schemes=http",
                     "--rtml.targets.allowed-cidrs=127.0.0.0/8"), cleanup);
-            DeployerProcess deployer = DeployerProcess.start(repo, work, List.of("-Xmx512m"), List.of(
+            List<String> deployerArgs = new ArrayList<>(List.of(
                     "--spring.datasource.url=" + stack.db.jdbcUrl(),
                     "--spring.datasource.username=" + stack.db.user(),
                     "--spring.datasource.password=" + stack.db.password(),
@@ -93,7 +99,11 @@ public final class FleetBenchmark {
                     "--rtml.s3.access-key=" + stack.s3.accessKey(),
                     "--rtml.s3.secret-key=" + stack.s3.secretKey(),
                     "--rtml.node-credentials.key=" + credentialKey,
-                    "--logging.level.io.rtml=WARN"), cleanup);
+                    "--logging.level.io.rtml=WARN"));
+            if (!DEPLOYER_ARGS.isBlank()) {
+                deployerArgs.addAll(List.of(DEPLOYER_ARGS.trim().split("\\s+")));
+            }
+            DeployerProcess deployer = DeployerProcess.start(repo, work, List.of("-Xmx512m"), deployerArgs, cleanup);
             RegistryClient api = stack.api;
             api.createModel(MODEL);
             for (int v = 1; v <= RUNS + 1; v++) {
@@ -129,7 +139,15 @@ public final class FleetBenchmark {
             List<String> steps = new ArrayList<>();
             try (Connection db = stack.db.connect()) {
                 for (int edges : EDGES) {
-                    measure(api, db, nodes.subList(0, edges + 1), edges, rows, steps);
+                    try {
+                        measure(api, db, nodes.subList(0, edges + 1), edges, rows, steps);
+                    } catch (BenchmarkFailure e) {
+                        // The other sizes still say something; the run still exits 1 at the end.
+                        failed = true;
+                        String why = e.getMessage().lines().findFirst().orElse("");
+                        rows.add("| hub + " + edges + " edges | failed: " + why.substring(0, Math.min(300, why.length()))
+                                + " | | | |");
+                    }
                 }
             }
             System.out.println();
@@ -144,6 +162,9 @@ public final class FleetBenchmark {
             System.out.println("| setup | kind | claim | stage | activate | total |");
             System.out.println("|---|---|---|---|---|---|");
             steps.forEach(System.out::println);
+        }
+        if (failed) {
+            throw new BenchmarkFailure("a fleet size failed (its row says why)");
         }
     }
 
