@@ -9,6 +9,10 @@ import java.util.function.Supplier;
  * and start as running ones complete. Nothing blocks and no thread waits: a queued call is a
  * closure, started by whichever thread completed the call before it. So a fan-out to 1,000 targets
  * neither opens 1,000 sockets at once nor runs one call after the other.
+ *
+ * <p>Background calls (health probes) use at most half the slots and wait behind every other call:
+ * a deployment that arrives while a probe round over a large fleet is queued starts its calls at
+ * once instead of after the round.
  */
 final class InFlightLimit {
 
@@ -16,14 +20,23 @@ final class InFlightLimit {
     private static final ThreadLocal<Boolean> DRAINING = ThreadLocal.withInitial(() -> false);
 
     private final int max;
+    private final int maxBackground;
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Runnable> waitingBackground = new ArrayDeque<>();
     private int running;
+    private int runningBackground;
 
     InFlightLimit(int max) {
         if (max < 1) {
             throw new IllegalArgumentException("max calls in flight must be >= 1: " + max);
         }
         this.max = max;
+        this.maxBackground = Math.max(1, max / 2);
+    }
+
+    /** As {@link #submit}, for a call nobody waits on: at most half the slots, after every other call. */
+    <T> CompletableFuture<T> submitBackground(Supplier<CompletableFuture<T>> call) {
+        return submit(call, true);
     }
 
     /**
@@ -32,10 +45,14 @@ final class InFlightLimit {
      * future cancelled while its call waits is never started.
      */
     <T> CompletableFuture<T> submit(Supplier<CompletableFuture<T>> call) {
+        return submit(call, false);
+    }
+
+    private <T> CompletableFuture<T> submit(Supplier<CompletableFuture<T>> call, boolean background) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Runnable start = () -> {
             if (result.isDone()) { // cancelled while waiting
-                release();
+                release(background);
                 return;
             }
             CompletableFuture<T> running;
@@ -45,7 +62,7 @@ final class InFlightLimit {
                 running = CompletableFuture.failedFuture(e);
             }
             running.whenComplete((value, error) -> {
-                release();
+                release(background);
                 if (error != null) {
                     result.completeExceptionally(error);
                 } else {
@@ -54,7 +71,7 @@ final class InFlightLimit {
             });
         };
         synchronized (this) {
-            waiting.add(start);
+            (background ? waitingBackground : waiting).add(start);
         }
         drain();
         return result;
@@ -67,12 +84,15 @@ final class InFlightLimit {
 
     /** Calls waiting for a free slot. */
     synchronized int waiting() {
-        return waiting.size();
+        return waiting.size() + waitingBackground.size();
     }
 
-    private void release() {
+    private void release(boolean background) {
         synchronized (this) {
             running--;
+            if (background) {
+                runningBackground--;
+            }
         }
         drain();
     }
@@ -87,11 +107,18 @@ final class InFlightLimit {
             while (true) {
                 Runnable next;
                 synchronized (this) {
-                    if (running >= max || waiting.isEmpty()) {
+                    if (running >= max) {
+                        return;
+                    }
+                    if (!waiting.isEmpty()) {
+                        next = waiting.poll();
+                    } else if (!waitingBackground.isEmpty() && runningBackground < maxBackground) {
+                        next = waitingBackground.poll();
+                        runningBackground++;
+                    } else {
                         return;
                     }
                     running++;
-                    next = waiting.poll();
                 }
                 next.run();
             }

@@ -159,10 +159,23 @@ public class NodeClient {
                 .thenApply(NodeState::from);
     }
 
-    /** True when the node answers 200 on its readiness probe. */
+    /**
+     * The state as a health probe reads it: a background call ({@link InFlightLimit#submitBackground}),
+     * behind every deployment's calls.
+     */
+    public CompletableFuture<NodeState> probeState(NodeTarget target) {
+        return call(() -> {
+            HttpRequest request = HttpRequest.newBuilder(target.uri("/admin/v1/state"))
+                    .header("Authorization", "Bearer " + tokens.tokenFor(target)).timeout(callTimeout).GET().build();
+            return inFlight.submitBackground(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                    .handle((response, error) -> answer(target, request, response, error));
+        }).thenApply(NodeState::from);
+    }
+
+    /** True when the node answers 200 on its readiness probe; a background call, like {@link #probeState}. */
     public CompletableFuture<Boolean> ready(NodeTarget target) {
-        return call(() -> exchange(HttpRequest.newBuilder(target.uri("/v2/health/ready")).timeout(callTimeout)
-                .GET().build(), HttpResponse.BodyHandlers.discarding()))
+        return call(() -> inFlight.submitBackground(() -> http.sendAsync(HttpRequest.newBuilder(
+                target.uri("/v2/health/ready")).timeout(callTimeout).GET().build(), HttpResponse.BodyHandlers.discarding())))
                 .handle((response, error) -> error == null && response.statusCode() == 200);
     }
 
@@ -200,23 +213,25 @@ public class NodeClient {
             request.header("Authorization", "Bearer " + tokens.tokenFor(target));
         }
         HttpRequest built = request.timeout(timeout).build();
-        String what = built.method() + " " + built.uri().getPath();
         return exchange(built, HttpResponse.BodyHandlers.ofString())
-                .handle((response, error) -> {
-                    if (error != null) {
-                        Throwable cause = error instanceof CompletionException && error.getCause() != null
-                                ? error.getCause() : error;
-                        throw new NodeCallException(target.name() + ": " + what + " failed: "
-                                + cause.getClass().getSimpleName()
-                                + (cause.getMessage() == null ? "" : " " + cause.getMessage()));
-                    }
-                    if (response.statusCode() / 100 != 2) {
-                        throw new NodeCallException(target.name() + ": " + what + " answered "
-                                + response.statusCode() + " " + NodeErrorSummary.of(response.body()),
-                                response.statusCode());
-                    }
-                    return JSON.readTree(response.body().isEmpty() ? "{}" : response.body());
-                });
+                .handle((response, error) -> answer(target, built, response, error));
+    }
+
+    /** The JSON of a 2xx answer; anything else a {@link NodeCallException} with a readable line. */
+    private static JsonNode answer(NodeTarget target, HttpRequest request, HttpResponse<String> response,
+            Throwable error) {
+        String what = request.method() + " " + request.uri().getPath();
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            throw new NodeCallException(target.name() + ": " + what + " failed: " + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : " " + cause.getMessage()));
+        }
+        if (response.statusCode() / 100 != 2) {
+            throw new NodeCallException(target.name() + ": " + what + " answered " + response.statusCode() + " "
+                    + NodeErrorSummary.of(response.body()), response.statusCode());
+        }
+        return JSON.readTree(response.body().isEmpty() ? "{}" : response.body());
     }
 
     /**

@@ -80,7 +80,7 @@ class TargetWatcher implements SchedulingConfigurer {
 
     /** Readiness, then state; never fails: whatever goes wrong with one target is logged and ends here. */
     private CompletableFuture<Probe> probe(NodeTarget target) {
-        return nodes.ready(target).thenCompose(up -> nodes.state(target).handle((state, error) -> {
+        return nodes.ready(target).thenCompose(up -> nodes.probeState(target).handle((state, error) -> {
             if (error != null && up) {
                 // Down and silent is expected; ready but no state is worth a line.
                 log.warn("reconciling target {} failed: {}", target.name(),

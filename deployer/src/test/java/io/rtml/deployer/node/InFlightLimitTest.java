@@ -71,6 +71,38 @@ class InFlightLimitTest {
     }
 
     @Test
+    void backgroundCallsTakeHalfTheSlotsAndWaitBehindTheOthers() {
+        InFlightLimit limit = new InFlightLimit(4);
+        List<CompletableFuture<Integer>> probes = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            limit.submitBackground(() -> {
+                CompletableFuture<Integer> probe = new CompletableFuture<>();
+                probes.add(probe);
+                return probe;
+            });
+        }
+        assertThat(probes).hasSize(2);
+
+        List<CompletableFuture<Integer>> calls = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            limit.submit(() -> {
+                CompletableFuture<Integer> call = new CompletableFuture<>();
+                calls.add(call);
+                return call;
+            });
+        }
+        assertThat(calls).as("a deployment's calls start at once, beside a probe round").hasSize(2);
+
+        probes.get(0).complete(0);
+        assertThat(calls).as("a freed slot goes to the waiting deployment call first").hasSize(3);
+        assertThat(probes).hasSize(2);
+
+        calls.forEach(c -> c.complete(1));
+        assertThat(probes).as("then the probes, still at most half the slots").hasSize(3);
+        assertThat(limit.running()).isEqualTo(2);
+    }
+
+    @Test
     void aCallCancelledWhileWaitingNeverStarts() {
         InFlightLimit limit = new InFlightLimit(1);
         CompletableFuture<Integer> first = new CompletableFuture<>();
