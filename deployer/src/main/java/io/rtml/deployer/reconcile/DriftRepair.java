@@ -9,6 +9,7 @@ import io.rtml.deployment.DeploymentLedger;
 import io.rtml.deployment.DeploymentStatus;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ class DriftRepair {
             FROM service_target st
             JOIN service s ON s.id = st.service_id
             JOIN model_version v ON v.model_id = s.model_id AND v.version = st.desired_version
-            WHERE st.target_id = ANY(?) AND st.desired_version IS NOT NULL
+            WHERE st.target_id = ANY(?) AND st.desired_version IS NOT NULL AND (st.deployed_at IS NULL OR st.deployed_at < ?)
               AND NOT EXISTS (SELECT 1 FROM deployment d WHERE d.service_id = st.service_id
                               AND d.status = ANY(?))""";
 
@@ -59,8 +60,13 @@ class DriftRepair {
     private record Desired(long targetId, String service, long serviceId, int version, Integer recordedActive,
             String artifactKey, String sha256, long sizeBytes, String example) {}
 
-    /** Repairs every node whose state differs from its desired versions, given the states the probes read. */
-    void repair(Map<NodeTarget, NodeState> states) {
+    /**
+     * Repairs every node whose state differs from its desired versions, given the states the probes
+     * read after {@code readSince} (database clock). A placement deployed since then is left for
+     * the next round: the state read for it may predate that deployment, and "repairing" it would
+     * put the version it replaced back.
+     */
+    void repair(Map<NodeTarget, NodeState> states, Timestamp readSince) {
         if (states.isEmpty()) {
             return;
         }
@@ -70,7 +76,7 @@ class DriftRepair {
                 rs.getString("service"), rs.getLong("service_id"), rs.getInt("desired_version"),
                 (Integer) rs.getObject("active_version"), rs.getString("artifact_key"), rs.getString("sha256"),
                 rs.getLong("size_bytes"), rs.getString("example")),
-                byId.keySet().toArray(Long[]::new), DeploymentStatus.inFlightNames());
+                byId.keySet().toArray(Long[]::new), readSince, DeploymentStatus.inFlightNames());
         List<Desired> toRecord = new ArrayList<>();
         List<CompletableFuture<Void>> repairs = new ArrayList<>();
         for (Desired d : desired) {

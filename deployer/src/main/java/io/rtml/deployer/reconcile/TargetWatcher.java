@@ -4,6 +4,7 @@ import io.rtml.deployer.DeployerProperties;
 import io.rtml.deployer.node.NodeClient;
 import io.rtml.deployer.node.NodeState;
 import io.rtml.deployer.node.NodeTarget;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +28,8 @@ import org.springframework.stereotype.Component;
  * probes are asynchronous calls (at most {@code max-calls-in-flight} at once) whose callbacks only
  * collect answers; then the scheduler thread writes what they saw in one statement for the health
  * and one batch for the held versions, and {@link DriftRepair} reads every desired version in one
- * query.
+ * query, leaving out placements deployed since the round began (their state may have been read
+ * before the deployment switched the node).
  */
 @Component
 class TargetWatcher implements SchedulingConfigurer {
@@ -65,6 +67,7 @@ class TargetWatcher implements SchedulingConfigurer {
     /** One round over all targets: probe in parallel, record, repair. */
     void tick() {
         try {
+            Timestamp readSince = targets.now(); // before any probe: what changed since may be newer than a state read
             List<CompletableFuture<Probe>> probes = targets.all().stream().map(this::probe).toList();
             CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new)).join();
             List<Probe> seen = probes.stream().map(CompletableFuture::join).toList();
@@ -72,7 +75,7 @@ class TargetWatcher implements SchedulingConfigurer {
             Map<NodeTarget, NodeState> answered = new LinkedHashMap<>();
             seen.stream().filter(p -> p.state() != null).forEach(p -> answered.put(p.target(), p.state()));
             targets.recordHeld(answered);
-            repair.repair(answered);
+            repair.repair(answered, readSince);
         } catch (RuntimeException e) {
             log.warn("reconciliation round failed: {}", e.getMessage());
         }

@@ -3,6 +3,7 @@ package io.rtml.deployer.reconcile;
 import io.rtml.deployer.node.NodeState;
 import io.rtml.deployer.node.NodeTarget;
 import io.rtml.deployment.DeploymentLedger;
+import java.sql.Timestamp;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,11 @@ class Targets {
     Targets(JdbcTemplate jdbc, DeploymentLedger ledger) {
         this.jdbc = jdbc;
         this.ledger = ledger;
+    }
+
+    /** The database's clock, the one service_target.deployed_at is written with. */
+    Timestamp now() {
+        return jdbc.queryForObject("SELECT now()", Timestamp.class);
     }
 
     List<NodeTarget> all() {

@@ -8,7 +8,11 @@ import io.rtml.deployer.support.Deployers;
 import io.rtml.deployer.support.Registry;
 import io.rtml.deployer.support.StatementCounter;
 import io.rtml.deployer.support.TestNodes;
+import io.rtml.deployer.node.NodeClient;
+import io.rtml.deployer.node.NodeState;
+import io.rtml.deployer.node.NodeTarget;
 import java.lang.management.ManagementFactory;
+import java.sql.Timestamp;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,6 +99,31 @@ class FleetScaleTest {
         assertThat(registry.count("SELECT count(*) FROM target WHERE id = ANY(?) AND health = 'UP'"
                 + " AND last_seen_at > now() - interval '1 minute'", (Object) fleet.toArray(Long[]::new)))
                 .isEqualTo(1000);
+    }
+
+    @Test
+    void aRoundLeavesAPlacementDeployedSinceItBeganToTheNextRound() {
+        TestNodes.Node node = nodes.get(3);
+        String name = Registry.unique("drift");
+        long targetId = registry.target(name, "EDGE", node.baseUrl());
+        long model = registry.model(Registry.unique("drift-model"));
+        registry.version(model, 1, Registry.mnistVersion(1));
+        String service = Registry.unique("drift");
+        long serviceId = registry.service(service, model);
+        Timestamp roundBegan = registry.jdbc.queryForObject("SELECT now()", Timestamp.class);
+        awaitSucceeded(registry.deploy(serviceId, "DEPLOY", 1, List.of(targetId)));
+        node.restartEmpty();
+        NodeTarget target = new NodeTarget(targetId, name, node.baseUrl(), null);
+        NodeState readEmpty = new NodeState(Map.of(), Map.of());
+        DriftRepair repair = deployer.getBean(DriftRepair.class);
+        NodeClient client = deployer.getBean(NodeClient.class);
+
+        // A state read in a round that began before the deployment may predate it: not acted on.
+        repair.repair(Map.of(target, readEmpty), roundBegan);
+        assertThat(client.state(target).join().activeVersion(service)).isNull();
+
+        repair.repair(Map.of(target, readEmpty), registry.jdbc.queryForObject("SELECT now()", Timestamp.class));
+        assertThat(client.state(target).join().activeVersion(service)).isEqualTo(1);
     }
 
     private record Round(long statements, int newThreads) {}
