@@ -78,7 +78,8 @@ final class BenchStack {
         appArgs.addAll(extraAppArgs);
         RegistryProcess registry = RegistryProcess.start(repo, workDir, jvmArgs, appArgs, Map.of(), token, cleanup);
         RegistryClient api = new RegistryClient(registry.base(), token);
-        registry.awaitHealthy(api, Duration.ofMinutes(3));
+        // -Drtml.bench.registry-start-minutes=N for a machine so loaded that the registry starts slower.
+        registry.awaitHealthy(api, Duration.ofMinutes(Long.getLong("rtml.bench.registry-start-minutes", 3)));
         System.out.println("registry up at " + registry.base() + " (pid " + registry.pid() + "), database " + db.name()
                 + ", S3 " + s3.endpoint() + ", log " + registry.log());
         return new BenchStack(repo, workDir, s3DataDir, s3, db, registry, api);

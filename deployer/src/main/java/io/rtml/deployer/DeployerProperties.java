@@ -27,6 +27,8 @@ import org.springframework.boot.convert.DurationStyle;
  *     stage-wait + call-timeout, not stage-timeout
  * @param callTimeout longest wait for one answer from a node: activate, state, health, and a stage
  *     call beyond its stage-wait (default 10s)
+ * @param maxCallsInFlight HTTP calls to scoring nodes in flight at once, over every deployment,
+ *     probe and repair of this instance; more wait their turn without holding a thread (default 256)
  * @param defaultNodeToken admin token for targets whose {@code admin_token_ref} is null; only for
  *     targets registered before node credentials (the others get their own, see NodeTokens)
  * @param nodeTokens admin tokens by {@code admin_token_ref} ({@code rtml.deployer.node-tokens.eu=…}),
@@ -38,7 +40,7 @@ public record DeployerProperties(String instanceId, @DefaultValue(POLL_INTERVAL)
         @DefaultValue(CONCURRENCY) Integer concurrency, @DefaultValue(RECONCILE_INTERVAL) Duration reconcileInterval,
         @DefaultValue(CONNECT_TIMEOUT) Duration connectTimeout, @DefaultValue(STAGE_TIMEOUT) Duration stageTimeout,
         @DefaultValue(STAGE_WAIT) Duration stageWait, @DefaultValue(CALL_TIMEOUT) Duration callTimeout,
-        String defaultNodeToken, @DefaultValue Map<String, String> nodeTokens) {
+        @DefaultValue(MAX_CALLS_IN_FLIGHT) Integer maxCallsInFlight, String defaultNodeToken, @DefaultValue Map<String, String> nodeTokens) {
 
     // Each default once: @DefaultValue applies when a setting is absent, the constructor when it is
     // set but blank (RTML_DEPLOYER_LEASE= binds null), as it always did.
@@ -51,6 +53,7 @@ public record DeployerProperties(String instanceId, @DefaultValue(POLL_INTERVAL)
     static final String STAGE_TIMEOUT = "5m";
     static final String STAGE_WAIT = "2s";
     static final String CALL_TIMEOUT = "10s";
+    static final String MAX_CALLS_IN_FLIGHT = "256";
 
     public DeployerProperties {
         // Not a @DefaultValue: unique per process, so computed.
@@ -64,12 +67,14 @@ public record DeployerProperties(String instanceId, @DefaultValue(POLL_INTERVAL)
         stageTimeout = orDefault(stageTimeout, STAGE_TIMEOUT);
         stageWait = orDefault(stageWait, STAGE_WAIT);
         callTimeout = orDefault(callTimeout, CALL_TIMEOUT);
+        maxCallsInFlight = maxCallsInFlight == null ? Integer.valueOf(MAX_CALLS_IN_FLIGHT) : maxCallsInFlight;
         nodeTokens = nodeTokens == null ? Map.of() : Map.copyOf(nodeTokens);
         if (pollInterval.isNegative() || pollInterval.isZero() || lease.toMillis() < 100 || maxAttempts < 1
-                || concurrency < 1 || reconcileInterval.isNegative() || stageWait.toMillis() < 10) {
+                || concurrency < 1 || reconcileInterval.isNegative() || stageWait.toMillis() < 10
+                || maxCallsInFlight < 1) {
             throw new IllegalArgumentException("invalid rtml.deployer settings: poll-interval and lease must be"
-                    + " positive (lease >= 100ms), max-attempts and concurrency >= 1, reconcile-interval >= 0,"
-                    + " stage-wait >= 10ms");
+                    + " positive (lease >= 100ms), max-attempts, concurrency and max-calls-in-flight >= 1,"
+                    + " reconcile-interval >= 0, stage-wait >= 10ms");
         }
     }
 
@@ -87,6 +92,6 @@ public record DeployerProperties(String instanceId, @DefaultValue(POLL_INTERVAL)
         // Never print the tokens.
         return "DeployerProperties[instanceId=" + instanceId + ", pollInterval=" + pollInterval + ", lease=" + lease
                 + ", maxAttempts=" + maxAttempts + ", concurrency=" + concurrency + ", reconcileInterval="
-                + reconcileInterval + ", nodeTokens=" + nodeTokens.keySet() + "]";
+                + reconcileInterval + ", maxCallsInFlight=" + maxCallsInFlight + ", nodeTokens=" + nodeTokens.keySet() + "]";
     }
 }

@@ -25,7 +25,7 @@ class DeployerPropertiesTest {
                 Map.entry("rtml.deployer.max-attempts", ""), Map.entry("rtml.deployer.concurrency", ""),
                 Map.entry("rtml.deployer.reconcile-interval", ""), Map.entry("rtml.deployer.connect-timeout", ""),
                 Map.entry("rtml.deployer.stage-timeout", ""), Map.entry("rtml.deployer.stage-wait", ""),
-                Map.entry("rtml.deployer.call-timeout", "")));
+                Map.entry("rtml.deployer.call-timeout", ""), Map.entry("rtml.deployer.max-calls-in-flight", "")));
         assertDefaults(properties);
         assertThat(properties.instanceId()).isNotBlank();
     }
@@ -47,6 +47,7 @@ class DeployerPropertiesTest {
         assertThat(properties.stageTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(properties.stageWait()).isEqualTo(Duration.ofSeconds(2));
         assertThat(properties.callTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(properties.maxCallsInFlight()).isEqualTo(256);
         assertThat(properties.nodeTokens()).isEmpty();
     }
 

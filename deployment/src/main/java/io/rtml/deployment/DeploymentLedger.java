@@ -340,6 +340,14 @@ public class DeploymentLedger {
         jdbc.update(RECORD_HELD, JSON.writeValueAsString(heldByService), targetId);
     }
 
+    /** What one probe round saw the nodes hold, by target id: one round trip for all of them (a JDBC batch). */
+    public void recordHeld(Map<Long, ? extends Map<String, ? extends Collection<Integer>>> heldByTarget) {
+        if (!heldByTarget.isEmpty()) {
+            jdbc.batchUpdate(RECORD_HELD, heldByTarget.entrySet().stream()
+                    .map(e -> new Object[] {JSON.writeValueAsString(e.getValue()), e.getKey()}).toList());
+        }
+    }
+
     private void moveStatus(long deploymentId, DeploymentStatus from, DeploymentStatus to, String error) {
         if (!from.canMoveTo(to)) {
             throw new IllegalStateException("deployment " + deploymentId + " cannot move from " + from + " to " + to);

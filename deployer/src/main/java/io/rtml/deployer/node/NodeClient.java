@@ -1,5 +1,7 @@
 package io.rtml.deployer.node;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.rtml.deployer.DeployerProperties;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,17 +36,36 @@ public class NodeClient {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /**
+     * Runs the responses' handling and what the callers chain on it, none of which blocks; a fixed
+     * pool, where the client's default would start threads as bursts of answers come in (with 256
+     * calls in flight, up to one per answer). Daemon threads: they never hold the JVM up.
+     */
+    private static final Executor CALLBACKS = Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), new CustomizableThreadFactory("deployer-http-") {
+                {
+                    setDaemon(true);
+                }
+            });
+
     private final HttpClient http;
+    private final InFlightLimit inFlight;
     private final NodeTokens tokens;
     private final Duration stageTimeout;
     private final Duration stageWait;
     private final Duration callTimeout;
 
-    NodeClient(DeployerProperties properties, NodeTokens tokens) {
+    NodeClient(DeployerProperties properties, NodeTokens tokens, MeterRegistry meters) {
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
+                .executor(CALLBACKS)
                 .connectTimeout(properties.connectTimeout())
                 .build();
+        this.inFlight = new InFlightLimit(properties.maxCallsInFlight());
+        Gauge.builder("rtml.deployer.node.calls", inFlight, InFlightLimit::running).tag("state", "running")
+                .description("HTTP calls to scoring nodes in flight").register(meters);
+        Gauge.builder("rtml.deployer.node.calls", inFlight, InFlightLimit::waiting).tag("state", "waiting")
+                .description("HTTP calls to scoring nodes waiting for a slot (max-calls-in-flight)").register(meters);
         this.tokens = tokens;
         this.stageTimeout = properties.stageTimeout();
         this.stageWait = properties.stageWait();
@@ -135,10 +159,23 @@ public class NodeClient {
                 .thenApply(NodeState::from);
     }
 
-    /** True when the node answers 200 on its readiness probe. */
+    /**
+     * The state as a health probe reads it: a background call ({@link InFlightLimit#submitBackground}),
+     * behind every deployment's calls.
+     */
+    public CompletableFuture<NodeState> probeState(NodeTarget target) {
+        return call(() -> {
+            HttpRequest request = HttpRequest.newBuilder(target.uri("/admin/v1/state"))
+                    .header("Authorization", "Bearer " + tokens.tokenFor(target)).timeout(callTimeout).GET().build();
+            return inFlight.submitBackground(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                    .handle((response, error) -> answer(target, request, response, error));
+        }).thenApply(NodeState::from);
+    }
+
+    /** True when the node answers 200 on its readiness probe; a background call, like {@link #probeState}. */
     public CompletableFuture<Boolean> ready(NodeTarget target) {
-        return call(() -> http.sendAsync(HttpRequest.newBuilder(target.uri("/v2/health/ready")).timeout(callTimeout)
-                .GET().build(), HttpResponse.BodyHandlers.discarding()))
+        return call(() -> inFlight.submitBackground(() -> http.sendAsync(HttpRequest.newBuilder(
+                target.uri("/v2/health/ready")).timeout(callTimeout).GET().build(), HttpResponse.BodyHandlers.discarding())))
                 .handle((response, error) -> error == null && response.statusCode() == 200);
     }
 
@@ -176,23 +213,34 @@ public class NodeClient {
             request.header("Authorization", "Bearer " + tokens.tokenFor(target));
         }
         HttpRequest built = request.timeout(timeout).build();
-        String what = built.method() + " " + built.uri().getPath();
-        return http.sendAsync(built, HttpResponse.BodyHandlers.ofString())
-                .handle((response, error) -> {
-                    if (error != null) {
-                        Throwable cause = error instanceof CompletionException && error.getCause() != null
-                                ? error.getCause() : error;
-                        throw new NodeCallException(target.name() + ": " + what + " failed: "
-                                + cause.getClass().getSimpleName()
-                                + (cause.getMessage() == null ? "" : " " + cause.getMessage()));
-                    }
-                    if (response.statusCode() / 100 != 2) {
-                        throw new NodeCallException(target.name() + ": " + what + " answered "
-                                + response.statusCode() + " " + NodeErrorSummary.of(response.body()),
-                                response.statusCode());
-                    }
-                    return JSON.readTree(response.body().isEmpty() ? "{}" : response.body());
-                });
+        return exchange(built, HttpResponse.BodyHandlers.ofString())
+                .handle((response, error) -> answer(target, built, response, error));
+    }
+
+    /** The JSON of a 2xx answer; anything else a {@link NodeCallException} with a readable line. */
+    private static JsonNode answer(NodeTarget target, HttpRequest request, HttpResponse<String> response,
+            Throwable error) {
+        String what = request.method() + " " + request.uri().getPath();
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            throw new NodeCallException(target.name() + ": " + what + " failed: " + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : " " + cause.getMessage()));
+        }
+        if (response.statusCode() / 100 != 2) {
+            throw new NodeCallException(target.name() + ": " + what + " answered " + response.statusCode() + " "
+                    + NodeErrorSummary.of(response.body()), response.statusCode());
+        }
+        return JSON.readTree(response.body().isEmpty() ? "{}" : response.body());
+    }
+
+    /**
+     * One request and its answer, within {@code max-calls-in-flight}: a request's timeout runs from
+     * when it is sent, not while it waits for a slot. HTTP/1.1 keep-alive gives each node one
+     * connection as long as one call at a time goes to it, which is how every fan-out calls it.
+     */
+    private <T> CompletableFuture<HttpResponse<T>> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) {
+        return inFlight.submit(() -> http.sendAsync(request, body));
     }
 
     /** The node's line on a failed warm-up (input and error); null when it succeeded or was not reported. */

@@ -3,6 +3,9 @@ package io.rtml.deployer.reconcile;
 import io.rtml.deployer.node.NodeState;
 import io.rtml.deployer.node.NodeTarget;
 import io.rtml.deployment.DeploymentLedger;
+import java.sql.Timestamp;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,9 +14,19 @@ import java.util.TreeSet;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-/** Reads targets and records what the health probe and the state call saw. */
+/** Reads targets and records what the health probes and the state calls of one round saw. */
 @Component
 class Targets {
+
+    /**
+     * Every probe of a round in one statement: an answering target is UP and seen now; a silent
+     * one turns DOWN (a row already DOWN is left alone, so its last_seen_at stays).
+     */
+    private static final String HEALTH = """
+            UPDATE target t SET health = CASE WHEN p.up THEN 'UP' ELSE 'DOWN' END,
+                   last_seen_at = CASE WHEN p.up THEN now() ELSE t.last_seen_at END
+            FROM unnest(?::bigint[], ?::boolean[]) AS p(id, up)
+            WHERE t.id = p.id AND (p.up OR t.health <> 'DOWN')""";
 
     private final JdbcTemplate jdbc;
 
@@ -24,24 +37,32 @@ class Targets {
         this.ledger = ledger;
     }
 
+    /** The database's clock, the one service_target.deployed_at is written with. */
+    Timestamp now() {
+        return jdbc.queryForObject("SELECT now()", Timestamp.class);
+    }
+
     List<NodeTarget> all() {
         return jdbc.query("SELECT id, name, base_url, admin_token_ref FROM target ORDER BY id",
                 (rs, n) -> new NodeTarget(rs.getLong("id"), rs.getString("name"), rs.getString("base_url"),
                         rs.getString("admin_token_ref")));
     }
 
-    void recordHealth(NodeTarget target, boolean up) {
-        if (up) {
-            jdbc.update("UPDATE target SET health = 'UP', last_seen_at = now() WHERE id = ?", target.id());
-        } else {
-            jdbc.update("UPDATE target SET health = 'DOWN' WHERE id = ? AND health <> 'DOWN'", target.id());
+    void recordHealth(List<TargetWatcher.Probe> probes) {
+        if (!probes.isEmpty()) {
+            jdbc.update(HEALTH, probes.stream().map(p -> p.target().id()).toArray(Long[]::new),
+                    probes.stream().map(TargetWatcher.Probe::up).toArray(Boolean[]::new));
         }
     }
 
-    /** What the node holds (active and standby versions), for the gallery's standby column. */
-    void recordHeld(NodeTarget target, NodeState state) {
-        Map<String, Set<Integer>> held = new TreeMap<>();
-        state.loaded().forEach((service, versions) -> held.put(service, new TreeSet<>(versions).descendingSet()));
-        ledger.recordHeld(target.id(), held);
+    /** What each node holds (active and standby versions), for the gallery's standby column. */
+    void recordHeld(Map<NodeTarget, NodeState> states) {
+        Map<Long, Map<String, ? extends Collection<Integer>>> byTarget = new LinkedHashMap<>();
+        states.forEach((target, state) -> {
+            Map<String, Set<Integer>> held = new TreeMap<>();
+            state.loaded().forEach((service, versions) -> held.put(service, new TreeSet<>(versions).descendingSet()));
+            byTarget.put(target.id(), held);
+        });
+        ledger.recordHeld(byTarget);
     }
 }

@@ -6,6 +6,7 @@ import io.rtml.testing.TestS3;
 import java.util.HashMap;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
+import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -33,6 +34,12 @@ public final class Deployers {
 
     /** A deployer with fast test settings; {@code overrides} win. */
     public static ConfigurableApplicationContext start(String instanceId, Map<String, String> overrides) {
+        return start(instanceId, overrides, context -> { });
+    }
+
+    /** As {@link #start(String, Map)}, with {@code initializer} applied to the context before it starts. */
+    public static ConfigurableApplicationContext start(String instanceId, Map<String, String> overrides,
+            ApplicationContextInitializer<ConfigurableApplicationContext> initializer) {
         TestDatabase.Connection db = database();
         var s3 = TestS3.server();
         Map<String, Object> props = new HashMap<>();
@@ -56,6 +63,6 @@ public final class Deployers {
         // As command-line arguments: they outrank application.yml (default properties would not).
         String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);
-        return DeployerApplication.application().run(args);
+        return DeployerApplication.application().initializers(initializer).run(args);
     }
 }
