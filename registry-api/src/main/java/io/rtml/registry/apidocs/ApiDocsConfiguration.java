@@ -2,6 +2,7 @@ package io.rtml.registry.apidocs;
 
 import io.rtml.problem.ErrorCode;
 import io.rtml.registry.access.Actor;
+import io.rtml.registry.api.Problems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.swagger.v3.oas.models.Components;
@@ -10,20 +11,21 @@ import io.swagger.v3.oas.models.examples.Example;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.JsonSchema;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
-import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
-import io.rtml.registry.api.Problems;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,7 +53,8 @@ class ApiDocsConfiguration {
         // Resolved from the token by ActorArgumentResolver: not a parameter the client sends.
         SpringDocUtils.getConfig().addRequestWrapperToIgnore(Actor.class)
                 // Any JSON value (an example request; targets as names, "all" or a selector), not a bean.
-                .replaceWithSchema(JsonNode.class, new Schema<>().description("any JSON value"))
+                .replaceWithSchema(JsonNode.class, new JsonSchema().description("any JSON value")
+                        .types(new LinkedHashSet<>(List.of("array", "boolean", "null", "number", "object", "string"))))
                 // The artifact's bytes: documented on the handler as application/octet-stream.
                 .addResponseTypeToIgnore(StreamingResponseBody.class);
     }

@@ -1,6 +1,7 @@
 package io.rtml.registry.apidocs;
 
 import io.rtml.problem.ErrorCode;
+import jakarta.servlet.DispatcherType;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.test.context.TestComponent;
@@ -20,8 +21,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
  * Sees every problem a handler answers with in the registry-api tests and notes each whose code
  * the handler does not document ({@link DocumentedProblems#of}): every test of
  * {@code RegistryApiTest} fails on such a note, so {@code @ProblemCodes} cannot fall behind the
- * code paths the tests exercise. Problems written by filters, before a handler is chosen, are the
- * common ones every operation documents.
+ * code paths the tests exercise. Problems written by filters, before a handler is chosen, and those
+ * the error dispatch renders for the container are the common ones every operation documents.
  */
 @TestComponent
 @RestControllerAdvice
@@ -41,6 +42,8 @@ public class UndocumentedProblems implements ResponseBodyAdvice<Object> {
         if (body instanceof ProblemDetail problem && problem.getProperties() != null
                 && problem.getProperties().get("code") instanceof String code
                 && request instanceof ServletServerHttpRequest servlet
+                // The error dispatch renders what the container or a filter refused: no handler chose it.
+                && servlet.getServletRequest().getDispatcherType() != DispatcherType.ERROR
                 && servlet.getServletRequest().getAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE)
                         instanceof HandlerMethod handler
                 && handler.getBeanType().getPackageName().startsWith("io.rtml.registry")
