@@ -42,7 +42,7 @@ import tools.jackson.databind.JsonNode;
  * The registry's OpenAPI document ({@code /v3/api-docs}, springdoc): bearer authentication on every
  * operation, and per operation one problem response per status it can answer with, each listing
  * its {@link ErrorCode}s as examples. Nothing in it depends on the port, the time or the order
- * beans were created in, so {@code docs/openapi.json} can be compared with it byte for byte.
+ * beans were created in, so {@code docs/openapi.json} can be compared with it (OpenApiDocumentTest).
  */
 @Configuration(proxyBeanMethods = false)
 class ApiDocsConfiguration {
