@@ -1,6 +1,9 @@
 package io.rtml.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.rtml.deployment.DeploymentDriver;
+import io.rtml.registry.apidocs.UndocumentedProblems;
 import io.rtml.testing.TestDatabase;
 import io.rtml.testing.TestS3;
 import java.io.IOException;
@@ -9,9 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -20,9 +25,11 @@ import org.springframework.transaction.PlatformTransactionManager;
 /**
  * Base of the end-to-end tests: the real application on a random port, against a fresh
  * PostgreSQL database and a real S3 server. All test classes share one application context;
- * they stay independent by using unique model names.
+ * they stay independent by using unique model names. Every test also fails when a handler answered
+ * with a problem code its {@code @ProblemCodes} does not document ({@link UndocumentedProblems}).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(UndocumentedProblems.class)
 public abstract class RegistryApiTest {
 
     /** Upload limit in tests: small enough to exceed cheaply, larger than every reference model. */
@@ -73,6 +80,11 @@ public abstract class RegistryApiTest {
         registry.add("rtml.registry.webhooks.poll-interval", () -> "1h");
         // The S3 minimum: uploads of a few MiB go to S3 in several parts.
         registry.add("rtml.registry.upload.part-size", () -> "5MB");
+    }
+
+    @AfterEach
+    void everyProblemAnsweredIsDocumented() {
+        assertThat(UndocumentedProblems.drain()).as("problem codes missing from @ProblemCodes").isEmpty();
     }
 
     /** A client that authenticates as the bootstrap admin. */

@@ -20,7 +20,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Every request needs a live bearer token, except health probes and the gallery's static files.
+ * Every request needs a live bearer token, except health probes, the gallery's static files and the
+ * API's description (the OpenAPI document and its Swagger UI page).
  * A refusal is a 401 problem and an audit event; changing requests are rate limited per token.
  */
 @Component
@@ -31,6 +32,12 @@ class TokenAuthenticationFilter extends OncePerRequestFilter {
     /** The gallery page's static files: they hold no data; the page asks for a token to call the API. */
     private static final Set<String> GALLERY_ASSETS = Set.of("/", "/index.html", "/gallery.js", "/gallery.css",
             "/favicon.ico");
+
+    /**
+     * The OpenAPI document and the Swagger UI page: the shape of the API, the same for everyone and
+     * published in the repository anyway; the page asks for a token before it calls the API.
+     */
+    private static final Pattern API_DOCS = Pattern.compile("/v3/api-docs(/.*)?|/swagger-ui\\.html|/swagger-ui/.*");
 
     /** All a node credential may ask for; the service then checks that the target is its own. */
     private static final Pattern NODE_PATHS = Pattern.compile("/api/v1/targets/[^/]+/desired-state");
@@ -54,7 +61,16 @@ class TokenAuthenticationFilter extends OncePerRequestFilter {
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI();
         return path.equals("/actuator/health") || path.startsWith("/actuator/health/") || path.equals("/error")
-                || (GALLERY_ASSETS.contains(path) && READ_METHODS.contains(request.getMethod()));
+                || (READ_METHODS.contains(request.getMethod())
+                        && (GALLERY_ASSETS.contains(path) || isApiDocs(path, request.getServletPath())));
+    }
+
+    /**
+     * Matched on the path as sent, and only when the container resolved nothing in it: a prefix
+     * match on the raw path would let {@code /swagger-ui/../api/v1/models} through unauthenticated.
+     */
+    private static boolean isApiDocs(String rawPath, String resolvedPath) {
+        return rawPath.equals(resolvedPath) && API_DOCS.matcher(rawPath).matches();
     }
 
     @Override

@@ -1,5 +1,11 @@
 package io.rtml.registry.access;
 
+import static io.rtml.problem.ErrorCode.MALFORMED_REQUEST;
+import static io.rtml.problem.ErrorCode.NOT_FOUND;
+
+import io.rtml.registry.apidocs.ProblemCodes;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.util.List;
@@ -13,6 +19,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
+@Tag(name = "tokens")
 @RequestMapping("/api/v1/tokens")
 class TokenController {
 
@@ -23,6 +30,7 @@ class TokenController {
     }
 
     /** The answer holds the secret; it is never shown again. */
+    @ApiResponse(responseCode = "201", description = "created; Location names it", useReturnTypeSchema = true)
     @PostMapping
     ResponseEntity<CreatedTokenResponse> create(@Valid @RequestBody CreateTokenRequest request, Actor actor) {
         CreatedTokenResponse created = tokens.create(request, actor);
@@ -34,6 +42,8 @@ class TokenController {
         return tokens.list(actor);
     }
 
+    @ProblemCodes({NOT_FOUND, MALFORMED_REQUEST})
+    @ApiResponse(responseCode = "204", description = "deleted")
     @DeleteMapping("/{id}")
     ResponseEntity<Void> revoke(@PathVariable long id, Actor actor) {
         tokens.revoke(id, actor);

@@ -1,8 +1,22 @@
 package io.rtml.registry.deployment;
 
+import static io.rtml.problem.ErrorCode.DEPLOYMENT_IN_PROGRESS;
+import static io.rtml.problem.ErrorCode.DEPLOYMENT_NOT_FOUND;
+import static io.rtml.problem.ErrorCode.INVALID_PAGE_TOKEN;
+import static io.rtml.problem.ErrorCode.MALFORMED_REQUEST;
+import static io.rtml.problem.ErrorCode.NOTHING_TO_ROLL_BACK;
+import static io.rtml.problem.ErrorCode.NOT_ROLLING_OUT;
+import static io.rtml.problem.ErrorCode.SERVICE_NOT_FOUND;
+import static io.rtml.problem.ErrorCode.SIGNATURE_INCOMPATIBLE;
+import static io.rtml.problem.ErrorCode.TARGET_NOT_FOUND;
+import static io.rtml.problem.ErrorCode.VERSION_NOT_FOUND;
+
 import io.rtml.registry.access.Actor;
 import io.rtml.registry.api.Paging;
+import io.rtml.registry.apidocs.ProblemCodes;
 import io.rtml.registry.paging.Page;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.net.URI;
 import org.springframework.http.ResponseEntity;
@@ -16,6 +30,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
+@Tag(name = "deployments")
 @RequestMapping("/api/v1/services/{name}")
 class DeploymentController {
 
@@ -33,6 +48,10 @@ class DeploymentController {
      * 204 when the service never reached a node (deleted at once); else 202 with the UNDEPLOY
      * deployment, after which the deployer deletes the service (the Location answers 404 then).
      */
+    @ProblemCodes({SERVICE_NOT_FOUND, DEPLOYMENT_IN_PROGRESS})
+    @ApiResponse(responseCode = "202", description = "an UNDEPLOY from every target it reached",
+            useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "204", description = "deleted at once: it never reached a node")
     @DeleteMapping
     ResponseEntity<DeploymentResponse> delete(@PathVariable String name, Actor actor) {
         return removal.delete(name, actor).map(DeploymentController::accepted)
@@ -40,12 +59,18 @@ class DeploymentController {
     }
 
     /** Accepted, not done: the deployer carries it out; poll the Location for its progress. */
+    @ProblemCodes({SERVICE_NOT_FOUND, VERSION_NOT_FOUND, TARGET_NOT_FOUND, DEPLOYMENT_IN_PROGRESS, SIGNATURE_INCOMPATIBLE})
+    @ApiResponse(responseCode = "202", description = "accepted: the deployer carries it out; poll the Location",
+            useReturnTypeSchema = true)
     @PostMapping("/deployments")
     ResponseEntity<DeploymentResponse> deploy(@PathVariable String name, @Valid @RequestBody DeployRequest request,
             Actor actor) {
         return accepted(deployments.deploy(name, request, actor));
     }
 
+    @ProblemCodes({SERVICE_NOT_FOUND, VERSION_NOT_FOUND, NOTHING_TO_ROLL_BACK, DEPLOYMENT_IN_PROGRESS, SIGNATURE_INCOMPATIBLE})
+    @ApiResponse(responseCode = "202", description = "accepted: the deployer carries it out; poll the Location",
+            useReturnTypeSchema = true)
     @PostMapping("/rollback")
     ResponseEntity<DeploymentResponse> rollback(@PathVariable String name,
             @Valid @RequestBody(required = false) RollbackRequest request, Actor actor) {
@@ -53,23 +78,31 @@ class DeploymentController {
     }
 
     /** A rollout's next step now (or the end, at the last): the deployer takes it at once. */
+    @ProblemCodes({MALFORMED_REQUEST, SERVICE_NOT_FOUND, DEPLOYMENT_NOT_FOUND, NOT_ROLLING_OUT})
+    @ApiResponse(responseCode = "202", description = "accepted: the deployer carries it out; poll the Location",
+            useReturnTypeSchema = true)
     @PostMapping("/deployments/{id}/promote")
     ResponseEntity<DeploymentResponse> promote(@PathVariable String name, @PathVariable long id, Actor actor) {
         return accepted(deployments.decide(name, id, "PROMOTE", actor));
     }
 
     /** A rollout rolled back now: every target back to 100% on the stable version. */
+    @ProblemCodes({MALFORMED_REQUEST, SERVICE_NOT_FOUND, DEPLOYMENT_NOT_FOUND, NOT_ROLLING_OUT})
+    @ApiResponse(responseCode = "202", description = "accepted: the deployer carries it out; poll the Location",
+            useReturnTypeSchema = true)
     @PostMapping("/deployments/{id}/abort")
     ResponseEntity<DeploymentResponse> abort(@PathVariable String name, @PathVariable long id, Actor actor) {
         return accepted(deployments.decide(name, id, "ABORT", actor));
     }
 
+    @ProblemCodes({SERVICE_NOT_FOUND, INVALID_PAGE_TOKEN})
     @GetMapping("/deployments")
     Page<DeploymentResponse> list(@PathVariable String name, @RequestParam(required = false) Integer pageSize,
             @RequestParam(required = false) String pageToken) {
         return deployments.list(name, paging.of(pageSize, pageToken));
     }
 
+    @ProblemCodes({MALFORMED_REQUEST, SERVICE_NOT_FOUND, DEPLOYMENT_NOT_FOUND})
     @GetMapping("/deployments/{id}")
     DeploymentResponse get(@PathVariable String name, @PathVariable long id) {
         return deployments.get(name, id);

@@ -1,8 +1,20 @@
 package io.rtml.registry.gallery;
 
+import static io.rtml.problem.ErrorCode.DEPLOYMENT_IN_PROGRESS;
+import static io.rtml.problem.ErrorCode.INVALID_NAME;
+import static io.rtml.problem.ErrorCode.INVALID_PAGE_TOKEN;
+import static io.rtml.problem.ErrorCode.MODEL_NOT_FOUND;
+import static io.rtml.problem.ErrorCode.SERVICE_ALREADY_EXISTS;
+import static io.rtml.problem.ErrorCode.SERVICE_NOT_FOUND;
+import static io.rtml.problem.ErrorCode.SIGNATURE_MISMATCH;
+import static io.rtml.problem.ErrorCode.VERSION_NOT_FOUND;
+
 import io.rtml.registry.access.Actor;
 import io.rtml.registry.api.Paging;
+import io.rtml.registry.apidocs.ProblemCodes;
 import io.rtml.registry.paging.Page;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.net.URI;
 import org.springframework.http.ResponseEntity;
@@ -16,6 +28,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
+@Tag(name = "services")
 @RequestMapping("/api/v1/services")
 class GalleryController {
 
@@ -29,6 +42,8 @@ class GalleryController {
         this.paging = paging;
     }
 
+    @ProblemCodes({INVALID_NAME, MODEL_NOT_FOUND, SERVICE_ALREADY_EXISTS})
+    @ApiResponse(responseCode = "201", description = "created; Location names it", useReturnTypeSchema = true)
     @PostMapping
     ResponseEntity<ServiceResponse> create(@Valid @RequestBody CreateServiceRequest request, Actor actor) {
         ServiceResponse created = gallery.create(request, actor);
@@ -36,6 +51,7 @@ class GalleryController {
     }
 
     /** The gallery: every service with what runs where; filter by model, target or region. */
+    @ProblemCodes({INVALID_PAGE_TOKEN})
     @GetMapping
     Page<ServiceResponse> list(@RequestParam(required = false) String model, @RequestParam(required = false) String target,
             @RequestParam(required = false) String region, @RequestParam(required = false) Integer pageSize,
@@ -43,12 +59,14 @@ class GalleryController {
         return gallery.list(new GalleryFilter(model, target, region), paging.of(pageSize, pageToken));
     }
 
+    @ProblemCodes({SERVICE_NOT_FOUND})
     @GetMapping("/{name}")
     ServiceResponse get(@PathVariable String name) {
         return gallery.get(name);
     }
 
     /** Binds the service to another model; the next deployment takes a version of it. */
+    @ProblemCodes({SERVICE_NOT_FOUND, MODEL_NOT_FOUND, VERSION_NOT_FOUND, DEPLOYMENT_IN_PROGRESS, SIGNATURE_MISMATCH})
     @PatchMapping("/{name}")
     RebindResponse rebind(@PathVariable String name, @Valid @RequestBody RebindServiceRequest request, Actor actor) {
         return rebinding.rebind(name, request, actor);

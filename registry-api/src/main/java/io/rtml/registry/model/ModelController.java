@@ -1,8 +1,17 @@
 package io.rtml.registry.model;
 
-import io.rtml.registry.api.Paging;
+import static io.rtml.problem.ErrorCode.INVALID_NAME;
+import static io.rtml.problem.ErrorCode.INVALID_PAGE_TOKEN;
+import static io.rtml.problem.ErrorCode.MODEL_ALREADY_EXISTS;
+import static io.rtml.problem.ErrorCode.MODEL_IN_USE;
+import static io.rtml.problem.ErrorCode.MODEL_NOT_FOUND;
+
 import io.rtml.registry.access.Actor;
+import io.rtml.registry.api.Paging;
+import io.rtml.registry.apidocs.ProblemCodes;
 import io.rtml.registry.paging.Page;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.util.List;
@@ -18,6 +27,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
+@Tag(name = "models")
 @RequestMapping("/api/v1/models")
 class ModelController {
 
@@ -29,28 +39,35 @@ class ModelController {
         this.paging = paging;
     }
 
+    @ProblemCodes({INVALID_NAME, MODEL_ALREADY_EXISTS})
+    @ApiResponse(responseCode = "201", description = "created; Location names it", useReturnTypeSchema = true)
     @PostMapping
     ResponseEntity<ModelResponse> create(@Valid @RequestBody CreateModelRequest request, Actor actor) {
         ModelResponse created = models.create(request, actor);
         return ResponseEntity.created(URI.create("/api/v1/models/" + created.name())).body(created);
     }
 
+    @ProblemCodes({INVALID_PAGE_TOKEN})
     @GetMapping
     Page<ModelResponse> list(@RequestParam(required = false) String query, @RequestParam(required = false) List<String> tag,
             @RequestParam(required = false) Integer pageSize, @RequestParam(required = false) String pageToken) {
         return models.list(query, TagFilter.parse(tag), paging.of(pageSize, pageToken));
     }
 
+    @ProblemCodes({MODEL_NOT_FOUND})
     @GetMapping("/{name}")
     ModelResponse get(@PathVariable String name) {
         return models.get(name);
     }
 
+    @ProblemCodes({MODEL_NOT_FOUND})
     @PatchMapping("/{name}")
     ModelResponse update(@PathVariable String name, @Valid @RequestBody UpdateModelRequest request, Actor actor) {
         return models.update(name, request, actor);
     }
 
+    @ProblemCodes({MODEL_NOT_FOUND, MODEL_IN_USE})
+    @ApiResponse(responseCode = "204", description = "deleted")
     @DeleteMapping("/{name}")
     ResponseEntity<Void> delete(@PathVariable String name, Actor actor) {
         models.delete(name, actor);

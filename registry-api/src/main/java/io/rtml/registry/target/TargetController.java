@@ -1,8 +1,17 @@
 package io.rtml.registry.target;
 
+import static io.rtml.problem.ErrorCode.CONFLICT;
+import static io.rtml.problem.ErrorCode.INVALID_NAME;
+import static io.rtml.problem.ErrorCode.NODE_CREDENTIALS_UNCONFIGURED;
+import static io.rtml.problem.ErrorCode.STORAGE_UNAVAILABLE;
+import static io.rtml.problem.ErrorCode.TARGET_NOT_FOUND;
+
 import io.rtml.registry.access.Actor;
+import io.rtml.registry.apidocs.ProblemCodes;
 import io.rtml.registry.deployment.DesiredStateResponse;
 import io.rtml.registry.deployment.DesiredStateService;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.util.List;
@@ -17,6 +26,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
+@Tag(name = "targets")
 @RequestMapping("/api/v1/targets")
 class TargetController {
 
@@ -29,11 +39,14 @@ class TargetController {
     }
 
     /** For a scoring node that starts empty: what it should serve, with presigned artifact URLs. */
+    @ProblemCodes({TARGET_NOT_FOUND, STORAGE_UNAVAILABLE})
     @GetMapping("/{name}/desired-state")
     DesiredStateResponse desiredState(@PathVariable String name, Actor actor) {
         return desiredState.of(name, actor);
     }
 
+    @ProblemCodes({INVALID_NAME, CONFLICT, NODE_CREDENTIALS_UNCONFIGURED})
+    @ApiResponse(responseCode = "201", description = "created; Location names it", useReturnTypeSchema = true)
     @PostMapping
     ResponseEntity<TargetResponse> create(@Valid @RequestBody CreateTargetRequest request, Actor actor) {
         TargetResponse created = targets.create(request, actor);
@@ -41,6 +54,7 @@ class TargetController {
     }
 
     /** A new node credential for the target, shown once; the old one stops working at once (admin). */
+    @ProblemCodes({TARGET_NOT_FOUND, NODE_CREDENTIALS_UNCONFIGURED})
     @PostMapping("/{name}/node-credential")
     TargetResponse rotateCredential(@PathVariable String name, Actor actor) {
         return targets.rotateCredential(name, actor);
@@ -51,16 +65,20 @@ class TargetController {
         return targets.list();
     }
 
+    @ProblemCodes({TARGET_NOT_FOUND})
     @GetMapping("/{name}")
     TargetResponse get(@PathVariable String name) {
         return targets.get(name);
     }
 
+    @ProblemCodes({TARGET_NOT_FOUND, NODE_CREDENTIALS_UNCONFIGURED})
     @PatchMapping("/{name}")
     TargetResponse update(@PathVariable String name, @Valid @RequestBody UpdateTargetRequest request, Actor actor) {
         return targets.update(name, request, actor);
     }
 
+    @ProblemCodes({TARGET_NOT_FOUND, CONFLICT})
+    @ApiResponse(responseCode = "204", description = "deleted")
     @DeleteMapping("/{name}")
     ResponseEntity<Void> delete(@PathVariable String name, Actor actor) {
         targets.delete(name, actor);
