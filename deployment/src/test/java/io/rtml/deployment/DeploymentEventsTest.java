@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,13 @@ class DeploymentEventsTest {
                 VALUES (?, ?, now(), 'test') RETURNING id""", Long.class, service, model);
         hub = target("hub-" + suffix);
         edge = target("edge-" + suffix);
+    }
+
+    /** Other tests on this JVM's database claim the oldest deployment in flight: leave none behind. */
+    @AfterEach
+    void endWhatIsInFlight() {
+        jdbc.update("UPDATE deployment SET status = 'FAILED', finished_at = now(), claimed_until = NULL"
+                + " WHERE service_id = ? AND status = ANY(?)", serviceId, DeploymentStatus.inFlightNames());
     }
 
     @Test
