@@ -15,7 +15,7 @@ public final class EventTypes {
 
     public static final List<String> ALL = List.of("version.created", "alias.moved", "deployment.started",
             "deployment.succeeded", "deployment.failed", "deployment.rolled_back", "deployment.shadowed",
-            "deployment.refused", "target.health_changed");
+            "deployment.refused", "target.converged", "target.health_changed");
 
     private EventTypes() {}
 

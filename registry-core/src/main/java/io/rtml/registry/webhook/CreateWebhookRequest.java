@@ -16,4 +16,11 @@ public record CreateWebhookRequest(@NotNull String url, @Size(max = 32) List<Str
     public CreateWebhookRequest {
         description = description == null ? "" : description;
     }
+
+    /** Without the secret: a record's text would print it wherever the request is logged. */
+    @Override
+    public String toString() {
+        return "CreateWebhookRequest[url=" + url + ", eventTypes=" + eventTypes + ", secret="
+                + (secret == null ? "null" : "(given)") + ", description=" + description + "]";
+    }
 }

@@ -61,13 +61,23 @@ class DeliveryQueue {
                 rs.getString("type"), rs.getString("body")), seconds(lease), max);
     }
 
-    void delivered(Claimed delivery, int status) {
-        jdbc.update(DELIVERED, status, delivery.id(), delivery.attempt());
+    /** False when the result came too late (another registry took the delivery again). */
+    boolean delivered(Claimed delivery, int status) {
+        return jdbc.update(DELIVERED, status, delivery.id(), delivery.attempt()) == 1;
     }
 
-    /** A failed attempt: due again after {@code retryIn}, or FAILED when it was the last one allowed. */
-    void failed(Claimed delivery, Integer status, String error, int maxAttempts, Duration retryIn) {
-        jdbc.update(FAILED_ATTEMPT, status, error, maxAttempts, seconds(retryIn), delivery.id(), delivery.attempt());
+    /**
+     * A failed attempt: due again after {@code retryIn}, or FAILED when it was the last one allowed. False
+     * when the result came too late (another registry took the delivery again).
+     */
+    boolean failed(Claimed delivery, Integer status, String error, int maxAttempts, Duration retryIn) {
+        return jdbc.update(FAILED_ATTEMPT, status, error, maxAttempts, seconds(retryIn), delivery.id(),
+                delivery.attempt()) == 1;
+    }
+
+    /** The deliveries not yet delivered or given up (the partial index webhook_delivery_due covers them). */
+    long pending() {
+        return jdbc.queryForObject("SELECT count(*) FROM webhook_delivery WHERE status = 'PENDING'", Long.class);
     }
 
     private static double seconds(Duration duration) {

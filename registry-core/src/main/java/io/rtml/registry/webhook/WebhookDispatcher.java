@@ -26,11 +26,13 @@ class WebhookDispatcher implements SchedulingConfigurer {
     private final DeliveryQueue queue;
     private final WebhookSender sender;
     private final WebhookProperties properties;
+    private final DeliveryMetrics metrics;
 
-    WebhookDispatcher(DeliveryQueue queue, WebhookSender sender, WebhookProperties properties) {
+    WebhookDispatcher(DeliveryQueue queue, WebhookSender sender, WebhookProperties properties, DeliveryMetrics metrics) {
         this.queue = queue;
         this.sender = sender;
         this.properties = properties;
+        this.metrics = metrics;
     }
 
     /** The interval is a bound property, so not an annotation. */
@@ -64,15 +66,22 @@ class WebhookDispatcher implements SchedulingConfigurer {
 
     private void record(DeliveryQueue.Claimed delivery, WebhookSender.Outcome outcome) {
         if (outcome.delivered()) {
-            queue.delivered(delivery, outcome.status());
+            if (queue.delivered(delivery, outcome.status())) {
+                metrics.delivered();
+            }
             return;
         }
         String error = outcome.error() != null ? outcome.error() : "HTTP " + outcome.status();
-        queue.failed(delivery, outcome.status(), error, properties.maxAttempts(), properties.backoff(delivery.attempt()));
+        if (!queue.failed(delivery, outcome.status(), error, properties.maxAttempts(),
+                properties.backoff(delivery.attempt()))) {
+            return; // too late: another registry took the delivery again, and counts what it comes to
+        }
         if (delivery.attempt() >= properties.maxAttempts()) {
+            metrics.failed();
             log.warn("webhook {} gave up delivering event {} after {} attempts: {}", delivery.webhookId(),
                     delivery.eventId(), delivery.attempt(), error);
         } else {
+            metrics.retried();
             log.debug("webhook {} delivery of event {} failed (attempt {}): {}", delivery.webhookId(),
                     delivery.eventId(), delivery.attempt(), error);
         }
