@@ -127,7 +127,33 @@ public class DeploymentLedger {
             UPDATE deployment_target dt SET status = 'ACTIVE', activated_at = now(), converged_at = now(), error = NULL
             FROM deployment d
             WHERE d.id = dt.deployment_id AND d.service_id = ? AND dt.target_id = ? AND d.version = ?
-              AND d.status = 'SUCCEEDED' AND dt.status = 'PENDING'""";
+              AND d.status = 'SUCCEEDED' AND dt.status = 'PENDING'
+              AND EXISTS (SELECT 1 FROM service_target st WHERE st.service_id = d.service_id
+                          AND st.target_id = dt.target_id AND st.desired_version = d.version)
+              AND NOT EXISTS (SELECT 1 FROM deployment n WHERE n.service_id = d.service_id AND n.status = ANY(?))""";
+
+    /**
+     * A later successful deployment of another version decides what the service runs: a target an
+     * earlier converging deployment left PENDING, and that this one did not place, is not to get the
+     * older version when it answers again. Its row in that deployment says so, and its desired
+     * version goes back to what it runs (the placement goes when it runs nothing of the service).
+     */
+    private static final String WITHDRAW_ROWS = """
+            UPDATE deployment_target dt SET status = 'REVERTED', error = ?
+            FROM deployment d, service_target st
+            WHERE d.id = dt.deployment_id AND d.service_id = ? AND d.status = 'SUCCEEDED' AND dt.status = 'PENDING'
+              AND d.version <> ? AND st.service_id = d.service_id AND st.target_id = dt.target_id
+              AND st.desired_version = d.version AND st.active_version IS DISTINCT FROM st.desired_version
+              AND dt.target_id <> ALL(?)""";
+
+    private static final String WITHDRAW_UNPLACED = """
+            DELETE FROM service_target WHERE service_id = ? AND active_version IS NULL AND desired_version IS NOT NULL
+              AND desired_version <> ? AND target_id <> ALL(?)""";
+
+    private static final String WITHDRAW_DESIRED = """
+            UPDATE service_target SET desired_version = active_version
+            WHERE service_id = ? AND active_version IS NOT NULL AND desired_version IS NOT NULL
+              AND desired_version <> active_version AND desired_version <> ? AND target_id <> ALL(?)""";
 
     /** As {@link #RECORD_ACTIVE}, for a converged target: the version it ran before becomes its previous one. */
     private static final String RECORD_CONVERGED = """
@@ -268,6 +294,7 @@ public class DeploymentLedger {
                     .filter(target -> target.fate() == DeploymentOutcome.Fate.CONVERGES).map(target -> new Object[] {
                     deployment.serviceId(), target.targetId(), deployment.version(), deployment.requestedBy()})
                     .toList());
+            withdrawOlderDesires(deployment);
         }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("deploymentId", deployment.deploymentId());
@@ -332,7 +359,18 @@ public class DeploymentLedger {
     public void recordConverged(long serviceId, long targetId, int version) {
         jdbc.update(RECORD_CONVERGED, version, version, serviceId, targetId, version, version, serviceId,
                 DeploymentStatus.inFlightNames());
-        jdbc.update(CONVERGED, serviceId, targetId, version);
+        jdbc.update(CONVERGED, serviceId, targetId, version, DeploymentStatus.inFlightNames());
+    }
+
+    /** See {@link #WITHDRAW_ROWS}. */
+    private void withdrawOlderDesires(DeploymentOutcome deployment) {
+        Long[] placed = deployment.targets().stream().filter(t -> t.fate() != DeploymentOutcome.Fate.UNCHANGED)
+                .map(DeploymentOutcome.Placement::targetId).toArray(Long[]::new);
+        String why = "withdrawn by " + deployment.kind().name().toLowerCase(Locale.ROOT) + " "
+                + deployment.deploymentId() + " before it converged";
+        jdbc.update(WITHDRAW_ROWS, why, deployment.serviceId(), deployment.version(), placed);
+        jdbc.update(WITHDRAW_UNPLACED, deployment.serviceId(), deployment.version(), placed);
+        jdbc.update(WITHDRAW_DESIRED, deployment.serviceId(), deployment.version(), placed);
     }
 
     /** What a probe saw a node hold: a JSON object of service name → versions. */

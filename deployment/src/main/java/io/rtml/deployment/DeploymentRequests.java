@@ -122,7 +122,8 @@ public class DeploymentRequests {
             details.put("offline", fleet.plan().offline());
         }
         if (fleet.cause() != null) {
-            details.put("cause", fleet.cause());
+            // a caller's structured cause (an alias move's fields) says more than the sentence: it stays
+            details.putIfAbsent("cause", fleet.cause());
         }
         audit(jdbc, requester.name(), requester.address(), action, serviceName, details, now);
         return id;

@@ -132,6 +132,42 @@ class DeploymentLedgerTest {
     }
 
     @Test
+    void aConvergedTargetIsNotRecordedWhileANewerDeploymentOfTheServiceIsInFlight() {
+        succeed(request(DeploymentKind.DEPLOY, 1));
+        long converging = request(DeploymentKind.DEPLOY, 2);
+        succeedLeavingEdgePending(converging);
+        long newer = request(DeploymentKind.DEPLOY, 3);
+
+        // drift repair chose the edge before the newer deployment was requested, and records only now
+        one.recordConverged(serviceId, edge, 2);
+
+        assertThat(jdbc.queryForMap("SELECT status, converged_at FROM deployment_target WHERE deployment_id = ?"
+                + " AND target_id = ?", converging, edge)).containsEntry("status", "PENDING")
+                .containsEntry("converged_at", null);
+        assertThat(placements()).containsExactly(row(2, 2, 1), row(2, 1, null));
+        assertThat(status(newer)).isEqualTo("PENDING");
+    }
+
+    @Test
+    void aRollbackWithdrawsTheVersionATargetLeftPendingWasToConvergeTo() {
+        succeed(requestOn(DeploymentKind.DEPLOY, 1, hub));
+        long converging = request(DeploymentKind.DEPLOY, 2);
+        succeedLeavingEdgePending(converging);
+        assertThat(placements()).containsExactly(row(2, 2, 1), row(2, null, null));
+
+        long rollback = requestOn(DeploymentKind.ROLLBACK, 1, hub); // the registry rolls back where the service runs
+        succeed(rollback);
+
+        assertThat(placements()).as("the edge that never got version 2 is not to get it now")
+                .containsExactly(row(1, 1, 2));
+        assertThat(jdbc.queryForMap("SELECT status, error FROM deployment_target WHERE deployment_id = ?"
+                + " AND target_id = ?", converging, edge)).containsEntry("status", "REVERTED")
+                .containsEntry("error", "withdrawn by rollback " + rollback + " before it converged");
+        one.recordConverged(serviceId, edge, 2);
+        assertThat(placements()).containsExactly(row(1, 1, 2));
+    }
+
+    @Test
     void afterARebindNothingRollsBackToTheOldModelsNumbers() {
         succeed(request(DeploymentKind.DEPLOY, 1));
         succeed(request(DeploymentKind.DEPLOY, 2));
@@ -232,6 +268,29 @@ class DeploymentLedgerTest {
     private long request(DeploymentKind kind, int version) {
         return tx.execute(s -> requests.start(serviceId, service, kind, version, false, List.of(hub, edge),
                 List.of("hub", "edge"), new DeploymentRequests.Requester("alice", "10.0.0.1"), Instant.now()));
+    }
+
+    private long requestOn(DeploymentKind kind, int version, long target) {
+        return tx.execute(s -> requests.start(serviceId, service, kind, version, false, List.of(target),
+                List.of("t" + target), new DeploymentRequests.Requester("alice", "10.0.0.1"), Instant.now()));
+    }
+
+    /** A converging deployment that switched the hub and could not reach the edge. */
+    private void succeedLeavingEdgePending(long id) {
+        tx.executeWithoutResult(s -> {
+            one.claim(id).orElseThrow();
+            DeploymentOutcome asked = outcome(id);
+            DeploymentOutcome outcome = new DeploymentOutcome(id, serviceId, service, asked.kind(), asked.version(),
+                    "alice", false, asked.targets().stream().map(p -> new DeploymentOutcome.Placement(p.targetId(),
+                            p.targetName(), p.previousVersion(), p.targetId() == edge
+                                    ? DeploymentOutcome.Fate.CONVERGES : DeploymentOutcome.Fate.SWITCHED)).toList());
+            one.move(id, DeploymentStatus.STAGING, DeploymentStatus.ACTIVATING, List.of(
+                    new TargetProgress(hub, TargetDeploymentStatus.STAGED, null, null),
+                    new TargetProgress(edge, TargetDeploymentStatus.PENDING, "unreachable", null)));
+            one.finish(outcome, DeploymentStatus.ACTIVATING, DeploymentStatus.SUCCEEDED, null, List.of(
+                    new TargetProgress(hub, TargetDeploymentStatus.ACTIVE, null, null),
+                    new TargetProgress(edge, TargetDeploymentStatus.PENDING, "unreachable", null)));
+        });
     }
 
     private String status(long id) {

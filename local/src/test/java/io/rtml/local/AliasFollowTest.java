@@ -136,6 +136,28 @@ class AliasFollowTest {
     }
 
     @Test
+    void aFollowerWithASelectorDeploysToTheSelectorsTargetsWithTheMoveAsItsCause() throws Exception {
+        // a second target the selector leaves out: without the selector, a service that runs nowhere would go to it too
+        String spare = unique("spare");
+        call("POST", "/api/v1/targets", Map.of("name", spare, "kind", "EDGE", "region", "test",
+                "baseUrl", "http://127.0.0.1:9", "labels", Map.of("tier", "spare")));
+        String model = unique("iris");
+        String service = unique("picky");
+        call("POST", "/api/v1/models", Map.of("name", model));
+        call("POST", "/api/v1/models/" + model + "/versions", ReferenceModels.bundled("sklearn_rf_iris_zipmap").readBytes());
+        call("POST", "/api/v1/services", Map.of("name", service, "model", model, "follow", "champion",
+                "selector", "name=" + target));
+
+        call("PUT", "/api/v1/models/" + model + "/aliases/champion", Map.of("version", 1));
+
+        JsonNode deployment = call("GET", "/api/v1/services/" + service + "/deployments").path("items").get(0);
+        assertThat(deployment.path("targets")).extracting(t -> t.path("target").asString()).containsExactly(target);
+        assertThat(deployment.path("cause").asString())
+                .isEqualTo("alias champion of " + model + " moved to version 1 by " + deployment.path("requestedBy").asString());
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> served(service) == 1);
+    }
+
+    @Test
     void aServiceThatFollowsNothingStaysPut() throws Exception {
         String model = unique("iris");
         String service = unique("manual");

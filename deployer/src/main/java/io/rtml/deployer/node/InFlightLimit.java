@@ -12,7 +12,8 @@ import java.util.function.Supplier;
  *
  * <p>Background calls (health probes) use at most half the slots and wait behind every other call:
  * a deployment that arrives while a probe round over a large fleet is queued starts its calls at
- * once instead of after the round.
+ * once instead of after the round. Yet one probe at least runs whenever probes wait: deployments
+ * that keep the queue full must not starve the probes that tell reconciliation what nodes hold.
  */
 final class InFlightLimit {
 
@@ -110,7 +111,7 @@ final class InFlightLimit {
                     if (running >= max) {
                         return;
                     }
-                    if (!waiting.isEmpty()) {
+                    if (!waiting.isEmpty() && (runningBackground > 0 || waitingBackground.isEmpty())) {
                         next = waiting.poll();
                     } else if (!waitingBackground.isEmpty() && runningBackground < maxBackground) {
                         next = waitingBackground.poll();

@@ -2,6 +2,7 @@ package io.rtml.deployer.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -10,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class InFlightLimitTest {
@@ -99,6 +101,34 @@ class InFlightLimitTest {
 
         calls.forEach(c -> c.complete(1));
         assertThat(probes).as("then the probes, still at most half the slots").hasSize(3);
+        assertThat(limit.running()).isEqualTo(2);
+    }
+
+    @Test
+    void probesAreNotStarvedByDeploymentCallsThatKeepArriving() {
+        InFlightLimit limit = new InFlightLimit(2);
+        ArrayDeque<CompletableFuture<Integer>> calls = new ArrayDeque<>();
+        Supplier<CompletableFuture<Integer>> call = () -> {
+            CompletableFuture<Integer> c = new CompletableFuture<>();
+            calls.add(c);
+            return c;
+        };
+        limit.submit(call);
+        limit.submit(call);
+        limit.submit(call);
+        AtomicInteger probed = new AtomicInteger();
+        limit.submitBackground(() -> {
+            probed.incrementAndGet();
+            return new CompletableFuture<>();
+        });
+
+        // deployments keep the foreground queue full: one completes, another arrives, a hundred times
+        for (int i = 0; i < 100 && probed.get() == 0; i++) {
+            calls.poll().complete(i);
+            limit.submit(call);
+        }
+
+        assertThat(probed).as("a waiting probe gets a slot while no other probe runs").hasValue(1);
         assertThat(limit.running()).isEqualTo(2);
     }
 

@@ -1,6 +1,7 @@
 package io.rtml.registry.deployment;
 
 import io.rtml.deployment.DeploymentKind;
+import io.rtml.deployment.DeploymentRequests;
 import io.rtml.deployment.DeploymentStatus;
 import io.rtml.problem.RtmlException;
 import io.rtml.registry.audit.AuditLog;
@@ -11,6 +12,7 @@ import io.rtml.registry.gallery.ServiceTargetRepository;
 import io.rtml.registry.model.AliasMoved;
 import io.rtml.registry.target.Target;
 import io.rtml.registry.target.TargetRepository;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +25,9 @@ import org.springframework.stereotype.Component;
 /**
  * Services that follow an alias: when the alias moves, each one gets a deployment of the new version,
  * requested in the transaction of the move (so the two commit together, and a crash loses neither), on
- * the targets the service runs on (every target when it runs nowhere yet), with the move recorded as its
- * {@code cause}. Moving the alias is the deployment decision: whoever may move it deploys the services that
+ * the targets its selector matches when it has one, else the targets it runs on (every target when it runs
+ * nowhere yet), with the move recorded as its {@code cause}: a sentence in {@code deployment.cause} (shown
+ * in the deployment's response) and the move's fields in the audit event. Moving the alias is the deployment decision: whoever may move it deploys the services that
  * chose to follow it.
  *
  * <p>A follow the registry cannot start (another deployment of the service in flight, a version that
@@ -70,11 +73,22 @@ class AliasFollowers {
         cause.put("alias", moved.alias());
         cause.put("version", moved.version());
         cause.put("movedBy", moved.movedBy().name());
-        List<ServiceTarget> running = serviceTargets.findByKeyServiceId(service.id()).stream()
-                .filter(st -> st.activeVersion() != null).toList();
-        List<Target> where = running.isEmpty() ? targets.findAllByOrderByName()
-                : targets.findAllById(running.stream().map(ServiceTarget::targetId).toList());
-        if (!running.isEmpty() && running.stream().allMatch(st -> Integer.valueOf(moved.version()).equals(st.desiredVersion()))) {
+        List<Target> where;
+        List<ServiceTarget> placed = serviceTargets.findByKeyServiceId(service.id());
+        if (service.selector() != null) {
+            // the service chose its targets by labels: the follow goes where the selector points, no further
+            try {
+                where = TargetSelection.select(null, null, service.selector(), targets.findAllByOrderByName());
+            } catch (RtmlException none) {
+                refuse(service, moved, cause, "NO_TARGET", none.getMessage(), Map.of());
+                return;
+            }
+        } else {
+            List<ServiceTarget> running = placed.stream().filter(st -> st.activeVersion() != null).toList();
+            where = running.isEmpty() ? targets.findAllByOrderByName()
+                    : targets.findAllById(running.stream().map(ServiceTarget::targetId).toList());
+        }
+        if (alreadyThere(placed, where, moved.version())) {
             return; // it runs that version everywhere already (the alias moved back, say)
         }
         Optional<Deployment> busy = deployments.findFirstByServiceIdAndStatusIn(service.id(), DeploymentStatus.IN_FLIGHT);
@@ -95,10 +109,19 @@ class AliasFollowers {
             return;
         }
         details.put("cause", cause);
+        String why = "alias " + moved.alias() + " of " + moved.model() + " moved to version " + moved.version()
+                + " by " + moved.movedBy().name();
         DeploymentResponse started = starter.start(service, DeploymentKind.DEPLOY, moved.version(), false, where,
-                moved.movedBy(), details, null);
+                moved.movedBy(), details, null, new DeploymentRequests.Fleet(null, Map.of(), why));
         log.info("service {} follows {}@{}: deployment {} of version {} requested", service.name(), moved.model(),
                 moved.alias(), started.id(), moved.version());
+    }
+
+    /** True when every one of {@code where} has the version as its desired one already. */
+    private static boolean alreadyThere(List<ServiceTarget> placed, List<Target> where, int version) {
+        Map<Long, Integer> desired = new HashMap<>();
+        placed.forEach(st -> desired.put(st.targetId(), st.desiredVersion()));
+        return !where.isEmpty() && where.stream().allMatch(t -> Integer.valueOf(version).equals(desired.get(t.id())));
     }
 
     private void refuse(ServiceEntry service, AliasMoved moved, Map<String, Object> cause, String code, String why,
