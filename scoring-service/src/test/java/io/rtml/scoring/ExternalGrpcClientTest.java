@@ -23,8 +23,9 @@ import tools.jackson.databind.JsonNode;
  * A gRPC client nobody here wrote: Node.js with {@code @grpc/grpc-js} and {@code @grpc/proto-loader}
  * (src/test/node/oip-client.js, which only encodes and decodes the protocol's raw contents) calls
  * every servable reference model and must get the reference outputs. Runs where {@code node} is
- * on the PATH and {@code npm install} was run in src/test/node (not part of the build: the npm
- * registry is not a build dependency); skipped otherwise.
+ * on the PATH and {@code npm ci} was run in src/test/node (not part of the build: the npm
+ * registry is not a build dependency); skipped otherwise, unless {@code RTML_REQUIRE_NODE_CLIENT=1}
+ * (set by .ci/run, which installs the client), which makes a missing client a failure.
  */
 @OneNodeTest.NodeSettings({"rtml.scoring.grpc-port=0", "rtml.scoring.api-keys=*=node-key"})
 class ExternalGrpcClientTest extends OneNodeTest {
@@ -34,9 +35,14 @@ class ExternalGrpcClientTest extends OneNodeTest {
 
     @BeforeAll
     static void clientIsInstalled() {
-        assumeTrue(Files.isDirectory(CLIENT.resolve("node_modules/@grpc/grpc-js")),
-                "run 'npm install' in scoring-service/src/test/node for this check");
-        assumeTrue(runs("node", "--version"), "node is not on the PATH");
+        String missing = !runs("node", "--version") ? "node is not on the PATH"
+                : !Files.isDirectory(CLIENT.resolve("node_modules/@grpc/grpc-js"))
+                        ? "run 'npm ci' in scoring-service/src/test/node for this check" : null;
+        // CI sets it, so that a missing client fails the build instead of silently skipping the check.
+        if (missing != null && "1".equals(System.getenv("RTML_REQUIRE_NODE_CLIENT"))) {
+            throw new IllegalStateException("RTML_REQUIRE_NODE_CLIENT=1 but " + missing);
+        }
+        assumeTrue(missing == null, missing);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -221,6 +221,29 @@ class GrpcInferenceTest extends OneNodeTest {
         assertThat(stub().modelInfer(good).getModelVersion()).isEqualTo("1");
     }
 
+    /**
+     * A few hundred bytes that declare huge shapes must not make the node set aside room for those
+     * shapes: the room for an input is bounded by the data the message carries, as over HTTP, so
+     * 17 inputs of 8 bytes each declaring 2^20 FP64 values (8 MiB each, 136 MiB together, over the
+     * 64 MiB tensor budget) are refused for what they are, not for the room they asked for.
+     */
+    @Test
+    void declaredShapesDoNotReserveMoreThanTheMessageCarries() {
+        ReferenceModel iris = ReferenceModels.named("sklearn_rf_iris_zipmap");
+        node.deploy(artifacts, "declared", 1, iris, null);
+        ModelInferRequest.Builder raw = ModelInferRequest.newBuilder().setModelName("declared");
+        ModelInferRequest.Builder typed = ModelInferRequest.newBuilder().setModelName("declared");
+        for (int i = 0; i < 17; i++) {
+            raw.addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("x" + i).setDatatype("FP64")
+                    .addShape(1 << 20)).addRawInputContents(ByteString.copyFrom(new byte[8]));
+            typed.addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("x" + i).setDatatype("FP64")
+                    .addShape(1 << 20).setContents(InferTensorContents.newBuilder().addFp64Contents(1.0)));
+        }
+        assertThat(raw.build().getSerializedSize()).isLessThan(1000);
+        assertStatus(() -> stub().modelInfer(raw.build()), Status.Code.INVALID_ARGUMENT, "unknown input 'x0'");
+        assertStatus(() -> stub().modelInfer(typed.build()), Status.Code.INVALID_ARGUMENT, "unknown input 'x0'");
+    }
+
     @Test
     void concurrentCallsShareRunsAndCountInTelemetry() throws Exception {
         ReferenceModel iris = ReferenceModels.named("sklearn_rf_iris_zipmap");

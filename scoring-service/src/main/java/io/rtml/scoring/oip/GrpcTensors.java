@@ -70,7 +70,10 @@ final class GrpcTensors {
             throw ApiException.badRequest("input '" + name + "' has typed contents, but the request uses "
                     + "raw_input_contents: use one form for every input");
         }
-        int expected = (int) Math.min(InferRequestReader.product(shape), 1 << 20);
+        // Room for the declared values, but never more than the message carries: a small message
+        // declaring huge shapes must not make the node set aside memory for them.
+        long carried = raw != null ? (type.size() == 0 ? 16 : raw.size() / type.size()) : values(in.getContents());
+        int expected = (int) Math.min(InferRequestReader.product(shape), carried);
         InputTensor tensor = new InputTensor(name, type, alloc, expected, budget);
         try {
             if (raw != null) {
@@ -84,6 +87,12 @@ final class GrpcTensors {
             tensor.close();
             throw e;
         }
+    }
+
+    private static long values(InferTensorContents c) {
+        return (long) c.getBoolContentsCount() + c.getIntContentsCount() + c.getInt64ContentsCount()
+                + c.getUintContentsCount() + c.getUint64ContentsCount() + c.getFp32ContentsCount()
+                + c.getFp64ContentsCount() + c.getBytesContentsCount();
     }
 
     /** Takes the field of the tensor's datatype; values in any other field are a mistake worth naming. */
