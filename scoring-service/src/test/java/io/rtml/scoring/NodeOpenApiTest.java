@@ -12,8 +12,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +64,7 @@ class NodeOpenApiTest extends OneNodeTest {
         serverAndHealth();
         metadata();
         predictions(iris, irisUrl, failingUrl, failing);
+        binaryTensors();
         staging(iris, irisUrl);
         splitsAndShadows();
         stateAndTelemetry();
@@ -115,6 +120,56 @@ class NodeOpenApiTest extends OneNodeTest {
         call("POST", records, "/v1/services/iris/predict", "{\"records\":[{\"other\":1}]}", 400);
         call("POST", records, "/v1/services/guarded/predict", IRIS_RECORDS, 401);
         call("POST", records, "/v1/services/nothing-here/predict", IRIS_RECORDS, 404);
+    }
+
+    /**
+     * The binary tensor extension: binary inputs after a JSON header, answered in binary (the JSON
+     * header then the outputs' bytes) or, with no output asked for as binary, in plain JSON.
+     */
+    private void binaryTensors() {
+        ByteBuffer floats = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : new float[] {5.1f, 3.5f, 1.4f, 0.2f}) {
+            floats.putFloat(f);
+        }
+        String binaryInput = "{\"inputs\":[{\"name\":\"float_input\",\"datatype\":\"FP32\",\"shape\":[1,4],"
+                + "\"parameters\":{\"binary_data_size\":16}}]";
+        String binaryOut = binaryInput + ",\"parameters\":{\"binary_data_output\":true}}";
+        String labelAsJson = binaryInput + ",\"parameters\":{\"binary_data_output\":true},"
+                + "\"outputs\":[{\"name\":\"output_label\",\"parameters\":{\"binary_data\":false}},"
+                + "{\"name\":\"output_probability\"}]}";
+        String infer = "/v2/models/{model}/infer";
+        String pinned = "/v2/models/{model}/versions/{version}/infer";
+        byte[] data = floats.array();
+        assertThat(binary(infer, "/v2/models/iris/infer", binaryOut, data, null, 200)).isEqualTo("application/octet-stream");
+        assertThat(binary(infer, "/v2/models/iris/infer", labelAsJson, data, null, 200))
+                .isEqualTo("application/octet-stream");
+        assertThat(binary(infer, "/v2/models/iris/infer", binaryInput + "}", data, null, 200))
+                .as("binary inputs, JSON outputs").startsWith("application/json");
+        assertThat(binary(pinned, "/v2/models/iris/versions/1/infer", binaryOut, data, null, 200))
+                .isEqualTo("application/octet-stream");
+        binary(infer, "/v2/models/iris/infer", binaryOut, data, "ten", 400);
+        binary(infer, "/v2/models/iris/infer", binaryOut, Arrays.copyOf(data, 8), null, 400);
+        binary(pinned, "/v2/models/iris/versions/1/infer", binaryOut, data, "0", 400);
+    }
+
+    /**
+     * Sends {@code json} then {@code data} with the JSON's length (or {@code headerValue}) in
+     * {@code Inference-Header-Content-Length}, after checking that the operation documents the header
+     * and the binary body, and that the JSON fits the documented header schema; the answer's content type.
+     */
+    private String binary(String template, String path, String json, byte[] data, String headerValue, int status) {
+        JsonNode operation = resolve(document.path("paths").path(template).path("post"));
+        assertThat(operation.path("parameters").findValuesAsString("name")).as(template)
+                .contains("Inference-Header-Content-Length");
+        JsonNode media = operation.at("/requestBody/content/application~1octet-stream");
+        assertThat(media.isMissingNode()).as("%s documents a binary request body", template).isFalse();
+        assertThat(schemas.getSchema(media.path("x-json-header")).validate(JsonMapper.shared().readTree(json)))
+                .as("%s against the documented JSON header", json).isEmpty();
+        byte[] header = json.getBytes(StandardCharsets.UTF_8);
+        byte[] body = Arrays.copyOf(header, header.length + data.length);
+        System.arraycopy(data, 0, body, header.length, data.length);
+        return call(node.node.port(), "POST", template, path, "application/octet-stream", body, status,
+                "Inference-Header-Content-Length", headerValue != null ? headerValue : Integer.toString(header.length));
     }
 
     private void staging(ReferenceModel iris, String irisUrl) {
@@ -205,39 +260,74 @@ class NodeOpenApiTest extends OneNodeTest {
      */
     private void call(int port, String method, String template, String path, String body, int status,
             String... headers) {
+        call(port, method, template, path, "application/json",
+                body == null ? null : body.getBytes(StandardCharsets.UTF_8), status, headers);
+    }
+
+    /** As above, with the body's content type; the answer's content type. */
+    private String call(int port, String method, String template, String path, String contentType, byte[] body,
+            int status, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60)).header("Content-Type", contentType)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
-        HttpResponse<String> response;
+        HttpResponse<byte[]> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        String what = method + " " + path + " → " + response.statusCode() + " " + response.body();
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        String what = method + " " + path + " → " + response.statusCode() + " " + type + " "
+                + new String(response.body(), StandardCharsets.UTF_8);
         assertThat(response.statusCode()).as(what).isEqualTo(status);
         JsonNode documented = document.path("paths").path(template).path(method.toLowerCase())
                 .path("responses").path(String.valueOf(status));
         assertThat(documented.isMissingNode()).as("%s %s %d is not in the document", method, template, status).isFalse();
         JsonNode content = resolve(documented).path("content");
-        String type = response.headers().firstValue("Content-Type").orElse("");
-        if (content.has("application/json")) {
+        if (type.startsWith("application/octet-stream")) {
+            checkBinary(resolve(documented), response, what);
+        } else if (content.has("application/json")) {
             assertThat(type).as(what).startsWith("application/json");
             JsonNode schema = resolve(content.path("application/json").path("schema"));
-            List<com.networknt.schema.Error> errors = schemas.getSchema(schema).validate(JsonMapper.shared().readTree(response.body()));
-            assertThat(errors).as("%s against the documented schema", what).isEmpty();
+            validate(schema, new String(response.body(), StandardCharsets.UTF_8), what);
         } else {
             assertThat(content.has("text/plain")).as(what).isTrue();
             assertThat(type).as(what).startsWith("text/plain");
         }
         exercised.add(method + " " + template + " " + status);
+        return type;
+    }
+
+    /**
+     * A binary answer (binary tensor extension): documented with its header; the JSON header fits
+     * the documented schema, and the binary outputs' sizes add up to the rest of the body.
+     */
+    private void checkBinary(JsonNode documented, HttpResponse<byte[]> response, String what) {
+        JsonNode media = documented.at("/content/application~1octet-stream");
+        assertThat(media.isMissingNode()).as("%s: a binary answer is not documented", what).isFalse();
+        assertThat(documented.path("headers").has("Inference-Header-Content-Length")).as(what).isTrue();
+        int length = response.headers().firstValue("Inference-Header-Content-Length").map(Integer::parseInt)
+                .orElseThrow(() -> new AssertionError(what + ": no Inference-Header-Content-Length"));
+        String json = new String(response.body(), 0, length, StandardCharsets.UTF_8);
+        validate(media.path("x-json-header"), json, what);
+        long binary = 0;
+        for (JsonNode output : JsonMapper.shared().readTree(json).path("outputs")) {
+            binary += output.path("parameters").path("binary_data_size").asLong(0);
+        }
+        assertThat(binary).as("%s: binary_data_size of the outputs", what).isPositive()
+                .isEqualTo(response.body().length - length);
+    }
+
+    private void validate(JsonNode schema, String json, String what) {
+        List<com.networknt.schema.Error> errors = schemas.getSchema(schema).validate(JsonMapper.shared().readTree(json));
+        assertThat(errors).as("%s against the documented schema", what).isEmpty();
     }
 
     /** Every "METHOD /template STATUS" the document lists. */

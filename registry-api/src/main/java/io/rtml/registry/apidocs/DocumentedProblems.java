@@ -2,9 +2,13 @@ package io.rtml.registry.apidocs;
 
 import io.rtml.problem.ErrorCode;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.Set;
+import org.springframework.core.MethodParameter;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.method.HandlerMethod;
 
 /** The problem codes an operation documents: those of every operation, of a JSON body, and its own. */
@@ -22,6 +26,9 @@ public final class DocumentedProblems {
     static final Set<ErrorCode> BODY = EnumSet.of(ErrorCode.MALFORMED_REQUEST, ErrorCode.REQUEST_TIMEOUT,
             ErrorCode.PAYLOAD_TOO_LARGE, ErrorCode.UNSUPPORTED_MEDIA_TYPE);
 
+    /** A path or query parameter that is not text: a value that does not convert to its type (400). */
+    static final Set<ErrorCode> CONVERTED = EnumSet.of(ErrorCode.MALFORMED_REQUEST);
+
     private DocumentedProblems() {}
 
     public static Set<ErrorCode> of(HandlerMethod handler) {
@@ -29,10 +36,23 @@ public final class DocumentedProblems {
         if (Arrays.stream(handler.getMethodParameters()).anyMatch(p -> p.hasParameterAnnotation(RequestBody.class))) {
             codes.addAll(BODY);
         }
+        if (Arrays.stream(handler.getMethodParameters()).anyMatch(DocumentedProblems::converted)) {
+            codes.addAll(CONVERTED);
+        }
         ProblemCodes own = handler.getMethodAnnotation(ProblemCodes.class);
         if (own != null) {
             codes.addAll(Arrays.asList(own.value()));
         }
         return codes;
+    }
+
+    /** A number (an id, a page size) in the path or the query: Spring answers 400 to one that is not. */
+    private static boolean converted(MethodParameter parameter) {
+        if (!parameter.hasParameterAnnotation(PathVariable.class) && !parameter.hasParameterAnnotation(RequestParam.class)) {
+            return false;
+        }
+        Class<?> type = Collection.class.isAssignableFrom(parameter.getParameterType())
+                ? parameter.nested().getNestedParameterType() : parameter.getParameterType();
+        return !CharSequence.class.isAssignableFrom(type);
     }
 }

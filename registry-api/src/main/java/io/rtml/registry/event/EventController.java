@@ -2,12 +2,14 @@ package io.rtml.registry.event;
 
 import io.rtml.registry.access.Actor;
 import io.rtml.registry.api.Paging;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
+@Tag(name = "events")
 class EventController {
 
     private final EventLog events;

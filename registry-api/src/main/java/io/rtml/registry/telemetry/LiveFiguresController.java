@@ -1,11 +1,16 @@
 package io.rtml.registry.telemetry;
 
+import static io.rtml.problem.ErrorCode.SERVICE_NOT_FOUND;
+
+import io.rtml.registry.apidocs.ProblemCodes;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
+@Tag(name = "telemetry")
 class LiveFiguresController {
 
     private final LiveFigures figures;
@@ -15,8 +20,9 @@ class LiveFiguresController {
     }
 
     /** Rate, error ratio, p50 and p99 per version and per target over the last minutes (default 5, at most 60). */
+    @ProblemCodes({SERVICE_NOT_FOUND})
     @GetMapping("/api/v1/services/{name}/telemetry")
-    LiveFiguresResponse telemetry(@PathVariable String name, @RequestParam(required = false) Integer minutes) {
+    LiveFiguresResponse get(@PathVariable String name, @RequestParam(required = false) Integer minutes) {
         return figures.of(name, minutes);
     }
 }

@@ -1,7 +1,12 @@
 package io.rtml.registry.webhook;
 
+import static io.rtml.problem.ErrorCode.WEBHOOK_NOT_FOUND;
+
 import io.rtml.registry.access.Actor;
 import io.rtml.registry.api.Paging;
+import io.rtml.registry.apidocs.ProblemCodes;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.util.List;
@@ -16,6 +21,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
+@Tag(name = "webhooks")
 @RequestMapping("/api/v1/webhooks")
 class WebhookController {
 
@@ -28,6 +34,7 @@ class WebhookController {
     }
 
     /** The answer holds the signing secret; it is never shown again. */
+    @ApiResponse(responseCode = "201", description = "created; Location names it", useReturnTypeSchema = true)
     @PostMapping
     ResponseEntity<CreatedWebhookResponse> create(@Valid @RequestBody CreateWebhookRequest request, Actor actor) {
         CreatedWebhookResponse created = webhooks.create(request, actor);
@@ -39,18 +46,22 @@ class WebhookController {
         return webhooks.list(actor);
     }
 
+    @ProblemCodes({WEBHOOK_NOT_FOUND})
     @GetMapping("/{id}")
     WebhookResponse get(@PathVariable long id, Actor actor) {
         return webhooks.get(id, actor);
     }
 
     /** Newest first; {@code before}: the last delivery id of the previous page. */
+    @ProblemCodes({WEBHOOK_NOT_FOUND})
     @GetMapping("/{id}/deliveries")
     List<DeliveryResponse> deliveries(@PathVariable long id, @RequestParam(defaultValue = Long.MAX_VALUE + "") long before,
             @RequestParam(required = false) Integer limit, Actor actor) {
         return webhooks.deliveries(id, before, paging.limit(limit), actor);
     }
 
+    @ProblemCodes({WEBHOOK_NOT_FOUND})
+    @ApiResponse(responseCode = "204", description = "deleted, with its deliveries")
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(@PathVariable long id, Actor actor) {
         webhooks.delete(id, actor);
