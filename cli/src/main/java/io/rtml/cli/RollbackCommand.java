@@ -18,11 +18,18 @@ final class RollbackCommand extends DeploymentCommand {
     @Option(names = "--to", paramLabel = "VERSION", description = "The version to go back to.")
     Integer toVersion;
 
+    @Option(names = "--offline", paramLabel = "fail|converge",
+            description = "converge: unreachable targets are left pending and go back when they come back.")
+    String offline;
+
     @Override
     int run() throws InterruptedException {
         ObjectNode body = Json.object();
         if (toVersion != null) {
             body.put("toVersion", toVersion);
+        }
+        if (offline != null) {
+            body.put("offline", offline);
         }
         RegistryClient client = client();
         return follow(client, client.post("/api/v1/services/" + segment(service) + "/rollback", body));

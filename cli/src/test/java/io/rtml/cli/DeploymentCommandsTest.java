@@ -184,6 +184,20 @@ class DeploymentCommandsTest {
     }
 
     @Test
+    void aRollbackAsksForTheOfflinePolicy() {
+        RunningRegistry.succeed(Json.parse(cli.run("deploy", service, "1", "--targets", target, "--no-wait",
+                "-o", "json").out(), "stdout").path("id").asLong());
+
+        Cli.Result result = cli.run("rollback", service, "--to", "1", "--offline", "converge", "--no-wait", "-o",
+                "json");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        JsonNode rollback = Json.parse(result.out(), "stdout");
+        assertThat(rollback.path("version").asInt()).isEqualTo(1);
+        assertThat(rollback.path("plan").path("offline").asString()).isEqualTo("converge");
+    }
+
+    @Test
     void rollbackOfAServiceThatRunsNowhereIsRefused() {
         Cli.Result result = cli.run("rollback", service);
 

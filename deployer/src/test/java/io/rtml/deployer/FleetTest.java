@@ -154,6 +154,45 @@ class FleetTest {
     }
 
     @Test
+    void aRollbackUnderConvergeSucceedsOnTheEdgesThatAnswerAndTheDownEdgeConvergesWhenItReturns() {
+        String service = Registry.unique("rollback");
+        long serviceId = DeploymentFlowTest.newService(registry, service);
+        try (TestNodes.Node down = TestNodes.edge("edge-rb")) {
+            long downId = registry.target(Registry.unique("rb"), "EDGE", down.baseUrl());
+            List<Long> fleet = List.of(hubId, euId, downId);
+            DeploymentFlowTest.awaitFinal(registry, registry.deploy(serviceId, "DEPLOY", 1, fleet), "SUCCEEDED");
+            DeploymentFlowTest.awaitFinal(registry, registry.deploy(serviceId, "DEPLOY", 2, fleet), "SUCCEEDED");
+            down.stop();
+
+            // without a policy a rollback stays all or nothing: the edge that is down fails it, the others go back
+            long refused = registry.rollback(serviceId, 1, fleet, null);
+            DeploymentFlowTest.awaitFinal(registry, refused, "ROLLED_BACK");
+            assertThat(predictor.version(hub.baseUrl(), service)).isEqualTo("2");
+            assertThat(predictor.version(eu.baseUrl(), service)).isEqualTo("2");
+
+            long rollback = registry.rollback(serviceId, 1, fleet, WavePlan.CONVERGE);
+            DeploymentFlowTest.awaitFinal(registry, rollback, "SUCCEEDED");
+            assertThat(predictor.version(hub.baseUrl(), service)).isEqualTo("1");
+            assertThat(predictor.version(eu.baseUrl(), service)).isEqualTo("1");
+            Map<String, Object> pending = registry.jdbc.queryForMap(
+                    "SELECT * FROM deployment_target WHERE deployment_id = ? AND target_id = ?", rollback, downId);
+            assertThat(pending.get("status")).isEqualTo("PENDING");
+            assertThat((String) pending.get("error")).startsWith("unreachable, left to converge when it answers");
+            assertThat(registry.jdbc.queryForObject("SELECT desired_version FROM service_target WHERE service_id = ?"
+                    + " AND target_id = ?", Integer.class, serviceId, downId)).isEqualTo(1);
+
+            down.restartEmpty();
+            await().atMost(PROBE_INTERVAL.plusSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> "1".equals(predictor.version(down.baseUrl(), service)));
+            await().atMost(Duration.ofSeconds(5)).until(() -> registry.jdbc.queryForObject(
+                    "SELECT converged_at IS NOT NULL FROM deployment_target WHERE deployment_id = ? AND target_id = ?",
+                    Boolean.class, rollback, downId));
+            assertThat(registry.serviceTargets(serviceId)).extracting(row -> row.get("active_version"))
+                    .containsOnly(1);
+        }
+    }
+
+    @Test
     void aTargetAddedWithMatchingLabelsIsServedTheActiveVersionWithoutANewRequest() {
         String service = Registry.unique("follows");
         long serviceId = DeploymentFlowTest.newService(registry, service);

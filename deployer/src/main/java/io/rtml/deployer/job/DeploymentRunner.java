@@ -90,6 +90,10 @@ class DeploymentRunner {
             end(job, status, FAILED, missingVersion(job), List.of());
             return;
         }
+        if (job.plan() != null && job.kind() == DeploymentKind.ROLLBACK) {
+            waves.rollBack(job, this);
+            return;
+        }
         if (job.plan() != null) {
             waves.drive(job, this);
             return;

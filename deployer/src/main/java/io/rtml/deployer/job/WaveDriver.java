@@ -2,6 +2,7 @@ package io.rtml.deployer.job;
 
 import static io.rtml.deployment.DeploymentStatus.ACTIVATING;
 import static io.rtml.deployment.DeploymentStatus.FAILED;
+import static io.rtml.deployment.DeploymentStatus.ROLLED_BACK;
 import static io.rtml.deployment.DeploymentStatus.ROLLING_OUT;
 import static io.rtml.deployment.DeploymentStatus.STAGING;
 import static io.rtml.deployment.DeploymentStatus.SUCCEEDED;
@@ -147,6 +148,17 @@ class WaveDriver {
             ready.forEach(t -> updates.add(DeploymentRecorder.target(t, TargetDeploymentStatus.STAGED, why)));
             return updates;
         }
+        updates.addAll(activate(job, runner, wave, ready));
+        return updates;
+    }
+
+    /**
+     * The activation half of a wave, all or nothing on the targets that answer: if one fails, the
+     * others that switched go back. Returns each target's new status.
+     */
+    private List<TargetProgress> activate(DeploymentJob job, DeploymentRunner runner, int wave, List<JobTarget> ready) {
+        boolean converge = job.plan().converges();
+        List<String> failures = new ArrayList<>();
         List<FanOut.Result<Step<Void>>> activated = FanOut.all(ready, t -> step(runner.activateOn(t, job), converge));
         List<JobTarget> switched = new ArrayList<>();
         List<TargetProgress> activations = new ArrayList<>();
@@ -168,8 +180,30 @@ class WaveDriver {
                 log.warn("deployment id={} wave {}: revert failed: {}", job.id(), wave + 1, revertErrors);
             }
         }
-        updates.addAll(activations);
-        return updates;
+        return activations;
+    }
+
+    /**
+     * A rollback with an offline policy (its plan is one wave that carries it): the claim moved it
+     * straight to ACTIVATING, as any rollback, since the nodes keep the version it returns to loaded
+     * (one that does not is staged by {@link DeploymentRunner#activateOn}). One activation wave on
+     * every target, all or nothing on those that answer: SUCCEEDED with the unreachable ones left to
+     * converge, or ROLLED_BACK when one that answered failed. A resumed attempt activates again
+     * (idempotent on the nodes): its per-target statuses are written only at its end.
+     */
+    void rollBack(DeploymentJob job, DeploymentRunner runner) {
+        Board board = new Board(job);
+        List<TargetProgress> updates = activate(job, runner, 0, job.targets());
+        List<String> failed = updates.stream().filter(u -> u.status() == TargetDeploymentStatus.FAILED)
+                .map(TargetProgress::error).toList();
+        if (!failed.isEmpty()) {
+            // a target whose revert failed stays ACTIVE with its own error
+            runner.end(job, ACTIVATING, ROLLED_BACK, "activation failed, the targets that switched went back: "
+                    + String.join("; ", failed), updates, Map.of());
+            return;
+        }
+        board.apply(updates);
+        runner.end(job, ACTIVATING, SUCCEEDED, null, updates, fates(board));
     }
 
     /** Marks a step's outcome: an unreachable node under {@code converge} is no failure. */
@@ -218,13 +252,19 @@ class WaveDriver {
      * version, PENDING (unreachable) ones record it as desired, failed ones nothing.
      */
     private void succeed(DeploymentJob job, DeploymentRunner runner, Board board) {
-        Map<Long, Fate> fates = new HashMap<>();
-        board.status.forEach((id, s) -> fates.put(id, s == TargetDeploymentStatus.ACTIVE ? Fate.SWITCHED
-                : s == TargetDeploymentStatus.PENDING ? Fate.CONVERGES : Fate.UNCHANGED));
+        Map<Long, Fate> fates = fates(board);
         long failed = board.count(TargetDeploymentStatus.FAILED) + board.count(TargetDeploymentStatus.STAGED);
         String error = failed == 0 ? null : failed + " of " + job.targets().size()
                 + " targets did not switch, within maxFailedPercent " + job.plan().maxFailedPercent();
         runner.end(job, ACTIVATING, SUCCEEDED, error, List.of(), fates);
+    }
+
+    /** Switched targets record the version, PENDING (unreachable) ones record it as desired, failed ones nothing. */
+    private static Map<Long, Fate> fates(Board board) {
+        Map<Long, Fate> fates = new HashMap<>();
+        board.status.forEach((id, s) -> fates.put(id, s == TargetDeploymentStatus.ACTIVE ? Fate.SWITCHED
+                : s == TargetDeploymentStatus.PENDING ? Fate.CONVERGES : Fate.UNCHANGED));
+        return fates;
     }
 
     private static void bake(int seconds) {

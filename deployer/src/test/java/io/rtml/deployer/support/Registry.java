@@ -185,6 +185,20 @@ public final class Registry {
                 new DeploymentRequests.Fleet(plan, waveOf, null)));
     }
 
+    /**
+     * A ROLLBACK to {@code version} on {@code targetIds}, as POST /services/{s}/rollback records one: with
+     * {@code offline} a one-wave plan carrying that policy, without it (null) all or nothing.
+     */
+    public long rollback(long serviceId, int version, List<Long> targetIds, String offline) {
+        String service = jdbc.queryForObject("SELECT name FROM service WHERE id = ?", String.class, serviceId);
+        List<String> names = targetIds.stream().map(id -> jdbc.queryForObject("SELECT name FROM target WHERE id = ?",
+                String.class, id)).toList();
+        io.rtml.deployment.WavePlan plan = offline == null ? null : io.rtml.deployment.WavePlan.single(0, offline);
+        return inTransaction(() -> requests.start(serviceId, service, DeploymentKind.ROLLBACK, version, false,
+                targetIds, names, new DeploymentRequests.Requester("alice", null), Instant.now(), Map.of(), null,
+                new DeploymentRequests.Fleet(plan, Map.of(), null)));
+    }
+
     private static Map<String, String> labels(String json) {
         return tools.jackson.databind.json.JsonMapper.builder().build().readValue(json,
                 new tools.jackson.core.type.TypeReference<Map<String, String>>() {});

@@ -25,6 +25,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import software.amazon.awssdk.core.exception.SdkException;
+import tools.jackson.core.JacksonException;
 
 /**
  * The one place that turns failures into RFC 9457 problems: rtml's own exceptions by their code,
@@ -107,8 +108,23 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             return respond(Problems.of(refused.code(), refused.getMessage(), refused.errors()));
         }
         log.debug("unreadable request body: {}", root.getMessage());
+        List<FieldError> errors = root instanceof JacksonException json && !json.getPath().isEmpty()
+                ? List.of(new FieldError(field(json.getPath()), firstLine(json.getOriginalMessage()))) : List.of();
         return respond(Problems.of(ErrorCode.MALFORMED_REQUEST,
-                "the request body is not valid JSON for this endpoint: " + firstLine(root.getMessage()), List.of()));
+                "the request body is not valid JSON for this endpoint: " + firstLine(root.getMessage()), errors));
+    }
+
+    /** Where in the body a value was refused, as a client writes it: {@code waves[0].percent}. */
+    private static String field(List<JacksonException.Reference> path) {
+        StringBuilder field = new StringBuilder();
+        for (JacksonException.Reference step : path) {
+            if (step.getPropertyName() != null) {
+                field.append(field.isEmpty() ? "" : ".").append(step.getPropertyName());
+            } else if (step.getIndex() >= 0) {
+                field.append('[').append(step.getIndex()).append(']');
+            }
+        }
+        return field.toString();
     }
 
     private static String firstLine(String message) {

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Input meant to hurt: each case gets a clear 4xx and leaves no row, object or temp file behind. */
@@ -55,6 +56,22 @@ class HostileInputTest extends RegistryApiTest {
         String deep = "{\"name\":\"x\",\"tags\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}";
         assertProblem(api().postJson("/api/v1/models", deep), 400, "MALFORMED_REQUEST");
         assertThat(api().get("/api/v1/models").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aFractionWhereAWholeNumberBelongsIsRefusedNamingTheFieldNotTruncated() {
+        String deployments = "/api/v1/services/" + uniqueName("svc") + "/deployments";
+        JsonNode problem = assertProblem(api().postJson(deployments, "{\"version\":1.5}"), 400, "MALFORMED_REQUEST");
+        assertThat(problem.path("errors").get(0).path("field").asString()).isEqualTo("version");
+        assertThat(problem.path("detail").asString()).contains("1.5");
+
+        problem = assertProblem(api().postJson(deployments, "{\"version\":1,\"maxFailedPercent\":12.5}"), 400,
+                "MALFORMED_REQUEST");
+        assertThat(problem.path("errors").get(0).path("field").asString()).isEqualTo("maxFailedPercent");
+
+        problem = assertProblem(api().postJson(deployments, "{\"version\":1,\"waves\":[{\"percent\":50.5}]}"),
+                400, "MALFORMED_REQUEST");
+        assertThat(problem.path("errors").get(0).path("field").asString()).isEqualTo("waves[0].percent");
     }
 
     @Test

@@ -127,6 +127,32 @@ class FleetApiTest extends RegistryApiTest {
     }
 
     @Test
+    void aRollbackCarriesTheOfflinePolicyInAOneWavePlanAndStaysAllOrNothingWithoutIt() {
+        finish(deploy(Map.of("version", 1, "selector", "fleet=" + fleet)).path("id").asLong());
+        finish(deploy(Map.of("version", 2, "selector", "fleet=" + fleet)).path("id").asLong());
+        String path = "/api/v1/services/" + service + "/rollback";
+        long before = jdbc.queryForObject("select count(*) from deployment", Long.class);
+
+        JsonNode problem = assertProblem(api().postJson(path, Map.of("offline", "later")), 400, "VALIDATION_FAILED");
+        assertThat(problem.path("errors").get(0).path("field").asString()).isEqualTo("offline");
+        assertThat(jdbc.queryForObject("select count(*) from deployment", Long.class)).isEqualTo(before);
+
+        var converging = api().postJson(path, Map.of("offline", "converge"));
+        assertThat(converging.status()).as(converging.text()).isEqualTo(202);
+        JsonNode accepted = converging.json();
+        assertThat(accepted.path("kind").asString()).isEqualTo("ROLLBACK");
+        assertThat(accepted.path("version").asInt()).isEqualTo(1);
+        assertThat(accepted.path("plan").path("offline").asString()).isEqualTo("converge");
+        assertThat(accepted.path("plan").path("waves")).hasSize(1);
+        assertThat(names(accepted)).containsExactlyInAnyOrder(hub, eu, us, asia);
+        finish(accepted.path("id").asLong());
+
+        var plain = api().postJson(path, Map.of("toVersion", 2));
+        assertThat(plain.status()).as(plain.text()).isEqualTo(202);
+        assertThat(plain.json().path("plan").isNull() || plain.json().path("plan").isMissingNode()).isTrue();
+    }
+
+    @Test
     void aServiceFollowsItsSelectorAndDeploysToItsTargetsByDefault() {
         String follower = uniqueName("follower");
         var created = api().postJson("/api/v1/services", Map.of("name", follower, "model", model,

@@ -147,11 +147,16 @@ public class DeploymentService {
         }
         int version = request.toVersion() != null ? versions.resolveNumber(service.modelId(), request.toVersion().toString())
                 : mostCommonPrevious(running, serviceName);
+        WavePlan plan = request.plan();
+        if (plan != null) {
+            Selectors.check(plan);
+        }
         List<Target> where = targets.findAllById(running.stream().map(ServiceTarget::targetId).toList());
         starter.refuseIfBusy(service);
         Map<String, Object> override = servedBefore(running, version) ? Map.of()
                 : guard.check(service, version, request.signatureChangeAllowed());
-        return starter.start(service, DeploymentKind.ROLLBACK, version, false, where, actor, override, null);
+        return starter.start(service, DeploymentKind.ROLLBACK, version, false, where, actor, override, null,
+                new DeploymentRequests.Fleet(plan, Map.of(), null));
     }
 
     /**
