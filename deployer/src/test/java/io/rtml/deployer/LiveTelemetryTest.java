@@ -77,7 +77,10 @@ class LiveTelemetryTest {
         Map<String, Long> sent;
         try (Load load = new Load(service, List.of(hub.baseUrl(), eu.baseUrl(), us.baseUrl()))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> load.count("2", 200) > 300 && load.count("1", 200) > 300);
-            Thread.sleep(700); // windows keep coming while the load runs
+            // windows keep coming while the load runs: at least four for one target, to check they chain
+            await().atMost(Duration.ofSeconds(30)).until(() -> registry.count("SELECT count(*) FROM telemetry_window"
+                    + " WHERE service_id = ? AND target_id = ? AND version = 2 AND requests > 0", serviceId,
+                    targets.get(0)) >= 4);
             load.close();
             sent = load.counts();
         }
