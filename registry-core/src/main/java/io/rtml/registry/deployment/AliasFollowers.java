@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -26,7 +27,9 @@ import org.springframework.stereotype.Component;
  * Services that follow an alias: when the alias moves, each one gets a deployment of the new version,
  * requested in the transaction of the move (so the two commit together, and a crash loses neither), on
  * the targets its selector matches when it has one, else the targets it runs on (every target when it runs
- * nowhere yet), with the move recorded as its {@code cause}: a sentence in {@code deployment.cause} (shown
+ * nowhere yet), rolled out by the service's {@code defaultRollout} (see {@link DeploymentService}: a canary
+ * default goes where the service runs already, and a first installation switches at once), with the move
+ * recorded as its {@code cause}: a sentence in {@code deployment.cause} (shown
  * in the deployment's response) and the move's fields in the audit event. Moving the alias is the deployment decision: whoever may move it deploys the services that
  * chose to follow it.
  *
@@ -47,9 +50,12 @@ class AliasFollowers {
     private final SignatureGuard guard;
     private final DeploymentStarter starter;
     private final AuditLog audit;
+    private final RolloutDefaults rolloutDefaults;
 
     AliasFollowers(ServiceEntryRepository services, ServiceTargetRepository serviceTargets, TargetRepository targets,
-            DeploymentRepository deployments, SignatureGuard guard, DeploymentStarter starter, AuditLog audit) {
+            DeploymentRepository deployments, SignatureGuard guard, DeploymentStarter starter, AuditLog audit,
+            RolloutDefaults rolloutDefaults) {
+        this.rolloutDefaults = rolloutDefaults;
         this.services = services;
         this.serviceTargets = serviceTargets;
         this.targets = targets;
@@ -101,6 +107,34 @@ class AliasFollowers {
             refuse(service, moved, cause, "NO_TARGET", "no target is registered", Map.of());
             return;
         }
+        RolloutChoice.Resolved how;
+        try {
+            how = DeploymentService.defaultOn(service, rolloutDefaults);
+        } catch (RtmlException invalid) { // checked when it was set; only a registry changed since can refuse it
+            refuse(service, moved, cause, invalid.code().name(), invalid.getMessage(), Map.of());
+            return;
+        }
+        if (how.rollout() != null) {
+            List<Target> fresh = DeploymentService.notRunning(service, where, serviceTargets);
+            if (fresh.size() == where.size()) {
+                how = RolloutChoice.Resolved.AT_ONCE; // the first installation: no stable version to judge against
+            } else if (!fresh.isEmpty()) {
+                // targets the selector took in since the last deployment: the canary goes where the service runs,
+                // and the selector follower brings the others the version once it is active
+                where = where.stream().filter(t -> !fresh.contains(t)).toList();
+            }
+        }
+        Map<Long, Integer> waveOf = Map.of();
+        if (how.plan() != null) {
+            waveOf = how.plan().assign(where.stream().map(Selectors::candidate).toList());
+            Set<Long> inAWave = waveOf.keySet();
+            where = where.stream().filter(t -> inAWave.contains(t.id())).toList();
+            if (where.isEmpty()) {
+                refuse(service, moved, cause, "NO_TARGET", "no wave of the service's default rollout takes any of its"
+                        + " targets", Map.of());
+                return;
+            }
+        }
         Map<String, Object> details;
         try {
             details = new LinkedHashMap<>(guard.check(service, moved.version(), false));
@@ -109,10 +143,13 @@ class AliasFollowers {
             return;
         }
         details.put("cause", cause);
+        if (how.rollout() != null || how.plan() != null) {
+            details.put("rolloutFrom", "defaultRollout");
+        }
         String why = "alias " + moved.alias() + " of " + moved.model() + " moved to version " + moved.version()
                 + " by " + moved.movedBy().name();
         DeploymentResponse started = starter.start(service, DeploymentKind.DEPLOY, moved.version(), false, where,
-                moved.movedBy(), details, null, new DeploymentRequests.Fleet(null, Map.of(), why));
+                moved.movedBy(), details, how.rollout(), new DeploymentRequests.Fleet(how.plan(), waveOf, why));
         log.info("service {} follows {}@{}: deployment {} of version {} requested", service.name(), moved.model(),
                 moved.alias(), started.id(), moved.version());
     }

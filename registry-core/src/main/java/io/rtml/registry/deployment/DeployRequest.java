@@ -15,7 +15,9 @@ import tools.jackson.databind.JsonNode;
  * signature breaks the callers of the active version is refused (409 SIGNATURE_INCOMPATIBLE) unless
  * {@code allowSignatureChange} is true. A {@code strategy} rolls the version out progressively
  * (canary, linear or shadow, judged by {@code guardrails}; the service's defaults fill the limits left
- * out); without one every target switches at once. {@code selector} (a label selector) narrows the
+ * out); without one the service's {@code defaultRollout} applies
+ * when the request gives none of the rollout fields ({@link RolloutChoice}), and {@code {"type": "all-at-once"}}
+ * switches every target at once whatever the default. {@code selector} (a label selector) narrows the
  * targets. {@code waves}, {@code bakeSeconds}, {@code maxFailedPercent} and {@code offline} make a
  * {@link WavePlan}: ordered waves, each all or nothing, a bake between them, an abort threshold, and
  * whether an unreachable target fails ({@code "fail"}, the default) or is left to converge
@@ -35,14 +37,14 @@ public record DeployRequest(@Positive Integer version, String alias, JsonNode ta
         }
     }
 
+    /** Its rollout fields; empty when it gives none (the service's default rollout then applies). */
+    public RolloutChoice choice() {
+        return new RolloutChoice(strategy, guardrails, waves, bakeSeconds, maxFailedPercent, offline);
+    }
+
     /** The wave plan the request asks for, not yet checked; null when it asks for none. */
     WavePlan plan() {
-        if (waves == null && bakeSeconds == null && maxFailedPercent == null && offline == null) {
-            return null;
-        }
-        return new WavePlan(waves == null ? List.of(new WavePlan.Wave(null, 100, null)) : waves,
-                bakeSeconds == null ? 0 : bakeSeconds, maxFailedPercent == null ? 0 : maxFailedPercent,
-                offline == null ? WavePlan.FAIL : offline);
+        return choice().plan();
     }
 
     boolean signatureChangeAllowed() {

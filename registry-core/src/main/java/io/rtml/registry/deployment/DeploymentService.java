@@ -19,6 +19,7 @@ import io.rtml.registry.paging.PageRequest;
 import io.rtml.registry.target.Target;
 import io.rtml.registry.target.TargetRepository;
 import io.rtml.registry.version.VersionService;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -78,22 +79,19 @@ public class DeploymentService {
         if ((request.version() == null) == (request.alias() == null)) {
             throw new RtmlException(ErrorCode.VALIDATION_FAILED, "give either a version number or an alias");
         }
-        Rollout rollout = rollout(request);
-        WavePlan plan = request.plan();
-        if (plan != null && rollout != null) {
-            throw new RtmlException(ErrorCode.VALIDATION_FAILED, "waves and offline are not combined with a rollout"
-                    + " strategy: a canary, linear or shadow rollout stages every target and shifts traffic on all of"
-                    + " them at once; deploy in waves, or roll out one set of targets at a time with a selector",
-                    List.of(new RtmlException.FieldError("strategy", "not with waves, bakeSeconds, maxFailedPercent"
-                            + " or offline")), null);
-        }
-        if (plan != null) {
-            Selectors.check(plan);
-        }
+        // the request's own rollout fields are checked before anything is looked up; the default's after the targets
+        RolloutChoice asked = request.choice();
+        RolloutChoice.Resolved how = asked.saysNothing() ? null : asked.resolve("", rolloutDefaults.guardrails());
         String ref = request.version() != null ? request.version().toString() : request.alias();
         int version = versions.resolveNumber(service.modelId(), ref);
         List<Target> chosen = TargetSelection.select(request.targets(), request.selector(), service.selector(),
                 targets.findAllByOrderByName());
+        boolean byDefault = how == null;
+        if (byDefault) {
+            how = byDefault(service, chosen);
+        }
+        Rollout rollout = how.rollout();
+        WavePlan plan = how.plan();
         Map<Long, Integer> waveOf = Map.of();
         if (plan != null) {
             waveOf = plan.assign(chosen.stream().map(Selectors::candidate).toList());
@@ -101,29 +99,56 @@ public class DeploymentService {
             chosen = chosen.stream().filter(t -> placed.contains(t.id())).toList();
             if (chosen.isEmpty()) {
                 throw new RtmlException(ErrorCode.VALIDATION_FAILED, "no wave takes any of the chosen targets",
-                        List.of(new RtmlException.FieldError("waves", "no target in any wave")), null);
+                        List.of(new RtmlException.FieldError(byDefault ? "defaultRollout.waves" : "waves",
+                                "no target in any wave")), null);
             }
         }
         starter.refuseIfBusy(service);
-        Map<String, Object> override = guard.check(service, version, request.signatureChangeAllowed());
-        return starter.start(service, DeploymentKind.DEPLOY, version, false, chosen, actor, override, rollout,
+        Map<String, Object> details = new LinkedHashMap<>(guard.check(service, version, request.signatureChangeAllowed()));
+        if (byDefault && (rollout != null || plan != null)) {
+            details.put("rolloutFrom", "defaultRollout"); // the audit event says the strategy was the service's
+        }
+        return starter.start(service, DeploymentKind.DEPLOY, version, false, chosen, actor, details, rollout,
                 new DeploymentRequests.Fleet(plan, waveOf, null));
     }
 
-    /** The request's strategy validated and with the default guardrails filled in; null when it has none. */
-    private Rollout rollout(DeployRequest request) {
-        if (request.strategy() == null) {
-            if (request.guardrails() != null) {
-                throw new RtmlException(ErrorCode.VALIDATION_FAILED, "guardrails need a strategy");
-            }
-            return null;
+    /**
+     * The service's default rollout for a request that names none, on the chosen targets. A canary, linear or
+     * shadow default needs a stable version to judge the candidate against: where none of the targets runs the
+     * service yet (its first installation) every target switches at once; where only some do, the request is
+     * refused (it says which), since the others would fail the traffic split.
+     */
+    private RolloutChoice.Resolved byDefault(ServiceEntry service, List<Target> chosen) {
+        RolloutChoice.Resolved how = defaultOn(service, rolloutDefaults);
+        if (how.rollout() == null) {
+            return how;
         }
-        Rollout rollout = request.strategy().rollout(request.guardrails());
-        List<String> problems = rollout.problems();
-        if (!problems.isEmpty()) {
-            throw new RtmlException(ErrorCode.VALIDATION_FAILED, String.join("; ", problems));
+        List<String> fresh = notRunning(service, chosen, serviceTargets).stream().map(Target::name).toList();
+        if (fresh.size() == chosen.size()) {
+            return RolloutChoice.Resolved.AT_ONCE;
         }
-        return rollout.normalised(rolloutDefaults.guardrails());
+        if (!fresh.isEmpty()) {
+            throw new RtmlException(ErrorCode.VALIDATION_FAILED, "the service's default " + how.rollout().type()
+                    + " rollout needs the version it replaces on every target, and " + String.join(", ", fresh)
+                    + " run" + (fresh.size() == 1 ? "s" : "") + " none yet: deploy to those first, or give a strategy"
+                    + " ({\"type\": \"all-at-once\"} to switch every target at once)",
+                    List.of(new RtmlException.FieldError("targets", "run no version of the service: "
+                            + String.join(", ", fresh))), null);
+        }
+        return how;
+    }
+
+    /** The service's default rollout, resolved; at once when it has none. */
+    static RolloutChoice.Resolved defaultOn(ServiceEntry service, RolloutDefaults defaults) {
+        RolloutChoice choice = service.defaultRollout();
+        return choice == null ? RolloutChoice.Resolved.AT_ONCE : choice.resolve("defaultRollout.", defaults.guardrails());
+    }
+
+    /** The targets among {@code where} that run no version of the service. */
+    static List<Target> notRunning(ServiceEntry service, List<Target> where, ServiceTargetRepository serviceTargets) {
+        Set<Long> running = serviceTargets.findByKeyServiceId(service.id()).stream()
+                .filter(st -> st.activeVersion() != null).map(ServiceTarget::targetId).collect(Collectors.toSet());
+        return where.stream().filter(t -> !running.contains(t.id())).toList();
     }
 
     /** PROMOTE (the next step now, or finish) or ABORT (roll back now) a rollout by hand. */

@@ -41,7 +41,8 @@ public final class Selectors {
         }
     }
 
-    private static String field(String problem) {
+    /** The field a problem line names: its first word. */
+    static String field(String problem) {
         int end = 0;
         while (end < problem.length() && problem.charAt(end) != ' ' && problem.charAt(end) != ':') {
             end++;

@@ -9,6 +9,7 @@ import io.rtml.registry.audit.AuditLog;
 import io.rtml.registry.deployment.DeploymentRepository;
 import io.rtml.registry.deployment.DeploymentResponse;
 import io.rtml.registry.deployment.DeploymentViews;
+import io.rtml.registry.deployment.RolloutChoice;
 import io.rtml.registry.deployment.Selectors;
 import io.rtml.registry.model.ModelService;
 import io.rtml.registry.model.Names;
@@ -78,6 +79,11 @@ public class GalleryService {
         if (request.follow() != null) {
             service.follow(Names.checkAlias(request.follow()));
             details.put("follow", request.follow());
+        }
+        RolloutChoice rollout = request.defaultRollout() == null ? null : request.defaultRollout().asDefault();
+        if (rollout != null) {
+            service.defaultRollout(rollout);
+            details.put("defaultRollout", rollout.toJson());
         }
         services.save(service);
         audit.record(actor, "service.create", "service", request.name(), details);

@@ -69,7 +69,7 @@ class GalleryViews {
             String status, List<DeploymentResponse> history, ModelSignature signature) {
         return new ServiceResponse(service.name(), modelName, service.description(), status,
                 service.createdAt(), service.createdBy(), placements, history, signature, service.selector(),
-                service.followAlias());
+                service.followAlias(), service.defaultRollout());
     }
 
     private Map<Long, String> modelNames(List<ServiceEntry> services) {

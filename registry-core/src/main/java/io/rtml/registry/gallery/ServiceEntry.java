@@ -1,11 +1,15 @@
 package io.rtml.registry.gallery;
 
+import io.rtml.registry.deployment.RolloutChoice;
+import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 /** A gallery entry: the stable name applications call, bound to one registered model. */
 @Entity
@@ -25,6 +29,10 @@ public class ServiceEntry {
     private String description;
     /** Label selector of the targets the service follows (continuous deployment); null: none. */
     private String selector;
+    /** How a deployment that names no rollout reaches the targets ({@link RolloutChoice} as JSON); null: at once. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(columnDefinition = "jsonb")
+    private String defaultRollout;
     private Instant createdAt;
     private String createdBy;
 
@@ -63,6 +71,16 @@ public class ServiceEntry {
     /** The alias of its model whose moves this service deploys; null when it follows none. */
     public String followAlias() {
         return followAlias;
+    }
+
+    /** Sets or clears (null) the default rollout; checked by the caller. */
+    void defaultRollout(RolloutChoice rollout) {
+        this.defaultRollout = rollout == null ? null : rollout.toJson();
+    }
+
+    /** The rollout of a deployment that names none (alias follows included); null: every target at once. */
+    public RolloutChoice defaultRollout() {
+        return RolloutChoice.fromJson(defaultRollout);
     }
 
     public Long id() {

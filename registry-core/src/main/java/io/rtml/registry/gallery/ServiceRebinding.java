@@ -10,6 +10,7 @@ import io.rtml.registry.access.Resource;
 import io.rtml.registry.access.Role;
 import io.rtml.registry.audit.AuditLog;
 import io.rtml.registry.deployment.DeploymentRepository;
+import io.rtml.registry.deployment.RolloutChoice;
 import io.rtml.registry.model.ModelService;
 import io.rtml.registry.model.RegisteredModel;
 import io.rtml.registry.model.RegisteredModelRepository;
@@ -61,9 +62,16 @@ public class ServiceRebinding {
     @Transactional
     public RebindResponse rebind(String name, RebindServiceRequest request, Actor actor) {
         actor.require(Role.DEPLOYER, Resource.SERVICE, name);
+        if (request.defaultRollout() != null) {
+            RebindResponse changed = defaultRollout(name, request.defaultRollout(), actor);
+            if (request.model() == null && request.selector() == null) {
+                return changed;
+            }
+        }
         if (request.model() == null) {
             if (request.selector() == null) {
-                throw new RtmlException(ErrorCode.VALIDATION_FAILED, "give a model to bind, a selector to follow, or both");
+                throw new RtmlException(ErrorCode.VALIDATION_FAILED,
+                        "give a model to bind, a selector to follow, a defaultRollout, or more than one");
             }
             return follow(name, request.selector(), actor);
         }
@@ -115,6 +123,22 @@ public class ServiceRebinding {
         service.select(checked);
         // the audit log takes no null values: a cleared selector is recorded as ""
         audit.record(actor, "service.follow", "service", name, Map.of("selector", checked == null ? "" : checked));
+        String model = models.findById(service.modelId()).map(RegisteredModel::name).orElse("?");
+        return new RebindResponse(gallery.get(name), model, List.of());
+    }
+
+    /**
+     * Sets (or, with {@code {}} or an all-at-once strategy, clears) the service's default rollout, checked as a
+     * deployment would check it; deployments already requested keep theirs.
+     */
+    private RebindResponse defaultRollout(String name, RolloutChoice asked, Actor actor) {
+        RolloutChoice checked = asked.asDefault();
+        ServiceEntry service = services.lockByName(name).orElseThrow(() -> new RtmlException(
+                ErrorCode.SERVICE_NOT_FOUND, "no service named '" + name + "'"));
+        service.defaultRollout(checked);
+        // the audit log takes no null values: a cleared default is recorded as ""
+        audit.record(actor, "service.default_rollout", "service", name,
+                Map.of("defaultRollout", checked == null ? "" : checked.toJson()));
         String model = models.findById(service.modelId()).map(RegisteredModel::name).orElse("?");
         return new RebindResponse(gallery.get(name), model, List.of());
     }

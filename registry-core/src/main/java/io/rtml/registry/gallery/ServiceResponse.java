@@ -1,6 +1,7 @@
 package io.rtml.registry.gallery;
 
 import io.rtml.registry.deployment.DeploymentResponse;
+import io.rtml.registry.deployment.RolloutChoice;
 import io.rtml.onnx.ModelSignature;
 import io.rtml.registry.target.Target;
 import java.time.Instant;
@@ -11,10 +12,12 @@ import java.util.List;
  * there. {@code status} is DEPLOYING while a deployment is in flight, else the last deployment's
  * outcome, or NEW. {@code selector}: the label selector of the targets it follows, null when none;
  * {@code follow}: the alias of its model whose moves it deploys by itself (null: none).
+ * {@code defaultRollout}: how a deployment that names no rollout reaches the targets (the deployment
+ * request's {@code strategy}, {@code guardrails} and wave fields), null when every target switches at once.
  */
 public record ServiceResponse(String name, String model, String description, String status, Instant createdAt,
         String createdBy, List<Placement> targets, List<DeploymentResponse> deployments, ModelSignature signature,
-        String selector, String follow) {
+        String selector, String follow, RolloutChoice defaultRollout) {
 
     /** The service on one target. */
     public record Placement(String target, Target.Kind kind, String region, String health, Integer activeVersion,

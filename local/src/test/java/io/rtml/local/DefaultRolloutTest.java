@@ -1,0 +1,340 @@
+package io.rtml.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.rtml.deployer.DeployerApplication;
+import io.rtml.registry.RegistryApiApplication;
+import io.rtml.scoring.NodeConfig;
+import io.rtml.scoring.ScoringNode;
+import io.rtml.testing.ReferenceModels;
+import io.rtml.testing.TestDatabase;
+import io.rtml.testing.TestS3;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A service's default rollout on the real stack (registry, deployer and a scoring node in this JVM, on
+ * PostgreSQL and s3proxy): an alias move and a deploy request that names no rollout are rolled out by the
+ * service's default canary (its progress in the deployment, the move as its cause); a first installation,
+ * an explicit strategy and {@code all-at-once} are not; a default the registry could not carry out is
+ * refused at create and PATCH with the field named.
+ */
+class DefaultRolloutTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String ADMIN_TOKEN = "rollout-default-admin-" + UUID.randomUUID();
+    private static final String NODE_CREDENTIAL_KEY = "rollout-default-node-credential-key-" + UUID.randomUUID();
+    private static final String IRIS_INFER = "{\"inputs\":[{\"name\":\"float_input\",\"datatype\":\"FP32\","
+            + "\"shape\":[1,4],\"data\":[5.1,3.5,1.4,0.2]}]}";
+    /** A canary that never decides by itself (it waits for more requests than the test sends): promoted or aborted by hand. */
+    private static final Map<String, Object> CANARY = Map.of(
+            "strategy", Map.of("type", "canary", "steps", List.of(50, 100), "bakeSeconds", 1),
+            "guardrails", Map.of("minRequests", 1_000_000));
+
+    private static ConfigurableApplicationContext registry;
+    private static ConfigurableApplicationContext deployer;
+    private static ScoringNode node;
+    private static String api;
+    private static String target;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void startTheStack() throws Exception {
+        Map<String, Object> properties = infrastructure();
+        properties.put("rtml.security.bootstrap-admin-token", ADMIN_TOKEN);
+        properties.put("rtml.registry.upload.spool-dir", Files.createTempDirectory("rtml-spool").toString());
+        registry = new SpringApplicationBuilder(RegistryApiApplication.class).run(arguments(properties));
+        api = "http://127.0.0.1:" + registry.getEnvironment().getProperty("local.server.port");
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        target = "hub-" + UUID.randomUUID().toString().substring(0, 8);
+        String credential = call("POST", "/api/v1/targets", Map.of("name", target, "kind", "HUB", "region", "test",
+                "baseUrl", "http://127.0.0.1:" + port)).path("nodeCredential").asString();
+        node = ScoringNode.start(NodeConfig.load(Map.of("rtml.scoring.port", String.valueOf(port),
+                "rtml.scoring.bind-address", "127.0.0.1", "rtml.scoring.admin-token", credential,
+                "rtml.scoring.data-dir", Files.createTempDirectory("rtml-rollout-default-node").toString(),
+                "rtml.scoring.node.name", target, "rtml.scoring.io-threads", "1")::get));
+        await().atMost(Duration.ofSeconds(60)).until(node::ready);
+        deployer = DeployerApplication.application().run(arguments(infrastructure()));
+    }
+
+    @AfterAll
+    static void stopTheStack() throws Exception {
+        deployer.close();
+        node.close();
+        registry.close();
+    }
+
+    @Test
+    void anAliasMoveIsRolledOutByTheServicesDefaultCanaryWithTheMoveAsItsCause() throws Exception {
+        String model = irisWithVersions(2);
+        String service = unique("survival");
+        JsonNode created = call("POST", "/api/v1/services", Map.of("name", service, "model", model, "follow", "champion",
+                "defaultRollout", CANARY));
+        assertThat(created.path("defaultRollout").path("strategy").path("steps").toString()).isEqualTo("[50,100]");
+        assertThat(call("GET", "/api/v1/services/" + service).path("defaultRollout").path("guardrails")
+                .path("minRequests").asLong()).isEqualTo(1_000_000);
+        long start = lastEventId();
+
+        // the first installation has no stable version to judge a candidate against: it switches at once
+        JsonNode first = call("POST", "/api/v1/services/" + service + "/deployments",
+                Map.of("version", 1, "targets", List.of(target)));
+        assertThat(first.path("strategy").isNull()).as("first installation: %s", first).isTrue();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> served(service) == 1);
+        awaitStatus(service, first.path("id").asLong(), "SUCCEEDED");
+
+        call("PUT", "/api/v1/models/" + model + "/aliases/champion", Map.of("version", 2));
+
+        JsonNode followed = call("GET", "/api/v1/services/" + service + "/deployments").path("items").get(0);
+        long id = followed.path("id").asLong();
+        assertThat(followed.path("version").asInt()).isEqualTo(2);
+        assertThat(followed.path("strategy").path("type").asString()).isEqualTo("canary");
+        assertThat(followed.path("strategy").path("steps").toString()).isEqualTo("[50,100]");
+        assertThat(followed.path("strategy").path("guardrails").path("maxErrorRatio").asDouble())
+                .as("the registry's guardrail defaults fill the limits the default leaves out").isEqualTo(0.05);
+        assertThat(followed.path("cause").asString()).startsWith("alias champion of " + model + " moved to version 2");
+        awaitStatus(service, id, "ROLLING_OUT");
+        // the rollout's progress: the first step's split is set on the node, then it bakes
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
+                get(service, id).path("rollout").path("percent").asInt() == 50);
+        assertThat(get(service, id).path("rollout").path("step").asInt()).isZero();
+        assertThat(served(service)).as("the stable version and the candidate share the requests").isIn(1, 2);
+
+        call("POST", "/api/v1/services/" + service + "/deployments/" + id + "/promote");
+        awaitStatus(service, id, "SUCCEEDED");
+        assertThat(served(service)).isEqualTo(2);
+        List<JsonNode> started = events(start, "deployment.started", service);
+        assertThat(started).hasSize(2);
+        assertThat(started.get(0).path("data").has("rolloutFrom")).as("the first installation").isFalse();
+        assertThat(started.get(1).path("data").path("cause").path("event").asString()).isEqualTo("alias.moved");
+        assertThat(started.get(1).path("data").path("rolloutFrom").asString()).isEqualTo("defaultRollout");
+    }
+
+    @Test
+    void aDeployWithoutStrategyTakesTheDefaultAndAnExplicitOneOrAllAtOnceOverridesIt() throws Exception {
+        String model = irisWithVersions(3);
+        String service = unique("manual");
+        call("POST", "/api/v1/services", Map.of("name", service, "model", model));
+        JsonNode patched = call("PATCH", "/api/v1/services/" + service, Map.of("defaultRollout", CANARY));
+        assertThat(patched.path("service").path("defaultRollout").path("strategy").path("type").asString())
+                .isEqualTo("canary");
+        long first = call("POST", "/api/v1/services/" + service + "/deployments",
+                Map.of("version", 1, "targets", List.of(target))).path("id").asLong();
+        awaitStatus(service, first, "SUCCEEDED");
+
+        JsonNode byDefault = call("POST", "/api/v1/services/" + service + "/deployments",
+                Map.of("version", 2, "targets", List.of(target)));
+        assertThat(byDefault.path("strategy").path("type").asString()).isEqualTo("canary");
+        awaitStatus(service, byDefault.path("id").asLong(), "ROLLING_OUT");
+        call("POST", "/api/v1/services/" + service + "/deployments/" + byDefault.path("id").asLong() + "/abort");
+        awaitStatus(service, byDefault.path("id").asLong(), "ROLLED_BACK");
+        assertThat(served(service)).isEqualTo(1);
+
+        JsonNode explicit = call("POST", "/api/v1/services/" + service + "/deployments", Map.of("version", 2,
+                "targets", List.of(target), "strategy", Map.of("type", "linear", "stepPercent", 25, "bakeSeconds", 1),
+                "guardrails", Map.of("minRequests", 1_000_000)));
+        assertThat(explicit.path("strategy").path("type").asString()).isEqualTo("linear");
+        assertThat(explicit.path("strategy").path("steps").toString()).isEqualTo("[25,50,75,100]");
+        awaitStatus(service, explicit.path("id").asLong(), "ROLLING_OUT");
+        call("POST", "/api/v1/services/" + service + "/deployments/" + explicit.path("id").asLong() + "/abort");
+        awaitStatus(service, explicit.path("id").asLong(), "ROLLED_BACK");
+
+        JsonNode atOnce = call("POST", "/api/v1/services/" + service + "/deployments", Map.of("version", 3,
+                "targets", List.of(target), "strategy", Map.of("type", "all-at-once")));
+        assertThat(atOnce.path("strategy").isNull()).isTrue();
+        awaitStatus(service, atOnce.path("id").asLong(), "SUCCEEDED");
+        assertThat(served(service)).isEqualTo(3);
+
+        // rollbacks never go through a canary
+        JsonNode rollback = call("POST", "/api/v1/services/" + service + "/rollback", Map.of());
+        assertThat(rollback.path("strategy").isNull()).isTrue();
+        awaitStatus(service, rollback.path("id").asLong(), "SUCCEEDED");
+
+        // a target that runs no version of the service cannot take part in its default canary
+        String spare = unique("spare");
+        call("POST", "/api/v1/targets", Map.of("name", spare, "kind", "EDGE", "region", "test",
+                "baseUrl", "http://127.0.0.1:9"));
+        HttpResponse<String> mixed = send("POST", "/api/v1/services/" + service + "/deployments",
+                Map.of("version", 3, "targets", List.of(target, spare)));
+        assertThat(mixed.statusCode()).as(mixed.body()).isEqualTo(400);
+        assertThat(JSON.readTree(mixed.body()).path("errors").get(0).path("field").asString()).isEqualTo("targets");
+        assertThat(mixed.body()).contains(spare).contains("all-at-once");
+    }
+
+    @Test
+    void aDefaultADeploymentWouldRefuseIsRefusedAtCreateAndPatchWithTheFieldNamed() throws Exception {
+        String model = irisWithVersions(1);
+        String service = unique("strict");
+        assertRefused("POST", "/api/v1/services", Map.of("name", service, "model", model, "defaultRollout",
+                Map.of("strategy", Map.of("type", "canary", "steps", List.of(5, 50)))), "defaultRollout.strategy.steps");
+        assertRefused("POST", "/api/v1/services", Map.of("name", service, "model", model, "defaultRollout",
+                Map.of("strategy", Map.of("type", "blue-green"))), "defaultRollout.strategy.type");
+        assertRefused("POST", "/api/v1/services", Map.of("name", service, "model", model, "defaultRollout",
+                Map.of("strategy", Map.of("type", "canary", "steps", List.of(100)), "waves",
+                        List.of(Map.of("percent", 100)))), "defaultRollout.strategy");
+        assertRefused("POST", "/api/v1/services", Map.of("name", service, "model", model, "defaultRollout",
+                Map.of("waves", List.of(Map.of("percent", 150)))), "defaultRollout.waves[0].percent");
+        assertRefused("POST", "/api/v1/services", Map.of("name", service, "model", model, "defaultRollout",
+                Map.of("guardrails", Map.of("maxErrorRatio", 2))), "defaultRollout.guardrails");
+        assertRefused("POST", "/api/v1/services", Map.of("name", service, "model", model, "defaultRollout",
+                Map.of("strategy", Map.of("type", "canary", "steps", List.of(100)),
+                        "guardrails", Map.of("maxErrorRatio", 2))), "defaultRollout.guardrails.maxErrorRatio");
+        assertThat(send("GET", "/api/v1/services/" + service, null).statusCode()).as("nothing was created").isEqualTo(404);
+
+        Map<String, Object> waves = Map.of("waves", List.of(Map.of("percent", 50), Map.of("percent", 100)),
+                "offline", "converge");
+        JsonNode created = call("POST", "/api/v1/services", Map.of("name", service, "model", model,
+                "defaultRollout", waves));
+        assertThat(created.path("defaultRollout").path("offline").asString()).isEqualTo("converge");
+        assertRefused("PATCH", "/api/v1/services/" + service, Map.of("defaultRollout",
+                Map.of("strategy", Map.of("type", "shadow", "percent", 0))), "defaultRollout.strategy.percent");
+        assertThat(call("GET", "/api/v1/services/" + service).path("defaultRollout").path("waves")).as("unchanged")
+                .hasSize(2);
+        assertThat(call("PATCH", "/api/v1/services/" + service, Map.of("defaultRollout", Map.of()))
+                .path("service").path("defaultRollout").isNull()).as("{} clears it").isTrue();
+        assertThat(call("GET", "/api/v1/services/" + service).path("defaultRollout").isNull()).isTrue();
+
+        // a request's own rollout fields are checked by the same code, named without the prefix
+        assertRefused("POST", "/api/v1/services/" + service + "/deployments", Map.of("version", 1,
+                "strategy", Map.of("type", "canary", "steps", List.of(50))), "strategy.steps");
+        assertRefused("POST", "/api/v1/services/" + service + "/deployments", Map.of("version", 1,
+                "strategy", Map.of("type", "all-at-once"), "guardrails", Map.of("minRequests", 5)), "guardrails");
+    }
+
+    private void assertRefused(String method, String path, Object body, String field) throws Exception {
+        HttpResponse<String> refused = send(method, path, body);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        JsonNode problem = JSON.readTree(refused.body());
+        assertThat(problem.path("code").asString()).isEqualTo("VALIDATION_FAILED");
+        assertThat(problem.path("errors")).extracting(e -> e.path("field").asString()).contains(field);
+    }
+
+    /** A new model with {@code n} versions of the iris classifier (one signature, so none is refused). */
+    private static String irisWithVersions(int n) throws Exception {
+        String model = unique("iris");
+        byte[] iris = ReferenceModels.bundled("sklearn_rf_iris_zipmap").readBytes();
+        call("POST", "/api/v1/models", Map.of("name", model));
+        for (int i = 0; i < n; i++) {
+            call("POST", "/api/v1/models/" + model + "/versions", iris);
+        }
+        return model;
+    }
+
+    private static JsonNode get(String service, long id) throws Exception {
+        return call("GET", "/api/v1/services/" + service + "/deployments/" + id);
+    }
+
+    private static JsonNode awaitStatus(String service, long id, String status) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                .until(() -> get(service, id).path("status").asString().equals(status));
+        try {
+            return get(service, id);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The version the node answers with for the service; 0 while it serves none. */
+    private int served(String service) throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port()
+                + "/v2/models/" + service + "/infer")).POST(HttpRequest.BodyPublishers.ofString(IRIS_INFER)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return answer.statusCode() == 200 ? Integer.parseInt(answer.headers().firstValue("Rtml-Model-Version").orElse("0")) : 0;
+    }
+
+    private List<JsonNode> events(long after, String type, String subject) throws Exception {
+        List<JsonNode> found = new ArrayList<>();
+        for (JsonNode e : call("GET", "/api/v1/events?limit=500&after=" + after + "&types=" + type).path("events")) {
+            if (e.path("subject").path("name").asString().equals(subject)) {
+                found.add(e);
+            }
+        }
+        return found;
+    }
+
+    private long lastEventId() throws Exception {
+        long after = 0;
+        while (true) {
+            JsonNode page = call("GET", "/api/v1/events?limit=500&after=" + after);
+            if (page.path("next").asLong() == after) {
+                return after;
+            }
+            after = page.path("next").asLong();
+        }
+    }
+
+    private static JsonNode call(String method, String path, Object body) throws Exception {
+        HttpResponse<String> response = send(method, path, body);
+        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isBetween(200, 299);
+        return JSON.readTree(response.body());
+    }
+
+    private static JsonNode call(String method, String path) throws Exception {
+        return call(method, path, null);
+    }
+
+    private static HttpResponse<String> send(String method, String path, Object body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + path))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN);
+        if (body instanceof byte[] bytes) {
+            request.header("Content-Type", "application/octet-stream")
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
+        } else if (body != null) {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Map<String, Object> infrastructure() {
+        TestDatabase.Connection db = TestDatabase.get();
+        var s3 = TestS3.server();
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("server.port", "0");
+        properties.put("spring.datasource.url", db.jdbcUrl());
+        properties.put("spring.datasource.username", db.username());
+        properties.put("spring.datasource.password", db.password());
+        properties.put("rtml.s3.endpoint", s3.endpoint().toString());
+        properties.put("rtml.s3.bucket", TestS3.BUCKET);
+        properties.put("rtml.s3.access-key", s3.accessKey());
+        properties.put("rtml.s3.secret-key", s3.secretKey());
+        properties.put("rtml.s3.create-bucket", "true");
+        properties.put("rtml.node-credentials.key", NODE_CREDENTIAL_KEY);
+        properties.put("rtml.targets.allowed-schemes", "http");
+        properties.put("rtml.targets.allowed-cidrs", "127.0.0.0/8");
+        return properties;
+    }
+
+    private static String[] arguments(Map<String, Object> properties) {
+        return properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}
