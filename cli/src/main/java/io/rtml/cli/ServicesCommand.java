@@ -208,6 +208,10 @@ final class ServicesCommand {
             if (description != null && !description.isBlank()) {
                 out().println(description);
             }
+            String rollout = rolloutLine(s);
+            if (!rollout.isEmpty()) {
+                out().println("Default rollout: " + rollout.substring("; default rollout: ".length()));
+            }
             out().println();
             Table targets = new Table("TARGET", "KIND", "REGION", "HEALTH", "ACTIVE", "STANDBY", "DEPLOYED", "PREDICT URL");
             for (JsonNode p : s.path("targets")) {

@@ -137,6 +137,18 @@ class DeploymentCommandsTest {
     }
 
     @Test
+    void allAtOnceAsksForNoStrategyAndTakesNoOther() {
+        JsonNode deployment = Json.parse(cli.run("deploy", service, "1", "--targets", target, "--all-at-once",
+                "--no-wait", "-o", "json").out(), "stdout");
+        assertThat(deployment.path("strategy").isNull()).as(deployment.toString()).isTrue();
+
+        assertThat(cli.run("deploy", service, "1", "--all-at-once", "--canary", "5,100").exitCode())
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(cli.run("deploy", service, "1", "--all-at-once", "--max-psi", "0.1").exitCode())
+                .isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
     void badRolloutsAreRefusedByTheCliOrTheRegistry() {
         Cli.Result steps = cli.run("deploy", service, "1", "--targets", target, "--canary", "50,5,100", "--no-wait");
         assertThat(steps.exitCode()).as(steps.toString()).isEqualTo(ExitCodes.REFUSED);

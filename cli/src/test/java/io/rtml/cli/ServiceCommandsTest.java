@@ -51,6 +51,44 @@ class ServiceCommandsTest {
     }
 
     @Test
+    void aDefaultRolloutIsSetWithDeploysOptionsOrJsonChangedAndCleared() {
+        Cli cli = Cli.admin(home);
+        String model = VersionCommandsTest.modelWithVersion(cli, "svc-rollout-model");
+        String service = RunningRegistry.uniqueName("svc-rollout");
+
+        Cli.Result created = cli.run("services", "create", service, "--model", model, "--canary", "10,100", "--bake",
+                "30s", "--min-requests", "500");
+        assertThat(created.exitCode()).as(created.toString()).isZero();
+        assertThat(created.out()).isEqualTo("Created service " + service + " for model " + model + "; default rollout: "
+                + "{\"strategy\":{\"type\":\"canary\",\"steps\":[10,100],\"bakeSeconds\":30},"
+                + "\"guardrails\":{\"minRequests\":500}}\n");
+        JsonNode shown = Json.parse(cli.run("services", "show", service, "-o", "json").out(), "stdout");
+        assertThat(shown.path("defaultRollout").path("strategy").path("steps").toString()).isEqualTo("[10,100]");
+        assertThat(cli.run("services", "show", service).out()).contains("\nDefault rollout: {\"strategy\":");
+
+        Cli.Result waves = cli.run("services", "update", service, "--rollout",
+                "{\"waves\":[{\"percent\":50},{\"percent\":100}],\"offline\":\"converge\"}");
+        assertThat(waves.exitCode()).as(waves.toString()).isZero();
+        assertThat(waves.out()).startsWith("Updated service " + service + "; default rollout: {\"waves\":[");
+
+        Cli.Result refused = cli.run("services", "update", service, "--rollout",
+                "{\"strategy\":{\"type\":\"canary\",\"steps\":[5,50]}}");
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(refused.err()).contains("defaultRollout.strategy.steps must end at 100")
+                .endsWith("(VALIDATION_FAILED)\n");
+
+        Cli.Result cleared = cli.run("services", "update", service, "--no-default-rollout");
+        assertThat(cleared.exitCode()).as(cleared.toString()).isZero();
+        assertThat(cleared.out()).isEqualTo("Updated service " + service + "\n");
+
+        assertThat(cli.run("services", "update", service).exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(cli.run("services", "update", service, "--rollout", "{}", "--canary", "5,100").exitCode())
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(cli.run("services", "update", service, "--no-default-rollout", "--linear", "10").exitCode())
+                .isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
     void aServiceForAnUnknownModelIsNotFound() {
         Cli.Result result = Cli.admin(home).run("services", "create", RunningRegistry.uniqueName("svc"), "--model",
                 RunningRegistry.uniqueName("nope"));
