@@ -96,6 +96,8 @@ class DefaultRolloutTest {
         assertThat(created.path("defaultRollout").path("strategy").path("steps").toString()).isEqualTo("[50,100]");
         assertThat(call("GET", "/api/v1/services/" + service).path("defaultRollout").path("guardrails")
                 .path("minRequests").asLong()).isEqualTo(1_000_000);
+        assertThat(call("GET", "/api/v1/services?model=" + model).path("items").get(0).path("defaultRollout")
+                .path("strategy").path("type").asString()).as("the gallery list entry").isEqualTo("canary");
         long start = lastEventId();
 
         // the first installation has no stable version to judge a candidate against: it switches at once
