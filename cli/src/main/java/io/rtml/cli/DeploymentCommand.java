@@ -73,9 +73,9 @@ abstract class DeploymentCommand extends ApiCommand {
             return Duration.ZERO;
         }
         if ("shadow".equals(Json.text(strategy, "type"))) {
-            return Duration.ofSeconds(strategy.path("durationSeconds").asLong(0));
+            return Duration.ofSeconds(Json.wholeNumber(strategy, "durationSeconds", 0));
         }
-        return Duration.ofSeconds(strategy.path("bakeSeconds").asLong(0) * strategy.path("steps").size());
+        return Duration.ofSeconds(Json.wholeNumber(strategy, "bakeSeconds", 0) * strategy.path("steps").size());
     }
 
     /**
@@ -112,7 +112,7 @@ abstract class DeploymentCommand extends ApiCommand {
         }
         seen.put("decisions", String.valueOf(decisions.size()));
         String step = Json.text(rollout, "stepStartedAt") == null ? null
-                : "step " + (rollout.path("step").asInt() + 1) + ": " + Json.text(rollout, "percent") + "% to the candidate";
+                : "step " + (Json.wholeNumber(rollout, "step", 0) + 1) + ": " + Json.text(rollout, "percent") + "% to the candidate";
         if (step != null && !step.equals(seen.put("step", step))) {
             err().println("  " + step);
         }

@@ -1,6 +1,7 @@
 package io.rtml.cli;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -8,7 +9,8 @@ import tools.jackson.databind.node.ObjectNode;
 /** The one JSON mapper of the CLI, and null-safe readers for the registry's answers. */
 final class Json {
 
-    static final JsonMapper MAPPER = JsonMapper.builder().build();
+    /** Data binding refuses a fraction for an int or long field, as the registry does. */
+    static final JsonMapper MAPPER = JsonMapper.builder().disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT).build();
 
     private Json() {}
 
@@ -30,6 +32,24 @@ final class Json {
 
     static String compact(JsonNode node) {
         return MAPPER.writeValueAsString(node);
+    }
+
+    /**
+     * A whole number from an answer: {@code absent} when missing or null; anything else but a whole
+     * number (a fraction such as {@code 12.5}, which {@code asLong} would truncate) ends the command
+     * with one line.
+     */
+    static long wholeNumber(JsonNode node, String field, long absent) {
+        JsonNode value = node == null ? null : node.get(field);
+        if (value == null || value.isNull() || value.isMissingNode()) {
+            return absent;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            String shown = value.toString();
+            throw new CliException(ExitCodes.UNEXPECTED, "the registry's answer has " + (shown.length() > 40
+                    ? shown.substring(0, 40) + "…" : shown) + " for '" + field + "', which must be a whole number");
+        }
+        return value.longValue();
     }
 
     /** A field as display text: null when absent or null, the value of a scalar, compact JSON otherwise. */

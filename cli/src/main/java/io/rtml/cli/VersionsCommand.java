@@ -62,7 +62,7 @@ final class VersionsCommand {
                 printJson(version);
             } else {
                 out().println("Uploaded " + Json.text(version, "model") + " version " + Json.text(version, "version")
-                        + " (" + Table.bytes(version.path("sizeBytes").asLong()) + ", sha256 " + sha256 + ")");
+                        + " (" + Table.bytes(Json.wholeNumber(version, "sizeBytes", 0)) + ", sha256 " + sha256 + ")");
             }
             return ExitCodes.OK;
         }
@@ -105,7 +105,7 @@ final class VersionsCommand {
             Table table = new Table("VERSION", "ALIASES", "SIZE", "SHA256", "CREATED", "DESCRIPTION");
             for (JsonNode v : page.path("items")) {
                 table.row(Json.text(v, "version"), String.join(", ", strings(v.path("aliases"))),
-                        Table.bytes(v.path("sizeBytes").asLong()), abbreviate(v.path("sha256").asString("")),
+                        Table.bytes(Json.wholeNumber(v, "sizeBytes", 0)), abbreviate(v.path("sha256").asString("")),
                         Json.text(v, "createdAt"), Json.text(v, "description"));
             }
             table.print(out());
@@ -133,7 +133,7 @@ final class VersionsCommand {
             for (String field : List.of("model", "version", "description", "sha256", "createdAt", "createdBy")) {
                 fields.row(field, Json.text(v, field));
             }
-            fields.row("size", Table.bytes(v.path("sizeBytes").asLong()));
+            fields.row("size", Table.bytes(Json.wholeNumber(v, "sizeBytes", 0)));
             fields.row("aliases", String.join(", ", strings(v.path("aliases"))));
             fields.row("tags", ModelsCommand.pairs(v.path("tags"), "="));
             JsonNode signature = v.path("signature");

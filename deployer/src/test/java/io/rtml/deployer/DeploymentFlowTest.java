@@ -155,6 +155,10 @@ class DeploymentFlowTest {
         assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/actuator/metrics"))
                 .header("Authorization", "Bearer " + viewer).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        String scopedAdmin = registry.apiToken("admin", "team-a.*");
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/actuator/prometheus"))
+                .header("Authorization", "Bearer " + scopedAdmin).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).as("an admin with scope limits").isEqualTo(401);
 
         String admin = registry.apiToken("admin");
         var detailed = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/actuator/health"))

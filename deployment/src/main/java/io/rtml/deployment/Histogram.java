@@ -19,9 +19,9 @@ public record Histogram(double[] bounds, long[] counts, long count) {
         long[] counts = new long[buckets.size()];
         for (int i = 0; i < buckets.size(); i++) {
             bounds[i] = buckets.get(i).path("le").asDouble();
-            counts[i] = buckets.get(i).path("count").asLong();
+            counts[i] = WholeNumbers.longOf(buckets.get(i), "count", 0);
         }
-        return new Histogram(bounds, counts, json.path("count").asLong(0));
+        return new Histogram(bounds, counts, WholeNumbers.longOf(json, "count", 0));
     }
 
     /** What was observed since {@code earlier}; a histogram with other bounds counts as empty. */

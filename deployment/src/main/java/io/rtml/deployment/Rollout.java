@@ -19,7 +19,7 @@ public record Rollout(String type, List<Integer> steps, Integer stepPercent, int
     public static final String LINEAR = "linear";
     public static final String SHADOW = "shadow";
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = WholeNumbers.strictMapper().build();
 
     /**
      * The limits a step's window is judged by; a null limit is not checked.

@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 public record RolloutState(int step, int percent, Instant stepStartedAt, JsonNode baseline, String waiting,
         Measurements last, List<Decision> decisions) {
 
-    private static final JsonMapper JSON = JsonMapper.builder().findAndAddModules().build();
+    private static final JsonMapper JSON = WholeNumbers.strictMapper().findAndAddModules().build();
 
     public RolloutState {
         decisions = decisions == null ? List.of() : List.copyOf(decisions);

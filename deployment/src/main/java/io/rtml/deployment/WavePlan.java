@@ -26,7 +26,7 @@ public record WavePlan(List<Wave> waves, int bakeSeconds, int maxFailedPercent, 
     public static final String FAIL = "fail";
     public static final String CONVERGE = "converge";
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = WholeNumbers.strictMapper().build();
 
     /** One wave: a selector or a cumulative percentage; {@code bakeSeconds} null: the plan's. */
     public record Wave(String selector, Integer percent, Integer bakeSeconds) {

@@ -1,5 +1,6 @@
 package io.rtml.deployer.job;
 
+import io.rtml.deployment.WholeNumbers;
 import static io.rtml.deployment.DeploymentStatus.ACTIVATING;
 import static io.rtml.deployment.DeploymentStatus.ROLLED_BACK;
 import static io.rtml.deployment.DeploymentStatus.ROLLING_OUT;
@@ -42,7 +43,7 @@ import tools.jackson.core.type.TypeReference;
 class RolloutDriver {
 
     private static final Logger log = LoggerFactory.getLogger(RolloutDriver.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = WholeNumbers.strictMapper().build();
     private static final TypeReference<Map<String, Map<String, VersionFigures>>> SNAPSHOTS = new TypeReference<>() {};
     static final String DEPLOYER = "deployer";
 

@@ -20,7 +20,7 @@ class RegistryAdminTokens {
     private static final String LIVE_ADMIN = """
             SELECT count(*) FROM api_token
             WHERE secret_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
-              AND roles @> '["admin"]'::jsonb""";
+              AND roles @> '["admin"]'::jsonb AND scopes = '[]'::jsonb""";
 
     private final JdbcTemplate jdbc;
 
@@ -28,7 +28,9 @@ class RegistryAdminTokens {
         this.jdbc = jdbc;
     }
 
-    /** True for a live admin token; false for anything else, also when the database cannot say. */
+    /**
+     * True for a live admin token without scope limits (the deployer's metrics and health cover
+     * every service and target, like the registry's audit log); false for anything else, also when the database cannot say. */
     boolean isAdmin(String secret) {
         if (secret == null || secret.isBlank() || secret.length() > 200) {
             return false;

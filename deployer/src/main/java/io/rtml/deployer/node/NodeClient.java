@@ -54,8 +54,10 @@ public class NodeClient {
     private final Duration stageTimeout;
     private final Duration stageWait;
     private final Duration callTimeout;
+    private final NodeAddresses addresses;
 
-    NodeClient(DeployerProperties properties, NodeTokens tokens, MeterRegistry meters) {
+    NodeClient(DeployerProperties properties, NodeTokens tokens, MeterRegistry meters, NodeAddresses addresses) {
+        this.addresses = addresses;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .executor(CALLBACKS)
@@ -167,14 +169,14 @@ public class NodeClient {
         return call(() -> {
             HttpRequest request = HttpRequest.newBuilder(target.uri("/admin/v1/state"))
                     .header("Authorization", "Bearer " + tokens.tokenFor(target)).timeout(callTimeout).GET().build();
-            return inFlight.submitBackground(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+            return inFlight.submitBackground(() -> addresses.send(http, request, HttpResponse.BodyHandlers.ofString()))
                     .handle((response, error) -> answer(target, request, response, error));
         }).thenApply(NodeState::from);
     }
 
     /** True when the node answers 200 on its readiness probe; a background call, like {@link #probeState}. */
     public CompletableFuture<Boolean> ready(NodeTarget target) {
-        return call(() -> inFlight.submitBackground(() -> http.sendAsync(HttpRequest.newBuilder(
+        return call(() -> inFlight.submitBackground(() -> addresses.send(http, HttpRequest.newBuilder(
                 target.uri("/v2/health/ready")).timeout(callTimeout).GET().build(), HttpResponse.BodyHandlers.discarding())))
                 .handle((response, error) -> error == null && response.statusCode() == 200);
     }
@@ -240,7 +242,7 @@ public class NodeClient {
      * connection as long as one call at a time goes to it, which is how every fan-out calls it.
      */
     private <T> CompletableFuture<HttpResponse<T>> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) {
-        return inFlight.submit(() -> http.sendAsync(request, body));
+        return inFlight.submit(() -> addresses.send(http, request, body));
     }
 
     /** The node's line on a failed warm-up (input and error); null when it succeeded or was not reported. */

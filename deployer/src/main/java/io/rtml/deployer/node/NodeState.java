@@ -1,5 +1,6 @@
 package io.rtml.deployer.node;
 
+import io.rtml.deployment.WholeNumbers;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -15,11 +16,11 @@ public record NodeState(Map<String, Integer> active, Map<String, Set<Integer>> l
         for (JsonNode service : json.path("services")) {
             String name = service.path("service").asString();
             if (service.hasNonNull("activeVersion")) {
-                active.put(name, service.get("activeVersion").asInt());
+                active.put(name, WholeNumbers.intOf(service, "activeVersion", 0));
             }
             Set<Integer> versions = new HashSet<>();
             for (JsonNode v : service.path("versions")) {
-                versions.add(v.path("version").asInt());
+                versions.add(WholeNumbers.intOf(v, "version", 0));
             }
             loaded.put(name, versions);
         }

@@ -1,5 +1,6 @@
 package io.rtml.deployer.rollout;
 
+import io.rtml.deployment.WholeNumbers;
 import io.rtml.deployment.Histogram;
 import tools.jackson.databind.JsonNode;
 
@@ -17,8 +18,9 @@ public record ShadowFigures(long agreed, long disagreed, long failed, long dropp
         if (shadow == null || shadow.isNull() || shadow.isMissingNode()) {
             return NONE;
         }
-        return new ShadowFigures(shadow.path("agreed").asLong(0), shadow.path("disagreed").asLong(0),
-                shadow.path("failed").asLong(0), shadow.path("dropped").asLong(0),
+        return new ShadowFigures(WholeNumbers.longOf(shadow, "agreed", 0),
+                WholeNumbers.longOf(shadow, "disagreed", 0), WholeNumbers.longOf(shadow, "failed", 0),
+                WholeNumbers.longOf(shadow, "dropped", 0),
                 Histogram.of(shadow.path("latencySeconds")));
     }
 

@@ -1,5 +1,6 @@
 package io.rtml.deployer.rollout;
 
+import io.rtml.deployment.WholeNumbers;
 import io.rtml.deployment.Histogram;
 import tools.jackson.databind.JsonNode;
 
@@ -33,11 +34,11 @@ public record VersionFigures(String loadedAt, long ok, long clientErrors, long s
                 continue;
             }
             for (JsonNode v : s.path("versions")) {
-                if (v.path("version").asInt(-1) == version) {
+                if (WholeNumbers.intOf(v, "version", -1) == version) {
                     JsonNode t = v.path("telemetry");
                     JsonNode requests = t.path("requests");
-                    return new VersionFigures(v.path("loadedAt").asString(null), requests.path("ok").asLong(0),
-                            requests.path("clientError").asLong(0), requests.path("serverError").asLong(0),
+                    return new VersionFigures(v.path("loadedAt").asString(null), WholeNumbers.longOf(requests, "ok", 0),
+                            WholeNumbers.longOf(requests, "clientError", 0), WholeNumbers.longOf(requests, "serverError", 0),
                             Histogram.of(t.path("latencySeconds")), Histogram.of(t.path("output")),
                             ShadowFigures.of(t.path("shadow")));
                 }

@@ -1,5 +1,6 @@
 package io.rtml.deployer.telemetry;
 
+import io.rtml.deployment.WholeNumbers;
 import io.rtml.deployer.rollout.VersionFigures;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ final class TelemetryWindows {
                 continue;
             }
             for (JsonNode v : s.path("versions")) {
-                int version = v.path("version").asInt(-1);
+                int version = WholeNumbers.intOf(v, "version", -1);
                 String role = v.path("role").asString("standby");
                 VersionFigures now = VersionFigures.of(current, service, version);
                 VersionFigures window = now.minus(VersionFigures.of(previous, service, version));

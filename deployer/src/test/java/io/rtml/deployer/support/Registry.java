@@ -116,12 +116,13 @@ public final class Registry {
     }
 
     /** A live registry API token with one role, stored as the registry stores it (its SHA-256); returns the secret. */
-    public String apiToken(String role) {
+    public String apiToken(String role, String... scopes) {
         String secret = "rtml_test_" + UUID.randomUUID().toString().replace("-", "");
         jdbc.update("""
-                INSERT INTO api_token (name, secret_hash, prefix, roles, created_at, created_by)
-                VALUES (?, ?, ?, ?::jsonb, now(), 'test')""", unique(role), sha256(secret.getBytes(
-                java.nio.charset.StandardCharsets.UTF_8)), secret.substring(0, 12), "[\"" + role + "\"]");
+                INSERT INTO api_token (name, secret_hash, prefix, roles, scopes, created_at, created_by)
+                VALUES (?, ?, ?, ?::jsonb, ?::jsonb, now(), 'test')""", unique(role), sha256(secret.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)), secret.substring(0, 12), "[\"" + role + "\"]",
+                java.util.Arrays.stream(scopes).map(s -> "\"" + s + "\"").collect(java.util.stream.Collectors.joining(",", "[", "]")));
         return secret;
     }
 

@@ -2,6 +2,8 @@ package io.rtml.registry.audit;
 
 import static io.rtml.problem.ErrorCode.INVALID_PAGE_TOKEN;
 
+import io.rtml.registry.access.Role;
+import io.rtml.registry.access.Actor;
 import io.rtml.registry.api.Paging;
 import io.rtml.registry.apidocs.ProblemCodes;
 import io.rtml.registry.paging.Page;
@@ -26,7 +28,8 @@ class AuditController {
     @ProblemCodes({INVALID_PAGE_TOKEN})
     @GetMapping("/api/v1/audit")
     Page<AuditEventResponse> list(@RequestParam(required = false) Integer pageSize,
-            @RequestParam(required = false) String pageToken) {
+            @RequestParam(required = false) String pageToken, Actor actor) {
+        actor.requireUnscoped(Role.VIEWER); // it covers every model, service, target and token
         return audit.list(paging.of(pageSize, pageToken));
     }
 }

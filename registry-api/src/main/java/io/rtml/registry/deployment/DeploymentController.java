@@ -11,6 +11,8 @@ import static io.rtml.problem.ErrorCode.SIGNATURE_INCOMPATIBLE;
 import static io.rtml.problem.ErrorCode.TARGET_NOT_FOUND;
 import static io.rtml.problem.ErrorCode.VERSION_NOT_FOUND;
 
+import io.rtml.registry.access.Role;
+import io.rtml.registry.access.Resource;
 import io.rtml.registry.access.Actor;
 import io.rtml.registry.api.Paging;
 import io.rtml.registry.apidocs.ProblemCodes;
@@ -98,13 +100,15 @@ class DeploymentController {
     @ProblemCodes({SERVICE_NOT_FOUND, INVALID_PAGE_TOKEN})
     @GetMapping("/deployments")
     Page<DeploymentResponse> list(@PathVariable String name, @RequestParam(required = false) Integer pageSize,
-            @RequestParam(required = false) String pageToken) {
+            @RequestParam(required = false) String pageToken, Actor actor) {
+        actor.require(Role.VIEWER, Resource.SERVICE, name);
         return deployments.list(name, paging.of(pageSize, pageToken));
     }
 
     @ProblemCodes({MALFORMED_REQUEST, SERVICE_NOT_FOUND, DEPLOYMENT_NOT_FOUND})
     @GetMapping("/deployments/{id}")
-    DeploymentResponse get(@PathVariable String name, @PathVariable long id) {
+    DeploymentResponse get(@PathVariable String name, @PathVariable long id, Actor actor) {
+        actor.require(Role.VIEWER, Resource.SERVICE, name);
         return deployments.get(name, id);
     }
 

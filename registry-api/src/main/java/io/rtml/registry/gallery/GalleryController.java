@@ -9,6 +9,8 @@ import static io.rtml.problem.ErrorCode.SERVICE_NOT_FOUND;
 import static io.rtml.problem.ErrorCode.SIGNATURE_MISMATCH;
 import static io.rtml.problem.ErrorCode.VERSION_NOT_FOUND;
 
+import io.rtml.registry.access.Role;
+import io.rtml.registry.access.Resource;
 import io.rtml.registry.access.Actor;
 import io.rtml.registry.api.Paging;
 import io.rtml.registry.apidocs.ProblemCodes;
@@ -55,13 +57,14 @@ class GalleryController {
     @GetMapping
     Page<ServiceResponse> list(@RequestParam(required = false) String model, @RequestParam(required = false) String target,
             @RequestParam(required = false) String region, @RequestParam(required = false) Integer pageSize,
-            @RequestParam(required = false) String pageToken) {
-        return gallery.list(new GalleryFilter(model, target, region), paging.of(pageSize, pageToken));
+            @RequestParam(required = false) String pageToken, Actor actor) {
+        return gallery.list(new GalleryFilter(model, target, region), paging.of(pageSize, pageToken), actor);
     }
 
     @ProblemCodes({SERVICE_NOT_FOUND})
     @GetMapping("/{name}")
-    ServiceResponse get(@PathVariable String name) {
+    ServiceResponse get(@PathVariable String name, Actor actor) {
+        actor.require(Role.VIEWER, Resource.SERVICE, name);
         return gallery.get(name);
     }
 

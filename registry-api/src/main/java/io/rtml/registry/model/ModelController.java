@@ -6,6 +6,8 @@ import static io.rtml.problem.ErrorCode.MODEL_ALREADY_EXISTS;
 import static io.rtml.problem.ErrorCode.MODEL_IN_USE;
 import static io.rtml.problem.ErrorCode.MODEL_NOT_FOUND;
 
+import io.rtml.registry.access.Role;
+import io.rtml.registry.access.Resource;
 import io.rtml.registry.access.Actor;
 import io.rtml.registry.api.Paging;
 import io.rtml.registry.apidocs.ProblemCodes;
@@ -50,13 +52,14 @@ class ModelController {
     @ProblemCodes({INVALID_PAGE_TOKEN})
     @GetMapping
     Page<ModelResponse> list(@RequestParam(required = false) String query, @RequestParam(required = false) List<String> tag,
-            @RequestParam(required = false) Integer pageSize, @RequestParam(required = false) String pageToken) {
-        return models.list(query, TagFilter.parse(tag), paging.of(pageSize, pageToken));
+            @RequestParam(required = false) Integer pageSize, @RequestParam(required = false) String pageToken, Actor actor) {
+        return models.list(query, TagFilter.parse(tag), paging.of(pageSize, pageToken), actor);
     }
 
     @ProblemCodes({MODEL_NOT_FOUND})
     @GetMapping("/{name}")
-    ModelResponse get(@PathVariable String name) {
+    ModelResponse get(@PathVariable String name, Actor actor) {
+        actor.require(Role.VIEWER, Resource.MODEL, name);
         return models.get(name);
     }
 

@@ -61,13 +61,15 @@ class TargetController {
     }
 
     @GetMapping
-    List<TargetResponse> list() {
+    List<TargetResponse> list(Actor actor) {
+        actor.requireReader();
         return targets.list();
     }
 
     @ProblemCodes({TARGET_NOT_FOUND})
     @GetMapping("/{name}")
-    TargetResponse get(@PathVariable String name) {
+    TargetResponse get(@PathVariable String name, Actor actor) {
+        actor.requireReader();
         return targets.get(name);
     }
 

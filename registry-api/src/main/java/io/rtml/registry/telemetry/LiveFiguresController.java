@@ -2,6 +2,9 @@ package io.rtml.registry.telemetry;
 
 import static io.rtml.problem.ErrorCode.SERVICE_NOT_FOUND;
 
+import io.rtml.registry.access.Actor;
+import io.rtml.registry.access.Role;
+import io.rtml.registry.access.Resource;
 import io.rtml.registry.apidocs.ProblemCodes;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,7 +25,8 @@ class LiveFiguresController {
     /** Rate, error ratio, p50 and p99 per version and per target over the last minutes (default 5, at most 60). */
     @ProblemCodes({SERVICE_NOT_FOUND})
     @GetMapping("/api/v1/services/{name}/telemetry")
-    LiveFiguresResponse get(@PathVariable String name, @RequestParam(required = false) Integer minutes) {
+    LiveFiguresResponse get(@PathVariable String name, @RequestParam(required = false) Integer minutes, Actor actor) {
+        actor.require(Role.VIEWER, Resource.SERVICE, name);
         return figures.of(name, minutes);
     }
 }

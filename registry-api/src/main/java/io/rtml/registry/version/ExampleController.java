@@ -5,6 +5,8 @@ import static io.rtml.problem.ErrorCode.MODEL_NOT_FOUND;
 import static io.rtml.problem.ErrorCode.NOT_FOUND;
 import static io.rtml.problem.ErrorCode.VERSION_NOT_FOUND;
 
+import io.rtml.registry.access.Role;
+import io.rtml.registry.access.Resource;
 import io.rtml.registry.access.Actor;
 import io.rtml.registry.apidocs.ProblemCodes;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -33,7 +35,8 @@ class ExampleController {
 
     @ProblemCodes({MODEL_NOT_FOUND, VERSION_NOT_FOUND, NOT_FOUND})
     @GetMapping
-    String get(@PathVariable String name, @PathVariable String ref) {
+    String get(@PathVariable String name, @PathVariable String ref, Actor actor) {
+        actor.require(Role.VIEWER, Resource.MODEL, name);
         return examples.get(name, ref);
     }
 

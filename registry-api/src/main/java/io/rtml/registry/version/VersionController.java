@@ -18,6 +18,8 @@ import static io.rtml.problem.ErrorCode.STORAGE_UNAVAILABLE;
 import static io.rtml.problem.ErrorCode.UNSUPPORTED_MEDIA_TYPE;
 import static io.rtml.problem.ErrorCode.VERSION_NOT_FOUND;
 
+import io.rtml.registry.access.Role;
+import io.rtml.registry.access.Resource;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import io.rtml.registry.access.Actor;
@@ -126,14 +128,16 @@ class VersionController {
     @ProblemCodes({MODEL_NOT_FOUND, INVALID_PAGE_TOKEN})
     @GetMapping
     Page<ModelVersionResponse> list(@PathVariable String name, @RequestParam(required = false) List<String> tag,
-            @RequestParam(required = false) Integer pageSize, @RequestParam(required = false) String pageToken) {
+            @RequestParam(required = false) Integer pageSize, @RequestParam(required = false) String pageToken, Actor actor) {
+        actor.require(Role.VIEWER, Resource.MODEL, name);
         return versions.list(name, TagFilter.parse(tag), paging.of(pageSize, pageToken));
     }
 
     /** A version by number or alias: {@code …/versions/3} or {@code …/versions/champion}. */
     @ProblemCodes({MODEL_NOT_FOUND, VERSION_NOT_FOUND})
     @GetMapping("/{ref}")
-    ModelVersionResponse get(@PathVariable String name, @PathVariable String ref) {
+    ModelVersionResponse get(@PathVariable String name, @PathVariable String ref, Actor actor) {
+        actor.require(Role.VIEWER, Resource.MODEL, name);
         return versions.get(name, ref);
     }
 
@@ -150,7 +154,8 @@ class VersionController {
     @ApiResponse(responseCode = "304", description = "If-None-Match named this ETag")
     @GetMapping("/{ref}/artifact")
     ResponseEntity<StreamingResponseBody> artifact(@PathVariable String name, @PathVariable String ref,
-            @RequestHeader(value = "If-None-Match", required = false) String ifNoneMatch) throws IOException {
+            @RequestHeader(value = "If-None-Match", required = false) String ifNoneMatch, Actor actor) throws IOException {
+        actor.require(Role.VIEWER, Resource.MODEL, name);
         ArtifactDownload download = versions.download(name, ref);
         String etag = "\"" + download.sha256() + "\"";
         if (etag.equals(ifNoneMatch)) {

@@ -54,6 +54,16 @@ public record Actor(String name, String address, Set<Role> roles, List<String> s
         }
     }
 
+    /**
+     * Refuses unless this actor is an API token, whatever its scopes: for what every token may read
+     * (targets, the shared infrastructure a scoped deployer deploys to). Node credentials may not.
+     */
+    public void requireReader() {
+        if (!hasRole(Role.VIEWER)) {
+            throw new RtmlException(ErrorCode.FORBIDDEN, name + " may not do this: it needs an API token");
+        }
+    }
+
     public boolean allows(Role role, Resource kind, String resourceName) {
         return hasRole(role) && Scopes.matches(scopes, kind, resourceName);
     }

@@ -36,6 +36,27 @@ public final class Scopes {
         return false;
     }
 
+    /**
+     * The scopes that apply to {@code kind} as SQL {@code LIKE} patterns (backslash escapes), joined
+     * by commas for {@code name LIKE ANY (string_to_array(:patterns, ','))}, so that a list query
+     * returns only what {@link #matches} covers; null when there are no scopes (everything is
+     * covered); an empty string (nothing is) when no scope applies to the kind. Names hold no commas.
+     */
+    public static String likePatterns(List<String> scopes, Resource kind) {
+        if (scopes.isEmpty()) {
+            return null;
+        }
+        List<String> patterns = new java.util.ArrayList<>();
+        for (String scope : scopes) {
+            String pattern = patternFor(scope, kind);
+            if (pattern != null) {
+                String escaped = pattern.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%");
+                patterns.add(escaped.endsWith("*") ? escaped.substring(0, escaped.length() - 1) + "%" : escaped);
+            }
+        }
+        return String.join(",", patterns);
+    }
+
     /** The name pattern of {@code scope} when it applies to {@code kind}, else null. */
     private static String patternFor(String scope, Resource kind) {
         if (scope.startsWith(kind.prefix())) {

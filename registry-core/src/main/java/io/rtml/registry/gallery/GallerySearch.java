@@ -24,13 +24,18 @@ class GallerySearch {
     }
 
     @SuppressWarnings("unchecked")
-    List<ServiceEntry> page(GalleryFilter filter, String afterName, int limit) {
+    /** {@code scopes}: the reader's scopes as LIKE patterns ({@code Scopes.likePatterns}), null for all services. */
+    List<ServiceEntry> page(GalleryFilter filter, String scopes, String afterName, int limit) {
         StringBuilder sql = new StringBuilder("SELECT s.* FROM service s JOIN registered_model m ON m.id = s.model_id"
                 + " WHERE true");
         Map<String, Object> params = new HashMap<>();
         if (afterName != null) {
             sql.append(" AND s.name > :after");
             params.put("after", afterName);
+        }
+        if (scopes != null) {
+            sql.append(" AND s.name LIKE ANY (string_to_array(:scopes, ','))");
+            params.put("scopes", scopes);
         }
         if (filter.model() != null) {
             sql.append(" AND m.name = :model");

@@ -5,6 +5,7 @@ import io.rtml.problem.RtmlException;
 import io.rtml.registry.access.Actor;
 import io.rtml.registry.access.Resource;
 import io.rtml.registry.access.Role;
+import io.rtml.registry.access.Scopes;
 import io.rtml.registry.audit.AuditLog;
 import io.rtml.registry.deployment.DeploymentRepository;
 import io.rtml.registry.deployment.DeploymentResponse;
@@ -106,9 +107,12 @@ public class GalleryService {
     }
 
     @Transactional(readOnly = true)
-    public Page<ServiceResponse> list(GalleryFilter filter, PageRequest page) {
+    public Page<ServiceResponse> list(GalleryFilter filter, PageRequest page, Actor actor) {
+        actor.requireReader();
         String after = page.token() == null ? null : page.token().key();
-        return Page.of(views.summaries(search.page(filter, after, page.size() + 1)), page.size(), ServiceResponse::name);
+        String scopes = Scopes.likePatterns(actor.scopes(), Resource.SERVICE);
+        return Page.of(views.summaries(search.page(filter, scopes, after, page.size() + 1)), page.size(),
+                ServiceResponse::name);
     }
 
     private ServiceResponse view(ServiceEntry service, int recent) {

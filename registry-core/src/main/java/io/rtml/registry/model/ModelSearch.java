@@ -25,12 +25,17 @@ class ModelSearch {
     }
 
     @SuppressWarnings("unchecked")
-    List<RegisteredModel> page(String text, Map<String, String> tags, String afterName, int limit) {
+    /** {@code scopes}: the reader's scopes as LIKE patterns ({@code Scopes.likePatterns}), null for all models. */
+    List<RegisteredModel> page(String text, Map<String, String> tags, String scopes, String afterName, int limit) {
         StringBuilder sql = new StringBuilder("SELECT * FROM registered_model WHERE true");
         Map<String, Object> params = new HashMap<>();
         if (afterName != null) {
             sql.append(" AND name > :after");
             params.put("after", afterName);
+        }
+        if (scopes != null) {
+            sql.append(" AND name LIKE ANY (string_to_array(:scopes, ','))");
+            params.put("scopes", scopes);
         }
         if (text != null && !text.isBlank()) {
             sql.append(" AND (name LIKE :pattern ESCAPE '\\' OR description ILIKE :pattern ESCAPE '\\')");

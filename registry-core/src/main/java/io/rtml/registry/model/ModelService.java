@@ -5,6 +5,7 @@ import io.rtml.problem.RtmlException;
 import io.rtml.registry.access.Actor;
 import io.rtml.registry.access.Resource;
 import io.rtml.registry.access.Role;
+import io.rtml.registry.access.Scopes;
 import io.rtml.registry.audit.AuditLog;
 import io.rtml.registry.paging.Page;
 import io.rtml.registry.paging.PageRequest;
@@ -59,9 +60,11 @@ public class ModelService {
     }
 
     @Transactional(readOnly = true)
-    public Page<ModelResponse> list(String text, Map<String, String> tags, PageRequest page) {
+    public Page<ModelResponse> list(String text, Map<String, String> tags, PageRequest page, Actor actor) {
+        actor.requireReader();
         String after = page.token() == null ? null : page.token().key();
-        List<RegisteredModel> models = search.page(text, tags, after, page.size() + 1);
+        List<RegisteredModel> models = search.page(text, tags, Scopes.likePatterns(actor.scopes(), Resource.MODEL), after,
+                page.size() + 1);
         Map<Long, Map<String, Integer>> aliasesByModel = aliases.aliasesOf(models.stream().map(RegisteredModel::id).toList());
         List<ModelResponse> rows = models.stream()
                 .map(m -> ModelResponse.from(m, aliasesByModel.getOrDefault(m.id(), Map.of())))

@@ -1,5 +1,6 @@
 package io.rtml.registry.target;
 
+import io.rtml.deployment.AddressPolicy;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import java.net.InetAddress;
@@ -22,6 +23,15 @@ public class TargetUrlPolicy {
     public TargetUrlPolicy(TargetUrlProperties properties) {
         this.properties = properties;
         this.cidrs = properties.allowedCidrs().stream().map(Cidr::parse).toList();
+    }
+
+    /**
+     * Where the names this policy allows may lead when the registry connects to them (DNS
+     * rebinding): not to loopback, link-local or metadata addresses unless {@code allowed-cidrs}
+     * lists their range.
+     */
+    public AddressPolicy addresses() {
+        return new AddressPolicy(properties.allowedCidrs(), "rtml.targets.allowed-cidrs");
     }
 
     /** The syntax first ({@link TargetUrls}), then this policy's schemes and hosts. */

@@ -1,32 +1,56 @@
 package io.rtml.registry.webhook;
 
+import io.rtml.deployment.AddressPolicy;
 import io.rtml.problem.RtmlException;
 import io.rtml.registry.target.TargetUrlPolicy;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.EntityDetails;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
+import org.apache.hc.core5.http.nio.CapacityChannel;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.Timeout;
 import org.springframework.stereotype.Component;
 
 /**
  * One signed POST of an event to a webhook's URL. Redirects are not followed (they would lead past the
  * allow-list), the URL is checked against the allow-list again (it may have narrowed since the webhook was
  * made), and the answer's body is never read: the connection is dropped as soon as the status line and
- * headers are in. {@code HttpRequest.timeout} ends at the headers, so a receiver that answered and then
- * streamed a body forever (or slowly) would otherwise hold the attempt, and with it the worker's batch,
- * without end; the whole attempt is also bounded by connect plus answer timeout.
+ * headers are in, so a receiver that answered and then streamed a body forever (or slowly) cannot hold
+ * the attempt, and with it the worker's batch; the whole attempt is also bounded by twice the timeout.
+ *
+ * <p>The receiver's name is resolved by the client's {@link DnsResolver}, which is the
+ * {@link AddressPolicy}: the addresses it checks are the ones the client connects to, with no second
+ * lookup in between, so a listed name that now resolves to loopback or the cloud metadata address
+ * (DNS rebinding) is refused. The request still names the host (Host header, TLS server name and
+ * certificate check). Apache HttpClient because the JDK's client has no resolver hook.
  */
 @Component
-class WebhookSender {
+class WebhookSender implements AutoCloseable {
 
     /** What an attempt came to: an HTTP status, or no answer and why. */
     record Outcome(Integer status, String error) {
@@ -36,7 +60,7 @@ class WebhookSender {
         }
     }
 
-    private final HttpClient http;
+    private final CloseableHttpAsyncClient http;
     private final TargetUrlPolicy urls;
     private final Duration timeout;
     private final Clock clock;
@@ -45,7 +69,31 @@ class WebhookSender {
         this.urls = urls;
         this.timeout = properties.timeout();
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        AddressPolicy addresses = urls.addresses();
+        DnsResolver resolver = new DnsResolver() {
+            @Override
+            public InetAddress[] resolve(String host) throws UnknownHostException {
+                return addresses.resolve(host);
+            }
+
+            @Override
+            public String resolveCanonicalHostname(String host) {
+                return host; // never asked for when connecting; no reverse lookup
+            }
+        };
+        this.http = HttpAsyncClients.custom()
+                .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create().setDnsResolver(resolver)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.of(timeout))
+                                .setSocketTimeout(Timeout.of(timeout)).build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(timeout))
+                        .setRedirectsEnabled(false).build())
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .build();
+        this.http.start();
     }
 
     CompletableFuture<Outcome> send(DeliveryQueue.Claimed delivery) {
@@ -55,47 +103,95 @@ class WebhookSender {
             return CompletableFuture.completedFuture(new Outcome(null, "refused by rtml.targets.*: " + refused.getMessage()));
         }
         byte[] body = delivery.body().getBytes(StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(delivery.url())).timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "rtml-webhooks")
-                .header("Rtml-Event-Id", Long.toString(delivery.eventId()))
-                .header("Rtml-Event-Type", delivery.eventType())
-                .header("Rtml-Delivery-Id", Long.toString(delivery.id()))
-                .header(WebhookSignature.HEADER, WebhookSignature.header(delivery.secret(), clock.instant().getEpochSecond(), body))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        CompletableFuture<HttpResponse<Void>> exchange = http.sendAsync(request, info -> new IgnoredBody());
-        return exchange.thenApply(response -> response)
-                .orTimeout(timeout.multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS)
-                .handle((response, failure) -> {
+        SimpleHttpRequest request = SimpleRequestBuilder.post(URI.create(delivery.url()))
+                .setHeader("User-Agent", "rtml-webhooks")
+                .setHeader("Rtml-Event-Id", Long.toString(delivery.eventId()))
+                .setHeader("Rtml-Event-Type", delivery.eventType())
+                .setHeader("Rtml-Delivery-Id", Long.toString(delivery.id()))
+                .setHeader(WebhookSignature.HEADER, WebhookSignature.header(delivery.secret(),
+                        clock.instant().getEpochSecond(), body))
+                .setBody(body, ContentType.APPLICATION_JSON)
+                .build();
+        CompletableFuture<Integer> status = new CompletableFuture<>();
+        Future<Integer> exchange = http.execute(SimpleRequestProducer.create(request), new StatusOnly(status), null,
+                new FutureCallback<>() {
+                    @Override
+                    public void completed(Integer result) {
+                        status.complete(result);
+                    }
+
+                    @Override
+                    public void failed(Exception failure) {
+                        status.completeExceptionally(failure);
+                    }
+
+                    @Override
+                    public void cancelled() {
+                        status.cancel(false);
+                    }
+                });
+        return status.orTimeout(timeout.multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS)
+                .handle((code, failure) -> {
                     if (failure != null) {
                         exchange.cancel(true); // a stalled exchange: let go of its connection too
                         return new Outcome(null, describe(failure));
                     }
-                    return new Outcome(response.statusCode(), null);
+                    return new Outcome(code, null);
                 });
     }
 
-    /** A body not read at all: the subscription is cancelled at once, which closes the connection. */
-    private static final class IgnoredBody implements HttpResponse.BodySubscriber<Void> {
+    @Override
+    public void close() {
+        http.close(CloseMode.GRACEFUL);
+    }
 
-        @Override
-        public CompletionStage<Void> getBody() {
-            return CompletableFuture.completedFuture(null);
+    /**
+     * Takes the status from the headers and then ends the exchange, which closes the connection: the
+     * body is never read (no capacity is ever granted for it).
+     */
+    private static final class StatusOnly implements AsyncResponseConsumer<Integer> {
+
+        /** Thrown to end the exchange once the status is known; the client then drops the connection. */
+        private static final class Enough extends IOException {
+            Enough() {
+                super("status received; the body is not read", null);
+            }
+        }
+
+        private final CompletableFuture<Integer> status;
+
+        StatusOnly(CompletableFuture<Integer> status) {
+            this.status = status;
         }
 
         @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            subscription.cancel();
+        public void consumeResponse(HttpResponse response, EntityDetails entity, HttpContext context,
+                FutureCallback<Integer> result) throws IOException {
+            status.complete(response.getCode());
+            if (entity == null) {
+                result.completed(response.getCode());
+            } else {
+                throw new Enough();
+            }
         }
 
         @Override
-        public void onNext(List<ByteBuffer> item) {}
+        public void informationResponse(HttpResponse response, HttpContext context) {}
 
         @Override
-        public void onError(Throwable throwable) {}
+        public void failed(Exception cause) {}
 
         @Override
-        public void onComplete() {}
+        public void updateCapacity(CapacityChannel channel) {}
+
+        @Override
+        public void consume(ByteBuffer src) {}
+
+        @Override
+        public void streamEnd(List<? extends Header> trailers) {}
+
+        @Override
+        public void releaseResources() {}
     }
 
     private static String describe(Throwable failure) {

@@ -83,7 +83,7 @@ class GalleryListingTest extends RegistryJpaTest {
     void eachEntryShowsItsTargetsHubFirstAndItsNewestDeploymentInFlightFailedOrDone() {
         seedServices(3);
 
-        List<ServiceResponse> page = views.summaries(search.page(ALL, prefix, 10));
+        List<ServiceResponse> page = views.summaries(search.page(ALL, null, prefix, 10));
 
         assertThat(page).extracting(ServiceResponse::name)
                 .containsExactly(prefix + "-svc-01", prefix + "-svc-02", prefix + "-svc-03");
@@ -134,7 +134,7 @@ class GalleryListingTest extends RegistryJpaTest {
         jdbc.update("INSERT INTO service (name, model_id, created_at, created_by) VALUES (?, ?, now(), 't')",
                 prefix + "-fresh", modelId);
 
-        List<ServiceResponse> page = views.summaries(search.page(new GalleryFilter(prefix, null, null), null, 10));
+        List<ServiceResponse> page = views.summaries(search.page(new GalleryFilter(prefix, null, null), null, null, 10));
 
         assertThat(page).singleElement().satisfies(s -> {
             assertThat(s.status()).isEqualTo("NEW");
@@ -149,13 +149,13 @@ class GalleryListingTest extends RegistryJpaTest {
         long svc02 = jdbc.queryForObject("SELECT id FROM service WHERE name = ?", Long.class, prefix + "-svc-02");
         deployer.succeed(request(svc02, prefix + "-svc-02", DeploymentKind.UNDEPLOY, 0, List.of(edge)));
 
-        assertThat(search.page(new GalleryFilter(prefix, null, null), null, 10)).hasSize(3);
-        assertThat(search.page(new GalleryFilter(null, prefix + "-edge", null), null, 10)).extracting(ServiceEntry::name)
+        assertThat(search.page(new GalleryFilter(prefix, null, null), null, null, 10)).hasSize(3);
+        assertThat(search.page(new GalleryFilter(null, prefix + "-edge", null), null, null, 10)).extracting(ServiceEntry::name)
                 .containsExactly(prefix + "-svc-01", prefix + "-svc-03");
-        assertThat(search.page(new GalleryFilter(prefix, null, "us"), null, 10)).extracting(ServiceEntry::name)
+        assertThat(search.page(new GalleryFilter(prefix, null, "us"), null, null, 10)).extracting(ServiceEntry::name)
                 .containsExactly(prefix + "-svc-01", prefix + "-svc-03");
-        assertThat(search.page(new GalleryFilter(prefix, null, "nowhere"), null, 10)).isEmpty();
-        assertThat(search.page(new GalleryFilter(prefix, null, null), prefix + "-svc-01", 1)).extracting(ServiceEntry::name)
+        assertThat(search.page(new GalleryFilter(prefix, null, "nowhere"), null, null, 10)).isEmpty();
+        assertThat(search.page(new GalleryFilter(prefix, null, null), null, prefix + "-svc-01", 1)).extracting(ServiceEntry::name)
                 .containsExactly(prefix + "-svc-02");
     }
 
@@ -163,7 +163,7 @@ class GalleryListingTest extends RegistryJpaTest {
         em.clear();
         Statistics statistics = em.getEntityManagerFactory().unwrap(SessionFactory.class).getStatistics();
         statistics.clear();
-        List<ServiceResponse> page = views.summaries(search.page(new GalleryFilter(prefix, null, null), null, size));
+        List<ServiceResponse> page = views.summaries(search.page(new GalleryFilter(prefix, null, null), null, null, size));
         assertThat(page).hasSize(size).allSatisfy(s -> {
             assertThat(s.targets()).hasSize(2);
             assertThat(s.deployments()).hasSize(1);

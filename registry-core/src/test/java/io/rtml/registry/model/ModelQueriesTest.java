@@ -50,11 +50,11 @@ class ModelQueriesTest extends RegistryJpaTest {
         model(p + "-fraud", "card fraud", "{\"team\":\"risk\",\"stage\":\"prod\"}");
         model(p + "-ltv", "lifetime value", "{\"team\":\"growth\",\"stage\":\"dev\"}");
 
-        assertThat(names(search.page(p, Map.of("team", "growth"), null, 10))).containsExactly(p + "-churn", p + "-ltv");
-        assertThat(names(search.page(p, Map.of("team", "growth", "stage", "prod"), null, 10))).containsExactly(p + "-churn");
-        assertThat(names(search.page("customers", Map.of(), null, 100))).contains(p + "-churn")
+        assertThat(names(search.page(p, Map.of("team", "growth"), null, null, 10))).containsExactly(p + "-churn", p + "-ltv");
+        assertThat(names(search.page(p, Map.of("team", "growth", "stage", "prod"), null, null, 10))).containsExactly(p + "-churn");
+        assertThat(names(search.page("customers", Map.of(), null, null, 100))).contains(p + "-churn")
                 .doesNotContain(p + "-fraud");
-        assertThat(names(search.page(p + "-FRAUD", Map.of(), null, 10))).containsExactly(p + "-fraud");
+        assertThat(names(search.page(p + "-FRAUD", Map.of(), null, null, 10))).containsExactly(p + "-fraud");
     }
 
     @Test
@@ -62,8 +62,8 @@ class ModelQueriesTest extends RegistryJpaTest {
         model(p + "-a_b", "100% accurate", "{}");
         model(p + "-axb", "accurate", "{}");
 
-        assertThat(names(search.page(p + "-a_b", Map.of(), null, 10))).containsExactly(p + "-a_b");
-        assertThat(names(search.page("100%", Map.of(), null, 100))).contains(p + "-a_b").doesNotContain(p + "-axb");
+        assertThat(names(search.page(p + "-a_b", Map.of(), null, null, 10))).containsExactly(p + "-a_b");
+        assertThat(names(search.page("100%", Map.of(), null, null, 100))).contains(p + "-a_b").doesNotContain(p + "-axb");
     }
 
     @Test
@@ -73,9 +73,9 @@ class ModelQueriesTest extends RegistryJpaTest {
         }
         Map<String, String> tag = Map.of("page", p);
 
-        List<RegisteredModel> first = search.page(null, tag, null, 2);
-        List<RegisteredModel> second = search.page(null, tag, first.get(1).name(), 2);
-        List<RegisteredModel> last = search.page(null, tag, second.get(1).name(), 2);
+        List<RegisteredModel> first = search.page(null, tag, null, null, 2);
+        List<RegisteredModel> second = search.page(null, tag, null, first.get(1).name(), 2);
+        List<RegisteredModel> last = search.page(null, tag, null, second.get(1).name(), 2);
 
         assertThat(names(first)).containsExactly(p + "-1", p + "-2");
         assertThat(names(second)).containsExactly(p + "-3", p + "-4");

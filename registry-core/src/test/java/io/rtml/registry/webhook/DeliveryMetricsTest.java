@@ -84,7 +84,7 @@ class DeliveryMetricsTest {
         assertThat(attempts("failed")).isZero();
         assertThat(pending()).isEqualTo(1);
 
-        Thread.sleep(20); // the 1 ms backoff
+        awaitADueDelivery(); // the 1 ms backoff, by the database's clock, which decides what is due
         dispatcher.deliverDue();
 
         assertThat(attempts("failed")).as("the second of two attempts").isEqualTo(1);
@@ -103,5 +103,15 @@ class DeliveryMetricsTest {
 
     private double pending() {
         return meters.get("rtml.webhook.deliveries.pending").gauge().value();
+    }
+
+    /** Polls until the queue holds a delivery that is due, as {@code claim} sees it; no fixed sleep. */
+    private static void awaitADueDelivery() throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (jdbc.queryForObject("SELECT count(*) FROM webhook_delivery WHERE status = 'PENDING'"
+                + " AND next_attempt_at <= now()", Long.class) == 0) {
+            assertThat(System.nanoTime()).as("a delivery due within 10 s").isLessThan(deadline);
+            Thread.sleep(2);
+        }
     }
 }

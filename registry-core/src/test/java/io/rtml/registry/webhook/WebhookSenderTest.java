@@ -64,6 +64,7 @@ class WebhookSenderTest {
 
     @AfterEach
     void stop() {
+        sender.close();
         receiver.stop(0);
         threads.shutdownNow();
     }
@@ -88,6 +89,37 @@ class WebhookSenderTest {
         assertThat(outcome.delivered()).isFalse();
         assertThat(outcome.error()).contains("Timeout");
         assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(TIMEOUT.multipliedBy(3));
+    }
+
+    /**
+     * DNS rebinding: {@code localhost} is a listed name, and it resolves to loopback, which the policy does not
+     * list. The attempt is refused when the connection is made, and the receiver on that loopback port sees nothing.
+     */
+    @Test
+    void aListedNameThatResolvesToAnAddressThePolicyRefusesIsNeverCalled() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        receiver.createContext("/hook", exchange -> {
+            calls.incrementAndGet();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        String url = "http://localhost:" + receiver.getAddress().getPort() + "/hook";
+        try (WebhookSender byName = new WebhookSender(new TargetUrlPolicy(new TargetUrlProperties(List.of("http"),
+                List.of("localhost"), List.of())), new WebhookProperties(Duration.ofMillis(500), TIMEOUT,
+                Duration.ofSeconds(1), Duration.ofHours(1), 20, 16), Clock.systemUTC())) {
+
+            WebhookSender.Outcome outcome = byName.send(new DeliveryQueue.Claimed(1, 1, 1, url, "secret", 1,
+                    "alias.moved", "{\"id\":1}")).get(10, TimeUnit.SECONDS);
+
+            assertThat(outcome.delivered()).isFalse();
+            assertThat(outcome.error()).contains("'localhost' resolves to", "loopback", "rtml.targets.allowed-cidrs");
+        }
+        assertThat(calls).hasValue(0);
+        // the same receiver by its address, which the policy lists: delivered, so the refusal above was the address
+        WebhookSender.Outcome direct = sender.send(new DeliveryQueue.Claimed(1, 1, 1, "http://127.0.0.1:"
+                + receiver.getAddress().getPort() + "/hook", "secret", 1, "alias.moved", "{}")).get(10, TimeUnit.SECONDS);
+        assertThat(direct.status()).isEqualTo(204);
+        assertThat(calls).hasValue(1);
     }
 
     private DeliveryQueue.Claimed delivery(String path) {
