@@ -19,7 +19,9 @@ import tools.jackson.databind.JsonNode;
  * targets. {@code waves}, {@code bakeSeconds}, {@code maxFailedPercent} and {@code offline} make a
  * {@link WavePlan}: ordered waves, each all or nothing, a bake between them, an abort threshold, and
  * whether an unreachable target fails ({@code "fail"}, the default) or is left to converge
- * ({@code "converge"}); any of them without {@code waves} means one wave of every target.
+ * ({@code "converge"}); any of them without {@code waves} means one wave of every target. An UNDEPLOY
+ * takes {@code offline} alone: with {@code "converge"} an unreachable target is left PENDING and the
+ * service removed from it by reconciliation when it answers again.
  */
 public record DeployRequest(@Positive Integer version, String alias, JsonNode targets, DeploymentKind kind,
         Boolean allowSignatureChange, Strategy strategy, Rollout.Guardrails guardrails, String selector,
@@ -43,6 +45,11 @@ public record DeployRequest(@Positive Integer version, String alias, JsonNode ta
         return new WavePlan(waves == null ? List.of(new WavePlan.Wave(null, 100, null)) : waves,
                 bakeSeconds == null ? 0 : bakeSeconds, maxFailedPercent == null ? 0 : maxFailedPercent,
                 offline == null ? WavePlan.FAIL : offline);
+    }
+
+    /** An UNDEPLOY's one-wave plan carrying its offline policy; null without one (all or nothing). */
+    WavePlan undeployPlan() {
+        return offline == null ? null : WavePlan.single(0, offline);
     }
 
     boolean signatureChangeAllowed() {
