@@ -114,18 +114,14 @@ class Undeployment {
         List<JobTarget> todo = job.targets().stream().filter(t -> !pending.contains(t.id())).toList();
         List<FanOut.Result<WaveDriver.Step<Void>>> results = FanOut.all(todo,
                 t -> WaveDriver.step(nodes.remove(t.node(), job.service()), converge));
-        // left to converge: known before this phase, or unreachable now (it answered the check, then went away)
-        List<TargetProgress> offline = new ArrayList<>();
-        job.targets().stream().filter(t -> pending.contains(t.id()))
-                .forEach(t -> offline.add(DeploymentRecorder.target(t, TargetDeploymentStatus.PENDING, null)));
-        results.stream().filter(r -> r.ok() && r.value().offline() != null)
-                .forEach(r -> offline.add(WaveDriver.offline(r.target(), r.value().offline())));
+        // unreachable now: it answered the check, then went away (the ones left PENDING before keep their rows)
+        List<TargetProgress> offline = results.stream().filter(r -> r.ok() && r.value().offline() != null)
+                .map(r -> WaveDriver.offline(r.target(), r.value().offline())).toList();
         String errors = DeploymentRunner.errors(results);
         if (errors == null) {
             List<TargetProgress> updates = new ArrayList<>(results.stream().filter(r -> r.value().offline() == null)
                     .map(r -> DeploymentRecorder.target(r.target(), TargetDeploymentStatus.REMOVED, null)).toList());
-            // a PENDING row recorded by the check keeps its reason: only the ones found now carry one
-            offline.stream().filter(u -> u.error() != null).forEach(updates::add);
+            updates.addAll(offline);
             end.finish(job, ACTIVATING, SUCCEEDED, null, updates);
             return;
         }
@@ -133,7 +129,7 @@ class Undeployment {
                 .map(FanOut.Result::target).toList();
         List<TargetProgress> updates = new ArrayList<>(results.stream().filter(r -> !r.ok())
                 .map(r -> DeploymentRecorder.target(r.target(), TargetDeploymentStatus.FAILED, r.error())).toList());
-        offline.stream().filter(u -> u.error() != null).forEach(updates::add);
+        updates.addAll(offline);
         String restoreErrors = restore(job, removed, updates);
         end.finish(job, ACTIVATING, ROLLED_BACK, "removal failed, the other targets got their version back: " + errors
                 + (restoreErrors == null ? "" : "; restore failed: " + restoreErrors), updates);

@@ -36,7 +36,10 @@ import org.springframework.stereotype.Component;
  * version (which it keeps loaded) and the deployment ends FAILED, each target with its reason.
  * Under {@code offline: converge} a target that cannot be reached is left PENDING, is not counted as
  * failed, and the deployment's end records the version as its desired one: reconciliation brings
- * it once the node answers again, and records when ({@code converged_at}).
+ * it once the node answers again, and records when ({@code converged_at}). Targets a recent probe
+ * round holds DOWN are left PENDING under {@code converge} without a call ({@link ProbedDown}).
+ * Each wave's start and end are recorded ({@link WaveTimes}); the bake lies between one wave's end
+ * and the next one's start.
  *
  * <p>A resumed attempt (another deployer, after a crash) carries on from the recorded per-target
  * statuses: targets already ACTIVE or FAILED are done, the others' waves run again (stage and
@@ -101,19 +104,15 @@ class WaveDriver {
                 board.apply(updates);
                 long failed = board.count(TargetDeploymentStatus.FAILED);
                 int total = job.targets().size();
-                boolean aborts = failed * 100 > (long) plan.maxFailedPercent() * total;
-                if (!aborts) {
-                    recorder.waveFinished(job, ROLLING_OUT, wave, updates);
-                } else {
-                    // the wave ends with the deployment, once the switched targets went back
+                if (failed * 100 > (long) plan.maxFailedPercent() * total) {
+                    // this wave ends with the deployment, once the switched targets went back (WaveTimes)
                     recorder.progress(job, ROLLING_OUT, updates);
-                }
-                if (aborts) {
                     abort(job, runner, board, "wave " + (wave + 1) + " of " + waves + " (" + plan.waves().get(wave)
                             + "): " + failed + " of " + total + " targets failed, past maxFailedPercent "
                             + plan.maxFailedPercent() + "; " + errors(updates));
                     return;
                 }
+                recorder.waveFinished(job, ROLLING_OUT, wave, updates);
                 log.info("deployment id={} service={} wave {}/{} done: {} active, {} failed, {} pending", job.id(),
                         job.service(), wave + 1, waves, board.count(TargetDeploymentStatus.ACTIVE), failed,
                         board.count(TargetDeploymentStatus.PENDING));
