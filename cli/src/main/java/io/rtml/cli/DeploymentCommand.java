@@ -92,6 +92,7 @@ abstract class DeploymentCommand extends ApiCommand {
         if (rollout.isObject()) {
             reportRollout(rollout, seen);
         }
+        reportWaves(deployment.path("waves"), seen);
         for (JsonNode t : deployment.path("targets")) {
             String target = Json.text(t, "target");
             String line = Json.text(t, "status") + (Json.text(t, "error") == null ? "" : ": " + Json.text(t, "error"));
@@ -100,6 +101,29 @@ abstract class DeploymentCommand extends ApiCommand {
             }
         }
         err().flush();
+    }
+
+    /** One line when a wave starts, and one when it finishes (its counts, duration, and the bake that follows). */
+    private void reportWaves(JsonNode waves, Map<String, String> seen) {
+        for (JsonNode w : waves) {
+            String n = Json.text(w, "wave");
+            String line = Json.text(w, "finishedAt") != null
+                    ? "finished in " + Json.text(w, "durationMs") + " ms: " + counts(w)
+                            + (w.path("bakeSeconds").asInt(0) > 0 ? "; bakes " + Json.text(w, "bakeSeconds") + "s" : "")
+                    : Json.text(w, "startedAt") != null ? "started on " + Json.text(w, "targets") + " targets" : null;
+            if (line != null && !line.equals(seen.put("wave:" + n, line))) {
+                err().println("  wave " + n + " (" + chooser(w) + "): " + line);
+            }
+        }
+    }
+
+    private static String chooser(JsonNode wave) {
+        return Json.text(wave, "selector") != null ? Json.text(wave, "selector") : Json.text(wave, "percent") + "%";
+    }
+
+    private static String counts(JsonNode wave) {
+        return Json.text(wave, "active") + " active, " + Json.text(wave, "failed") + " failed, "
+                + Json.text(wave, "reverted") + " reverted, " + Json.text(wave, "pending") + " pending";
     }
 
     private void reportRollout(JsonNode rollout, Map<String, String> seen) {
@@ -131,10 +155,49 @@ abstract class DeploymentCommand extends ApiCommand {
         out().println("Deployment " + Json.text(deployment, "id") + " " + Json.text(deployment, "status") + ": "
                 + Json.text(deployment, "kind") + " of " + Json.text(deployment, "service") + " version "
                 + Json.text(deployment, "version") + (ms == null ? "" : " in " + ms + " ms"));
-        Table table = new Table("TARGET", "STATUS", "PREVIOUS", "ERROR");
-        for (JsonNode t : deployment.path("targets")) {
-            table.row(Json.text(t, "target"), Json.text(t, "status"), Json.text(t, "previousVersion"), Json.text(t, "error"));
+        JsonNode waves = deployment.path("waves");
+        if (!waves.isArray()) {
+            Table table = new Table("TARGET", "STATUS", "PREVIOUS", "ERROR");
+            for (JsonNode t : deployment.path("targets")) {
+                table.row(Json.text(t, "target"), Json.text(t, "status"), Json.text(t, "previousVersion"),
+                        Json.text(t, "error"));
+            }
+            table.print(out());
+            return;
+        }
+        Table table = new Table("WAVE", "TARGETS BY", "TARGETS", "ACTIVE", "FAILED", "REVERTED", "PENDING", "STARTED",
+                "FINISHED", "DURATION");
+        for (JsonNode w : waves) {
+            String took = Json.text(w, "durationMs");
+            String bake = w.path("bakeSeconds").asInt(0) > 0 ? " + bake " + Json.text(w, "bakeSeconds") + "s" : "";
+            table.row(Json.text(w, "wave"), chooser(w), Json.text(w, "targets"), Json.text(w, "active"),
+                    Json.text(w, "failed"), Json.text(w, "reverted"), Json.text(w, "pending"), orDash(w, "startedAt"),
+                    orDash(w, "finishedAt"), (took == null ? "-" : took + " ms") + bake);
         }
         table.print(out());
+        boolean over = FINAL.contains(Json.text(deployment, "status"));
+        Table targets = new Table("TARGET", "WAVE", "STATUS", "PREVIOUS", "CONVERGE", "ERROR");
+        for (JsonNode t : deployment.path("targets")) {
+            targets.row(Json.text(t, "target"), Json.text(t, "wave"), Json.text(t, "status"),
+                    Json.text(t, "previousVersion"), converge(t, over), Json.text(t, "error"));
+        }
+        targets.print(out());
+    }
+
+    /**
+     * A target's converge status: when it converged; "waiting" for one a finished deployment left
+     * PENDING (unreachable, reconciliation brings it when it answers); empty otherwise.
+     */
+    static String converge(JsonNode target, boolean deploymentOver) {
+        String at = Json.text(target, "convergedAt");
+        if (at != null) {
+            return "converged " + at;
+        }
+        return deploymentOver && "PENDING".equals(Json.text(target, "status")) ? "waiting" : null;
+    }
+
+    private static String orDash(JsonNode node, String field) {
+        String text = Json.text(node, field);
+        return text == null ? "-" : text;
     }
 }

@@ -54,10 +54,19 @@ final class ServiceLifecycleCommands {
                 description = "Targets to take the service off.")
         List<String> targets;
 
+        @Option(names = "--offline", paramLabel = "fail|converge",
+                description = "fail (the default: all or nothing, a target that cannot be reached fails the undeploy)"
+                        + " or converge (an unreachable target is left PENDING and the service is removed from it"
+                        + " when it answers again).")
+        String offline;
+
         @Override
         int run() throws InterruptedException {
             ObjectNode body = Json.object().put("kind", "UNDEPLOY");
             targets.forEach(body.putArray("targets")::add);
+            if (offline != null) {
+                body.put("offline", offline);
+            }
             RegistryClient client = client();
             return follow(client, client.post("/api/v1/services/" + segment(name) + "/deployments", body));
         }

@@ -184,6 +184,63 @@ class DeploymentCommandsTest {
     }
 
     @Test
+    void theOutcomeOfADeploymentInWavesShowsEachWaveWithItsTimesAndEachTargetsConvergeStatus() throws Exception {
+        // plays the deployer: once the request is recorded, it ends SUCCEEDED with the target left to converge
+        Thread deployer = new Thread(() -> {
+            Long id = null;
+            while (id == null) {
+                id = RunningRegistry.jdbc().query("SELECT d.id FROM deployment d JOIN service s ON s.id = d.service_id"
+                        + " WHERE s.name = ?", rs -> rs.next() ? rs.getLong(1) : null, service);
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            long deployment = id;
+            RunningRegistry.succeed(deployment, jdbc -> {
+                jdbc.update("UPDATE deployment_target SET status = 'PENDING', error = 'marked DOWN by the health probes,"
+                        + " left to converge when it answers (not called)' WHERE deployment_id = ?", deployment);
+                jdbc.update("INSERT INTO deployment_wave (deployment_id, wave, started_at, finished_at)"
+                        + " VALUES (?, 1, '2026-12-07T03:00:00Z', '2026-12-07T03:00:01.250Z')", deployment);
+            });
+        });
+        deployer.start();
+
+        Cli.Result result = cli.run("deploy", service, "1", "--targets", target, "--waves", "kind=hub;100%",
+                "--bake", "60s", "--offline", "converge", "--timeout", "30s");
+        deployer.join();
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.err()).contains("  wave 2 (100%): finished in 1250 ms: 0 active, 0 failed, 0 reverted,"
+                + " 1 pending\n");
+        assertThat(result.out())
+                .containsPattern("WAVE\\s+TARGETS BY\\s+TARGETS\\s+ACTIVE\\s+FAILED\\s+REVERTED\\s+PENDING\\s+STARTED"
+                        + "\\s+FINISHED\\s+DURATION")
+                .containsPattern("\n1\\s+kind=hub\\s+0\\s+0\\s+0\\s+0\\s+0\\s+-\\s+-\\s+- \\+ bake 60s\\s*\n")
+                .containsPattern("\n2\\s+100%\\s+1\\s+0\\s+0\\s+0\\s+1\\s+2026-12-07T03:00:00Z\\s+"
+                        + "2026-12-07T03:00:01.250Z\\s+1250 ms\\s*\n")
+                .containsPattern(target + "\\s+2\\s+PENDING\\s+-\\s+waiting\\s+marked DOWN by the health probes");
+    }
+
+    @Test
+    void anUndeployAsksForTheOfflinePolicyAndABadOneIsRefused() {
+        RunningRegistry.succeed(Json.parse(cli.run("deploy", service, "1", "--targets", target, "--no-wait",
+                "-o", "json").out(), "stdout").path("id").asLong());
+
+        Cli.Result bad = cli.run("services", "undeploy", service, "--targets", target, "--offline", "later", "--no-wait");
+        assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(bad.err()).startsWith("rtml: ").endsWith("(VALIDATION_FAILED)\n").contains("offline");
+
+        Cli.Result result = cli.run("services", "undeploy", service, "--targets", target, "--offline", "converge",
+                "--no-wait", "-o", "json");
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        JsonNode undeploy = Json.parse(result.out(), "stdout");
+        assertThat(undeploy.path("kind").asString()).isEqualTo("UNDEPLOY");
+        assertThat(undeploy.path("plan").path("offline").asString()).isEqualTo("converge");
+    }
+
+    @Test
     void promoteAndAbortOfADeploymentThatIsNotRollingOutAreConflicts() {
         JsonNode deployment = Json.parse(cli.run("deploy", service, "1", "--targets", target, "--no-wait", "-o",
                 "json").out(), "stdout");

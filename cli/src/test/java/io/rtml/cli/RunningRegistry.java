@@ -89,6 +89,26 @@ final class RunningRegistry {
                 .succeed(deploymentId);
     }
 
+    /**
+     * As {@link #succeed}, and in the same transaction whatever else a deployer would have written
+     * by then ({@code alsoWritten}: wave times, a target left PENDING), so a command that polls sees
+     * it all at once.
+     */
+    static void succeed(long deploymentId, java.util.function.Consumer<JdbcTemplate> alsoWritten) {
+        url();
+        JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+        PlatformTransactionManager transactions = context.getBean(PlatformTransactionManager.class);
+        new org.springframework.transaction.support.TransactionTemplate(transactions).executeWithoutResult(status -> {
+            new DeploymentDriver(jdbc, transactions).succeed(deploymentId);
+            alsoWritten.accept(jdbc);
+        });
+    }
+
+    static JdbcTemplate jdbc() {
+        url();
+        return context.getBean(JdbcTemplate.class);
+    }
+
     static String uniqueName(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }

@@ -21,10 +21,12 @@ class DeploymentRecorder {
 
     private final DeploymentLedger ledger;
     private final TransactionTemplate tx;
+    private final WaveTimes waveTimes;
 
-    DeploymentRecorder(DeploymentLedger ledger, TransactionTemplate tx) {
+    DeploymentRecorder(DeploymentLedger ledger, TransactionTemplate tx, WaveTimes waveTimes) {
         this.ledger = ledger;
         this.tx = tx;
+        this.waveTimes = waveTimes;
     }
 
     /** Moves to a non-final status and records target progress in the same transaction. */
@@ -80,10 +82,32 @@ class DeploymentRecorder {
         tx.executeWithoutResult(status -> ledger.progress(job.id(), at, targets));
     }
 
-    /** Ends a deployment whose targets did not all switch: {@code fates} says what each one's end records. */
+    /** A wave of the plan begins (its first start is kept), fenced on the claim. */
+    void waveStarted(DeploymentJob job, DeploymentStatus at, int wave) {
+        tx.executeWithoutResult(status -> waveTimes.started(job.id(), at, wave));
+    }
+
+    /** A wave ended within the threshold: its target progress and its end, in one transaction. */
+    void waveFinished(DeploymentJob job, DeploymentStatus at, int wave, List<TargetProgress> targets) {
+        tx.executeWithoutResult(status -> {
+            ledger.progress(job.id(), at, targets);
+            waveTimes.finished(job.id(), wave);
+        });
+    }
+
+    /**
+     * Ends a deployment whose targets did not all switch: {@code fates} says what each one's end records.
+     * A deployment with a plan ends its open waves in the same transaction (the wave that aborted it ends
+     * here, after the reversal).
+     */
     void finish(DeploymentJob job, DeploymentStatus from, DeploymentStatus to, String error,
             List<TargetProgress> targets, Map<Long, DeploymentOutcome.Fate> fates) {
-        tx.executeWithoutResult(status -> ledger.finish(outcome(job, fates), from, to, error, targets));
+        tx.executeWithoutResult(status -> {
+            ledger.finish(outcome(job, fates), from, to, error, targets);
+            if (job.plan() != null) {
+                waveTimes.close(job.id());
+            }
+        });
     }
 
     private static DeploymentOutcome outcome(DeploymentJob job) {

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -35,7 +36,10 @@ import org.springframework.stereotype.Component;
  * version (which it keeps loaded) and the deployment ends FAILED, each target with its reason.
  * Under {@code offline: converge} a target that cannot be reached is left PENDING, is not counted as
  * failed, and the deployment's end records the version as its desired one: reconciliation brings
- * it once the node answers again, and records when ({@code converged_at}).
+ * it once the node answers again, and records when ({@code converged_at}). Targets a recent probe
+ * round holds DOWN are left PENDING under {@code converge} without a call ({@link ProbedDown}).
+ * Each wave's start and end are recorded ({@link WaveTimes}); the bake lies between one wave's end
+ * and the next one's start.
  *
  * <p>A resumed attempt (another deployer, after a crash) carries on from the recorded per-target
  * statuses: targets already ACTIVE or FAILED are done, the others' waves run again (stage and
@@ -47,13 +51,15 @@ class WaveDriver {
     private static final Logger log = LoggerFactory.getLogger(WaveDriver.class);
 
     private final DeploymentRecorder recorder;
+    private final ProbedDown probedDown;
 
-    WaveDriver(DeploymentRecorder recorder) {
+    WaveDriver(DeploymentRecorder recorder, ProbedDown probedDown) {
         this.recorder = recorder;
+        this.probedDown = probedDown;
     }
 
     /** What became of one target in a wave's step. */
-    private record Step<T>(T value, String offline) {}
+    record Step<T>(T value, String offline) {}
 
     /** Where each target stands while the waves run; starts from the recorded statuses. */
     private static final class Board {
@@ -93,17 +99,20 @@ class WaveDriver {
                 if (todo.isEmpty()) {
                     continue;
                 }
+                recorder.waveStarted(job, ROLLING_OUT, wave);
                 List<TargetProgress> updates = runWave(job, runner, wave, todo);
                 board.apply(updates);
-                recorder.progress(job, ROLLING_OUT, updates);
                 long failed = board.count(TargetDeploymentStatus.FAILED);
                 int total = job.targets().size();
                 if (failed * 100 > (long) plan.maxFailedPercent() * total) {
+                    // this wave ends with the deployment, once the switched targets went back (WaveTimes)
+                    recorder.progress(job, ROLLING_OUT, updates);
                     abort(job, runner, board, "wave " + (wave + 1) + " of " + waves + " (" + plan.waves().get(wave)
                             + "): " + failed + " of " + total + " targets failed, past maxFailedPercent "
                             + plan.maxFailedPercent() + "; " + errors(updates));
                     return;
                 }
+                recorder.waveFinished(job, ROLLING_OUT, wave, updates);
                 log.info("deployment id={} service={} wave {}/{} done: {} active, {} failed, {} pending", job.id(),
                         job.service(), wave + 1, waves, board.count(TargetDeploymentStatus.ACTIVE), failed,
                         board.count(TargetDeploymentStatus.PENDING));
@@ -125,12 +134,13 @@ class WaveDriver {
      * One wave, all or nothing on the targets that answer: returns each target's new status. An
      * unreachable target under {@code converge} stays PENDING with the reason.
      */
-    private List<TargetProgress> runWave(DeploymentJob job, DeploymentRunner runner, int wave, List<JobTarget> todo) {
+    private List<TargetProgress> runWave(DeploymentJob job, DeploymentRunner runner, int wave, List<JobTarget> all) {
         boolean converge = job.plan().converges();
+        List<TargetProgress> updates = new ArrayList<>();
+        List<JobTarget> todo = skipProbedDown(job, all, updates);
         Artifact artifact = runner.artifact(job);
         List<FanOut.Result<Step<StageResult>>> staged = FanOut.all(todo,
                 t -> step(runner.stageOn(t, job, artifact), converge));
-        List<TargetProgress> updates = new ArrayList<>();
         List<JobTarget> ready = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         for (FanOut.Result<Step<StageResult>> r : staged) {
@@ -193,7 +203,10 @@ class WaveDriver {
      */
     void rollBack(DeploymentJob job, DeploymentRunner runner) {
         Board board = new Board(job);
-        List<TargetProgress> updates = activate(job, runner, 0, job.targets());
+        recorder.waveStarted(job, ACTIVATING, 0);
+        List<TargetProgress> updates = new ArrayList<>();
+        List<JobTarget> reachable = skipProbedDown(job, job.targets(), updates);
+        updates.addAll(activate(job, runner, 0, reachable));
         List<String> failed = updates.stream().filter(u -> u.status() == TargetDeploymentStatus.FAILED)
                 .map(TargetProgress::error).toList();
         if (!failed.isEmpty()) {
@@ -206,8 +219,34 @@ class WaveDriver {
         runner.end(job, ACTIVATING, SUCCEEDED, null, updates, fates(board));
     }
 
+    /**
+     * Under {@code converge}: the targets of {@code todo} that a recent probe round marked DOWN are
+     * left PENDING at once, without a call ({@link ProbedDown}); returns the others. Under {@code fail}
+     * every target is called, as before: a DOWN mark decides nothing there.
+     */
+    List<JobTarget> skipProbedDown(DeploymentJob job, List<JobTarget> todo, List<TargetProgress> updates) {
+        if (!job.plan().converges()) {
+            return todo;
+        }
+        Set<Long> down = probedDown.among(todo);
+        if (down.isEmpty()) {
+            return todo;
+        }
+        List<JobTarget> rest = new ArrayList<>();
+        for (JobTarget t : todo) {
+            if (down.contains(t.id())) {
+                updates.add(DeploymentRecorder.target(t, TargetDeploymentStatus.PENDING, ProbedDown.reason()));
+            } else {
+                rest.add(t);
+            }
+        }
+        log.info("deployment id={} service={}: {} targets marked DOWN by the probes left to converge", job.id(),
+                job.service(), down.size());
+        return rest;
+    }
+
     /** Marks a step's outcome: an unreachable node under {@code converge} is no failure. */
-    private static <T> CompletableFuture<Step<T>> step(CompletableFuture<T> call, boolean converge) {
+    static <T> CompletableFuture<Step<T>> step(CompletableFuture<T> call, boolean converge) {
         return call.handle((value, error) -> {
             if (error == null) {
                 return new Step<>(value, null);
@@ -230,7 +269,7 @@ class WaveDriver {
                 || message.contains("HttpConnectTimeoutException"));
     }
 
-    private static TargetProgress offline(JobTarget target, String reason) {
+    static TargetProgress offline(JobTarget target, String reason) {
         return DeploymentRecorder.target(target, TargetDeploymentStatus.PENDING,
                 "unreachable, left to converge when it answers: " + reason);
     }

@@ -39,9 +39,12 @@ class TargetWatcher implements SchedulingConfigurer {
     private final Targets targets;
     private final NodeClient nodes;
     private final DriftRepair repair;
+    private final PendingRemovals removals;
     private final DeployerProperties properties;
 
-    TargetWatcher(Targets targets, NodeClient nodes, DriftRepair repair, DeployerProperties properties) {
+    TargetWatcher(Targets targets, NodeClient nodes, DriftRepair repair, PendingRemovals removals,
+            DeployerProperties properties) {
+        this.removals = removals;
         this.targets = targets;
         this.nodes = nodes;
         this.repair = repair;
@@ -76,6 +79,8 @@ class TargetWatcher implements SchedulingConfigurer {
             seen.stream().filter(p -> p.state() != null).forEach(p -> answered.put(p.target(), p.state()));
             targets.recordHeld(answered);
             repair.repair(answered, readSince);
+            // after the repairs: a target placed again by a later deployment withdraws its pending removal
+            removals.carryOut(answered, readSince);
         } catch (RuntimeException e) {
             log.warn("reconciliation round failed: {}", e.getMessage());
         }

@@ -20,13 +20,16 @@ class Targets {
 
     /**
      * Every probe of a round in one statement: an answering target is UP and seen now; a silent
-     * one turns DOWN (a row already DOWN is left alone, so its last_seen_at stays).
+     * one turns DOWN (its last_seen_at stays: the last time it answered). Every row probed gets
+     * {@code health_checked_at}, so that a deployment can tell a fresh DOWN mark from an old one
+     * (a converging deployment trusts only a fresh one, {@code ProbedDown}).
      */
     private static final String HEALTH = """
             UPDATE target t SET health = CASE WHEN p.up THEN 'UP' ELSE 'DOWN' END,
-                   last_seen_at = CASE WHEN p.up THEN now() ELSE t.last_seen_at END
+                   last_seen_at = CASE WHEN p.up THEN now() ELSE t.last_seen_at END,
+                   health_checked_at = now()
             FROM unnest(?::bigint[], ?::boolean[]) AS p(id, up)
-            WHERE t.id = p.id AND (p.up OR t.health <> 'DOWN')""";
+            WHERE t.id = p.id""";
 
     private final JdbcTemplate jdbc;
 

@@ -236,6 +236,16 @@ public final class Registry {
         return request(serviceId, DeploymentKind.UNDEPLOY, 0, deletesService, targetIds);
     }
 
+    /** An UNDEPLOY with an offline policy, as the registry records {@code {"kind":"UNDEPLOY","offline":…}}. */
+    public long undeploy(long serviceId, List<Long> targetIds, String offline) {
+        String service = jdbc.queryForObject("SELECT name FROM service WHERE id = ?", String.class, serviceId);
+        List<String> names = targetIds.stream().map(id -> jdbc.queryForObject("SELECT name FROM target WHERE id = ?",
+                String.class, id)).toList();
+        return inTransaction(() -> requests.start(serviceId, service, DeploymentKind.UNDEPLOY, 0, false, targetIds,
+                names, new DeploymentRequests.Requester("alice", null), Instant.now(), Map.of(), null,
+                new DeploymentRequests.Fleet(io.rtml.deployment.WavePlan.single(0, offline), Map.of(), null)));
+    }
+
     private long request(long serviceId, DeploymentKind kind, int version, boolean deletesService,
             List<Long> targetIds) {
         String service = jdbc.queryForObject("SELECT name FROM service WHERE id = ?", String.class, serviceId);

@@ -27,6 +27,7 @@ public final class TestNodes {
         private ScoringNode node;
         private boolean running = true;
         private final int port;
+        private Path dataDir;
 
         Node(String name, String kind, int port) {
             this(name, kind, port, TOKEN);
@@ -36,7 +37,8 @@ public final class TestNodes {
             this.name = name;
             this.kind = kind;
             this.adminToken = adminToken;
-            this.node = start(name, kind, port, tempDir(name), adminToken);
+            this.dataDir = tempDir(name);
+            this.node = start(name, kind, port, dataDir, adminToken);
             this.port = node.port();
         }
 
@@ -57,7 +59,15 @@ public final class TestNodes {
 
         public void restartEmpty() {
             stop();
-            node = start(name, kind, port, tempDir(name), adminToken);
+            dataDir = tempDir(name);
+            node = start(name, kind, port, dataDir, adminToken);
+            running = true;
+        }
+
+        /** Starts it again on the same port with the data dir it had: it comes back holding what it held. */
+        public void restart() {
+            stop();
+            node = start(name, kind, port, dataDir, adminToken);
             running = true;
         }
 

@@ -153,6 +153,67 @@ class FleetApiTest extends RegistryApiTest {
     }
 
     @Test
+    void eachWaveAnswersWhenItStartedAndFinishedAndHowLongItTookNullUntilReached() {
+        JsonNode accepted = deploy(Map.of("version", 1, "selector", "fleet=" + fleet,
+                "waves", List.of(Map.of("selector", "kind=hub"), Map.of("percent", 100)), "bakeSeconds", 30));
+        for (JsonNode wave : accepted.path("waves")) {
+            assertThat(wave.has("startedAt") && wave.path("startedAt").isNull()).as(wave.toString()).isTrue();
+            assertThat(wave.has("finishedAt") && wave.path("finishedAt").isNull()).isTrue();
+            assertThat(wave.has("durationMs") && wave.path("durationMs").isNull()).isTrue();
+        }
+        // each wave counts its own targets (the targets' waves count from 1, as the waves do)
+        assertThat(accepted.path("waves").get(0).path("targets").asInt()).isEqualTo(1);
+        assertThat(accepted.path("waves").get(1).path("targets").asInt()).isEqualTo(3);
+        assertThat(accepted.path("waves").get(1).path("pending").asInt()).isEqualTo(3);
+        assertThat(accepted.path("waves").get(0).path("bakeSeconds").asInt()).isEqualTo(30);
+        assertThat(accepted.path("waves").get(1).path("bakeSeconds").isNull()).as("no bake after the last wave").isTrue();
+        long id = accepted.path("id").asLong();
+        // as the deployer records them (deployment_wave): wave 1 done and baking, wave 2 not started
+        jdbc.update("""
+                INSERT INTO deployment_wave (deployment_id, wave, started_at, finished_at)
+                VALUES (?, 0, '2026-12-07T03:00:00Z', '2026-12-07T03:00:01.250Z')""", id);
+
+        JsonNode waves = api().get("/api/v1/services/" + service + "/deployments/" + id).json().path("waves");
+        assertThat(waves.get(0).path("startedAt").asString()).isEqualTo("2026-12-07T03:00:00Z");
+        assertThat(waves.get(0).path("finishedAt").asString()).isEqualTo("2026-12-07T03:00:01.250Z");
+        assertThat(waves.get(0).path("durationMs").asLong()).isEqualTo(1250);
+        assertThat(waves.get(1).path("startedAt").isNull()).isTrue();
+
+        jdbc.update("INSERT INTO deployment_wave (deployment_id, wave, started_at) VALUES (?, 1, '2026-12-07T03:00:31.250Z')",
+                id);
+        waves = api().get("/api/v1/services/" + service + "/deployments").json().path("items").get(0).path("waves");
+        assertThat(waves.get(1).path("startedAt").asString()).isEqualTo("2026-12-07T03:00:31.250Z");
+        assertThat(waves.get(1).path("finishedAt").isNull()).isTrue();
+        assertThat(waves.get(1).path("durationMs").isNull()).isTrue();
+    }
+
+    @Test
+    void anUndeployTakesTheOfflinePolicyAloneAndRefusesBadValuesAndWaves() {
+        finish(deploy(Map.of("version", 1, "selector", "fleet=" + fleet)).path("id").asLong());
+        String path = "/api/v1/services/" + service + "/deployments";
+        long before = jdbc.queryForObject("select count(*) from deployment", Long.class);
+
+        JsonNode problem = assertProblem(api().postJson(path, Map.of("kind", "UNDEPLOY", "targets", List.of(eu, us),
+                "offline", "later")), 400, "VALIDATION_FAILED");
+        assertThat(problem.path("errors").get(0).path("field").asString()).isEqualTo("offline");
+        problem = assertProblem(api().postJson(path, Map.of("kind", "UNDEPLOY", "offline", "converge",
+                "waves", List.of(Map.of("percent", 100)))), 400, "VALIDATION_FAILED");
+        assertThat(problem.path("detail").asString()).startsWith("an UNDEPLOY has no waves");
+        assertThat(jdbc.queryForObject("select count(*) from deployment", Long.class)).isEqualTo(before);
+
+        JsonNode accepted = deploy(Map.of("kind", "UNDEPLOY", "targets", List.of(eu, us), "offline", "converge"));
+        assertThat(accepted.path("kind").asString()).isEqualTo("UNDEPLOY");
+        assertThat(accepted.path("plan").path("offline").asString()).isEqualTo("converge");
+        assertThat(accepted.path("plan").path("waves")).hasSize(1);
+        assertThat(accepted.path("waves").get(0).path("targets").asInt()).isEqualTo(2);
+        assertThat(names(accepted)).containsExactlyInAnyOrder(eu, us);
+        finish(accepted.path("id").asLong());
+
+        JsonNode plain = deploy(Map.of("kind", "UNDEPLOY", "targets", List.of(hub)));
+        assertThat(plain.path("plan").isNull() || plain.path("plan").isMissingNode()).as("all or nothing").isTrue();
+    }
+
+    @Test
     void aServiceFollowsItsSelectorAndDeploysToItsTargetsByDefault() {
         String follower = uniqueName("follower");
         var created = api().postJson("/api/v1/services", Map.of("name", follower, "model", model,

@@ -21,7 +21,9 @@ import tools.jackson.databind.JsonNode;
  * targets. {@code waves}, {@code bakeSeconds}, {@code maxFailedPercent} and {@code offline} make a
  * {@link WavePlan}: ordered waves, each all or nothing, a bake between them, an abort threshold, and
  * whether an unreachable target fails ({@code "fail"}, the default) or is left to converge
- * ({@code "converge"}); any of them without {@code waves} means one wave of every target.
+ * ({@code "converge"}); any of them without {@code waves} means one wave of every target. An UNDEPLOY
+ * takes {@code offline} alone: with {@code "converge"} an unreachable target is left PENDING and the
+ * service removed from it by reconciliation when it answers again.
  */
 public record DeployRequest(@Positive Integer version, String alias, JsonNode targets, DeploymentKind kind,
         Boolean allowSignatureChange, Strategy strategy, Rollout.Guardrails guardrails, String selector,
@@ -45,6 +47,11 @@ public record DeployRequest(@Positive Integer version, String alias, JsonNode ta
     /** The wave plan the request asks for, not yet checked; null when it asks for none. */
     WavePlan plan() {
         return choice().plan();
+    }
+
+    /** An UNDEPLOY's one-wave plan carrying its offline policy; null without one (all or nothing). */
+    WavePlan undeployPlan() {
+        return offline == null ? null : WavePlan.single(0, offline);
     }
 
     boolean signatureChangeAllowed() {

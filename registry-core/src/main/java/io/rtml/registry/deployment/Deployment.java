@@ -17,6 +17,7 @@ import jakarta.persistence.Table;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.hibernate.annotations.Immutable;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
@@ -71,14 +72,15 @@ public class Deployment {
 
     protected Deployment() {}
 
-    public DeploymentResponse toResponse(String service, List<DeploymentResponse.TargetProgress> targets) {
+    public DeploymentResponse toResponse(String service, List<DeploymentResponse.TargetProgress> targets,
+            Map<Integer, DeploymentResponse.WaveProgress.Times> waveTimes) {
         Long durationMs = startedAt != null && finishedAt != null ? Duration.between(requestedAt, finishedAt).toMillis()
                 : null;
         WavePlan waves = WavePlan.fromJson(plan);
         return new DeploymentResponse(id, service, kind, version, status, requestedBy, requestedAt, startedAt,
                 finishedAt, durationMs, error, targets, Rollout.fromJson(rollout),
                 DeploymentResponse.RolloutProgress.of(RolloutState.fromJson(rolloutState), requestedDecision), waves,
-                DeploymentResponse.WaveProgress.of(waves, targets), cause, reason,
+                DeploymentResponse.WaveProgress.of(waves, targets, waveTimes), cause, reason,
                 revertsDeploymentId);
     }
 

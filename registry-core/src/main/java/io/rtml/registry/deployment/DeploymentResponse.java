@@ -7,8 +7,10 @@ import io.rtml.deployment.TargetDeploymentStatus;
 import io.rtml.deployment.Rollout;
 import io.rtml.deployment.RolloutState;
 import io.rtml.deployment.WavePlan;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A deployment with its progress per target; {@code durationMs} runs from the request to the end.
@@ -26,22 +28,36 @@ public record DeploymentResponse(long id, String service, DeploymentKind kind, i
 
     /**
      * One wave: what chose its targets, how many, and how many of them are active (switched or
-     * converged since), failed, reverted, or pending (not reached yet, or unreachable and left to converge).
+     * converged since; for an UNDEPLOY, removed), failed, reverted, or pending (not reached yet, or
+     * unreachable and left to converge). {@code startedAt}: when it began (null until then);
+     * {@code finishedAt}: when its targets were done, or for the wave that aborted the deployment when
+     * the switched targets had gone back (null until then); {@code durationMs}: between the two (null
+     * until it finished). {@code bakeSeconds}: the pause after it (null for the last wave), which runs
+     * from its {@code finishedAt} to the next wave's {@code startedAt}: a wave with {@code finishedAt}
+     * whose next wave has not started bakes.
      */
     public record WaveProgress(int wave, String selector, Integer percent, int targets, int active, int failed,
-            int reverted, int pending) {
+            int reverted, int pending, Instant startedAt, Instant finishedAt, Long durationMs, Integer bakeSeconds) {
 
-        static List<WaveProgress> of(WavePlan plan, List<TargetProgress> targets) {
+        /** When a wave started and finished, as the deployer recorded it (deployment_wave). */
+        public record Times(Instant startedAt, Instant finishedAt) {}
+
+        static List<WaveProgress> of(WavePlan plan, List<TargetProgress> targets, Map<Integer, Times> times) {
             if (plan == null) {
                 return null;
             }
             List<WaveProgress> waves = new java.util.ArrayList<>();
             for (int n = 0; n < plan.waves().size(); n++) {
-                int wave = n;
+                int wave = n + 1; // as TargetProgress.wave counts: from 1
                 List<TargetProgress> in = targets.stream().filter(t -> t.wave() != null && t.wave() == wave).toList();
+                Times at = times.getOrDefault(n, new Times(null, null));
+                Long durationMs = at.startedAt() != null && at.finishedAt() != null
+                        ? Duration.between(at.startedAt(), at.finishedAt()).toMillis() : null;
                 waves.add(new WaveProgress(n + 1, plan.waves().get(n).selector(), plan.waves().get(n).percent(),
-                        in.size(), count(in, TargetDeploymentStatus.ACTIVE), count(in, TargetDeploymentStatus.FAILED),
-                        count(in, TargetDeploymentStatus.REVERTED), count(in, TargetDeploymentStatus.PENDING)));
+                        in.size(), count(in, TargetDeploymentStatus.ACTIVE) + count(in, TargetDeploymentStatus.REMOVED),
+                        count(in, TargetDeploymentStatus.FAILED), count(in, TargetDeploymentStatus.REVERTED),
+                        count(in, TargetDeploymentStatus.PENDING), at.startedAt(), at.finishedAt(), durationMs,
+                        n < plan.waves().size() - 1 ? plan.bakeAfter(n) : null));
             }
             return waves;
         }

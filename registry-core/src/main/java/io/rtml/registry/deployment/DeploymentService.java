@@ -65,8 +65,10 @@ public class DeploymentService {
     @Transactional
     public DeploymentResponse deploy(String serviceName, DeployRequest request, Actor actor) {
         actor.require(Role.DEPLOYER, Resource.SERVICE, serviceName);
-        if (request.undeploys() && request.plan() != null) {
-            throw new RtmlException(ErrorCode.VALIDATION_FAILED, "an UNDEPLOY has no waves: it is all or nothing");
+        if (request.undeploys() && (request.waves() != null || request.bakeSeconds() != null
+                || request.maxFailedPercent() != null)) {
+            throw new RtmlException(ErrorCode.VALIDATION_FAILED, "an UNDEPLOY has no waves: it is all or nothing on"
+                    + " the targets that answer; only offline (\"fail\" or \"converge\") applies to it");
         }
         if (request.undeploys()) {
             return removal.undeploy(serviceName, request, actor);

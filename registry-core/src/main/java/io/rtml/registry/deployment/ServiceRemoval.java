@@ -1,6 +1,8 @@
 package io.rtml.registry.deployment;
 
 import io.rtml.deployment.DeploymentKind;
+import io.rtml.deployment.DeploymentRequests;
+import io.rtml.deployment.WavePlan;
 
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
@@ -48,12 +50,19 @@ public class ServiceRemoval {
         this.audit = audit;
     }
 
-    /** Takes the service off the chosen targets (default: every target it runs on). */
+    /**
+     * Takes the service off the chosen targets (default: every target it runs on); with
+     * {@code offline: converge} the unreachable ones are left PENDING for reconciliation.
+     */
     @Transactional
     public DeploymentResponse undeploy(String serviceName, DeployRequest request, Actor actor) {
         actor.require(Role.DEPLOYER, Resource.SERVICE, serviceName);
         if (request.version() != null || request.alias() != null) {
             throw new RtmlException(ErrorCode.VALIDATION_FAILED, "an UNDEPLOY takes no version or alias, only targets");
+        }
+        WavePlan plan = request.undeployPlan();
+        if (plan != null) {
+            Selectors.check(plan);
         }
         ServiceEntry service = services.lockByName(serviceName).orElseThrow(() -> DeploymentService.notFound(serviceName));
         Set<Long> placed = serviceTargets.findByKeyServiceId(service.id()).stream().map(ServiceTarget::targetId)
@@ -74,7 +83,8 @@ public class ServiceRemoval {
             throw new RtmlException(ErrorCode.VALIDATION_FAILED, "service '" + serviceName
                     + "' runs on none of the chosen targets; nothing to undeploy");
         }
-        return starter.start(service, DeploymentKind.UNDEPLOY, 0, false, where, actor);
+        return starter.start(service, DeploymentKind.UNDEPLOY, 0, false, where, actor, Map.of(), null,
+                new DeploymentRequests.Fleet(plan, Map.of(), null));
     }
 
     /**
