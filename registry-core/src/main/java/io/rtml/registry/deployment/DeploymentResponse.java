@@ -37,7 +37,7 @@ public record DeploymentResponse(long id, String service, DeploymentKind kind, i
             }
             List<WaveProgress> waves = new java.util.ArrayList<>();
             for (int n = 0; n < plan.waves().size(); n++) {
-                int wave = n;
+                int wave = n + 1; // a target's wave is 1-based, as the API shows it
                 List<TargetProgress> in = targets.stream().filter(t -> t.wave() != null && t.wave() == wave).toList();
                 waves.add(new WaveProgress(n + 1, plan.waves().get(n).selector(), plan.waves().get(n).percent(),
                         in.size(), count(in, TargetDeploymentStatus.ACTIVE), count(in, TargetDeploymentStatus.FAILED),
