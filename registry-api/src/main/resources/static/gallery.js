@@ -200,10 +200,8 @@ function eventsSection(name, page) {
       const older = await recentEvents(name, cursor);
       add(older.events);
       cursor = older.next;
-      if (older.events.length < EVENTS_PAGE) {
-        more.hidden = true;
-        say("No older events.");
-      }
+      // The end of the history is a fact about it, not a failure: said in place, not in the message line.
+      if (older.events.length < EVENTS_PAGE) more.replaceWith(el("p", { id: "no-older-events", class: "why" }, "No older events."));
     } catch (e) {
       say(e.message);
     }

@@ -214,6 +214,10 @@ class GalleryBrowserIT {
         JsonNode detail = api.get("/api/v1/services/" + service);
 
         login();
+        WebElement listed = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.xpath("//tr[td/a[text()='" + service + "']]")));
+        assertThat(listed.getText()).contains("gallery-follow-model follows @champion");
+        screenshot("gallery-list-follow");
         browser.get(stack.api() + "/#/services/" + service);
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("events")));
         String binding = text(By.id("binding"));
@@ -240,7 +244,8 @@ class GalleryBrowserIT {
         assertThat(rows.get(13).getText()).as("the first request of all").contains("deployment.started", "of v1");
         assertThat(rows.stream().map(r -> Long.parseLong(r.getAttribute("data-event"))).toList())
                 .isSortedAccordingTo(java.util.Comparator.reverseOrder()).doesNotHaveDuplicates();
-        assertThat(browser.findElement(By.id("older-events")).isDisplayed()).as("nothing older").isFalse();
+        assertThat(browser.findElements(By.id("older-events"))).as("nothing older").isEmpty();
+        assertThat(text(By.id("no-older-events"))).isEqualTo("No older events.");
         scrollTo(By.cssSelector("#events tbody tr:last-child"));
         screenshot("service-events-older");
     }
