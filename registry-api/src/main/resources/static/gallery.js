@@ -49,13 +49,18 @@ async function showGallery() {
   main.replaceChildren(el("h2", {}, "Services"),
     page.items.length === 0 ? el("p", {}, "No services yet: create one with POST /api/v1/services or rtml services create.")
       : table(["Service", "Model", "Version per target", "Health", "Last deployment"], page.items.map(s => [
-        el("a", { href: "#/services/" + encodeURIComponent(s.name) }, s.name), s.model, versionsByTarget(s),
+        el("a", { href: "#/services/" + encodeURIComponent(s.name) }, s.name),
+        // Fields of the service row itself: showing them costs the list nothing.
+        el("span", {}, s.model, s.follow ? el("span", { class: "why" }, ` follows @${s.follow}`) : ""),
+        versionsByTarget(s),
         s.targets.map(t => status(t.health)), status(s.status)])));
 }
 
 async function showService(name) {
-  const [service, live] = await Promise.all([
-    api("/api/v1/services/" + encodeURIComponent(name)), liveFigures(name)]);
+  const [service, live, events] = await Promise.all([
+    api("/api/v1/services/" + encodeURIComponent(name)), liveFigures(name),
+    // The rest of the page does not depend on the events: a failure to read them is said in their place.
+    recentEvents(name).catch(e => ({ error: e.message }))]);
   const hub = service.targets[0];
   // Built by the registry with every value shell-quoted: never paste a URL into a command here.
   const example = hub ? hub.endpoints.predictCurl : "";
@@ -63,6 +68,7 @@ async function showService(name) {
   main.replaceChildren(
     el("h2", {}, service.name, " ", status(service.status)),
     el("p", {}, `Model ${service.model}. ${service.description || ""}`),
+    binding(service),
     actions(service),
     progress,
     el("h3", {}, "What runs where"),
@@ -78,6 +84,11 @@ async function showService(name) {
       d.id, d.kind, d.version, status(d.status), `${d.requestedAt} by ${d.requestedBy}`,
       d.durationMs == null ? "–" : d.durationMs + " ms",
       d.revertsDeployment ? `reverts #${d.revertsDeployment}: ${d.reason}` : d.error])),
+    // The newest deployment in waves is shown (and refreshed) with the live figures; older ones fold.
+    service.deployments.filter(d => d.waves && d !== newestInWaves(service)).map(d =>
+      el("details", { class: "waves", id: "waves-" + d.id },
+        el("summary", {}, `Waves of deployment #${d.id} (v${d.version}, `, status(d.status), ")"), waves(d))),
+    eventsSection(name, events),
     el("h3", {}, "Signature"),
     service.signature ? table(["", "Name", "Type", "Shape"], [
       ...service.signature.inputs.map(v => ["input", v.name, v.onnxType, JSON.stringify(v.shape)]),
@@ -85,6 +96,149 @@ async function showService(name) {
       : el("p", {}, "Shown once a version runs."));
   renderLive(progress, service, live);
   keepLive(name);
+}
+
+// --- what a service follows, and how it rolls out by default ------------------------------------
+
+// Read from the service itself, on its page only: the list stays one request of a fixed cost.
+function binding(service) {
+  const rows = [];
+  if (service.follow) rows.push(["Follows", `${service.model}@${service.follow}`,
+    "a move of the alias deploys the version it names"]);
+  if (service.selector) rows.push(["Selector", el("code", {}, service.selector),
+    "a target that starts matching receives the active version"]);
+  // Absent from registries that have no default rollout yet: nothing to show then.
+  if (service.defaultRollout) rows.push(["Default rollout", strategyText(service.defaultRollout),
+    "for deployments that name no strategy (alias moves and new targets included)"]);
+  if (rows.length === 0) return el("p", { id: "binding" }, "Deployed by request only: follows no alias, selects no targets.");
+  return el("dl", { id: "binding" }, rows.flatMap(([term, value, why]) =>
+    [el("dt", {}, term), el("dd", {}, value, el("span", { class: "why" }, " – " + why))]));
+}
+
+// A rollout strategy in one line, the way a deployment request states it.
+function strategyText(s) {
+  const parts = [];
+  if (s.type === "shadow") parts.push(`shadow of ${s.percent}% for ${s.durationSeconds}s`);
+  else if (Array.isArray(s.steps) && s.steps.length > 0) parts.push(`${s.type}: steps ${s.steps.join(" → ")}%`);
+  else if (s.stepPercent != null) parts.push(`${s.type}: steps of ${s.stepPercent}%`);
+  else parts.push(String(s.type));
+  if (s.type !== "shadow" && s.bakeSeconds != null) parts.push(`bake ${s.bakeSeconds}s`);
+  const g = s.guardrails;
+  if (g) {
+    if (g.maxErrorRatio != null) parts.push(`error ratio ≤ ${percent(g.maxErrorRatio)}`);
+    if (g.maxP99Millis != null) parts.push(`p99 ≤ ${millis(g.maxP99Millis)}`);
+    if (g.maxPsi != null) parts.push(`PSI ≤ ${g.maxPsi}`);
+    if (g.minRequests != null) parts.push(`at least ${g.minRequests} requests a window`);
+  }
+  return parts.join(", ");
+}
+
+// --- a deployment's waves -----------------------------------------------------------------------
+
+function newestInWaves(service) {
+  return service.deployments.find(d => d.waves) || null;
+}
+
+const DONE = ["SUCCEEDED", "FAILED", "ROLLED_BACK", "SHADOWED"];
+
+// Each wave with what chose its targets, its counts and (where the registry records them) its times;
+// then every target with its wave. A target a finished deployment left PENDING was unreachable under
+// "offline: converge": reconciliation brings it the version when it answers, and convergedAt says when.
+function waves(d) {
+  const plan = d.plan || {};
+  const finished = DONE.includes(d.status);
+  const policy = [`${d.waves.length} wave${d.waves.length === 1 ? "" : "s"}`];
+  if (plan.bakeSeconds) policy.push(`bake ${plan.bakeSeconds}s`);
+  if (plan.maxFailedPercent != null) policy.push(`abort past ${plan.maxFailedPercent}% failed`);
+  policy.push(`offline: ${plan.offline || "fail"}`);
+  return el("div", { class: "wave-view" },
+    el("p", {}, policy.join(", ") + "."),
+    table(["Wave", "Chooses", "Targets", "Active", "Failed", "Reverted", "Pending", "Started", "Finished", "Duration"],
+      d.waves.map(w => [
+        w.wave,
+        w.selector != null ? el("code", {}, w.selector) : `${w.percent}% of the targets`,
+        w.targets, count(w.active, "ACTIVE"), count(w.failed, "FAILED"), count(w.reverted, "ROLLED_BACK"),
+        count(w.pending, "PENDING"),
+        w.startedAt ?? (finished ? "–" : "not yet"), w.finishedAt ?? "–",
+        w.durationMs == null ? "–" : w.durationMs + " ms"])),
+    table(["Target", "Wave", "Status", "Previous", "Activated", "Converged", "Error"], d.targets.map(t => [
+      t.target, t.wave,
+      t.status === "PENDING" && finished
+        ? el("span", {}, status(t.status), el("span", { class: "converging" }, " converging"))
+        : status(t.status),
+      t.previousVersion == null ? "–" : "v" + t.previousVersion, t.activatedAt,
+      t.convergedAt ?? (t.status === "PENDING" && finished ? "when it answers again" : "–"),
+      t.error])));
+}
+
+function count(n, kind) { return n > 0 ? el("span", { class: "status " + kind }, String(n)) : String(n ?? 0); }
+
+// --- a service's recent events ------------------------------------------------------------------
+
+const EVENTS_PAGE = 10;
+
+// Newest first: ids grow in commit order, so "before the newest" starts from the top.
+function recentEvents(name, before = Number.MAX_SAFE_INTEGER) {
+  return api(`/api/v1/events?service=${encodeURIComponent(name)}&before=${before}&limit=${EVENTS_PAGE}`);
+}
+
+function eventsSection(name, page) {
+  if (page.error) {
+    return el("section", { id: "events", "aria-label": "Recent events" }, el("h3", {}, "Recent events"),
+      el("p", {}, "The events could not be read: " + page.error));
+  }
+  const body = el("tbody", {});
+  const more = el("button", { type: "button", class: "secondary", id: "older-events" }, "Older events");
+  let cursor = page.next;
+  const add = events => body.append(...events.map(e => el("tr", { "data-event": String(e.id) },
+    el("td", {}, e.occurredAt), el("td", {}, el("code", {}, e.type)), el("td", {}, summary(e)),
+    el("td", {}, e.actor ?? "the deployer"))));
+  add(page.events);
+  more.hidden = page.events.length < EVENTS_PAGE;
+  more.addEventListener("click", async () => {
+    try {
+      const older = await recentEvents(name, cursor);
+      add(older.events);
+      cursor = older.next;
+      // The end of the history is a fact about it, not a failure: said in place, not in the message line.
+      if (older.events.length < EVENTS_PAGE) more.replaceWith(el("p", { id: "no-older-events", class: "why" }, "No older events."));
+    } catch (e) {
+      say(e.message);
+    }
+  });
+  return el("section", { id: "events", "aria-label": "Recent events" },
+    el("h3", {}, "Recent events"),
+    page.events.length === 0 ? el("p", {}, "No events about this service yet.")
+      : el("table", {}, el("thead", {}, el("tr", {}, ["Time", "Type", "Summary", "By"].map(h => el("th", { scope: "col" }, h)))), body),
+    more);
+}
+
+// Why the deployer started a deployment: a sentence, or an alias move's fields.
+function cause(c) {
+  if (typeof c === "string") return c;
+  if (c.alias != null) return `alias ${c.alias} of ${c.model} moved to v${c.version}`;
+  return JSON.stringify(c);
+}
+
+// One line per event from its data; the fields differ per type, so what is unknown is listed as is.
+function summary(e) {
+  const x = e.data || {};
+  const id = x.deploymentId != null ? `#${x.deploymentId}` : "";
+  switch (e.type) {
+    case "deployment.started":
+      return [`${x.kind || "DEPLOY"} ${id} of v${x.version}`,
+        Array.isArray(x.targets) ? ` to ${x.targets.join(", ")}` : "",
+        x.strategy ? `, ${x.strategy}` : "", x.waves ? `, ${x.waves} waves (offline: ${x.offline})` : "",
+        x.cause ? ` – ${cause(x.cause)}` : ""].join("");
+    case "deployment.succeeded": return `${id} succeeded` + (x.version != null ? ` (v${x.version})` : "");
+    case "deployment.failed": return `${id} failed` + (x.error ? `: ${x.error}` : "");
+    case "deployment.rolled_back": return `${id} rolled back` + (x.reason ? `: ${x.reason}` : "");
+    case "deployment.refused": return `refused` + (x.reason ? `: ${x.reason}` : x.error ? `: ${x.error}` : "");
+    case "target.converged": return `${x.target} converged to v${x.version} (deployment #${x.deploymentId})`;
+    default:
+      return Object.entries(x).filter(([k]) => k !== "service")
+        .map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join(", ");
+  }
 }
 
 // --- live figures and the rollout in progress ---------------------------------------------------
@@ -117,8 +271,11 @@ function keepLive(name) {
 
 function renderLive(container, service, live) {
   const rolling = service.deployments.find(d => d.status === "ROLLING_OUT" && d.rollout);
+  const waved = newestInWaves(service);
   container.replaceChildren(
     rolling ? rollout(service.name, rolling) : "",
+    waved ? el("section", { id: "waves", "aria-label": "Waves of deployment " + waved.id },
+      el("h3", {}, `Waves of deployment #${waved.id}: v${waved.version} `, status(waved.status)), waves(waved)) : "",
     el("h3", {}, `Live figures (last ${live.minutes} minutes)`),
     live.targets.length === 0 ? el("p", {}, "No requests measured yet: the deployer collects them from every target.")
       : el("div", {},
@@ -293,6 +450,47 @@ async function waitFor(name, id) {
   }
 }
 
+// --- webhooks ------------------------------------------------------------------------------------
+
+// Only an unscoped admin token may read webhooks (they receive every event of their types): any other
+// token gets 403, and the page says so instead of failing.
+async function showWebhooks() {
+  let hooks;
+  try {
+    hooks = await api("/api/v1/webhooks");
+  } catch (e) {
+    if (e.status !== 403) throw e;
+    main.replaceChildren(el("h2", {}, "Webhooks"), el("p", { id: "webhooks-forbidden" },
+      "Webhooks are shown to an unscoped admin token only; this token may not read them."));
+    return;
+  }
+  // The newest delivery of each (one small request per webhook: there are few, and only here).
+  const latest = await Promise.all(hooks.map(w =>
+    api(`/api/v1/webhooks/${w.id}/deliveries?limit=1`).then(page => page[0] || null)));
+  main.replaceChildren(el("h2", {}, "Webhooks"),
+    hooks.length === 0 ? el("p", {}, "No webhooks: create one with POST /api/v1/webhooks or rtml webhooks create.")
+      : table(["#", "URL", "Event types", "State", "Deliveries", "Last delivery", "Attempts", "Last error"],
+        hooks.map((w, i) => webhookRow(w, latest[i]))));
+}
+
+function webhookRow(w, last) {
+  const d = w.deliveries || {};
+  // The registry has no switch to pause a webhook today: one that exists receives its events. A
+  // registry that reports `enabled` (or `disabled`) is shown as it says.
+  const enabled = !(w.enabled === false || w.disabled === true);
+  return [
+    w.id,
+    el("div", {}, el("code", {}, w.url), w.description ? el("div", { class: "why" }, w.description) : ""),
+    w.eventTypes.length === 0 ? "every type" : w.eventTypes.join(", "),
+    el("span", { class: "status " + (enabled ? "UP" : "DOWN") }, enabled ? "enabled" : "disabled"),
+    `${d.delivered ?? 0} delivered, ${d.pending ?? 0} pending, ${d.failed ?? 0} failed`,
+    last == null ? "none yet" : el("span", {}, status(last.status),
+      last.lastStatus != null ? ` HTTP ${last.lastStatus}` : "", ` (${last.eventType} #${last.eventId})`,
+      el("br"), last.deliveredAt ?? last.lastAttemptAt ?? `due ${last.nextAttemptAt}`),
+    last == null ? "–" : last.attempts,
+    last == null ? "–" : last.lastError];
+}
+
 function say(text) { message.textContent = text; }
 
 async function route() {
@@ -301,7 +499,9 @@ async function route() {
   document.getElementById("logout").hidden = false;
   try {
     const match = location.hash.match(/^#\/services\/(.+)$/);
-    if (match) await showService(decodeURIComponent(match[1])); else await showGallery();
+    if (match) await showService(decodeURIComponent(match[1]));
+    else if (location.hash === "#/webhooks") await showWebhooks();
+    else await showGallery();
   } catch (e) {
     say(e.message);
   }

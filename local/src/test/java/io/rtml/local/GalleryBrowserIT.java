@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -184,6 +185,236 @@ class GalleryBrowserIT {
             load.join(10_000);
         }
         assertThat(api.servedByEveryNode(service, RECORD)).containsOnly("1");
+    }
+
+    /**
+     * A service that follows {@code champion} with a selector: its page shows the binding (and a default
+     * rollout where the registry reports one), and its recent events newest first, the deployment the
+     * alias move started on top with its cause, with a button for older ones.
+     */
+    @Test
+    void showsWhatAServiceFollowsAndItsRecentEventsNewestFirst() throws Exception {
+        String service = "gallery-follow";
+        Path model = LocalStackProcess.REPO.resolve("examples/titanic.onnx");
+        api.post("/api/v1/models", "{\"name\":\"gallery-follow-model\"}");
+        api.upload("gallery-follow-model", model);
+        api.upload("gallery-follow-model", model);
+        api.post("/api/v1/services", "{\"name\":\"" + service + "\",\"model\":\"gallery-follow-model\","
+                + "\"follow\":\"champion\",\"selector\":\"kind=hub\"}");
+        // Six deployments by hand (12 events: more than a page of 10), then the alias move's.
+        for (int n = 0; n < 6; n++) {
+            api.post("/api/v1/services/" + service + "/deployments", "{\"version\":" + (n % 2 + 1) + "}");
+            assertThat(api.settledDeployment(service).get("status").asString()).isEqualTo("SUCCEEDED");
+        }
+        api.put("/api/v1/models/gallery-follow-model/aliases/champion", "{\"version\":1}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            JsonNode newest = api.get("/api/v1/services/" + service + "/deployments").get("items").get(0);
+            return newest.get("cause").isString() && newest.get("status").asString().equals("SUCCEEDED");
+        });
+        JsonNode detail = api.get("/api/v1/services/" + service);
+
+        login();
+        WebElement listed = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.xpath("//tr[td/a[text()='" + service + "']]")));
+        assertThat(listed.getText()).contains("gallery-follow-model follows @champion");
+        screenshot("gallery-list-follow");
+        browser.get(stack.api() + "/#/services/" + service);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("events")));
+        String binding = text(By.id("binding"));
+        assertThat(binding).contains("Follows", "gallery-follow-model@champion", "Selector", "kind=hub");
+        if (detail.hasNonNull("defaultRollout")) {
+            assertThat(binding).contains("Default rollout", detail.get("defaultRollout").get("type").asString());
+        } else {
+            assertThat(binding).doesNotContain("Default rollout");
+        }
+        List<WebElement> rows = browser.findElements(By.cssSelector("#events tbody tr"));
+        assertThat(rows).hasSize(10);
+        assertThat(rows.get(0).getText()).contains("deployment.succeeded");
+        assertThat(rows.get(1).getText()).contains("deployment.started", "DEPLOY", "of v1 to hub",
+                "alias champion of gallery-follow-model moved to v1");
+        List<Long> ids = rows.stream().map(r -> Long.parseLong(r.getAttribute("data-event"))).toList();
+        assertThat(ids).as("newest first").isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        screenshot("service-follow");
+        scrollTo(By.id("events"));
+        screenshot("service-events");
+
+        browser.findElement(By.id("older-events")).click();
+        wait.until(d -> d.findElements(By.cssSelector("#events tbody tr")).size() == 14);
+        rows = browser.findElements(By.cssSelector("#events tbody tr"));
+        assertThat(rows.get(13).getText()).as("the first request of all").contains("deployment.started", "of v1");
+        assertThat(rows.stream().map(r -> Long.parseLong(r.getAttribute("data-event"))).toList())
+                .isSortedAccordingTo(java.util.Comparator.reverseOrder()).doesNotHaveDuplicates();
+        assertThat(browser.findElements(By.id("older-events"))).as("nothing older").isEmpty();
+        assertThat(text(By.id("no-older-events"))).isEqualTo("No older events.");
+        scrollTo(By.cssSelector("#events tbody tr:last-child"));
+        screenshot("service-events-older");
+    }
+
+    /**
+     * A deployment in two waves (the hub, then every other target) with {@code offline: converge}, one of
+     * whose targets is a node that is not running yet: the page shows each wave's counts and the target
+     * left PENDING as converging; once the node starts, reconciliation brings it the version and the
+     * page shows when.
+     */
+    @Test
+    void showsTheWavesOfADeploymentAndATargetThatConvergesLater() throws Exception {
+        String service = "gallery-waves";
+        String late = "gallery-late-edge";
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        String credential = api.post("/api/v1/targets", "{\"name\":\"" + late + "\",\"kind\":\"EDGE\","
+                + "\"region\":\"gallery\",\"baseUrl\":\"http://127.0.0.1:" + port + "\"}").get("nodeCredential").asString();
+        Path model = LocalStackProcess.REPO.resolve("examples/titanic.onnx");
+        api.post("/api/v1/models", "{\"name\":\"gallery-waves-model\"}");
+        api.upload("gallery-waves-model", model);
+        api.post("/api/v1/services", "{\"name\":\"" + service + "\",\"model\":\"gallery-waves-model\"}");
+        long id = api.post("/api/v1/services/" + service + "/deployments", "{\"version\":1,"
+                + "\"targets\":[\"hub\",\"edge-eu\",\"edge-us\",\"" + late + "\"],"
+                + "\"waves\":[{\"selector\":\"kind=hub\"},{\"percent\":100}],\"offline\":\"converge\"}").get("id").asLong();
+        JsonNode done = api.settledDeployment(service);
+        assertThat(done.get("id").asLong()).isEqualTo(id);
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+
+        login();
+        browser.get(stack.api() + "/#/services/" + service);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("waves")));
+        String waves = text(By.id("waves"));
+        assertThat(waves).contains("Waves of deployment #" + id, "2 waves", "offline: converge");
+        List<WebElement> waveRows = browser.findElements(By.cssSelector("#waves .wave-view > table:first-of-type tbody tr"));
+        assertThat(waveRows).hasSize(2);
+        // wave, chooses, targets, active, failed, reverted, pending
+        assertThat(cells(waveRows.get(0))).startsWith("1", "kind=hub", "1", "1", "0", "0", "0");
+        assertThat(cells(waveRows.get(1))).startsWith("2", "100% of the targets", "3", "2", "0", "0", "1");
+        JsonNode firstWave = done.get("waves").get(0);
+        if (firstWave.hasNonNull("durationMs")) {
+            assertThat(cells(waveRows.get(0)).get(9)).isEqualTo(firstWave.get("durationMs").asLong() + " ms");
+        }
+        WebElement lateRow = browser.findElement(By.xpath("//section[@id='waves']//tr[td[1][text()='" + late + "']]"));
+        assertThat(lateRow.getText()).contains("PENDING", "converging", "when it answers again");
+        scrollTo(By.id("waves"));
+        screenshot("deployment-waves-converging");
+
+        io.rtml.scoring.ScoringNode node = io.rtml.scoring.ScoringNode.start(io.rtml.scoring.NodeConfig.load(Map.of(
+                "rtml.scoring.port", String.valueOf(port), "rtml.scoring.bind-address", "127.0.0.1",
+                "rtml.scoring.admin-token", credential,
+                "rtml.scoring.data-dir", Files.createTempDirectory("rtml-gallery-late").toString(),
+                "rtml.scoring.node.name", late, "rtml.scoring.io-threads", "1")::get));
+        // Left running for the JVM's other ITs, which may deploy to every target: it is a real node.
+        Runtime.getRuntime().addShutdownHook(new Thread(node::close));
+        await().atMost(Duration.ofSeconds(90)).until(() -> {
+            for (JsonNode t : api.get("/api/v1/services/" + service + "/deployments/" + id).get("targets")) {
+                if (t.get("target").asString().equals(late)) {
+                    return t.hasNonNull("convergedAt");
+                }
+            }
+            return false;
+        });
+        browser.navigate().refresh();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("waves")));
+        lateRow = browser.findElement(By.xpath("//section[@id='waves']//tr[td[1][text()='" + late + "']]"));
+        assertThat(lateRow.getText()).contains("ACTIVE").doesNotContain("converging");
+        assertThat(cells(lateRow).get(5)).matches("\\d{4}-\\d{2}-\\d{2}T.*Z");
+        scrollTo(By.id("waves"));
+        screenshot("deployment-waves-converged");
+    }
+
+    /**
+     * The webhooks page for an admin (a receiver that answers 500: the last delivery's status, attempts
+     * and error), a readable refusal for a viewer, and data that would run script if the page put it
+     * into HTML: a token name (the events' actor, the deployments' requester), a service description and
+     * a webhook description. Nothing runs, and each shows as text.
+     */
+    @Test
+    void showsWebhooksToAnAdminOnlyAndNeverRunsWhatTheDataSays() throws Exception {
+        String hostile = "<img src=x onerror=\"window.rtmlPwned=1\"><script>window.rtmlPwned=2</script>";
+        String escaped = hostile.replace("\"", "\\\"");
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(500, -1);
+            exchange.close();
+        });
+        receiver.start();
+        long webhook = 0;
+        try {
+            webhook = api.post("/api/v1/webhooks", "{\"url\":\"http://127.0.0.1:" + receiver.getAddress().getPort()
+                    + "/hook\",\"eventTypes\":[\"deployment.succeeded\"],\"description\":\"" + escaped + "\"}")
+                    .get("webhook").get("id").asLong();
+            String hostileAdmin = api.post("/api/v1/tokens", "{\"name\":\"" + escaped + "\",\"roles\":[\"admin\"]}")
+                    .get("secret").asString();
+            StackApi as = new StackApi(stack, hostileAdmin);
+            String service = "gallery-hostile";
+            as.post("/api/v1/models", "{\"name\":\"gallery-hostile-model\"}");
+            as.upload("gallery-hostile-model", LocalStackProcess.REPO.resolve("examples/titanic.onnx"));
+            as.post("/api/v1/services", "{\"name\":\"" + service + "\",\"model\":\"gallery-hostile-model\","
+                    + "\"description\":\"" + escaped + "\"}");
+            as.post("/api/v1/services/" + service + "/deployments", "{\"version\":1,\"targets\":[\"hub\"]}");
+            assertThat(api.settledDeployment(service).get("status").asString()).isEqualTo("SUCCEEDED");
+            long id = webhook;
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                JsonNode last = api.get("/api/v1/webhooks/" + id + "/deliveries?limit=1");
+                return last.size() == 1 && last.get(0).get("attempts").asInt() >= 1;
+            });
+
+            login();
+            browser.get(stack.api() + "/#/services/" + service);
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("events")));
+            assertThat(text(By.tagName("main"))).contains("Model gallery-hostile-model. " + hostile)
+                    .contains("by token:" + hostile);
+            assertThat(text(By.id("events"))).contains("token:" + hostile);
+            screenshot("service-hostile-text");
+            scrollTo(By.id("events"));
+            screenshot("service-hostile-events");
+            assertThat(pwned()).as("no script ran on the service page").isNull();
+
+            browser.findElement(By.id("webhooks-link")).click();
+            WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.xpath("//main//tr[td[1][text()='" + webhook + "']]")));
+            JsonNode last = api.get("/api/v1/webhooks/" + webhook + "/deliveries?limit=1").get(0);
+            List<String> cells = cells(row);
+            assertThat(cells.get(1)).contains("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", hostile);
+            assertThat(cells.get(2)).isEqualTo("deployment.succeeded");
+            assertThat(cells.get(3)).isEqualTo("enabled");
+            assertThat(cells.get(5)).contains("HTTP 500", "deployment.succeeded");
+            assertThat(Integer.parseInt(cells.get(6))).isGreaterThanOrEqualTo(1);
+            assertThat(cells.get(7)).isEqualTo(last.get("lastError").isNull() ? "–" : last.get("lastError").asString());
+            screenshot("webhooks");
+            assertThat(pwned()).as("no script ran on the webhooks page").isNull();
+
+            String viewer = api.post("/api/v1/tokens", "{\"name\":\"gallery-viewer\",\"roles\":[\"viewer\"]}")
+                    .get("secret").asString();
+            browser.findElement(By.id("logout")).click();
+            browser.get(stack.api() + "/#/webhooks");
+            browser.findElement(By.id("token")).sendKeys(viewer);
+            browser.findElement(By.cssSelector("#login button[type=submit]")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("webhooks-forbidden")));
+            assertThat(text(By.id("message"))).isEmpty();
+            screenshot("webhooks-forbidden");
+        } finally {
+            if (webhook != 0) {
+                api.delete("/api/v1/webhooks/" + webhook);
+            }
+            receiver.stop(0);
+        }
+    }
+
+    private void scrollTo(By by) {
+        fresh(d -> {
+            ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                    "arguments[0].scrollIntoView({block: 'start'})", d.findElement(by));
+            return true;
+        });
+    }
+
+    private Object pwned() {
+        return ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return window.rtmlPwned");
+    }
+
+    private static List<String> cells(WebElement row) {
+        return row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
     }
 
     /** What {@code read} finds, retried while a refresh replaces the element under it. */

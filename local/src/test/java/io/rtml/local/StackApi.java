@@ -25,8 +25,13 @@ final class StackApi {
     private final String token;
 
     StackApi(LocalStackProcess stack) {
+        this(stack, stack.adminToken());
+    }
+
+    /** The same API called with another token. */
+    StackApi(LocalStackProcess stack, String token) {
         this.stack = stack;
-        this.token = stack.adminToken();
+        this.token = token;
     }
 
     JsonNode get(String path) {
@@ -36,6 +41,23 @@ final class StackApi {
     JsonNode post(String path, String body) {
         return send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), -1);
+    }
+
+    JsonNode put(String path, String body) {
+        return send(request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), -1);
+    }
+
+    void delete(String path) {
+        try {
+            HttpResponse<String> response = http.send(request(path).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("DELETE " + path + ": " + response.body()).isBetween(200, 299);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     JsonNode upload(String model, Path file) throws IOException {

@@ -20,10 +20,15 @@ class EventController {
         this.paging = paging;
     }
 
-    /** Events after an id, oldest first; {@code types} comma-separated or repeated. */
+    /**
+     * Events after an id, oldest first; with {@code before}, the events before that id, newest first (a
+     * service's recent history, then older pages). {@code types} comma-separated or repeated; {@code service}:
+     * only the events about that service.
+     */
     @GetMapping("/api/v1/events")
-    EventPage list(@RequestParam(defaultValue = "0") long after, @RequestParam(required = false) Integer limit,
-            @RequestParam(required = false) List<String> types, Actor actor) {
-        return events.list(actor, after, paging.limit(limit), types);
+    EventPage list(@RequestParam(defaultValue = "0") long after, @RequestParam(required = false) Long before,
+            @RequestParam(required = false) Integer limit, @RequestParam(required = false) List<String> types,
+            @RequestParam(required = false) String service, Actor actor) {
+        return events.list(actor, new EventLog.Window(after, before, types, service), paging.limit(limit));
     }
 }

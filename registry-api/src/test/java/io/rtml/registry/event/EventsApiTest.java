@@ -164,7 +164,51 @@ class EventsApiTest extends RegistryApiTest {
     }
 
     @Test
+    void aServicesEventsComeNewestFirstWithACursorToOlderOnesAndOnlyForReadersOfIt() {
+        long deployment = api().postJson("/api/v1/services/" + service + "/deployments",
+                Map.of("version", 1, "targets", List.of(hub))).json().path("id").asLong();
+        finish(deployment);
+        long failed = api().postJson("/api/v1/services/" + service + "/deployments",
+                Map.of("version", 2, "targets", List.of(hub))).json().path("id").asLong();
+        deployer().fail(failed, "staging failed");
+        api().putJson("/api/v1/models/" + model + "/aliases/champion", Map.of("version", 2));
+        String path = "/api/v1/events?service=" + service + "&limit=3&before=";
+
+        JsonNode newest = api().get(path + (lastEventId() + 1)).json();
+
+        assertThat(list(newest.path("events"))).extracting(e -> e.path("type").asString())
+                .containsExactly("deployment.failed", "deployment.started", "deployment.succeeded");
+        assertThat(list(newest.path("events"))).allSatisfy(e -> {
+            assertThat(e.path("subject").path("kind").asString()).isEqualTo("service");
+            assertThat(e.path("subject").path("name").asString()).isEqualTo(service);
+        });
+        assertThat(newest.path("events").get(0).path("data").path("deploymentId").asLong()).isEqualTo(failed);
+        long next = newest.path("next").asLong();
+        assertThat(next).isEqualTo(newest.path("events").get(2).path("id").asLong());
+        JsonNode older = api().get(path + next).json();
+        assertThat(list(older.path("events"))).extracting(e -> e.path("type").asString())
+                .containsExactly("deployment.started");
+        assertThat(older.path("events").get(0).path("data").path("deploymentId").asLong()).isEqualTo(deployment);
+        JsonNode oldest = api().get(path + older.path("next").asLong()).json();
+        assertThat(oldest.path("events")).isEmpty();
+        assertThat(oldest.path("next").asLong()).as("nothing older: the same cursor").isEqualTo(older.path("next").asLong());
+        // oldest first from a cursor, as polling clients read it, for the same service
+        assertThat(list(api().get("/api/v1/events?service=" + service + "&after=" + start).json().path("events")))
+                .extracting(e -> e.path("type").asString())
+                .containsExactly("deployment.started", "deployment.succeeded", "deployment.started", "deployment.failed");
+
+        String modelReader = api().postJson("/api/v1/tokens", Map.of("name", uniqueName("viewer"), "roles",
+                List.of("viewer"), "scopes", List.of("model:" + model))).json().path("secret").asString();
+        assertThat(api(modelReader).get(path + (lastEventId() + 1)).json().path("events"))
+                .as("a service outside the token's scopes shows nothing").isEmpty();
+        String serviceReader = api().postJson("/api/v1/tokens", Map.of("name", uniqueName("viewer"), "roles",
+                List.of("viewer"), "scopes", List.of("service:" + service))).json().path("secret").asString();
+        assertThat(api(serviceReader).get(path + (lastEventId() + 1)).json().path("events")).hasSize(3);
+    }
+
+    @Test
     void badQueriesAreProblems() {
+        assertProblem(api().get("/api/v1/events?before=0"), 400, "VALIDATION_FAILED");
         assertProblem(api().get("/api/v1/events?after=-1"), 400, "VALIDATION_FAILED");
         assertProblem(api().get("/api/v1/events?limit=0"), 400, "VALIDATION_FAILED");
         assertProblem(api().get("/api/v1/events?limit=100000"), 400, "VALIDATION_FAILED");
