@@ -19,7 +19,7 @@ class WaveProgressTest {
                 target("edge-eu", TargetDeploymentStatus.ACTIVE, 2),
                 target("edge-us", TargetDeploymentStatus.PENDING, 2));
 
-        List<DeploymentResponse.WaveProgress> waves = DeploymentResponse.WaveProgress.of(plan, targets);
+        List<DeploymentResponse.WaveProgress> waves = DeploymentResponse.WaveProgress.of(plan, targets, java.util.Map.of());
 
         assertThat(waves).extracting(DeploymentResponse.WaveProgress::targets).containsExactly(1, 2);
         assertThat(waves).extracting(DeploymentResponse.WaveProgress::active).containsExactly(1, 1);
