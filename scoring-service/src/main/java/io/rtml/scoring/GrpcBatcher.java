@@ -79,7 +79,7 @@ final class GrpcBatcher implements OipGrpcService.Runner {
 
     private void runGroups(List<Entry> batch) {
         ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
-        for (List<Entry> group : groups(batch)) {
+        for (List<Entry> group : DynamicBatcher.groups(batch, Entry::prediction, maxRows)) {
             if (executor.inline(group.get(0).prediction().version())) {
                 run(group, alloc);
             } else if (!executor.execute(() -> run(group, alloc))) {
@@ -92,27 +92,6 @@ final class GrpcBatcher implements OipGrpcService.Runner {
                 }
             }
         }
-    }
-
-    /** As {@link DynamicBatcher}'s groups: predictions that can share a run, at most {@code maxRows} rows each. */
-    private List<List<Entry>> groups(List<Entry> batch) {
-        List<List<Entry>> groups = new ArrayList<>();
-        List<Integer> rows = new ArrayList<>();
-        for (Entry e : batch) {
-            Prediction prediction = e.prediction();
-            int g = 0;
-            while (g < groups.size() && !(rows.get(g) + prediction.rows() <= maxRows
-                    && groups.get(g).get(0).prediction().canJoin(prediction))) {
-                g++;
-            }
-            if (g == groups.size()) {
-                groups.add(new ArrayList<>(4));
-                rows.add(0);
-            }
-            groups.get(g).add(e);
-            rows.set(g, rows.get(g) + Math.max(prediction.rows(), 1));
-        }
-        return groups;
     }
 
     /** Runs a group, merged when it can be, and tells each caller how it went. */
