@@ -17,10 +17,11 @@ import java.util.function.Consumer;
  * Dynamic batching for gRPC, as {@link DynamicBatcher} does it for HTTP: the inferences one gRPC
  * event loop read in one iteration run after that iteration's I/O, those for the same version
  * merged into ONNX Runtime runs of up to {@code maxRows} rows; a version too slow for the event
- * loop runs on the node's {@link ModelExecutor}. Kept apart from {@link DynamicBatcher} because a
- * gRPC call answers through its own stream, needs no per-connection reply order, and so that the
- * HTTP hot path stays as it is. The service runs on the gRPC event loops (direct executor), so one
- * pending list per loop thread needs no locking.
+ * loop runs on the node's {@link ModelExecutor}. Which predictions share a run is decided by
+ * {@link DynamicBatcher#groups}, the node's one grouping rule; the rest is apart because a gRPC call
+ * answers through its own stream and needs no per-connection reply order. There is no batching
+ * window: a lone request runs right after the I/O of the iteration that read it. The service runs
+ * on the gRPC event loops (direct executor), so one pending list per loop thread needs no locking.
  */
 final class GrpcBatcher implements OipGrpcService.Runner {
 
