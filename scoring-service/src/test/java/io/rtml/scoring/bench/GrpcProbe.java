@@ -78,6 +78,45 @@ public final class GrpcProbe {
                     }
                 }
             }
+            if (Boolean.getBoolean("probe.shape")) {
+                // the benchmark's throughput shapes, alternating, after the warm-up: which one collapses?
+                chained(direct, bodies.grpc(), warmup, null);
+                String path = "/v2/models/" + service + "/infer";
+                System.out.println("| round | shape | calls/s |");
+                for (int round = 0; round < 3; round++) {
+                    System.out.printf(Locale.ROOT, "| %d | HTTP JSON, 16 threads and connections | %.0f |%n", round,
+                            threads(16, 2, () -> {
+                                RawHttpClient c = new RawHttpClient(node.port(), "POST", path, bodies.json());
+                                return new Shot(() -> c.call() == 200, c::close);
+                            }));
+                    System.out.printf(Locale.ROOT, "| %d | gRPC, 16 threads and channels, blocking | %.0f |%n", round,
+                            threads(16, 2, () -> {
+                                ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", node.grpcPort())
+                                        .usePlaintext().directExecutor().build();
+                                var stub = GRPCInferenceServiceGrpc.newBlockingStub(ch);
+                                return new Shot(() -> stub.modelInfer(bodies.grpc()) != null, ch::shutdownNow);
+                            }));
+                    ManagedChannel shared = NettyChannelBuilder.forAddress("127.0.0.1", node.grpcPort())
+                            .usePlaintext().directExecutor().build();
+                    System.out.printf(Locale.ROOT, "| %d | gRPC, 16 threads on one channel, blocking | %.0f |%n", round,
+                            threads(16, 2, () -> {
+                                var stub = GRPCInferenceServiceGrpc.newBlockingStub(shared);
+                                return new Shot(() -> stub.modelInfer(bodies.grpc()) != null, () -> {});
+                            }));
+                    shared.shutdownNow();
+                    long t0 = System.nanoTime();
+                    CompletableFuture<?>[] all = new CompletableFuture<?>[16];
+                    for (int i = 0; i < 16; i++) {
+                        CompletableFuture<Void> done = new CompletableFuture<>();
+                        next(GRPCInferenceServiceGrpc.newStub(direct), bodies.grpc(), 500, null, done);
+                        all[i] = done;
+                    }
+                    CompletableFuture.allOf(all).get(300, TimeUnit.SECONDS);
+                    System.out.printf(Locale.ROOT, "| %d | gRPC, 16 chains on one channel's loop | %.0f |%n", round,
+                            16 * 500 / ((System.nanoTime() - t0) / 1e9));
+                }
+                return;
+            }
             if (System.getProperty("probe.inflight") != null) {
                 ManagedChannel nodelay = NettyChannelBuilder.forAddress("127.0.0.1", node.grpcPort()).usePlaintext()
                         .directExecutor().withOption(io.grpc.netty.shaded.io.netty.channel.ChannelOption.TCP_NODELAY, true)
@@ -133,6 +172,55 @@ public final class GrpcProbe {
             direct.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             pooled.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
+    }
+
+    interface Call {
+        boolean call() throws Exception;
+    }
+
+    interface Close {
+        void close() throws Exception;
+    }
+
+    record Shot(Call call, Close close) {}
+
+    interface Maker {
+        Shot make() throws Exception;
+    }
+
+    /** {@code n} threads calling for {@code seconds}, each with its own client; calls per second. */
+    private static double threads(int n, int seconds, Maker maker) throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(n);
+        java.util.List<Shot> shots = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            shots.add(maker.make());
+        }
+        long t0 = System.nanoTime();
+        for (Shot s : shots) {
+            Thread t = new Thread(() -> {
+                try {
+                    while (!stop.get() && s.call().call()) {
+                        done.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    e.printStackTrace();
+                } finally {
+                    finished.countDown();
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+        Thread.sleep(seconds * 1000L);
+        stop.set(true);
+        finished.await(30, TimeUnit.SECONDS);
+        double rate = done.get() / ((System.nanoTime() - t0) / 1e9);
+        for (Shot s : shots) {
+            s.close().close();
+        }
+        return rate;
     }
 
     private static void record(Histogram h, long t0) {
