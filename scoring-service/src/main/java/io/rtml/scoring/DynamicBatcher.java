@@ -11,6 +11,7 @@ import io.rtml.scoring.runtime.Prediction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -64,7 +65,7 @@ final class DynamicBatcher {
         pending = new ArrayList<>();
         ByteBufAllocator alloc = batch.get(0).ctx.alloc();
         try {
-            for (List<PendingReply> group : groups(batch)) {
+            for (List<PendingReply> group : groups(batch, DynamicBatcher::predictionOf, maxRows)) {
                 if (executor.inline(((Prediction) group.get(0).answer).version())) {
                     run(group, alloc);
                 } else {
@@ -88,27 +89,39 @@ final class DynamicBatcher {
         }
     }
 
-    /** Predictions that can share a run, each group in arrival order, at most {@code maxRows} rows a group. */
-    private List<List<PendingReply>> groups(List<PendingReply> batch) {
-        List<List<PendingReply>> groups = new ArrayList<>();
+    /**
+     * Predictions that can share a run, each group in arrival order, at most {@code maxRows} rows a
+     * group (a larger prediction alone). {@code predictionOf} gives an item's prediction, or null for
+     * an item that is not one (a finished reply, kept only for the order), which joins no group. The
+     * one grouping rule of the node: the HTTP path and {@link GrpcBatcher} both use it.
+     */
+    static <T> List<List<T>> groups(List<T> batch, Function<T, Prediction> predictionOf, int maxRows) {
+        List<List<T>> groups = new ArrayList<>();
+        List<Prediction> firsts = new ArrayList<>();
         List<Integer> rows = new ArrayList<>();
-        for (PendingReply p : batch) {
-            if (!(p.answer instanceof Prediction prediction)) {
+        for (T item : batch) {
+            Prediction prediction = predictionOf.apply(item);
+            if (prediction == null) {
                 continue;
             }
             int g = 0;
             while (g < groups.size() && !(rows.get(g) + prediction.rows() <= maxRows
-                    && ((Prediction) groups.get(g).get(0).answer).canJoin(prediction))) {
+                    && firsts.get(g).canJoin(prediction))) {
                 g++;
             }
             if (g == groups.size()) {
                 groups.add(new ArrayList<>(4));
+                firsts.add(prediction);
                 rows.add(0);
             }
-            groups.get(g).add(p);
+            groups.get(g).add(item);
             rows.set(g, rows.get(g) + Math.max(prediction.rows(), 1));
         }
         return groups;
+    }
+
+    private static Prediction predictionOf(PendingReply p) {
+        return p.answer instanceof Prediction prediction ? prediction : null;
     }
 
     /** Runs a group, merged when it can be, and sets each one's reply; on the event loop or a model thread. */

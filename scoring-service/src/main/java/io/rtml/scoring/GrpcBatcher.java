@@ -17,10 +17,11 @@ import java.util.function.Consumer;
  * Dynamic batching for gRPC, as {@link DynamicBatcher} does it for HTTP: the inferences one gRPC
  * event loop read in one iteration run after that iteration's I/O, those for the same version
  * merged into ONNX Runtime runs of up to {@code maxRows} rows; a version too slow for the event
- * loop runs on the node's {@link ModelExecutor}. Kept apart from {@link DynamicBatcher} because a
- * gRPC call answers through its own stream, needs no per-connection reply order, and so that the
- * HTTP hot path stays as it is. The service runs on the gRPC event loops (direct executor), so one
- * pending list per loop thread needs no locking.
+ * loop runs on the node's {@link ModelExecutor}. Which predictions share a run is decided by
+ * {@link DynamicBatcher#groups}, the node's one grouping rule; the rest is apart because a gRPC call
+ * answers through its own stream and needs no per-connection reply order. There is no batching
+ * window: a lone request runs right after the I/O of the iteration that read it. The service runs
+ * on the gRPC event loops (direct executor), so one pending list per loop thread needs no locking.
  */
 final class GrpcBatcher implements OipGrpcService.Runner {
 
@@ -79,7 +80,7 @@ final class GrpcBatcher implements OipGrpcService.Runner {
 
     private void runGroups(List<Entry> batch) {
         ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
-        for (List<Entry> group : groups(batch)) {
+        for (List<Entry> group : DynamicBatcher.groups(batch, Entry::prediction, maxRows)) {
             if (executor.inline(group.get(0).prediction().version())) {
                 run(group, alloc);
             } else if (!executor.execute(() -> run(group, alloc))) {
@@ -92,27 +93,6 @@ final class GrpcBatcher implements OipGrpcService.Runner {
                 }
             }
         }
-    }
-
-    /** As {@link DynamicBatcher}'s groups: predictions that can share a run, at most {@code maxRows} rows each. */
-    private List<List<Entry>> groups(List<Entry> batch) {
-        List<List<Entry>> groups = new ArrayList<>();
-        List<Integer> rows = new ArrayList<>();
-        for (Entry e : batch) {
-            Prediction prediction = e.prediction();
-            int g = 0;
-            while (g < groups.size() && !(rows.get(g) + prediction.rows() <= maxRows
-                    && groups.get(g).get(0).prediction().canJoin(prediction))) {
-                g++;
-            }
-            if (g == groups.size()) {
-                groups.add(new ArrayList<>(4));
-                rows.add(0);
-            }
-            groups.get(g).add(e);
-            rows.set(g, rows.get(g) + Math.max(prediction.rows(), 1));
-        }
-        return groups;
     }
 
     /** Runs a group, merged when it can be, and tells each caller how it went. */

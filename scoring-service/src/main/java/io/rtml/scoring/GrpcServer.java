@@ -16,6 +16,7 @@ import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import io.grpc.netty.shaded.io.netty.util.concurrent.EventExecutor;
 import io.rtml.scoring.oip.OipGrpcService;
 import io.rtml.scoring.oip.OipHandler;
 import io.rtml.scoring.runtime.Inference;
@@ -47,18 +48,31 @@ final class GrpcServer implements AutoCloseable {
 
     @SuppressWarnings("deprecation") // NioEventLoopGroup: the shaded Netty's own, for the loops GrpcBatcher needs to know
     GrpcServer(NodeConfig config, OipHandler handler, Services services, Inference inference, ModelExecutor executor,
-            String threadPrefix) {
+            ShadowRunner shadows, RequestDeadlines.Unfinished unfinished, String threadPrefix) {
         boss = new NioEventLoopGroup(1, new DefaultThreadFactory(threadPrefix + "-accept", true));
         workers = new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory(threadPrefix, true));
         OipGrpcService oip = new OipGrpcService(handler, services, config.maxTensorBytes(),
-                new GrpcBatcher(inference, executor, config.maxBatchRows(), workers));
+                new GrpcBatcher(inference, executor, config.maxBatchRows(), workers), (service, served, parse) -> {
+                    ShadowRunner.Sample sample = shadows.draw(service);
+                    if (sample != null) {
+                        shadows.attach(sample, served, this::afterReply, parse::apply);
+                    }
+                });
+        NodeConfig.GrpcLimits limits = config.grpc();
         ServiceKeys keys = config.apiKeys() == null ? ServiceKeys.parse(null) : config.apiKeys();
         server = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.grpcPort()))
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
                 .channelType(NioServerSocketChannel.class)
                 .directExecutor()
+                // The limits of the HTTP listeners, and what HTTP/2 adds (see NodeConfig.GrpcLimits).
                 .maxInboundMessageSize(config.maxBodyBytes())
+                .maxInboundMetadataSize(limits.maxMetadataBytes())
+                .maxConcurrentCallsPerConnection(limits.maxCallsPerConnection())
+                .handshakeTimeout(limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .permitKeepAliveTime(limits.permitKeepAlive().toMillis(), TimeUnit.MILLISECONDS)
+                .maxConnectionIdle(limits.maxConnectionIdle().toMillis(), TimeUnit.MILLISECONDS)
+                .addStreamTracerFactory(new GrpcHeld(unfinished, config.requestTimeout(), workers))
                 .addService(ServerInterceptors.intercept(oip, new Guard(keys)))
                 .build();
         try {
@@ -67,6 +81,20 @@ final class GrpcServer implements AutoCloseable {
             close();
             throw new UncheckedIOException("cannot listen for gRPC on port " + config.grpcPort(), e);
         }
+    }
+
+    /**
+     * Runs a sampled request's shadow hand-off after the reply: queued behind the writes of the gRPC
+     * loop that answered (as the HTTP path queues it behind its loop's), or at once on a model thread.
+     */
+    private void afterReply(Runnable task) {
+        for (EventExecutor loop : workers) {
+            if (loop.inEventLoop()) {
+                loop.execute(task);
+                return;
+            }
+        }
+        task.run();
     }
 
     int port() {
@@ -109,6 +137,10 @@ final class GrpcServer implements AutoCloseable {
                 }
             };
             String presented = presentedKey(headers);
+            GrpcHeld.Stream held = GrpcHeld.STREAM.get();
+            if (held != null) {
+                held.call(answering);
+            }
             Context context = Context.current().withValue(OipGrpcService.CALL, info);
             ServerCall.Listener<Q> listener = Contexts.interceptCall(context, answering, headers, next);
             return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {

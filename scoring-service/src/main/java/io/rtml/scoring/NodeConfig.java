@@ -40,7 +40,18 @@ public record NodeConfig(
         long maxUnfinishedBodyBytes,
         int adminPort,
         boolean telemetry,
-        int grpcPort) {
+        int grpcPort,
+        GrpcLimits grpc) {
+
+    /**
+     * What the gRPC listener allows one client, besides the limits it shares with HTTP (largest
+     * message = {@code max-body-bytes}; bytes of unfinished requests count against the node-wide
+     * {@code max-unfinished-body-bytes}): concurrent calls on one connection (HTTP/2
+     * MAX_CONCURRENT_STREAMS), time from accept to the client's HTTP/2 settings, how often a client
+     * may ping, how long a connection with no call stays open, the metadata (header) bytes of a call.
+     */
+    public record GrpcLimits(int maxCallsPerConnection, Duration handshakeTimeout, Duration permitKeepAlive,
+            Duration maxConnectionIdle, int maxMetadataBytes) {}
 
     /**
      * Where a node that starts with nothing to restore asks for its desired state:
@@ -93,7 +104,10 @@ public record NodeConfig(
                 || maxTensorBytes < 1024 || readIdleTimeout.toMillis() < 1 || requestTimeout.toMillis() < 1
                 || maxUnfinishedBodyBytes < maxBodyBytes || adminPort < SAME_PORT || adminPort > 65535
                 || (adminPort == port && port != 0) || grpcPort < NO_GRPC || grpcPort > 65535
-                || (grpcPort > 0 && (grpcPort == port || grpcPort == adminPort))) {
+                || (grpcPort > 0 && (grpcPort == port || grpcPort == adminPort))
+                || grpc.maxCallsPerConnection() < 1 || grpc.handshakeTimeout().toMillis() < 1
+                || grpc.permitKeepAlive().isNegative() || grpc.maxConnectionIdle().toMillis() < 1
+                || grpc.maxMetadataBytes() < 1024) {
             throw new IllegalArgumentException("invalid scoring node configuration: " + NodeConfig.this);
         }
         if (artifactCacheBytes < 0) {
@@ -144,7 +158,12 @@ public record NodeConfig(
                 s.longInteger("rtml.scoring.max-unfinished-body-bytes", 4L * maxBodyBytes),
                 s.integer("rtml.scoring.admin-port", SAME_PORT),
                 s.bool("rtml.scoring.telemetry", true),
-                s.integer("rtml.scoring.grpc-port", NO_GRPC));
+                s.integer("rtml.scoring.grpc-port", NO_GRPC),
+                new GrpcLimits(s.integer("rtml.scoring.grpc.max-calls-per-connection", 100),
+                        Duration.ofMillis(s.integer("rtml.scoring.grpc.handshake-timeout-millis", 10_000)),
+                        Duration.ofMillis(s.integer("rtml.scoring.grpc.permit-keepalive-millis", 10_000)),
+                        Duration.ofMillis(s.integer("rtml.scoring.grpc.max-connection-idle-millis", 300_000)),
+                        s.integer("rtml.scoring.grpc.max-metadata-bytes", 8192)));
     }
 
     /** Null (no desired-state fetch) when no URL is set; the token may be missing (the node then says so). */
@@ -187,7 +206,7 @@ public record NodeConfig(
                 + ", maxTensorBytes=" + maxTensorBytes + ", readIdleTimeout=" + readIdleTimeout
                 + ", requestTimeout=" + requestTimeout + ", maxUnfinishedBodyBytes=" + maxUnfinishedBodyBytes
                 + ", adminPort=" + (adminPort == SAME_PORT ? "same" : adminPort) + ", telemetry=" + telemetry
-                + ", grpcPort=" + (grpcPort == NO_GRPC ? "off" : grpcPort) + "]";
+                + ", grpcPort=" + (grpcPort == NO_GRPC ? "off" : grpcPort + ", grpc=" + grpc) + "]";
     }
 
     private record Settings(Function<String, String> lookup) {

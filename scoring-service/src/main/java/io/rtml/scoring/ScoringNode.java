@@ -96,7 +96,7 @@ public final class ScoringNode implements AutoCloseable {
                 config.apiKeys(), inference, modelExecutor, shadows, config.maxBatchRows()), unfinished) : null;
         try {
             grpc = config.grpcPort() == NodeConfig.NO_GRPC ? null
-                    : new GrpcServer(config, oip, services, inference, modelExecutor, ioThreadPool.replace("-io-", "-grpc-"));
+                    : new GrpcServer(config, oip, services, inference, modelExecutor, shadows, unfinished, ioThreadPool.replace("-io-", "-grpc-"));
         } catch (RuntimeException e) {
             // A port taken: the node must not stay half up, its HTTP ports bound by non-daemon loops.
             closeListeners();

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -37,7 +38,7 @@ final class ShadowRunner implements AutoCloseable {
     static final int THREADS = 1;
     static final int QUEUE = 64;
 
-    /** A sampled request: its body, copied before parsing consumed it, and the shadow it is for. */
+    /** A sampled request: its body, copied before parsing consumed it (null for gRPC), and the shadow it is for. */
     record Sample(ServiceSlot.Shadow shadow, ShadowTelemetry telemetry, byte[] body) {}
 
     private final Services services;
@@ -52,6 +53,15 @@ final class ShadowRunner implements AutoCloseable {
 
     /** The request's sample when its service has a shadow and the draw picks it; else null (the usual case). */
     Sample sample(String service, ByteBuf body) {
+        Sample drawn = draw(service);
+        return drawn == null ? null : new Sample(drawn.shadow(), drawn.telemetry(), ByteBufUtil.getBytes(body));
+    }
+
+    /**
+     * The draw alone, with no body: for a gRPC request, whose message is immutable and so is parsed
+     * again as it is, with nothing to copy. Null when the service has no shadow or the draw skips it.
+     */
+    Sample draw(String service) {
         ServiceSlot slot = services.get(service);
         ServiceSlot.Shadow shadow = slot == null ? null : slot.shadow();
         if (shadow == null || ThreadLocalRandom.current().nextInt(100) >= shadow.percent()) {
@@ -59,7 +69,7 @@ final class ShadowRunner implements AutoCloseable {
         }
         LoadedVersion candidate = slot.loaded(shadow.candidate());
         ShadowTelemetry telemetry = candidate == null ? null : candidate.telemetry().shadow();
-        return telemetry == null ? null : new Sample(shadow, telemetry, ByteBufUtil.getBytes(body));
+        return telemetry == null ? null : new Sample(shadow, telemetry, null);
     }
 
     /**
@@ -69,12 +79,21 @@ final class ShadowRunner implements AutoCloseable {
      * @param parse parses a copy of the body for a pinned version (the same handler as the request)
      */
     void attach(Sample sample, Prediction p, ChannelHandlerContext ctx, Function<Route, Answer> parse) {
+        attach(sample, p, ctx.executor(), parse);
+    }
+
+    /**
+     * As above, with {@code afterReply} the executor that runs the hand-off once the reply is
+     * written: the event loop that writes it (HTTP, and gRPC's own loops), so the shadow's copy and
+     * queueing never come before the served reply.
+     */
+    void attach(Sample sample, Prediction p, Executor afterReply, Function<Route, Answer> parse) {
         if (p.version().version() == sample.shadow().candidate()) {
             return;
         }
         p.onAnswered(values -> {
             try {
-                ctx.executor().execute(() -> submit(sample, values, parse));
+                afterReply.execute(() -> submit(sample, values, parse));
             } catch (RejectedExecutionException closing) {
                 sample.telemetry().dropped(); // the event loop is shutting down: never fail the served reply
             }

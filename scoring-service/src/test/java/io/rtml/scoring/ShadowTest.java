@@ -12,10 +12,16 @@ import io.rtml.testing.ProtoBuilder;
 import io.rtml.testing.ReferenceModels;
 import io.rtml.testing.ReferenceModels.ReferenceModel;
 import io.rtml.testing.SlowModel;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.rtml.scoring.oip.grpc.GRPCInferenceServiceGrpc;
+import io.rtml.scoring.oip.grpc.ModelInferRequest;
+import io.rtml.scoring.oip.grpc.ModelInferResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -26,7 +32,7 @@ import tools.jackson.databind.JsonNode;
  * its telemetry: an identical model agrees on every output, a different one (the arg-max of the
  * features as its label, no probabilities) disagrees, one that cannot read the input fails.
  */
-@OneNodeTest.NodeSettings("rtml.scoring.standby-versions=4")
+@OneNodeTest.NodeSettings({"rtml.scoring.standby-versions=4", "rtml.scoring.grpc-port=0"})
 class ShadowTest extends OneNodeTest {
 
     static final ReferenceModel IRIS = ReferenceModels.named("sklearn_rf_iris_zipmap");
@@ -84,6 +90,42 @@ class ShadowTest extends OneNodeTest {
         assertThat(state.path("shadow").isNull()).isTrue();
     }
 
+    /**
+     * gRPC inferences are sampled as HTTP ones are: the same draw, run after the reply, the same
+     * telemetry and metrics; an inference that names its version is not sampled (as
+     * {@code /v2/models/{name}/versions/{v}/infer} is not), and no reply changes.
+     */
+    @Test
+    void grpcInferencesAreSampledAsHttpOnesAre() throws InterruptedException {
+        node.deploy(artifacts, "grpc-shadowed", 1, IRIS, null);
+        stage("grpc-shadowed", 2, argMaxModel());
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", node.node.grpcPort()).usePlaintext().build();
+        try {
+            var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+            ModelInferRequest request = OipMessages.request("grpc-shadowed", "s", IRIS.reference().path("inputs"), true);
+            ModelInferResponse without = stub.modelInfer(request);
+            assertThat(node.client.admin("PUT", "/admin/v1/services/grpc-shadowed/shadow",
+                    Map.of("candidate", 2, "percent", 100)).status()).isEqualTo(200);
+            for (int i = 0; i < 10; i++) {
+                assertThat(stub.modelInfer(request)).as("the served reply").isEqualTo(without);
+            }
+            JsonNode shadow = awaitShadow("grpc-shadowed", 2, 10);
+            long compared = shadow.path("compared").asLong();
+            assertThat(compared).isPositive();
+            assertThat(shadow.path("outputs").path("output_probability").path("disagreed").asLong()).isEqualTo(compared);
+            assertThat(node.client.admin("GET", "/metrics", null).raw()).contains(
+                    "rtml_scoring_shadow_total{result=\"disagreed\",service=\"grpc-shadowed\",version=\"2\"} " + compared + ".0");
+
+            for (int i = 0; i < 5; i++) {
+                stub.modelInfer(request.toBuilder().setModelVersion("1").build());
+            }
+            stub.modelInfer(request); // sampled: the last of 11
+            awaitShadow("grpc-shadowed", 2, 11);
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void theAdminApiRefusesWhatCannotShadow() {
         assertThat(node.client.admin("PUT", "/admin/v1/services/shadowed/shadow",
@@ -107,9 +149,13 @@ class ShadowTest extends OneNodeTest {
 
     /** The candidate's shadow figures once all {@code runs} are accounted for (compared, failed or dropped). */
     private static JsonNode awaitShadow(int version, int runs) {
+        return awaitShadow("shadowed", version, runs);
+    }
+
+    private static JsonNode awaitShadow(String service, int version, int runs) {
         JsonNode[] shadow = new JsonNode[1];
         await().atMost(Duration.ofSeconds(20)).until(() -> {
-            shadow[0] = TelemetryTest.version(TelemetryTest.telemetry(), "shadowed", version).path("telemetry").path("shadow");
+            shadow[0] = TelemetryTest.version(TelemetryTest.telemetry(), service, version).path("telemetry").path("shadow");
             return shadow[0].path("compared").asLong() + shadow[0].path("failed").asLong()
                     + shadow[0].path("dropped").asLong() == runs;
         });
@@ -121,8 +167,12 @@ class ShadowTest extends OneNodeTest {
     }
 
     private static void stage(int version, byte[] model) {
-        String url = artifacts.put("shadowed-" + version + ".onnx", model);
-        NodeClient.Response r = node.stage("shadowed", version, url, SlowModel.sha256(model), model.length, null);
+        stage("shadowed", version, model);
+    }
+
+    private static void stage(String service, int version, byte[] model) {
+        String url = artifacts.put(service + "-" + version + ".onnx", model);
+        NodeClient.Response r = node.stage(service, version, url, SlowModel.sha256(model), model.length, null);
         assertThat(r.status()).as(r.raw()).isEqualTo(200);
     }
 

@@ -31,6 +31,7 @@ import io.rtml.scoring.runtime.TensorBudget;
 import io.rtml.scoring.runtime.TensorSpec;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,17 @@ public final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
     /** Runs a prediction (merged with others when it can be) and then calls {@code done}: null on success. */
     public interface Runner {
         void submit(Prediction prediction, Consumer<Throwable> done);
+    }
+
+    /**
+     * Shadow scoring (the node's {@code ShadowRunner}): offered every inference that did not name a
+     * version, as the HTTP path offers {@code /v2/models/{name}/infer}; it draws as for HTTP and, when
+     * drawn, runs {@code parse} for the candidate (a route pinned to it) after the reply.
+     */
+    public interface Shadows {
+        Shadows NONE = (service, served, parse) -> {};
+
+        void offer(String service, Prediction served, Function<Route, Prediction> parse);
     }
 
     /**
@@ -82,12 +94,14 @@ public final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
     private final Services services;
     private final long maxTensorBytes;
     private final Runner runner;
+    private final Shadows shadows;
 
-    public OipGrpcService(OipHandler oip, Services services, long maxTensorBytes, Runner runner) {
+    public OipGrpcService(OipHandler oip, Services services, long maxTensorBytes, Runner runner, Shadows shadows) {
         this.oip = oip;
         this.services = services;
         this.maxTensorBytes = maxTensorBytes;
         this.runner = runner;
+        this.shadows = shadows;
     }
 
     /** The service a request message names, for the API-key check before it is handled; null for server-wide calls. */
@@ -173,11 +187,16 @@ public final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInference
             String service = request.getModelName();
             Integer version = version(request.getModelVersion(), call.pinned);
             Route route = new Route(call.pinned, call.routeKey);
-            Answer answer = new Answer(service, request.getId(), request.getRawInputContentsCount() > 0
-                    || request.getInputsCount() == 0);
+            boolean raw = request.getRawInputContentsCount() > 0 || request.getInputsCount() == 0;
+            Answer answer = new Answer(service, request.getId(), raw);
             Prediction prediction = (Prediction) oip.withVersion(service, version, route,
                     (slot, v) -> answer.prediction(v, request, maxTensorBytes));
             prediction.receivedAt(received);
+            if (request.getModelVersion().isEmpty()) {
+                shadows.offer(service, prediction, candidate -> (Prediction) oip.withVersion(service,
+                        version("", candidate.pinned()), candidate,
+                        (slot, v) -> new Answer(service, request.getId(), raw).prediction(v, request, maxTensorBytes)));
+            }
             runner.submit(prediction, error -> {
                 if (error == null) {
                     call.answeredBy = answer.version;

@@ -36,9 +36,8 @@ import tools.jackson.databind.node.ObjectNode;
  * For pytorch_cnn_mnist and tiny_bert_pytorch at batch 32 (bench.batch): p50/p99 with one
  * connection (slices of the three interleaved, so a load spike of the shared machine hits all
  * three alike), then requests per second with {@code bench.connections} clients in alternating
- * rounds (HTTP: a keep-alive connection each, one blocking client thread per connection; gRPC: one
- * channel, as a gRPC client shares one, with that many calls kept in flight from the channel's
- * own event loop). Client and node share the JVM and the machine's cores, so the client's CPU is
+ * rounds (a keep-alive connection each, one blocking client thread per connection; for gRPC a
+ * channel and a blocking stub each). Client and node share the JVM and the machine's cores, so the client's CPU is
  * in every figure. Prints Markdown.
  *
  * <p>Run: {@code ./mvnw -q -f scoring-service/pom.xml exec:java -Dexec.classpathScope=test
@@ -52,7 +51,7 @@ public final class ProtocolBenchmark {
     private static final List<String> PROTOCOLS = List.of("JSON", "binary", "gRPC");
 
     /** One model's request in the three forms. */
-    private record Bodies(byte[] json, byte[] binary, int binaryHeader, ModelInferRequest grpc) {}
+    record Bodies(byte[] json, byte[] binary, int binaryHeader, ModelInferRequest grpc) {}
 
     /** What a measuring client does: one request, true when it was answered as expected. */
     private interface Caller extends AutoCloseable {
@@ -69,10 +68,13 @@ public final class ProtocolBenchmark {
         int loadSeconds = Integer.getInteger("bench.load-seconds", 2);
         int rounds = Integer.getInteger("bench.load-rounds", 3);
         int connections = Integer.getInteger("bench.connections", 16);
+        int warmupCalls = Integer.getInteger("bench.warmup-calls", 20_000);
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Protocols, batch %d, %s; latency: one connection, %.0f s each in 10"
-                + " interleaved slices after %.0f s warm-up; throughput: %d clients, median of %d rounds of %d s%n%n",
-                batch, Instant.now(), latencySeconds, warmupSeconds, connections, rounds, loadSeconds));
+                + " interleaved slices after %d calls per protocol at batch 1 and %.0f s at batch %d; throughput: %d"
+                + " clients, median of %d rounds of %d s after %d rounds not counted%n%n",
+                batch, Instant.now(), latencySeconds, warmupCalls, warmupSeconds, batch, connections, rounds, loadSeconds,
+                Integer.getInteger("bench.load-warmup-rounds", 3)));
         md.append("| model | protocol | request bytes | response bytes | p50 µs | p99 µs | p50 vs JSON | req/s | req/s vs JSON |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         try (ScoringNode node = node()) {
@@ -87,6 +89,7 @@ public final class ProtocolBenchmark {
                     ScoringBenchmark.deploy(node.port(), service, model.readBytes(), model.sha256(), null);
                     Bodies bodies = bodies(model, service, batch);
                     System.err.printf(Locale.ROOT, "== %s batch %d%n", name, batch);
+                    warmUp(node.port(), channel, service, bodies(model, service, 1), warmupCalls);
                     md.append(measure(node.port(), channel, service, bodies, warmupSeconds, latencySeconds,
                             connections, loadSeconds, rounds));
                 }
@@ -98,6 +101,30 @@ public final class ProtocolBenchmark {
         if (args.length > 0) {
             Files.writeString(Path.of(args[0]), md.toString());
         }
+    }
+
+    /**
+     * A number of calls per protocol, not a time, before anything is measured: the JIT. gRPC's cold
+     * path (grpc-java, Netty HTTP/2, protobuf) is far longer than the raw HTTP one; on the loaded
+     * build machine its first 1,000 calls took 10.6 ms p50 against 0.47 ms for JSON, and it came
+     * under 0.6 ms only after about 2,000 calls and to 0.09 ms after some 40,000 (GrpcProbe,
+     * docs/runs/grpc.md). A time-boxed warm-up of 2 s ran about 100 cold calls, so every gRPC figure
+     * measured the interpreter. Batch 1 bodies: the same code paths as the measured batch, cheap.
+     */
+    private static void warmUp(int port, ManagedChannel channel, String service, Bodies one, int calls) throws Exception {
+        long t0 = System.nanoTime();
+        String path = "/v2/models/" + service + "/infer";
+        try (Caller json = http(port, path, one.json(), "");
+                Caller binary = http(port, path, one.binary(), "Inference-Header-Content-Length: " + one.binaryHeader() + "\r\n")) {
+            for (int i = 0; i < calls; i++) {
+                if (!json.call() || !binary.call()) {
+                    throw new IllegalStateException("a warm-up request failed");
+                }
+            }
+        }
+        GrpcLoop.calls(channel, one.grpc(), calls);
+        System.err.printf(Locale.ROOT, "warm-up: %d calls per protocol at batch 1 in %.1f s%n", calls,
+                (System.nanoTime() - t0) / 1e9);
     }
 
     private static String measure(int port, ManagedChannel channel, String service, Bodies bodies, double warmup,
@@ -129,11 +156,26 @@ public final class ProtocolBenchmark {
         }
         // throughput: rounds alternate the protocols
         double[][] rps = new double[3][rounds];
+        // Rounds not counted first: the calls-in-parallel paths (many streams, merged runs, a channel
+        // per client) are cold after the one-at-a-time warm-up; gRPC's rate still rose round by round
+        // over five counted rounds without them (2,577 → 8,482 req/s, docs/runs/grpc.md).
+        int warmRounds = Integer.getInteger("bench.load-warmup-rounds", 3);
+        for (int w = 0; w < warmRounds; w++) {
+            for (int p = 0; p < 2; p++) {
+                throughput(callers.get(p), connections, loadSeconds);
+            }
+            throughput(() -> grpc(port(channel), bodies.grpc()), connections, loadSeconds);
+        }
         for (int r = 0; r < rounds; r++) {
             for (int p = 0; p < 2; p++) {
                 rps[p][r] = throughput(callers.get(p), connections, loadSeconds);
             }
-            rps[2][r] = GrpcLoop.run(channel, bodies.grpc(), connections, loadSeconds, null);
+            // As the HTTP clients: a connection (channel) and a blocking thread each. One channel with
+            // all calls in flight from its event loop had two client threads against HTTP's sixteen,
+            // and on a machine loaded by other processes the scheduler shares the cores by thread.
+            rps[2][r] = throughput(() -> grpc(port(channel), bodies.grpc()), connections, loadSeconds);
+            System.err.printf(Locale.ROOT, "round %d: JSON %.0f, binary %.0f, gRPC %.0f req/s%n", r, rps[0][r], rps[1][r],
+                    rps[2][r]);
         }
         StringBuilder md = new StringBuilder();
         double jsonP50 = h[0].getValueAtPercentile(50) / 1e3;
@@ -231,6 +273,29 @@ public final class ProtocolBenchmark {
         return done.get() / elapsed;
     }
 
+    private static int port(ManagedChannel channel) {
+        return Integer.parseInt(channel.authority().substring(channel.authority().lastIndexOf(':') + 1));
+    }
+
+    /** A gRPC client as the HTTP ones: its own connection, blocking calls from one thread. */
+    private static Caller grpc(int port, ModelInferRequest request) {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
+                .directExecutor().maxInboundMessageSize(64 << 20).build();
+        GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
+        return new Caller() {
+            @Override
+            public boolean call() {
+                stub.modelInfer(request);
+                return true;
+            }
+
+            @Override
+            public void close() throws Exception {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        };
+    }
+
     private static Caller http(int port, String path, byte[] body, String headers) throws Exception {
         RawHttpClient client = new RawHttpClient(port, "POST", path, body, headers);
         return new Caller() {
@@ -270,6 +335,36 @@ public final class ProtocolBenchmark {
             return done.get() / ((System.nanoTime() - start) / 1e9);
         }
 
+        /** {@code n} calls, one in flight, each started from the previous one's callback. */
+        static void calls(ManagedChannel channel, ModelInferRequest request, int n) throws Exception {
+            GRPCInferenceServiceGrpc.GRPCInferenceServiceStub stub = GRPCInferenceServiceGrpc.newStub(channel);
+            java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+            counted(stub, request, n, done);
+            done.get(30, TimeUnit.MINUTES);
+        }
+
+        private static void counted(GRPCInferenceServiceGrpc.GRPCInferenceServiceStub stub, ModelInferRequest request,
+                int left, java.util.concurrent.CompletableFuture<Void> done) {
+            if (left == 0) {
+                done.complete(null);
+                return;
+            }
+            stub.modelInfer(request, new io.grpc.stub.StreamObserver<>() {
+                @Override
+                public void onNext(io.rtml.scoring.oip.grpc.ModelInferResponse response) {}
+
+                @Override
+                public void onError(Throwable t) {
+                    done.completeExceptionally(t);
+                }
+
+                @Override
+                public void onCompleted() {
+                    counted(stub, request, left - 1, done);
+                }
+            });
+        }
+
         private static void next(GRPCInferenceServiceGrpc.GRPCInferenceServiceStub stub, ModelInferRequest request,
                 long end, Histogram h, AtomicLong done, AtomicLong failed, CountDownLatch chains) {
             long t0 = System.nanoTime();
@@ -305,7 +400,7 @@ public final class ProtocolBenchmark {
     }
 
     /** The reference inputs' rows repeated to {@code batch} rows, in the three forms. */
-    private static Bodies bodies(ReferenceModel model, String service, int batch) {
+    static Bodies bodies(ReferenceModel model, String service, int batch) {
         ObjectNode json = JSON.createObjectNode();
         ArrayNode jsonInputs = json.putArray("inputs");
         ObjectNode header = JSON.createObjectNode();
@@ -361,7 +456,7 @@ public final class ProtocolBenchmark {
         return new Bodies(JSON.writeValueAsBytes(json), body.toByteArray(), headerBytes.length, grpc.build());
     }
 
-    private static ScoringNode node() throws Exception {
+    static ScoringNode node() throws Exception {
         ScoringNode node = ScoringNode.start(NodeConfig.load(Map.of(
                 "rtml.scoring.port", "0", "rtml.scoring.bind-address", "127.0.0.1",
                 "rtml.scoring.grpc-port", "0",
