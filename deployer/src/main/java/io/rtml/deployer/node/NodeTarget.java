@@ -15,6 +15,13 @@ public record NodeTarget(long id, String name, String baseUrl, String adminToken
     /** The columns of {@code target} a {@link NodeTarget} is read from, for the queries that read them. */
     public static final String COLUMNS = "id, name, base_url, admin_token_ref, node_credential_salt";
 
+    /** Without the salt: it is no secret without the key, but logs have no use for it. */
+    @Override
+    public String toString() {
+        return "NodeTarget[id=" + id + ", name=" + name + ", baseUrl=" + baseUrl + ", adminTokenRef=" + adminTokenRef
+                + "]";
+    }
+
     /** The target of the current row of a query that selected {@link #COLUMNS}. */
     public static NodeTarget from(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new NodeTarget(rs.getLong("id"), rs.getString("name"), rs.getString("base_url"),
