@@ -43,8 +43,14 @@ final class DeployerProcess {
 
     static DeployerProcess start(Path repo, Path workDir, List<String> jvmArgs, List<String> appArgs, Cleanup cleanup)
             throws IOException {
-        Path jar = Files.copy(execJar(repo), workDir.resolve("deployer-exec.jar"));
-        Path log = workDir.resolve("deployer.log");
+        return start(execJar(repo), "deployer", workDir, jvmArgs, appArgs, cleanup);
+    }
+
+    /** As above, from {@code execJar}, copied to and logging into {@code name}-exec.jar and {@code name}.log. */
+    static DeployerProcess start(Path execJar, String name, Path workDir, List<String> jvmArgs, List<String> appArgs,
+            Cleanup cleanup) throws IOException {
+        Path jar = Files.copy(execJar, workDir.resolve(name + "-exec.jar"));
+        Path log = workDir.resolve(name + ".log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
@@ -55,7 +61,7 @@ final class DeployerProcess {
         }
         command.addAll(appArgs);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        System.out.println("deployer started (pid " + process.pid() + "), log " + log);
+        System.out.println(name + " started (pid " + process.pid() + ", " + execJar + "), log " + log);
         DeployerProcess deployer = new DeployerProcess(process, log);
         cleanup.add("stop the deployer (pid " + process.pid() + ")", deployer::stop);
         return deployer;
@@ -76,8 +82,27 @@ final class DeployerProcess {
         throw new BenchmarkFailure("the deployer did not start within " + seconds + " s; see " + log);
     }
 
-    private void stop() throws InterruptedException {
+    /**
+     * Freezes ({@code SIGSTOP}) or thaws ({@code SIGCONT}) the process: a frozen deployer claims
+     * nothing and takes no CPU, while another deployer under test has its turn (Linux and macOS).
+     */
+    void freeze(boolean frozen) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", frozen ? "-STOP" : "-CONT", Long.toString(process.pid()))
+                .redirectErrorStream(true).start();
+        if (kill.waitFor() != 0) {
+            throw new BenchmarkFailure("kill " + (frozen ? "-STOP " : "-CONT ") + process.pid() + " failed: "
+                    + new String(kill.getInputStream().readAllBytes()));
+        }
+    }
+
+    /** Stops it as its users would (SIGTERM, then a kill after 30 s); once stopped, does nothing. */
+    void stop() throws InterruptedException {
         if (process.isAlive()) {
+            try {
+                freeze(false); // a frozen process does not act on SIGTERM
+            } catch (IOException | RuntimeException e) {
+                // best effort: destroyForcibly below ends it anyway
+            }
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

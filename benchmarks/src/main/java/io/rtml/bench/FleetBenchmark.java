@@ -43,7 +43,17 @@ import tools.jackson.databind.JsonNode;
  * which version it serves.
  *
  * <p>Settings: {@code rtml.bench.fleet.edges} (default 2,20,100,300), {@code rtml.bench.fleet.runs}
- * (repetitions per size, default 5), {@code rtml.bench.fleet.deployer-args} (extra deployer arguments).
+ * (repetitions per size, default 5), {@code rtml.bench.fleet.deployer-args} (extra deployer arguments),
+ * {@code rtml.bench.fleet.deployer-jvm-args} (extra JVM arguments of the deployer, e.g. a flight
+ * recording; {@code {label}} is replaced by the deployer's label), {@code
+ * rtml.bench.deployer-start-minutes} (how long a deployer may take to start, default 3),
+ * {@code rtml.bench.fleet.deployers}
+ * ({@code label=jar,label=jar}: several deployer jars measured in the same run, one after the other
+ * for each fleet size, all started at the beginning and each frozen with SIGSTOP while another has
+ * its turn; default one, the jar of
+ * {@code rtml.bench.deployer-jar} or the one built) and {@code rtml.bench.fleet.node-dir} (where the
+ * nodes' data dirs go, default the run's work dir: {@code /dev/shm} puts their state files on tmpfs,
+ * see docs/runs/fleet-speed.md for why that is a separate, labelled figure).
  *
  * <pre>java -Drtml.bench.fleet.edges=2,20,100,300 -Drtml.bench.fleet.runs=5 \
  *     -cp benchmarks/target/benchmarks.jar io.rtml.bench.FleetBenchmark</pre>
@@ -56,6 +66,12 @@ public final class FleetBenchmark {
     private static final String MODEL = "iris";
     /** Extra deployer arguments, space-separated (e.g. a longer call-timeout on a machine too loaded for the default). */
     private static final String DEPLOYER_ARGS = System.getProperty("rtml.bench.fleet.deployer-args", "");
+    /** Extra deployer JVM arguments, space-separated; {@code {label}} becomes the deployer's label. */
+    private static final String DEPLOYER_JVM_ARGS = System.getProperty("rtml.bench.fleet.deployer-jvm-args", "");
+    /** Where the nodes' data dirs (artifact cache, state.json) go; blank: the run's work dir. */
+    private static final String NODE_DIR = System.getProperty("rtml.bench.fleet.node-dir", "");
+    /** How long a deployer may take to start: minutes on a machine loaded by parallel builds. */
+    private static final int DEPLOYER_START_SECONDS = 60 * Integer.getInteger("rtml.bench.deployer-start-minutes", 3);
 
     private FleetBenchmark() {}
 
@@ -71,15 +87,38 @@ public final class FleetBenchmark {
 
     private record Node(String name, String baseUrl, String credential, ScoringNode node) {}
 
+    /** A deployer jar under test and its label in the tables. */
+    private record DeployerJar(String label, Path jar) {}
+
+    /** {@code rtml.bench.fleet.deployers}: label=jar,…; default one, the jar {@link DeployerProcess#execJar} finds. */
+    private static List<DeployerJar> deployerJars(Path repo) {
+        String configured = System.getProperty("rtml.bench.fleet.deployers", "");
+        if (configured.isBlank()) {
+            return List.of(new DeployerJar("deployer", DeployerProcess.execJar(repo)));
+        }
+        List<DeployerJar> jars = new ArrayList<>();
+        for (String entry : configured.split(",")) {
+            String[] parts = entry.trim().split("=", 2);
+            if (parts.length != 2 || parts[0].isBlank() || !parts[0].matches("[A-Za-z0-9_-]+")
+                    || !Files.isRegularFile(Path.of(parts[1]))) {
+                throw new BenchmarkFailure("rtml.bench.fleet.deployers: expected label=path-of-an-exec-jar,…"
+                        + " (labels of letters, digits, - and _), got '" + entry + "'");
+            }
+            jars.add(new DeployerJar(parts[0], Path.of(parts[1]).toAbsolutePath()));
+        }
+        return jars;
+    }
+
     private static void run() throws Exception {
         Path repo = BenchStack.repo();
-        DeployerProcess.execJar(repo);
+        List<DeployerJar> jars = deployerJars(repo);
         Path models = Path.of(System.getProperty("rtml.shared-models", repo.resolve("../shared/models").toString()));
         byte[] iris = Files.readAllBytes(models.resolve("sklearn_rf_iris_zipmap/model.onnx"));
         int maxEdges = Arrays.stream(EDGES).max().orElseThrow();
         System.out.println("FleetBenchmark " + LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS) + ", "
                 + Runtime.getRuntime().availableProcessors() + " CPUs, Java " + System.getProperty("java.version")
-                + ", load average " + Bench.loadAverage() + ", edges " + Arrays.toString(EDGES) + ", runs " + RUNS);
+                + ", load average " + Bench.loadAverage() + ", edges " + Arrays.toString(EDGES) + ", runs " + RUNS
+                + ", deployers " + jars + ", node dirs under " + (NODE_DIR.isBlank() ? "the work dir" : NODE_DIR));
         byte[] random = new byte[24];
         ThreadLocalRandom.current().nextBytes(random);
         String credentialKey = "fleet-bench-" + HexFormat.of().formatHex(random);
@@ -103,7 +142,17 @@ public final class FleetBenchmark {
             if (!DEPLOYER_ARGS.isBlank()) {
                 deployerArgs.addAll(List.of(DEPLOYER_ARGS.trim().split("\\s+")));
             }
-            DeployerProcess deployer = DeployerProcess.start(repo, work, List.of("-Xmx512m"), deployerArgs, cleanup);
+            // Every deployer started at once (they start while the nodes do) and kept; with several, the
+            // one whose turn it is runs and the others are frozen (SIGSTOP): they claim nothing and take no CPU.
+            List<DeployerProcess> deployers = new ArrayList<>();
+            for (DeployerJar jar : jars) {
+                deployers.add(startDeployer(jar, jar.label(), work, deployerArgs, cleanup));
+            }
+            Path nodeRoot = NODE_DIR.isBlank() ? work.resolve("nodes")
+                    : Files.createTempDirectory(Files.createDirectories(Path.of(NODE_DIR)), "rtml-bench-fleet-nodes-");
+            if (!NODE_DIR.isBlank()) {
+                cleanup.add("delete " + nodeRoot, () -> Bench.deleteTree(nodeRoot));
+            }
             RegistryClient api = stack.api;
             api.createModel(MODEL);
             for (int v = 1; v <= RUNS + 1; v++) {
@@ -119,7 +168,7 @@ public final class FleetBenchmark {
                 for (int i = 0; i <= maxEdges; i++) {
                     String name = i == 0 ? "hub" : "edge-" + i;
                     String kind = i == 0 ? "HUB" : "EDGE";
-                    starting.add(starters.submit(() -> startNode(api, work, name, kind, cleanup)));
+                    starting.add(starters.submit(() -> startNode(api, nodeRoot, name, kind, cleanup)));
                 }
                 for (Future<Node> node : starting) {
                     nodes.add(node.get());
@@ -134,19 +183,37 @@ public final class FleetBenchmark {
             }
             System.out.printf("%d nodes registered and ready in %.1f s; threads in this JVM: %d%n", nodes.size(),
                     Bench.seconds(System.nanoTime() - started), Thread.activeCount());
-            deployer.awaitStarted(180);
+            for (DeployerProcess deployer : deployers) {
+                deployer.awaitStarted(DEPLOYER_START_SECONDS);
+                if (deployers.size() > 1) {
+                    deployer.freeze(true);
+                }
+            }
             List<String> rows = new ArrayList<>();
             List<String> steps = new ArrayList<>();
             try (Connection db = stack.db.connect()) {
                 for (int edges : EDGES) {
-                    try {
-                        measure(api, db, nodes.subList(0, edges + 1), edges, rows, steps);
-                    } catch (BenchmarkFailure e) {
-                        // The other sizes still say something; the run still exits 1 at the end.
-                        failed = true;
-                        String why = e.getMessage().lines().findFirst().orElse("");
-                        rows.add("| hub + " + edges + " edges | failed: " + why.substring(0, Math.min(300, why.length()))
-                                + " | | | |");
+                    for (int j = 0; j < jars.size(); j++) {
+                        DeployerJar jar = jars.get(j);
+                        String label = jars.size() == 1 ? "" : " (" + jar.label() + ")";
+                        DeployerProcess deployer = deployers.get(j);
+                        try {
+                            if (jars.size() > 1) {
+                                deployer.freeze(false);
+                            }
+                            measure(api, db, nodes.subList(0, edges + 1), edges, label,
+                                    "fleet-" + (jars.size() == 1 ? "" : jar.label() + "-") + edges, rows, steps);
+                        } catch (BenchmarkFailure e) {
+                            // The other sizes still say something; the run still exits 1 at the end.
+                            failed = true;
+                            String why = e.getMessage().lines().findFirst().orElse("");
+                            rows.add("| hub + " + edges + " edges" + label + " | failed: "
+                                    + why.substring(0, Math.min(300, why.length())) + " | | | |");
+                        } finally {
+                            if (jars.size() > 1) {
+                                deployer.freeze(true);
+                            }
+                        }
                     }
                 }
             }
@@ -168,7 +235,19 @@ public final class FleetBenchmark {
         }
     }
 
-    private static Node startNode(RegistryClient api, Path work, String name, String kind, Cleanup cleanup)
+    /** {@code name}: of its copy, its log and {@code {label}} in its JVM arguments. */
+    private static DeployerProcess startDeployer(DeployerJar jar, String name, Path work, List<String> deployerArgs,
+            Cleanup cleanup) throws java.io.IOException {
+        List<String> jvmArgs = new ArrayList<>(List.of("-Xmx512m"));
+        if (!DEPLOYER_JVM_ARGS.isBlank()) {
+            for (String arg : DEPLOYER_JVM_ARGS.trim().split("\\s+")) {
+                jvmArgs.add(arg.replace("{label}", name));
+            }
+        }
+        return DeployerProcess.start(jar.jar(), name, work, jvmArgs, deployerArgs, cleanup);
+    }
+
+    private static Node startNode(RegistryClient api, Path nodeRoot, String name, String kind, Cleanup cleanup)
             throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -179,7 +258,7 @@ public final class FleetBenchmark {
                 + "\",\"kind\":\"" + kind + "\",\"region\":\"bench\",\"baseUrl\":\"" + baseUrl + "\"}"), 201,
                 "POST /api/v1/targets " + name);
         String credential = target.path("nodeCredential").asString();
-        Path dataDir = Files.createDirectories(work.resolve("nodes").resolve(name));
+        Path dataDir = Files.createDirectories(nodeRoot.resolve(name));
         Map<String, String> settings = Map.ofEntries(
                 Map.entry("rtml.scoring.port", Integer.toString(port)),
                 Map.entry("rtml.scoring.bind-address", "127.0.0.1"),
@@ -197,9 +276,8 @@ public final class FleetBenchmark {
         return new Node(name, baseUrl, credential, node);
     }
 
-    private static void measure(RegistryClient api, Connection db, List<Node> nodes, int edges, List<String> rows,
-            List<String> steps) throws Exception {
-        String service = "fleet-" + edges;
+    private static void measure(RegistryClient api, Connection db, List<Node> nodes, int edges, String label,
+            String service, List<String> rows, List<String> steps) throws Exception {
         RegistryClient.expect(api.postJson("/api/v1/services", "{\"name\":\"" + service + "\",\"model\":\"" + MODEL
                 + "\"}"), 201, "POST /api/v1/services " + service);
         String targets = nodes.stream().map(n -> "\"" + n.name() + "\"").reduce((a, b) -> a + "," + b).orElseThrow();
@@ -213,7 +291,7 @@ public final class FleetBenchmark {
                     service, next - 1);
             deploy(api, db, nodes, service, next, targets); // the new version active again before the next run
         }
-        String setup = "| hub + " + edges + " edges | ";
+        String setup = "| hub + " + edges + " edges" + label + " | ";
         String row = setup + median(deploys, Timing::total) + " | " + runs(deploys) + " | "
                 + median(rollbacks, Timing::total) + " | " + runs(rollbacks) + " |";
         System.out.println(row);
@@ -233,7 +311,10 @@ public final class FleetBenchmark {
             int version) throws Exception {
         long id = RegistryClient.expect(accepted, 202, "deployment of " + service + " v" + version).path("id").asLong();
         long deadline = System.nanoTime() + 120_000_000_000L;
-        try (PreparedStatement query = db.prepareStatement("""
+        // Polled by primary key, the steps read once at the end: the benchmark's own queries share the
+        // machine's cores with what it measures, and the row's clock does not depend on when it looks.
+        try (PreparedStatement poll = db.prepareStatement("SELECT status FROM deployment WHERE id = ?");
+                PreparedStatement query = db.prepareStatement("""
                 SELECT d.status, d.error,
                        extract(epoch FROM d.finished_at - d.requested_at) * 1000 AS total,
                        extract(epoch FROM d.started_at - d.requested_at) * 1000 AS claim,
@@ -243,7 +324,18 @@ public final class FleetBenchmark {
                                WHERE t.deployment_id = d.id), d.started_at)) * 1000 AS activate
                 FROM deployment d WHERE d.id = ?""")) {
             query.setLong(1, id);
+            poll.setLong(1, id);
             while (true) {
+                try (ResultSet polled = poll.executeQuery()) {
+                    polled.next();
+                    if (!List.of("SUCCEEDED", "FAILED", "ROLLED_BACK").contains(polled.getString(1))) {
+                        if (System.nanoTime() > deadline) {
+                            throw new BenchmarkFailure("deployment " + id + " not finished after 120 s");
+                        }
+                        Thread.sleep(5);
+                        continue;
+                    }
+                }
                 try (ResultSet rs = query.executeQuery()) {
                     rs.next();
                     String status = rs.getString("status");
@@ -253,14 +345,8 @@ public final class FleetBenchmark {
                         checkServed(nodes, service, version);
                         return timing;
                     }
-                    if (List.of("FAILED", "ROLLED_BACK").contains(status)) {
-                        throw new BenchmarkFailure("deployment " + id + " ended " + status + ": " + rs.getString("error"));
-                    }
+                    throw new BenchmarkFailure("deployment " + id + " ended " + status + ": " + rs.getString("error"));
                 }
-                if (System.nanoTime() > deadline) {
-                    throw new BenchmarkFailure("deployment " + id + " not finished after 120 s");
-                }
-                Thread.sleep(2);
             }
         }
     }

@@ -58,6 +58,24 @@ public class DeployerApplication {
     }
 
     public static void main(String[] args) {
+        commonPoolOfTwoAtLeast();
         application().run(args);
+    }
+
+    private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
+    /**
+     * On a machine (or container) with two CPUs or fewer the JVM's common pool gets one worker, and
+     * then {@code CompletableFuture}'s default executor is no pool at all: it starts a new thread for
+     * every task. The JDK's HTTP client hands the answer of every {@code sendAsync} to that executor,
+     * so every answer from a node cost a thread start (1,861 of them in 94 s in the fleet benchmark's
+     * deployer on 2 CPUs, most of them the probe rounds'). Two workers make it the common pool again.
+     * Must run before anything initialises {@code ForkJoinPool} or {@code CompletableFuture}: first
+     * thing in {@link #main}; an explicit setting of the property is left alone.
+     */
+    static void commonPoolOfTwoAtLeast() {
+        if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() <= 2) {
+            System.setProperty(COMMON_POOL_PARALLELISM, "2");
+        }
     }
 }

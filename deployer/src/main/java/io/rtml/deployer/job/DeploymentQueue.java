@@ -31,7 +31,8 @@ class DeploymentQueue {
             WHERE d.id = ?""";
 
     private static final String TARGETS = """
-            SELECT t.id, t.name, t.base_url, t.admin_token_ref, dt.status, dt.previous_version, dt.wave
+            SELECT t.id, t.name, t.base_url, t.admin_token_ref, t.node_credential_salt, dt.status, dt.previous_version,
+                   dt.wave
             FROM deployment_target dt JOIN target t ON t.id = dt.target_id
             WHERE dt.deployment_id = ?
             ORDER BY t.id""";
@@ -60,9 +61,7 @@ class DeploymentQueue {
     }
 
     private DeploymentJob load(long id) {
-        List<JobTarget> targets = jdbc.query(TARGETS, (rs, n) -> new JobTarget(
-                new NodeTarget(rs.getLong("id"), rs.getString("name"), rs.getString("base_url"),
-                        rs.getString("admin_token_ref")),
+        List<JobTarget> targets = jdbc.query(TARGETS, (rs, n) -> new JobTarget(NodeTarget.from(rs),
                 TargetDeploymentStatus.valueOf(rs.getString("status")),
                 (Integer) rs.getObject("previous_version"), rs.getInt("wave")), id);
         return jdbc.queryForObject(JOB, (rs, n) -> new DeploymentJob(rs.getLong("id"), rs.getLong("service_id"),

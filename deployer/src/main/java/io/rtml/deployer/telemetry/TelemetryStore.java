@@ -53,9 +53,8 @@ class TelemetryStore {
     record Read(NodeTarget target, JsonNode snapshot, Instant at) {}
 
     List<NodeTarget> targets() {
-        return jdbc.query("SELECT id, name, base_url, admin_token_ref FROM target ORDER BY id",
-                (rs, n) -> new NodeTarget(rs.getLong("id"), rs.getString("name"), rs.getString("base_url"),
-                        rs.getString("admin_token_ref")));
+        return jdbc.query("SELECT " + NodeTarget.COLUMNS + " FROM target ORDER BY id",
+                (rs, n) -> NodeTarget.from(rs));
     }
 
     /**

@@ -94,11 +94,43 @@ class FleetScaleTest {
         Round thousand = round(watcher);
 
         assertThat(thousand.statements()).isEqualTo(ten.statements()).isLessThanOrEqualTo(6);
+        // Nor on any other thread: the calls' callbacks (a probe's state call is chained on its readiness).
+        assertThat(thousand.otherStatements()).isZero();
         // Room for a JVM's own comings and goings; a thread per target, or per call in flight, is far beyond it.
         assertThat(thousand.newThreads()).isLessThan(30);
         assertThat(registry.count("SELECT count(*) FROM target WHERE id = ANY(?) AND health = 'UP'"
                 + " AND last_seen_at > now() - interval '1 minute'", (Object) fleet.toArray(Long[]::new)))
                 .isEqualTo(1000);
+    }
+
+    /**
+     * A deployment's fan-out makes no database round trip per target, on any thread: the job's
+     * statements (read the job, record each step, end) are the same for forty targets as for four.
+     */
+    @Test
+    void aDeploymentAndARollbackToFortyTargetsPrepareAsManyStatementsAsToFour() {
+        long model = registry.model(Registry.unique("fanout-model"));
+        registry.version(model, 1, Registry.mnistVersion(1));
+        registry.version(model, 2, Registry.mnistVersion(2));
+        long four = jobStatements(model, 4);
+        long forty = jobStatements(model, 40);
+
+        assertThat(forty).isEqualTo(four);
+    }
+
+    /** Statements on the job's and every other thread but the scheduler's, for a deploy of v2 and a rollback. */
+    private static long jobStatements(long model, int count) {
+        List<Long> targets = new ArrayList<>();
+        for (int i = 0; i < count; i++) { // spread over the four real nodes, each under its own name
+            targets.add(registry.target(Registry.unique("fanout"), i == 0 ? "HUB" : "EDGE",
+                    nodes.get(i % 4).baseUrl()));
+        }
+        long service = registry.service(Registry.unique("fanout"), model);
+        awaitSucceeded(registry.deploy(service, "DEPLOY", 1, targets));
+        long before = statements.countWhere(FleetScaleTest::other);
+        awaitSucceeded(registry.deploy(service, "DEPLOY", 2, targets));
+        awaitSucceeded(registry.deploy(service, "ROLLBACK", 1, targets));
+        return statements.countWhere(FleetScaleTest::other) - before;
     }
 
     @Test
@@ -113,7 +145,7 @@ class FleetScaleTest {
         Timestamp roundBegan = registry.jdbc.queryForObject("SELECT now()", Timestamp.class);
         awaitSucceeded(registry.deploy(serviceId, "DEPLOY", 1, List.of(targetId)));
         node.restartEmpty();
-        NodeTarget target = new NodeTarget(targetId, name, node.baseUrl(), null);
+        NodeTarget target = new NodeTarget(targetId, name, node.baseUrl(), null, null);
         NodeState readEmpty = new NodeState(Map.of(), Map.of());
         DriftRepair repair = deployer.getBean(DriftRepair.class);
         NodeClient client = deployer.getBean(NodeClient.class);
@@ -126,7 +158,12 @@ class FleetScaleTest {
         assertThat(client.state(target).join().activeVersion(service)).isEqualTo(1);
     }
 
-    private record Round(long statements, int newThreads) {}
+    private record Round(long statements, int newThreads, long otherStatements) {}
+
+    /** Every thread but this test's and the scheduler's (the queue poll and lease renewals go on beside). */
+    private static boolean other(String thread) {
+        return !thread.equals(Thread.currentThread().getName()) && !thread.startsWith("deployer-sched-");
+    }
 
     /** One probe round: the statements it prepared, and the most threads alive during it beyond those before. */
     private static Round round(TargetWatcher watcher) {
@@ -134,11 +171,12 @@ class FleetScaleTest {
         int before = threads.getThreadCount();
         threads.resetPeakThreadCount();
         long statementsBefore = statements.count(Thread.currentThread());
+        long othersBefore = statements.countWhere(FleetScaleTest::other);
         long start = System.nanoTime();
         watcher.tick();
         System.out.printf("probe round: %d ms%n", (System.nanoTime() - start) / 1_000_000);
         return new Round(statements.count(Thread.currentThread()) - statementsBefore,
-                threads.getPeakThreadCount() - before);
+                threads.getPeakThreadCount() - before, statements.countWhere(FleetScaleTest::other) - othersBefore);
     }
 
     /** Targets spread over the four real nodes, each under its own name. */

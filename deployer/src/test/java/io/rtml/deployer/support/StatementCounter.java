@@ -29,6 +29,15 @@ public final class StatementCounter {
         return count == null ? 0 : count.get();
     }
 
+    /**
+     * Statements prepared so far on every thread whose name passes {@code threadName}: the threads
+     * of a pool, or every thread but the scheduler's (the queue poll, lease renewals) and the test's.
+     */
+    public long countWhere(java.util.function.Predicate<String> threadName) {
+        return prepared.entrySet().stream().filter(e -> threadName.test(e.getKey().getName()))
+                .mapToLong(e -> e.getValue().get()).sum();
+    }
+
     public ApplicationContextInitializer<ConfigurableApplicationContext> initializer() {
         return context -> context.getBeanFactory().addBeanPostProcessor(new BeanPostProcessor() {
             @Override
