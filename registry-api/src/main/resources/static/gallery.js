@@ -108,22 +108,40 @@ function binding(service) {
   if (service.selector) rows.push(["Selector", el("code", {}, service.selector),
     "a target that starts matching receives the active version"]);
   // Absent from registries that have no default rollout yet: nothing to show then.
-  if (service.defaultRollout) rows.push(["Default rollout", strategyText(service.defaultRollout),
+  if (service.defaultRollout) rows.push(["Default rollout", rolloutText(service.defaultRollout),
     "for deployments that name no strategy (alias moves and new targets included)"]);
   if (rows.length === 0) return el("p", { id: "binding" }, "Deployed by request only: follows no alias, selects no targets.");
   return el("dl", { id: "binding" }, rows.flatMap(([term, value, why]) =>
     [el("dt", {}, term), el("dd", {}, value, el("span", { class: "why" }, " – " + why))]));
 }
 
-// A rollout strategy in one line, the way a deployment request states it.
-function strategyText(s) {
+// A service's default rollout (a RolloutChoice: a strategy judged by guardrails, or a wave plan) in one
+// line, the way a deployment request states it. The registry stores the choice as given, so any field
+// may be null; the guardrails left out take the registry's defaults when a deployment uses it.
+function rolloutText(choice) {
+  if (choice.strategy) return strategyText(choice.strategy, choice.guardrails);
+  const parts = [];
+  if (Array.isArray(choice.waves) && choice.waves.length > 0) {
+    parts.push(`${choice.waves.length} wave${choice.waves.length === 1 ? "" : "s"}: ` + choice.waves.map(w =>
+      (w.selector != null ? `selector ${w.selector}` : `${w.percent}%`)
+      + (w.bakeSeconds != null ? ` (bake ${w.bakeSeconds}s)` : "")).join(" → "));
+  } else {
+    parts.push("1 wave: 100%");
+  }
+  if (choice.bakeSeconds) parts.push(`bake ${choice.bakeSeconds}s`);
+  if (choice.maxFailedPercent) parts.push(`abort past ${choice.maxFailedPercent}% failed`);
+  parts.push(`offline: ${choice.offline || "fail"}`);
+  return parts.join(", ");
+}
+
+// A rollout strategy and its guardrails in one line, the way a deployment request states them.
+function strategyText(s, g) {
   const parts = [];
   if (s.type === "shadow") parts.push(`shadow of ${s.percent}% for ${s.durationSeconds}s`);
   else if (Array.isArray(s.steps) && s.steps.length > 0) parts.push(`${s.type}: steps ${s.steps.join(" → ")}%`);
   else if (s.stepPercent != null) parts.push(`${s.type}: steps of ${s.stepPercent}%`);
   else parts.push(String(s.type));
   if (s.type !== "shadow" && s.bakeSeconds != null) parts.push(`bake ${s.bakeSeconds}s`);
-  const g = s.guardrails;
   if (g) {
     if (g.maxErrorRatio != null) parts.push(`error ratio ≤ ${percent(g.maxErrorRatio)}`);
     if (g.maxP99Millis != null) parts.push(`p99 ≤ ${millis(g.maxP99Millis)}`);

@@ -185,6 +185,56 @@ class DefaultRolloutTest {
         assertThat(mixed.body()).contains(spare).contains("all-at-once");
     }
 
+    /**
+     * A default wave plan with {@code offline: converge} carries an alias move while one edge is down: the hub's
+     * wave activates, the edge is left PENDING to converge and the deployment succeeds. An UNDEPLOY of that service
+     * (also under converge) is not rolled out by the default: it keeps its own one-wave plan and names no default.
+     */
+    @Test
+    void aDefaultWavePlanCarriesAnAliasMoveOverADownEdgeAndNeverAnUndeploy() throws Exception {
+        String model = irisWithVersions(1);
+        String service = unique("fleet");
+        String edge = unique("edge");
+        // nothing listens on port 9 (discard): the edge is unreachable for the whole test
+        call("POST", "/api/v1/targets", Map.of("name", edge, "kind", "EDGE", "region", "test",
+                "baseUrl", "http://127.0.0.1:9"));
+        Map<String, Object> waves = Map.of("waves", List.of(Map.of("selector", "kind=hub"), Map.of("percent", 100)),
+                "offline", "converge");
+        call("POST", "/api/v1/services", Map.of("name", service, "model", model, "follow", "champion",
+                "selector", "name in (" + target + "," + edge + ")", "defaultRollout", waves));
+        long start = lastEventId();
+
+        call("PUT", "/api/v1/models/" + model + "/aliases/champion", Map.of("version", 1));
+        JsonNode followed = call("GET", "/api/v1/services/" + service + "/deployments").path("items").get(0);
+        long id = followed.path("id").asLong();
+        assertThat(followed.path("cause").asString()).startsWith("alias champion of " + model + " moved to version 1");
+        JsonNode done = awaitStatus(service, id, "SUCCEEDED");
+        assertThat(done.path("plan").path("offline").asString()).isEqualTo("converge");
+        assertThat(done.path("waves")).hasSize(2);
+        assertThat(done.path("waves").get(0).path("selector").asString()).isEqualTo("kind=hub");
+        assertThat(done.path("waves").get(0).path("active").asInt()).isEqualTo(1);
+        assertThat(done.path("waves").get(1).path("pending").asInt()).as("the edge, left to converge").isEqualTo(1);
+        Map<String, String> status = new HashMap<>();
+        done.path("targets").forEach(t -> status.put(t.path("target").asString(), t.path("status").asString()));
+        assertThat(status).containsEntry(target, "ACTIVE").containsEntry(edge, "PENDING");
+        assertThat(served(service)).isEqualTo(1);
+        List<JsonNode> started = events(start, "deployment.started", service);
+        assertThat(started).hasSize(1);
+        assertThat(started.get(0).path("data").path("rolloutFrom").asString()).isEqualTo("defaultRollout");
+
+        JsonNode undeploy = call("POST", "/api/v1/services/" + service + "/deployments",
+                Map.of("kind", "UNDEPLOY", "offline", "converge"));
+        assertThat(undeploy.path("strategy").isNull()).isTrue();
+        JsonNode removed = awaitStatus(service, undeploy.path("id").asLong(), "SUCCEEDED");
+        assertThat(removed.path("kind").asString()).isEqualTo("UNDEPLOY");
+        assertThat(removed.path("waves")).as("its own one-wave plan, not the default's two: %s", removed).hasSize(1);
+        assertThat(removed.path("plan").path("offline").asString()).isEqualTo("converge");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> served(service) == 0);
+        started = events(start, "deployment.started", service);
+        assertThat(started).hasSize(2);
+        assertThat(started.get(1).path("data").has("rolloutFrom")).as("the undeploy's event").isFalse();
+    }
+
     @Test
     void aDefaultADeploymentWouldRefuseIsRefusedAtCreateAndPatchWithTheFieldNamed() throws Exception {
         String model = irisWithVersions(1);

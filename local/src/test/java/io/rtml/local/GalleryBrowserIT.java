@@ -222,11 +222,8 @@ class GalleryBrowserIT {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("events")));
         String binding = text(By.id("binding"));
         assertThat(binding).contains("Follows", "gallery-follow-model@champion", "Selector", "kind=hub");
-        if (detail.hasNonNull("defaultRollout")) {
-            assertThat(binding).contains("Default rollout", detail.get("defaultRollout").get("type").asString());
-        } else {
-            assertThat(binding).doesNotContain("Default rollout");
-        }
+        assertThat(detail.get("defaultRollout").isNull()).isTrue();
+        assertThat(binding).doesNotContain("Default rollout");
         List<WebElement> rows = browser.findElements(By.cssSelector("#events tbody tr"));
         assertThat(rows).hasSize(10);
         assertThat(rows.get(0).getText()).contains("deployment.succeeded");
@@ -248,6 +245,27 @@ class GalleryBrowserIT {
         assertThat(text(By.id("no-older-events"))).isEqualTo("No older events.");
         scrollTo(By.cssSelector("#events tbody tr:last-child"));
         screenshot("service-events-older");
+
+        // A default rollout is a RolloutChoice: a strategy with its guardrails, or a wave plan. Set after the
+        // alias move so that the deployments above stay all-at-once; the page shows each form in one line.
+        api.patch("/api/v1/services/" + service, "{\"defaultRollout\":{\"strategy\":{\"type\":\"canary\","
+                + "\"steps\":[10,50,100],\"bakeSeconds\":30},\"guardrails\":{\"maxErrorRatio\":0.01,"
+                + "\"maxP99Millis\":250,\"minRequests\":100}}}");
+        browser.navigate().refresh();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("binding")));
+        assertThat(text(By.id("binding"))).contains("Default rollout\ncanary: steps 10 → 50 → 100%, bake 30s,"
+                + " error ratio ≤ 1.00 %, p99 ≤ 250.0 ms, at least 100 requests a window – for deployments");
+        screenshot("service-default-rollout-canary");
+        api.patch("/api/v1/services/" + service, "{\"defaultRollout\":{\"waves\":[{\"selector\":\"kind=hub\"},"
+                + "{\"percent\":100,\"bakeSeconds\":5}],\"bakeSeconds\":10,\"maxFailedPercent\":20,"
+                + "\"offline\":\"converge\"}}");
+        browser.navigate().refresh();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("binding")));
+        String waves = text(By.id("binding"));
+        assertThat(waves).contains("Default rollout\n2 waves: selector kind=hub → 100% (bake 5s), bake 10s,"
+                + " abort past 20% failed, offline: converge – for deployments").doesNotContain("undefined", "null");
+        screenshot("service-default-rollout-waves");
+        api.patch("/api/v1/services/" + service, "{\"defaultRollout\":{}}");
     }
 
     /**

@@ -48,6 +48,11 @@ final class StackApi {
                 .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), -1);
     }
 
+    JsonNode patch(String path, String body) {
+        return send(request(path).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build(), -1);
+    }
+
     void delete(String path) {
         try {
             HttpResponse<String> response = http.send(request(path).DELETE().build(), HttpResponse.BodyHandlers.ofString());
