@@ -71,9 +71,10 @@ public class DeployerApplication {
      * so every answer from a node cost a thread start (1,861 of them in 94 s in the fleet benchmark's
      * deployer on 2 CPUs, most of them the probe rounds'). Two workers make it the common pool again.
      * Must run before anything initialises {@code ForkJoinPool} or {@code CompletableFuture}: first
-     * thing in {@link #main}; an explicit setting of the property is left alone.
+     * thing in {@link #main}, and in the main of any process that embeds the deployer (the embedded
+     * stack's {@code RtmlLocal}); an explicit setting of the property is left alone.
      */
-    static void commonPoolOfTwoAtLeast() {
+    public static void commonPoolOfTwoAtLeast() {
         if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() <= 2) {
             System.setProperty(COMMON_POOL_PARALLELISM, "2");
         }

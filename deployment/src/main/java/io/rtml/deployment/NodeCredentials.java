@@ -29,8 +29,28 @@ public final class NodeCredentials {
 
     private final String key;
 
+    /**
+     * An HMAC already keyed, one per thread (a {@code Mac} is not thread-safe; {@code doFinal}
+     * resets it for the next use). A deployer derives a credential for every call of a fan-out, on
+     * the job thread and the answer threads: looking up the algorithm and keying it each time was
+     * 8 of the job thread's 23 CPU samples in a rollback to 300 nodes. The key never changes for an
+     * instance and the salt is only ever the message, so a new salt gives its new credential at once.
+     */
+    private final ThreadLocal<Mac> macs;
+
     public NodeCredentials(NodeCredentialProperties properties) {
         this.key = properties.key();
+        this.macs = ThreadLocal.withInitial(this::newMac);
+    }
+
+    private Mac newMac() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JVM has HmacSHA256", e);
+        }
     }
 
     public boolean configured() {
@@ -49,14 +69,8 @@ public final class NodeCredentials {
         if (key == null) {
             throw new IllegalStateException(UNCONFIGURED);
         }
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            byte[] tag = mac.doFinal(("rtml-node-credential\0" + targetName + "\0" + salt).getBytes(StandardCharsets.UTF_8));
-            return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(tag);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every JVM has HmacSHA256", e);
-        }
+        byte[] tag = macs.get().doFinal(("rtml-node-credential\0" + targetName + "\0" + salt).getBytes(StandardCharsets.UTF_8));
+        return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(tag);
     }
 
     /** What the database keeps of a credential. */

@@ -38,6 +38,9 @@ public final class RtmlLocal {
     private RtmlLocal() {}
 
     public static void main(String[] args) {
+        // The deployer runs in this JVM and does not go through its own main: on 2 CPUs or fewer
+        // every answer from a node would start a thread without this (see the method).
+        DeployerApplication.commonPoolOfTwoAtLeast();
         try {
             start(args);
         } catch (Exception e) {
