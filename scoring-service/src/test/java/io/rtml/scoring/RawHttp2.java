@@ -136,6 +136,17 @@ final class RawHttp2 implements AutoCloseable {
         return framed;
     }
 
+    /** True when bytes from the server are waiting to be read. */
+    boolean hasInput() throws IOException {
+        return in.available() > 0;
+    }
+
+    /** A RST_STREAM frame ending {@code stream} with {@code errorCode} (0x8 = CANCEL). */
+    void reset(int stream, int errorCode) throws IOException {
+        frame(RST_STREAM, 0, stream, new byte[] {(byte) (errorCode >>> 24), (byte) (errorCode >>> 16),
+                (byte) (errorCode >>> 8), (byte) errorCode});
+    }
+
     /** The next frame; throws EOFException when the server closed the connection. */
     Frame read() throws IOException {
         int length = in.readUnsignedByte() << 16 | in.readUnsignedByte() << 8 | in.readUnsignedByte();
