@@ -27,9 +27,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The gRPC listener's limits against hostile clients, each followed by a well-behaved client that
  * must still be answered: a client that ignores MAX_CONCURRENT_STREAMS, a TCP connection that
- * never speaks HTTP/2, metadata over the cap, a message over {@code max-body-bytes}, request bytes
- * that take the node over {@code max-unfinished-body-bytes} (a budget it shares with HTTP), a call
- * whose message never completes, and a client that pings without pause.
+ * never speaks HTTP/2, metadata over the cap (from a grpc client and by hand), a message over
+ * {@code max-body-bytes}, request bytes that take the node over {@code max-unfinished-body-bytes} (a
+ * budget it shares with HTTP), a call whose message never completes, and a client that pings
+ * without pause. Rapid reset: {@link GrpcResetBoundTest}.
  */
 @OneNodeTest.NodeSettings({"rtml.scoring.grpc-port=0",
         "rtml.scoring.grpc.max-calls-per-connection=2",
@@ -92,15 +93,52 @@ class GrpcLimitsTest extends OneNodeTest {
         }
     }
 
+    /**
+     * A grpc-java client never sends metadata over the cap: the node's SETTINGS carry it as
+     * MAX_HEADER_LIST_SIZE and the client's own HTTP/2 codec fails the call with {@code INTERNAL}.
+     */
     @Test
-    void metadataOverTheCapIsRefused() {
+    void metadataOverTheCapIsRefusedByAGrpcClientItself() {
         Metadata huge = new Metadata();
         huge.put(Metadata.Key.of("x-padding", Metadata.ASCII_STRING_MARSHALLER), "x".repeat(4096));
         var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(huge));
         assertThatThrownBy(() -> stub.modelInfer(OipMessages.request("limits", "", IRIS.reference().path("inputs"), true)))
-                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode())
-                        .as(e.getStatus().toString()).isIn(Status.Code.RESOURCE_EXHAUSTED, Status.Code.INTERNAL));
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(Status.Code.INTERNAL);
+                    assertThat(e.getStatus().getCause()).hasMessageContaining("Header size exceeded max allowed size (2048)");
+                });
+    }
+
+    /**
+     * A client that ignores MAX_HEADER_LIST_SIZE: Netty's HTTP/2 codec (under grpc-java) answers
+     * metadata a little over the cap with an HTTP {@code 431} on that stream alone (no grpc-status; the
+     * connection stays), and metadata over 1.25 times the cap with {@code GOAWAY PROTOCOL_ERROR}: it
+     * stops decoding such a header block, which leaves the connection's HPACK state unusable.
+     */
+    @Test
+    void metadataOverTheCapIsRefusedWith431OrGoAwayByTheNode() throws Exception {
+        try (RawHttp2 raw = new RawHttp2(port()).start()) {
+            raw.call(1, MODEL_INFER, Map.of("x-padding", "x".repeat(2300))); // over 2048, under 2560
+            RawHttp2.Frame end = raw.end(1);
+            assertThat(end.type()).isEqualTo(RawHttp2.HEADERS);
+            Http2Headers answer = raw.headers(end);
+            assertThat(answer.status()).hasToString("431");
+            assertThat(answer.get("grpc-status")).isNull();
+            raw.frame(RawHttp2.PING, 0, 0, new byte[8]);
+            RawHttp2.Frame f;
+            do {
+                f = raw.read();
+            } while (f.type() != RawHttp2.PING && f.type() != RawHttp2.GOAWAY);
+            assertThat(f.type()).as("the connection stays").isEqualTo(RawHttp2.PING);
+        }
+        try (RawHttp2 raw = new RawHttp2(port()).start()) {
+            raw.call(1, MODEL_INFER, Map.of("x-padding", "x".repeat(4096)));
+            RawHttp2.Frame end = raw.end(1);
+            assertThat(end.type()).isEqualTo(RawHttp2.GOAWAY);
+            assertThat(end.errorCode()).as("PROTOCOL_ERROR").isEqualTo(0x1);
+            assertThat(raw.closedByServer()).isTrue();
+        }
     }
 
     @Test
