@@ -60,7 +60,7 @@ final class GrpcServer implements AutoCloseable {
                 });
         NodeConfig.GrpcLimits limits = config.grpc();
         ServiceKeys keys = config.apiKeys() == null ? ServiceKeys.parse(null) : config.apiKeys();
-        server = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.grpcPort()))
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindAddress(), config.grpcPort()))
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
                 .channelType(NioServerSocketChannel.class)
@@ -72,9 +72,16 @@ final class GrpcServer implements AutoCloseable {
                 .handshakeTimeout(limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .permitKeepAliveTime(limits.permitKeepAlive().toMillis(), TimeUnit.MILLISECONDS)
                 .maxConnectionIdle(limits.maxConnectionIdle().toMillis(), TimeUnit.MILLISECONDS)
+                .maxConnectionAgeGrace(limits.maxConnectionAgeGrace().toMillis(), TimeUnit.MILLISECONDS)
                 .addStreamTracerFactory(new GrpcHeld(unfinished, config.requestTimeout(), workers))
-                .addService(ServerInterceptors.intercept(oip, new Guard(keys)))
-                .build();
+                .addService(ServerInterceptors.intercept(oip, new Guard(keys)));
+        if (limits.maxResetsPerWindow() > 0) {
+            builder.maxRstFramesPerWindow(limits.maxResetsPerWindow(), (int) limits.resetWindow().toSeconds());
+        }
+        if (limits.maxConnectionAge().toMillis() > 0) {
+            builder.maxConnectionAge(limits.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        server = builder.build();
         try {
             server.start();
         } catch (IOException e) {

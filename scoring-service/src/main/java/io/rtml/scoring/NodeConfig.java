@@ -48,10 +48,24 @@ public record NodeConfig(
      * message = {@code max-body-bytes}; bytes of unfinished requests count against the node-wide
      * {@code max-unfinished-body-bytes}): concurrent calls on one connection (HTTP/2
      * MAX_CONCURRENT_STREAMS), time from accept to the client's HTTP/2 settings, how often a client
-     * may ping, how long a connection with no call stays open, the metadata (header) bytes of a call.
+     * may ping, how long a connection with no call stays open, the metadata (header) bytes of a call,
+     * how many streams a client may reset in a window ({@code maxResetsPerWindow} 0 = no bound: the
+     * HTTP/2 rapid-reset attack, CVE-2023-44487), and how long a connection may live before it is
+     * sent a graceful GOAWAY ({@code maxConnectionAge} zero = for ever) and then closed after
+     * {@code maxConnectionAgeGrace}.
      */
     public record GrpcLimits(int maxCallsPerConnection, Duration handshakeTimeout, Duration permitKeepAlive,
-            Duration maxConnectionIdle, int maxMetadataBytes) {}
+            Duration maxConnectionIdle, int maxMetadataBytes, int maxResetsPerWindow, Duration resetWindow,
+            Duration maxConnectionAge, Duration maxConnectionAgeGrace) {}
+
+    /**
+     * Streams a client may reset per {@link #DEFAULT_RESET_WINDOW_SECONDS} before its connection is
+     * closed with {@code GOAWAY ENHANCE_YOUR_CALM}: Netty's own default for HTTP/2 servers since its
+     * CVE-2023-44487 fix (200 per 30 s), which grpc-java mirrors but leaves off. A client that cancels
+     * a call now and then (a deadline) resets one stream per call, far below 7 a second.
+     */
+    public static final int DEFAULT_MAX_RESETS_PER_WINDOW = 200;
+    public static final int DEFAULT_RESET_WINDOW_SECONDS = 30;
 
     /**
      * Where a node that starts with nothing to restore asks for its desired state:
@@ -107,7 +121,9 @@ public record NodeConfig(
                 || (grpcPort > 0 && (grpcPort == port || grpcPort == adminPort))
                 || grpc.maxCallsPerConnection() < 1 || grpc.handshakeTimeout().toMillis() < 1
                 || grpc.permitKeepAlive().isNegative() || grpc.maxConnectionIdle().toMillis() < 1
-                || grpc.maxMetadataBytes() < 1024) {
+                || grpc.maxMetadataBytes() < 1024 || grpc.maxResetsPerWindow() < 0
+                || grpc.resetWindow().toSeconds() < 1 || grpc.maxConnectionAge().isNegative()
+                || grpc.maxConnectionAgeGrace().isNegative()) {
             throw new IllegalArgumentException("invalid scoring node configuration: " + NodeConfig.this);
         }
         if (artifactCacheBytes < 0) {
@@ -163,7 +179,14 @@ public record NodeConfig(
                         Duration.ofMillis(s.integer("rtml.scoring.grpc.handshake-timeout-millis", 10_000)),
                         Duration.ofMillis(s.integer("rtml.scoring.grpc.permit-keepalive-millis", 10_000)),
                         Duration.ofMillis(s.integer("rtml.scoring.grpc.max-connection-idle-millis", 300_000)),
-                        s.integer("rtml.scoring.grpc.max-metadata-bytes", 8192)));
+                        s.integer("rtml.scoring.grpc.max-metadata-bytes", 8192),
+                        s.integer("rtml.scoring.grpc.max-resets-per-window", DEFAULT_MAX_RESETS_PER_WINDOW),
+                        Duration.ofSeconds(s.integer("rtml.scoring.grpc.reset-window-seconds", DEFAULT_RESET_WINDOW_SECONDS)),
+                        // Off, as in grpc itself: a node's clients mostly call it by its own address.
+                        // Behind an L4 balancer, an age makes clients reconnect and spread out (gRFC A9).
+                        Duration.ofMillis(s.integer("rtml.scoring.grpc.max-connection-age-millis", 0)),
+                        // No unary call outlives the request timeout's default, so a minute finishes them.
+                        Duration.ofMillis(s.integer("rtml.scoring.grpc.max-connection-age-grace-millis", 60_000))));
     }
 
     /** Null (no desired-state fetch) when no URL is set; the token may be missing (the node then says so). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -92,6 +93,30 @@ class NodeConfigTest {
                 .hasMessageContaining("invalid scoring node configuration");
         assertThatThrownBy(() -> NodeConfig.load(Map.of("rtml.scoring.grpc-port", "grpc")::get))
                 .hasMessageContaining("RTML_SCORING_GRPC_PORT");
+    }
+
+    @Test
+    void grpcResetBoundIsOnAndConnectionAgeOffByDefault() {
+        NodeConfig.GrpcLimits d = NodeConfig.load(key -> null).grpc();
+        assertThat(d.maxResetsPerWindow()).isEqualTo(200);
+        assertThat(d.resetWindow()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(d.maxConnectionAge()).isZero();
+        assertThat(d.maxConnectionAgeGrace()).isEqualTo(Duration.ofMinutes(1));
+        NodeConfig.GrpcLimits set = NodeConfig.load(Map.of("rtml.scoring.grpc.max-resets-per-window", "0",
+                "rtml.scoring.grpc.reset-window-seconds", "5",
+                "rtml.scoring.grpc.max-connection-age-millis", "900000",
+                "rtml.scoring.grpc.max-connection-age-grace-millis", "0")::get).grpc();
+        assertThat(set.maxResetsPerWindow()).as("0 = no bound").isZero();
+        assertThat(set.resetWindow()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(set.maxConnectionAge()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(set.maxConnectionAgeGrace()).isZero();
+        for (Map<String, String> bad : java.util.List.of(Map.of("rtml.scoring.grpc.max-resets-per-window", "-1"),
+                Map.of("rtml.scoring.grpc.reset-window-seconds", "0"),
+                Map.of("rtml.scoring.grpc.max-connection-age-millis", "-1"),
+                Map.of("rtml.scoring.grpc.max-connection-age-grace-millis", "-1"))) {
+            assertThatThrownBy(() -> NodeConfig.load(bad::get)).as(bad.toString())
+                    .hasMessageContaining("invalid scoring node configuration");
+        }
     }
 
     @Test

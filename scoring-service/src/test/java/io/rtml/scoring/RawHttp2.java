@@ -90,12 +90,24 @@ final class RawHttp2 implements AutoCloseable {
         out.flush();
     }
 
+    /**
+     * One frame in one write: written as two, the header alone could reach a connection the server
+     * has just closed, its RST come back, and the payload's write fail with a broken pipe before the
+     * test reads the GOAWAY the server sent first.
+     */
     void frame(int type, int flags, int stream, byte[] payload) throws IOException {
-        byte[] header = {(byte) (payload.length >>> 16), (byte) (payload.length >>> 8), (byte) payload.length,
-                (byte) type, (byte) flags, (byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8),
-                (byte) stream};
-        out.write(header);
-        out.write(payload);
+        byte[] frame = new byte[9 + payload.length];
+        frame[0] = (byte) (payload.length >>> 16);
+        frame[1] = (byte) (payload.length >>> 8);
+        frame[2] = (byte) payload.length;
+        frame[3] = (byte) type;
+        frame[4] = (byte) flags;
+        frame[5] = (byte) (stream >>> 24);
+        frame[6] = (byte) (stream >>> 16);
+        frame[7] = (byte) (stream >>> 8);
+        frame[8] = (byte) stream;
+        System.arraycopy(payload, 0, frame, 9, payload.length);
+        out.write(frame);
         out.flush();
     }
 
@@ -134,6 +146,17 @@ final class RawHttp2 implements AutoCloseable {
         framed[4] = (byte) body.length;
         System.arraycopy(body, 0, framed, 5, body.length);
         return framed;
+    }
+
+    /** True when bytes from the server are waiting to be read. */
+    boolean hasInput() throws IOException {
+        return in.available() > 0;
+    }
+
+    /** A RST_STREAM frame ending {@code stream} with {@code errorCode} (0x8 = CANCEL). */
+    void reset(int stream, int errorCode) throws IOException {
+        frame(RST_STREAM, 0, stream, new byte[] {(byte) (errorCode >>> 24), (byte) (errorCode >>> 16),
+                (byte) (errorCode >>> 8), (byte) errorCode});
     }
 
     /** The next frame; throws EOFException when the server closed the connection. */
