@@ -1,6 +1,5 @@
 package io.rtml.deployment;
 
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -29,10 +28,10 @@ public final class AddressPolicy {
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern IPV6 = Pattern.compile("\\[?[0-9a-fA-F:.]*:[0-9a-fA-F:.]*]?");
-    private static final List<Range> METADATA = List.of(Range.parse("fd00:ec2::254/128"),
-            Range.parse("100.100.100.200/32"), Range.parse("0.0.0.0/8"));
+    private static final List<Cidr> METADATA = List.of(Cidr.parse("fd00:ec2::254/128"),
+            Cidr.parse("100.100.100.200/32"), Cidr.parse("0.0.0.0/8"));
 
-    private final List<Range> allowed;
+    private final List<Cidr> allowed;
     private final String setting;
 
     /**
@@ -40,7 +39,7 @@ public final class AddressPolicy {
      * @param setting the setting that holds them, named in refusals
      */
     public AddressPolicy(List<String> allowedCidrs, String setting) {
-        this.allowed = allowedCidrs.stream().map(String::strip).filter(s -> !s.isEmpty()).map(Range::parse).toList();
+        this.allowed = allowedCidrs.stream().map(String::strip).filter(s -> !s.isEmpty()).map(Cidr::parse).toList();
         this.setting = setting;
     }
 
@@ -99,36 +98,5 @@ public final class AddressPolicy {
 
     public static boolean isLiteral(String host) {
         return IPV4.matcher(host).matches() || IPV6.matcher(host).matches();
-    }
-
-    /** An address range such as {@code 10.0.0.0/8} or {@code fd00::/8}, from literals only. */
-    record Range(byte[] network, int bits) {
-
-        static Range parse(String text) {
-            String[] parts = text.strip().split("/", 2);
-            InetAddress address = null;
-            if (isLiteral(parts[0])) {
-                try {
-                    address = InetAddress.getByName(parts[0]);
-                } catch (UnknownHostException e) {
-                    address = null;
-                }
-            }
-            int max = address == null ? 0 : address.getAddress().length * 8;
-            int bits = parts.length == 1 ? max : parts[1].matches("\\d{1,3}") ? Integer.parseInt(parts[1]) : -1;
-            if (address == null || bits < 0 || bits > max) {
-                throw new IllegalArgumentException("'" + text + "' is not an address range such as 10.0.0.0/8 or ::1/128");
-            }
-            return new Range(address.getAddress(), bits);
-        }
-
-        boolean contains(InetAddress address) {
-            byte[] candidate = address.getAddress();
-            if (candidate.length != network.length) {
-                return false;
-            }
-            int shift = network.length * 8 - bits;
-            return new BigInteger(1, candidate).shiftRight(shift).equals(new BigInteger(1, network).shiftRight(shift));
-        }
     }
 }

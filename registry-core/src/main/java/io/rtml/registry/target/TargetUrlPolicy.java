@@ -1,6 +1,7 @@
 package io.rtml.registry.target;
 
 import io.rtml.deployment.AddressPolicy;
+import io.rtml.deployment.Cidr;
 import io.rtml.problem.ErrorCode;
 import io.rtml.problem.RtmlException;
 import java.net.InetAddress;
@@ -22,7 +23,7 @@ public class TargetUrlPolicy {
 
     public TargetUrlPolicy(TargetUrlProperties properties) {
         this.properties = properties;
-        this.cidrs = properties.allowedCidrs().stream().map(Cidr::parse).toList();
+        this.cidrs = properties.allowedCidrs().stream().map(TargetUrlPolicy::range).toList();
     }
 
     /**
@@ -89,5 +90,13 @@ public class TargetUrlPolicy {
     private static RtmlException refused(String field, String why) {
         return new RtmlException(ErrorCode.VALIDATION_FAILED, field + " " + why,
                 List.of(new RtmlException.FieldError(field, why)), null);
+    }
+
+    private static Cidr range(String text) {
+        try {
+            return Cidr.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("rtml.targets.allowed-cidrs: " + e.getMessage(), e);
+        }
     }
 }
