@@ -47,26 +47,26 @@ class DefaultRolloutTest {
     @Test
     void anAliasMoveIsRolledOutByTheServicesDefaultCanaryWithTheMoveAsItsCause() throws Exception {
         String model = irisWithVersions(2);
-        String service = unique("survival");
-        JsonNode created = call("POST", "/api/v1/services", Map.of("name", service, "model", model, "follow", "champion",
+        String service = InProcessStack.unique("survival");
+        JsonNode created = stack.call("POST", "/api/v1/services", Map.of("name", service, "model", model, "follow", "champion",
                 "defaultRollout", CANARY));
         assertThat(created.path("defaultRollout").path("strategy").path("steps").toString()).isEqualTo("[50,100]");
-        assertThat(call("GET", "/api/v1/services/" + service).path("defaultRollout").path("guardrails")
+        assertThat(stack.call("GET", "/api/v1/services/" + service).path("defaultRollout").path("guardrails")
                 .path("minRequests").asLong()).isEqualTo(1_000_000);
-        assertThat(call("GET", "/api/v1/services?model=" + model).path("items").get(0).path("defaultRollout")
+        assertThat(stack.call("GET", "/api/v1/services?model=" + model).path("items").get(0).path("defaultRollout")
                 .path("strategy").path("type").asString()).as("the gallery list entry").isEqualTo("canary");
-        long start = lastEventId();
+        long start = stack.lastEventId();
 
         // the first installation has no stable version to judge a candidate against: it switches at once
-        JsonNode first = call("POST", "/api/v1/services/" + service + "/deployments",
+        JsonNode first = stack.call("POST", "/api/v1/services/" + service + "/deployments",
                 Map.of("version", 1, "targets", List.of(target)));
         assertThat(first.path("strategy").isNull()).as("first installation: %s", first).isTrue();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> served(service) == 1);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> stack.served(service) == 1);
         awaitStatus(service, first.path("id").asLong(), "SUCCEEDED");
 
-        call("PUT", "/api/v1/models/" + model + "/aliases/champion", Map.of("version", 2));
+        stack.call("PUT", "/api/v1/models/" + model + "/aliases/champion", Map.of("version", 2));
 
-        JsonNode followed = call("GET", "/api/v1/services/" + service + "/deployments").path("items").get(0);
+        JsonNode followed = stack.call("GET", "/api/v1/services/" + service + "/deployments").path("items").get(0);
         long id = followed.path("id").asLong();
         assertThat(followed.path("version").asInt()).isEqualTo(2);
         assertThat(followed.path("strategy").path("type").asString()).isEqualTo("canary");
@@ -79,12 +79,12 @@ class DefaultRolloutTest {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
                 get(service, id).path("rollout").path("percent").asInt() == 50);
         assertThat(get(service, id).path("rollout").path("step").asInt()).isZero();
-        assertThat(served(service)).as("the stable version and the candidate share the requests").isIn(1, 2);
+        assertThat(stack.served(service)).as("the stable version and the candidate share the requests").isIn(1, 2);
 
-        call("POST", "/api/v1/services/" + service + "/deployments/" + id + "/promote");
+        stack.call("POST", "/api/v1/services/" + service + "/deployments/" + id + "/promote");
         awaitStatus(service, id, "SUCCEEDED");
-        assertThat(served(service)).isEqualTo(2);
-        List<JsonNode> started = events(start, "deployment.started", service);
+        assertThat(stack.served(service)).isEqualTo(2);
+        List<JsonNode> started = stack.events(start, "deployment.started", service);
         assertThat(started).hasSize(2);
         assertThat(started.get(0).path("data").has("rolloutFrom")).as("the first installation").isFalse();
         assertThat(started.get(1).path("data").path("cause").path("event").asString()).isEqualTo("alias.moved");
@@ -94,48 +94,48 @@ class DefaultRolloutTest {
     @Test
     void aDeployWithoutStrategyTakesTheDefaultAndAnExplicitOneOrAllAtOnceOverridesIt() throws Exception {
         String model = irisWithVersions(3);
-        String service = unique("manual");
-        call("POST", "/api/v1/services", Map.of("name", service, "model", model));
-        JsonNode patched = call("PATCH", "/api/v1/services/" + service, Map.of("defaultRollout", CANARY));
+        String service = InProcessStack.unique("manual");
+        stack.call("POST", "/api/v1/services", Map.of("name", service, "model", model));
+        JsonNode patched = stack.call("PATCH", "/api/v1/services/" + service, Map.of("defaultRollout", CANARY));
         assertThat(patched.path("service").path("defaultRollout").path("strategy").path("type").asString())
                 .isEqualTo("canary");
-        long first = call("POST", "/api/v1/services/" + service + "/deployments",
+        long first = stack.call("POST", "/api/v1/services/" + service + "/deployments",
                 Map.of("version", 1, "targets", List.of(target))).path("id").asLong();
         awaitStatus(service, first, "SUCCEEDED");
 
-        JsonNode byDefault = call("POST", "/api/v1/services/" + service + "/deployments",
+        JsonNode byDefault = stack.call("POST", "/api/v1/services/" + service + "/deployments",
                 Map.of("version", 2, "targets", List.of(target)));
         assertThat(byDefault.path("strategy").path("type").asString()).isEqualTo("canary");
         awaitStatus(service, byDefault.path("id").asLong(), "ROLLING_OUT");
-        call("POST", "/api/v1/services/" + service + "/deployments/" + byDefault.path("id").asLong() + "/abort");
+        stack.call("POST", "/api/v1/services/" + service + "/deployments/" + byDefault.path("id").asLong() + "/abort");
         awaitStatus(service, byDefault.path("id").asLong(), "ROLLED_BACK");
-        assertThat(served(service)).isEqualTo(1);
+        assertThat(stack.served(service)).isEqualTo(1);
 
-        JsonNode explicit = call("POST", "/api/v1/services/" + service + "/deployments", Map.of("version", 2,
+        JsonNode explicit = stack.call("POST", "/api/v1/services/" + service + "/deployments", Map.of("version", 2,
                 "targets", List.of(target), "strategy", Map.of("type", "linear", "stepPercent", 25, "bakeSeconds", 1),
                 "guardrails", Map.of("minRequests", 1_000_000)));
         assertThat(explicit.path("strategy").path("type").asString()).isEqualTo("linear");
         assertThat(explicit.path("strategy").path("steps").toString()).isEqualTo("[25,50,75,100]");
         awaitStatus(service, explicit.path("id").asLong(), "ROLLING_OUT");
-        call("POST", "/api/v1/services/" + service + "/deployments/" + explicit.path("id").asLong() + "/abort");
+        stack.call("POST", "/api/v1/services/" + service + "/deployments/" + explicit.path("id").asLong() + "/abort");
         awaitStatus(service, explicit.path("id").asLong(), "ROLLED_BACK");
 
-        JsonNode atOnce = call("POST", "/api/v1/services/" + service + "/deployments", Map.of("version", 3,
+        JsonNode atOnce = stack.call("POST", "/api/v1/services/" + service + "/deployments", Map.of("version", 3,
                 "targets", List.of(target), "strategy", Map.of("type", "all-at-once")));
         assertThat(atOnce.path("strategy").isNull()).isTrue();
         awaitStatus(service, atOnce.path("id").asLong(), "SUCCEEDED");
-        assertThat(served(service)).isEqualTo(3);
+        assertThat(stack.served(service)).isEqualTo(3);
 
         // rollbacks never go through a canary
-        JsonNode rollback = call("POST", "/api/v1/services/" + service + "/rollback", Map.of());
+        JsonNode rollback = stack.call("POST", "/api/v1/services/" + service + "/rollback", Map.of());
         assertThat(rollback.path("strategy").isNull()).isTrue();
         awaitStatus(service, rollback.path("id").asLong(), "SUCCEEDED");
 
         // a target that runs no version of the service cannot take part in its default canary
-        String spare = unique("spare");
-        call("POST", "/api/v1/targets", Map.of("name", spare, "kind", "EDGE", "region", "test",
+        String spare = InProcessStack.unique("spare");
+        stack.call("POST", "/api/v1/targets", Map.of("name", spare, "kind", "EDGE", "region", "test",
                 "baseUrl", "http://127.0.0.1:9"));
-        HttpResponse<String> mixed = send("POST", "/api/v1/services/" + service + "/deployments",
+        HttpResponse<String> mixed = stack.send("POST", "/api/v1/services/" + service + "/deployments",
                 Map.of("version", 3, "targets", List.of(target, spare)));
         assertThat(mixed.statusCode()).as(mixed.body()).isEqualTo(400);
         assertThat(JSON.readTree(mixed.body()).path("errors").get(0).path("field").asString()).isEqualTo("targets");
@@ -150,19 +150,19 @@ class DefaultRolloutTest {
     @Test
     void aDefaultWavePlanCarriesAnAliasMoveOverADownEdgeAndNeverAnUndeploy() throws Exception {
         String model = irisWithVersions(1);
-        String service = unique("fleet");
-        String edge = unique("edge");
+        String service = InProcessStack.unique("fleet");
+        String edge = InProcessStack.unique("edge");
         // nothing listens on port 9 (discard): the edge is unreachable for the whole test
-        call("POST", "/api/v1/targets", Map.of("name", edge, "kind", "EDGE", "region", "test",
+        stack.call("POST", "/api/v1/targets", Map.of("name", edge, "kind", "EDGE", "region", "test",
                 "baseUrl", "http://127.0.0.1:9"));
         Map<String, Object> waves = Map.of("waves", List.of(Map.of("selector", "kind=hub"), Map.of("percent", 100)),
                 "offline", "converge");
-        call("POST", "/api/v1/services", Map.of("name", service, "model", model, "follow", "champion",
+        stack.call("POST", "/api/v1/services", Map.of("name", service, "model", model, "follow", "champion",
                 "selector", "name in (" + target + "," + edge + ")", "defaultRollout", waves));
-        long start = lastEventId();
+        long start = stack.lastEventId();
 
-        call("PUT", "/api/v1/models/" + model + "/aliases/champion", Map.of("version", 1));
-        JsonNode followed = call("GET", "/api/v1/services/" + service + "/deployments").path("items").get(0);
+        stack.call("PUT", "/api/v1/models/" + model + "/aliases/champion", Map.of("version", 1));
+        JsonNode followed = stack.call("GET", "/api/v1/services/" + service + "/deployments").path("items").get(0);
         long id = followed.path("id").asLong();
         assertThat(followed.path("cause").asString()).startsWith("alias champion of " + model + " moved to version 1");
         JsonNode done = awaitStatus(service, id, "SUCCEEDED");
@@ -174,20 +174,20 @@ class DefaultRolloutTest {
         Map<String, String> status = new HashMap<>();
         done.path("targets").forEach(t -> status.put(t.path("target").asString(), t.path("status").asString()));
         assertThat(status).containsEntry(target, "ACTIVE").containsEntry(edge, "PENDING");
-        assertThat(served(service)).isEqualTo(1);
-        List<JsonNode> started = events(start, "deployment.started", service);
+        assertThat(stack.served(service)).isEqualTo(1);
+        List<JsonNode> started = stack.events(start, "deployment.started", service);
         assertThat(started).hasSize(1);
         assertThat(started.get(0).path("data").path("rolloutFrom").asString()).isEqualTo("defaultRollout");
 
-        JsonNode undeploy = call("POST", "/api/v1/services/" + service + "/deployments",
+        JsonNode undeploy = stack.call("POST", "/api/v1/services/" + service + "/deployments",
                 Map.of("kind", "UNDEPLOY", "offline", "converge"));
         assertThat(undeploy.path("strategy").isNull()).isTrue();
         JsonNode removed = awaitStatus(service, undeploy.path("id").asLong(), "SUCCEEDED");
         assertThat(removed.path("kind").asString()).isEqualTo("UNDEPLOY");
         assertThat(removed.path("waves")).as("its own one-wave plan, not the default's two: %s", removed).hasSize(1);
         assertThat(removed.path("plan").path("offline").asString()).isEqualTo("converge");
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> served(service) == 0);
-        started = events(start, "deployment.started", service);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> stack.served(service) == 0);
+        started = stack.events(start, "deployment.started", service);
         assertThat(started).hasSize(2);
         assertThat(started.get(1).path("data").has("rolloutFrom")).as("the undeploy's event").isFalse();
     }
@@ -195,7 +195,7 @@ class DefaultRolloutTest {
     @Test
     void aDefaultADeploymentWouldRefuseIsRefusedAtCreateAndPatchWithTheFieldNamed() throws Exception {
         String model = irisWithVersions(1);
-        String service = unique("strict");
+        String service = InProcessStack.unique("strict");
         assertRefused("POST", "/api/v1/services", Map.of("name", service, "model", model, "defaultRollout",
                 Map.of("strategy", Map.of("type", "canary", "steps", List.of(5, 50)))), "defaultRollout.strategy.steps");
         assertRefused("POST", "/api/v1/services", Map.of("name", service, "model", model, "defaultRollout",
@@ -210,20 +210,20 @@ class DefaultRolloutTest {
         assertRefused("POST", "/api/v1/services", Map.of("name", service, "model", model, "defaultRollout",
                 Map.of("strategy", Map.of("type", "canary", "steps", List.of(100)),
                         "guardrails", Map.of("maxErrorRatio", 2))), "defaultRollout.guardrails.maxErrorRatio");
-        assertThat(send("GET", "/api/v1/services/" + service, null).statusCode()).as("nothing was created").isEqualTo(404);
+        assertThat(stack.send("GET", "/api/v1/services/" + service, null).statusCode()).as("nothing was created").isEqualTo(404);
 
         Map<String, Object> waves = Map.of("waves", List.of(Map.of("percent", 50), Map.of("percent", 100)),
                 "offline", "converge");
-        JsonNode created = call("POST", "/api/v1/services", Map.of("name", service, "model", model,
+        JsonNode created = stack.call("POST", "/api/v1/services", Map.of("name", service, "model", model,
                 "defaultRollout", waves));
         assertThat(created.path("defaultRollout").path("offline").asString()).isEqualTo("converge");
         assertRefused("PATCH", "/api/v1/services/" + service, Map.of("defaultRollout",
                 Map.of("strategy", Map.of("type", "shadow", "percent", 0))), "defaultRollout.strategy.percent");
-        assertThat(call("GET", "/api/v1/services/" + service).path("defaultRollout").path("waves")).as("unchanged")
+        assertThat(stack.call("GET", "/api/v1/services/" + service).path("defaultRollout").path("waves")).as("unchanged")
                 .hasSize(2);
-        assertThat(call("PATCH", "/api/v1/services/" + service, Map.of("defaultRollout", Map.of()))
+        assertThat(stack.call("PATCH", "/api/v1/services/" + service, Map.of("defaultRollout", Map.of()))
                 .path("service").path("defaultRollout").isNull()).as("{} clears it").isTrue();
-        assertThat(call("GET", "/api/v1/services/" + service).path("defaultRollout").isNull()).isTrue();
+        assertThat(stack.call("GET", "/api/v1/services/" + service).path("defaultRollout").isNull()).isTrue();
 
         // a request's own rollout fields are checked by the same code, named without the prefix
         assertRefused("POST", "/api/v1/services/" + service + "/deployments", Map.of("version", 1,
@@ -233,7 +233,7 @@ class DefaultRolloutTest {
     }
 
     private void assertRefused(String method, String path, Object body, String field) throws Exception {
-        HttpResponse<String> refused = send(method, path, body);
+        HttpResponse<String> refused = stack.send(method, path, body);
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
         assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         JsonNode problem = JSON.readTree(refused.body());
@@ -243,17 +243,17 @@ class DefaultRolloutTest {
 
     /** A new model with {@code n} versions of the iris classifier (one signature, so none is refused). */
     private static String irisWithVersions(int n) throws Exception {
-        String model = unique("iris");
+        String model = InProcessStack.unique("iris");
         byte[] iris = ReferenceModels.bundled("sklearn_rf_iris_zipmap").readBytes();
-        call("POST", "/api/v1/models", Map.of("name", model));
+        stack.call("POST", "/api/v1/models", Map.of("name", model));
         for (int i = 0; i < n; i++) {
-            call("POST", "/api/v1/models/" + model + "/versions", iris);
+            stack.call("POST", "/api/v1/models/" + model + "/versions", iris);
         }
         return model;
     }
 
     private static JsonNode get(String service, long id) throws Exception {
-        return call("GET", "/api/v1/services/" + service + "/deployments/" + id);
+        return stack.call("GET", "/api/v1/services/" + service + "/deployments/" + id);
     }
 
     private static JsonNode awaitStatus(String service, long id, String status) {
@@ -264,33 +264,5 @@ class DefaultRolloutTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-    }
-
-    private static int served(String service) throws Exception {
-        return stack.served(service);
-    }
-
-    private static List<JsonNode> events(long after, String type, String subject) throws Exception {
-        return stack.events(after, type, subject);
-    }
-
-    private static long lastEventId() throws Exception {
-        return stack.lastEventId();
-    }
-
-    private static JsonNode call(String method, String path, Object body) throws Exception {
-        return stack.call(method, path, body);
-    }
-
-    private static JsonNode call(String method, String path) throws Exception {
-        return stack.call(method, path, null);
-    }
-
-    private static HttpResponse<String> send(String method, String path, Object body) throws Exception {
-        return stack.send(method, path, body);
-    }
-
-    private static String unique(String prefix) {
-        return InProcessStack.unique(prefix);
     }
 }

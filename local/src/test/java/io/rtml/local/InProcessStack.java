@@ -116,6 +116,11 @@ final class InProcessStack implements AutoCloseable {
         return JSON.readTree(response.body());
     }
 
+    /** A call without a body that must succeed (2xx); its JSON answer. */
+    JsonNode call(String method, String path) throws Exception {
+        return call(method, path, null);
+    }
+
     /** A call with a JSON body, bytes ({@code application/octet-stream}) or none. */
     HttpResponse<String> send(String method, String path, Object body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + path))
